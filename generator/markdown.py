@@ -1,0 +1,14 @@
+"""The one Markdown parser every stage shares, so the model, the pages and the
+search index agree on what a heading and a paragraph are."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    # html=False: report text such as "<script>" is text, never markup.
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})

@@ -1,0 +1,437 @@
+"""The archive's model: what a report in ``content/reports/*.md`` is.
+
+Every later stage (topics, render, search index, data exports) reads these
+frozen dataclasses and nothing else, so they all agree on a report's fields,
+its sections and each section's anchor.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from generator.markdown import parser
+from generator.problems import Problem, error, warning
+
+# The front-matter keys, in the order ingest writes them.
+FRONT_MATTER_KEYS = (
+    "title",
+    "title_inferred",
+    "district",
+    "city",
+    "province",
+    "adcode",
+    "level",
+    "year",
+    "period",
+    "publisher",
+    "published",
+    "doc_index",
+    "doc_number",
+    "source",
+    "raw",
+    "raw_sha256",
+    "topics",
+    "figures",
+)
+LEVELS = ("county", "city", "province")
+PERIODS = ("annual", "H1", "Q1", "Q2", "Q3", "Q4")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LEAD_ANCHOR = "lead"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure the report states (数据): 受理行政复议案件 96件, with the sentence it came from."""
+
+    indicator: str
+    value: float
+    unit: str
+    period: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and the paragraphs under it up to the next heading (of any level).
+
+    ``level`` is the Markdown heading level (2 for 一、, 3 for (一), 4 for 1.);
+    the lead, the text before the first heading, has level 1 and no heading.
+    ``path`` holds the enclosing headings from the top down, ending with this one.
+    """
+
+    anchor: str
+    level: int
+    heading: str
+    path: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """One report (法治政府建设年度报告, 司法局工作总结 …) as the archive holds it."""
+
+    slug: str
+    file: str
+    title: str
+    title_inferred: bool
+    district: str
+    city: str
+    province: str
+    adcode: str
+    level: str
+    year: int | None
+    period: str
+    publisher: str
+    published: str
+    doc_index: str
+    doc_number: str
+    source: str
+    raw: str
+    raw_sha256: str
+    topics: tuple[str, ...]
+    figures: tuple[Figure, ...]
+    body: str
+    sections: tuple[Section, ...] = field(repr=False)
+
+    @property
+    def place(self) -> str:
+        """The most specific place name known: district, else city, else province."""
+        return self.district or self.city or self.province
+
+    def front_matter(self) -> dict:
+        """The front-matter as plain data, in FRONT_MATTER_KEYS order."""
+        return {
+            "title": self.title,
+            "title_inferred": self.title_inferred,
+            "district": self.district,
+            "city": self.city,
+            "province": self.province,
+            "adcode": self.adcode,
+            "level": self.level,
+            "year": self.year,
+            "period": self.period,
+            "publisher": self.publisher,
+            "published": self.published,
+            "doc_index": self.doc_index,
+            "doc_number": self.doc_number,
+            "source": self.source,
+            "raw": self.raw,
+            "raw_sha256": self.raw_sha256,
+            "topics": list(self.topics),
+            "figures": [
+                {"indicator": f.indicator, "value": f.value, "unit": f.unit, "period": f.period, "quote": f.quote}
+                for f in self.figures
+            ],
+        }
+
+
+# --- front-matter ------------------------------------------------------------
+
+_FENCE = "---"
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """Split ``---\\nYAML\\n---\\nbody``; return (yaml, body, body's first line number)."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != _FENCE:
+        return None
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() == _FENCE:
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
+    return None
+
+
+def _key_lines(yaml_text: str) -> dict[str, int]:
+    """Line (1-based, within the file) of each top-level key, for error messages."""
+    try:
+        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {k.value: k.start_mark.line + 2 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (str, int, float)):
+        return str(value).strip()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return None
+
+
+def parse_report(path: Path, text: str, root: Path | None = None) -> tuple[Report | None, list[Problem]]:
+    """Parse one ``content/reports/*.md`` file. Never raises on bad content."""
+    shown = path.relative_to(root) if root and path.is_relative_to(root) else path
+    problems: list[Problem] = []
+    slug = path.stem
+    if not SLUG_RE.match(slug):
+        problems.append(error(shown, f"file name {path.name!r} is not a URL slug (lower-case ASCII letters, digits and hyphens)"))
+    parts = split_front_matter(text.lstrip("\ufeff"))
+    if parts is None:
+        return None, problems + [error(shown, "no front-matter: the file must start with a '---' line and close it with another", 1)]
+    yaml_text, body, _ = parts
+    try:
+        data = yaml.safe_load(yaml_text) if yaml_text.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else None
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, problems + [error(shown, f"front-matter is not valid YAML: {reason}", line)]
+    if not isinstance(data, dict):
+        return None, problems + [error(shown, "front-matter must be a mapping of keys to values", 2)]
+    lines = _key_lines(yaml_text)
+
+    def bad(key: str, why: str) -> None:
+        problems.append(error(shown, f"{key}: {why}", lines.get(key)))
+
+    for key in sorted(set(data) - set(FRONT_MATTER_KEYS), key=str):
+        problems.append(warning(shown, f"unknown front-matter key {key!r} is ignored", lines.get(str(key))))
+
+    strings: dict[str, str] = {}
+    for key in ("title", "district", "city", "province", "adcode", "level", "period", "publisher", "published",
+                "doc_index", "doc_number", "source", "raw", "raw_sha256"):
+        value = _text(data.get(key))
+        if value is None:
+            bad(key, f"expected text, got {type(data.get(key)).__name__}")
+            value = ""
+        strings[key] = value
+
+    if strings["adcode"] and not re.fullmatch(r"\d{6}", strings["adcode"]):
+        bad("adcode", f"{strings['adcode']!r} is not a 6-digit division code")
+    if strings["level"] and strings["level"] not in LEVELS:
+        bad("level", f"{strings['level']!r} is not one of {', '.join(LEVELS)}")
+    if strings["period"] and strings["period"] not in PERIODS:
+        bad("period", f"{strings['period']!r} is not one of {', '.join(PERIODS)}")
+    if strings["published"]:
+        try:
+            _dt.date.fromisoformat(strings["published"])
+        except ValueError:
+            bad("published", f"{strings['published']!r} is not an ISO date (YYYY-MM-DD)")
+    if strings["raw_sha256"] and not re.fullmatch(r"[0-9a-f]{64}", strings["raw_sha256"]):
+        bad("raw_sha256", "is not a SHA-256 hex digest")
+
+    year = data.get("year")
+    if year in (None, ""):
+        year = None
+    elif isinstance(year, bool) or not isinstance(year, int) and not (isinstance(year, str) and year.isdigit()):
+        bad("year", f"{year!r} is not a year")
+        year = None
+    else:
+        year = int(year)
+        if not 1949 <= year <= 2100:
+            bad("year", f"{year} is not a plausible year")
+            year = None
+
+    title_inferred = data.get("title_inferred", False)
+    if title_inferred is None:
+        title_inferred = False
+    if not isinstance(title_inferred, bool):
+        bad("title_inferred", "expected true or false")
+        title_inferred = False
+
+    topics = data.get("topics") or []
+    if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):
+        bad("topics", "expected a list of topic slugs")
+        topics = []
+
+    figures: list[Figure] = []
+    raw_figures = data.get("figures") or []
+    if not isinstance(raw_figures, list):
+        bad("figures", "expected a list")
+        raw_figures = []
+    for i, item in enumerate(raw_figures, 1):
+        try:
+            figures.append(
+                Figure(
+                    indicator=str(item["indicator"]),
+                    value=float(item["value"]),
+                    unit=str(item.get("unit") or ""),
+                    period=str(item.get("period") or ""),
+                    quote=str(item.get("quote") or ""),
+                )
+            )
+        except (TypeError, KeyError, ValueError):
+            bad("figures", f"item {i} needs an indicator and a numeric value")
+
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    report = Report(
+        slug=slug,
+        file=str(shown),
+        title=strings["title"],
+        title_inferred=title_inferred,
+        district=strings["district"],
+        city=strings["city"],
+        province=strings["province"],
+        adcode=strings["adcode"],
+        level=strings["level"],
+        year=year,
+        period=strings["period"],
+        publisher=strings["publisher"],
+        published=strings["published"],
+        doc_index=strings["doc_index"],
+        doc_number=strings["doc_number"],
+        source=strings["source"],
+        raw=strings["raw"],
+        raw_sha256=strings["raw_sha256"],
+        topics=tuple(topics),
+        figures=tuple(figures),
+        body=body,
+        sections=sections_of(body),
+    )
+    return report, problems
+
+
+def load_reports(reports_dir: Path, root: Path | None = None) -> tuple[tuple[Report, ...], list[Problem]]:
+    """Read every report in sorted order; a bad file is reported and skipped."""
+    problems: list[Problem] = []
+    reports: list[Report] = []
+    seen: dict[str, str] = {}
+    for path in sorted(reports_dir.glob("*.md")):
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(error(path.relative_to(root) if root else path, f"not UTF-8 (byte {exc.start})"))
+            continue
+        report, found = parse_report(path, text, root)
+        problems.extend(found)
+        if report is None:
+            continue
+        # Case-insensitive file systems would write two such pages to one folder.
+        key = report.slug.lower()
+        if key in seen:
+            problems.append(error(report.file, f"slug {report.slug!r} would write the same pages as {seen[key]}"))
+            continue
+        seen[key] = report.file
+        reports.append(report)
+    return tuple(reports), problems
+
+
+# --- sections and anchors ------------------------------------------------------
+
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def chinese_number(text: str) -> int | None:
+    """一 → 1, 十二 → 12, 二十 → 20, 一百零三 → 103; None if not a numeral."""
+    if not text or any(c not in _CN_DIGITS and c not in "十百" for c in text):
+        return None
+    total, digit = 0, None
+    for c in text:
+        if c == "百":
+            total += (digit if digit is not None else 1) * 100
+            digit = None
+        elif c == "十":
+            total += (digit if digit is not None else 1) * 10
+            digit = None
+        else:
+            digit = _CN_DIGITS[c] if digit is None else digit * 10 + _CN_DIGITS[c]
+    return total + (digit or 0)
+
+
+_NUMBERED = re.compile(
+    r"^\s*(?:"
+    r"(?P<cn>[一二三四五六七八九十百零〇两]+)\s*[、.．]"  # 一、
+    r"|[(（]\s*(?P<cnp>[一二三四五六七八九十百零〇两]+)\s*[)）]"  # (一) （一）
+    r"|[(（]\s*(?P<arp>\d+)\s*[)）]"  # (1)
+    r"|(?P<ar>\d+)\s*[、.．](?!\d)"  # 1. 1、 １．
+    r"|第(?P<ord>[一二三四五六七八九十百零〇两]+|\d+)[部章节]"  # 第一部分
+    r")"
+)
+
+
+def heading_number(heading: str) -> int | None:
+    """The number a heading gives itself (一、→1, （三）→3, 2.→2), or None."""
+    m = _NUMBERED.match(unicodedata.normalize("NFKC", heading))
+    if not m:
+        return None
+    for name in ("cn", "cnp", "ord"):
+        if m.group(name):
+            value = m.group(name)
+            return int(value) if value.isdigit() else chinese_number(value)
+    return int(m.group("arp") or m.group("ar"))
+
+
+def inline_text(token) -> str:
+    """Plain text of an inline token: what a reader sees, without Markdown escapes."""
+    out = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline", "html_inline"):
+            out.append(child.content)
+        elif child.type == "hardbreak":
+            out.append("\n")
+        elif child.type == "image":
+            out.append(inline_text(child))
+    return "".join(out)
+
+
+def heading_anchors(headings: list[tuple[int, str]]) -> list[str]:
+    """Stable anchors for (level, text) headings in document order.
+
+    An anchor follows the report's own numbering from the top down: 二、 → ``s2``,
+    its （三） → ``s2-3``, that one's 1. → ``s2-3-1``. Numbers are those written,
+    gaps included, so an anchor survives corrections elsewhere in the text. An
+    unnumbered heading takes ``u`` and its position among its siblings; a repeated
+    anchor takes ``-2``, ``-3``.
+    """
+    anchors: list[str] = []
+    used: set[str] = {LEAD_ANCHOR}
+    stack: list[tuple[int, str]] = []  # (level, part)
+    sibling_count: dict[tuple[str, ...], int] = {}
+    for level, text in headings:
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        parent = tuple(part for _, part in stack)
+        sibling_count[parent] = sibling_count.get(parent, 0) + 1
+        number = heading_number(text)
+        part = str(number) if number is not None else f"u{sibling_count[parent]}"
+        stack.append((level, part))
+        base = "s" + "-".join(part for _, part in stack)
+        anchor, n = base, 1
+        while anchor in used:
+            n += 1
+            anchor = f"{base}-{n}"
+        used.add(anchor)
+        anchors.append(anchor)
+    return anchors
+
+
+def sections_of(body: str) -> tuple[Section, ...]:
+    """Cut a Markdown body into its lead and heading sections."""
+    tokens = parser().parse(body)
+    chunks: list[tuple[int, str, list[str]]] = [(1, "", [])]
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "heading_open":
+            chunks.append((int(tok.tag[1]), inline_text(tokens[i + 1]), []))
+            i += 3
+            continue
+        if tok.type == "inline":
+            chunks[-1][2].append(inline_text(tok))
+        elif tok.type in ("fence", "code_block"):
+            chunks[-1][2].append(tok.content.rstrip("\n"))
+        i += 1
+    anchors = heading_anchors([(level, heading) for level, heading, _ in chunks[1:]])
+    sections: list[Section] = []
+    stack: list[tuple[int, str]] = []
+    lead = chunks[0]
+    if lead[2]:
+        sections.append(Section(LEAD_ANCHOR, 1, "", (), "\n".join(lead[2])))
+    for (level, heading, paragraphs), anchor in zip(chunks[1:], anchors):
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        stack.append((level, heading))
+        sections.append(Section(anchor, level, heading, tuple(h for _, h in stack), "\n".join(paragraphs)))
+    return tuple(sections)

@@ -1,0 +1,133 @@
+"""The one place that decides where things live in the site and how pages link.
+
+Rules (documented in the README):
+- A report lives at ``reports/<slug>/index.html`` where ``<slug>`` is the stem of
+  its ``content/reports/<slug>.md`` file. Ingest chooses the slug once, from
+  year, province, place and publisher in pinyin (``2021-chongqing-jiangbei-sifaju``,
+  ``-q1``/``-h1`` appended for part-year reports); on a collision it appends
+  ``-2``, ``-3`` … to the newcomer. The file name then never changes unless an
+  editor renames it, so a published URL is stable even when fields are corrected.
+- A place lives at ``places/<adcode>-<pinyin>/``: the division code makes it
+  unique (陕西 and 山西 are both "shanxi"), the pinyin makes it readable.
+- Topics at ``topics/<slug>/`` (slugs from content/topics.yml), years at ``years/<year>/``.
+- Every link is relative and names ``index.html`` explicitly, so the same
+  pages browse from a web server and from a folder opened with file://.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+
+from pypinyin import Style, lazy_pinyin, load_phrases_dict
+
+# pypinyin's default readings of these place names are wrong (朝阳 reads zhao-yang).
+load_phrases_dict({
+    "朝阳": [["cháo"], ["yáng"]],
+    "乐清": [["yuè"], ["qīng"]],
+    "六安": [["lù"], ["ān"]],
+    "长安": [["cháng"], ["ān"]],
+    "长宁": [["cháng"], ["níng"]],
+    "长沙": [["cháng"], ["shā"]],
+    "长春": [["cháng"], ["chūn"]],
+    "重庆": [["chóng"], ["qìng"]],
+})
+
+# Generic suffixes dropped from names before they become slugs, longest first.
+_PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市")
+_PLACE_SUFFIXES = ("自治州", "自治县", "自治旗", "地区", "林区", "特区", "新区", "区", "县", "市", "旗", "盟")
+
+
+def pinyin(text: str) -> str:
+    """ASCII slug of Chinese text: 江北 → jiangbei; other characters become hyphens."""
+    text = unicodedata.normalize("NFKC", text)
+    syllables = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
+    slug = re.sub(r"[^a-z0-9]+", "-", "".join(syllables).lower())
+    return slug.strip("-")
+
+
+def _strip(name: str, suffixes: tuple[str, ...]) -> str:
+    for suffix in suffixes:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def publisher_kind(publisher: str, place: str) -> str:
+    """司法局 → sifaju, 人民政府 → zhengfu, other departments by their own name."""
+    name = publisher.strip()
+    if name.endswith("司法局"):
+        return "sifaju"
+    if name.endswith("政府"):
+        return "zhengfu"
+    if place and name.startswith(place):
+        name = name[len(place) :]
+    return pinyin(name) or "report"
+
+
+def report_slug(*, year: int | None, province: str, city: str, district: str, publisher: str, period: str) -> str:
+    """The base slug ingest gives a new report (before collision suffixes)."""
+    place = district or city
+    parts = [
+        str(year) if year else "undated",
+        pinyin(_strip(province, _PROVINCE_SUFFIXES)) if province else "",
+        pinyin(_strip(place, _PLACE_SUFFIXES)) if place else "",
+        publisher_kind(publisher, place) if publisher else "report",
+    ]
+    if period and period != "annual":
+        parts.append(period.lower())
+    if not (province or place):
+        parts.insert(1, "unplaced")
+    return "-".join(p for p in parts if p)
+
+
+def place_slug(adcode: str, name: str) -> str:
+    suffixes = _PROVINCE_SUFFIXES if adcode.endswith("0000") else _PLACE_SUFFIXES
+    return f"{adcode}-{pinyin(_strip(name, suffixes))}"
+
+
+# --- page paths (relative to the site root, always ending in index.html or a file) --
+
+HOME = "index.html"
+SEARCH = "search/index.html"
+ABOUT = "about/index.html"
+PLACES = "places/index.html"
+TOPICS = "topics/index.html"
+YEARS = "years/index.html"
+NOT_FOUND = "404.html"
+
+
+def report_page(slug: str) -> str:
+    return f"reports/{slug}/index.html"
+
+
+def report_original(slug: str) -> str:
+    """The archived original, byte for byte, downloadable beside its report page."""
+    return f"reports/{slug}/original.txt"
+
+
+def place_page(adcode: str, name: str) -> str:
+    return f"places/{place_slug(adcode, name)}/index.html"
+
+
+def topic_page(slug: str) -> str:
+    return f"topics/{slug}/index.html"
+
+
+def year_page(year: int) -> str:
+    return f"years/{year}/index.html"
+
+
+def href(from_page: str, to_path: str, anchor: str | None = None) -> str:
+    """Relative link from one site path to another (both relative to the site root)."""
+    start = posixpath.dirname(from_page) or "."
+    rel = posixpath.relpath(to_path, start)
+    return f"{rel}#{anchor}" if anchor else rel
+
+
+def absolute(base_url: str, path: str) -> str:
+    """Absolute URL for sitemap, feed and canonical links; the web address drops index.html."""
+    if path.endswith("index.html"):
+        path = path[: -len("index.html")]
+    return base_url.rstrip("/") + "/" + path
