@@ -136,6 +136,16 @@ class Report:
 _FENCE = "---"
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text, so a bad date is reported like any bad field."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
     """Split ``---\\nYAML\\n---\\nbody``; return (yaml, body, body's first line number)."""
     lines = text.split("\n")
@@ -150,7 +160,7 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
 def _key_lines(yaml_text: str) -> dict[str, int]:
     """Line (1-based, within the file) of each top-level key, for error messages."""
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+        node = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.YAMLError:
         return {}
     if not isinstance(node, yaml.MappingNode):
@@ -182,7 +192,7 @@ def parse_report(path: Path, text: str, root: Path | None = None) -> tuple[Repor
         return None, problems + [error(shown, "no front-matter: the file must start with a '---' line and close it with another", 1)]
     yaml_text, body, _ = parts
     try:
-        data = yaml.safe_load(yaml_text) if yaml_text.strip() else {}
+        data = yaml.load(yaml_text, Loader=_Loader) if yaml_text.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else None

@@ -54,15 +54,16 @@ def _strip(name: str, suffixes: tuple[str, ...]) -> str:
     return name
 
 
-def publisher_kind(publisher: str, place: str) -> str:
-    """司法局 → sifaju, 人民政府 → zhengfu, other departments by their own name."""
+def publisher_kind(publisher: str, places: tuple[str, ...]) -> str:
+    """司法局 → sifaju, 人民政府 → zhengfu, other departments by their own name without the place."""
     name = publisher.strip()
-    if name.endswith("司法局"):
-        return "sifaju"
-    if name.endswith("政府"):
-        return "zhengfu"
-    if place and name.startswith(place):
-        name = name[len(place) :]
+    for suffix, kind in (("司法局", "sifaju"), ("司法厅", "sifating"), ("政府", "zhengfu")):
+        if name.endswith(suffix):
+            return kind
+    for place in sorted((p for p in places if p), key=len, reverse=True):
+        if name.startswith(place):
+            name = name[len(place) :]
+            break
     return pinyin(name) or "report"
 
 
@@ -73,7 +74,7 @@ def report_slug(*, year: int | None, province: str, city: str, district: str, pu
         str(year) if year else "undated",
         pinyin(_strip(province, _PROVINCE_SUFFIXES)) if province else "",
         pinyin(_strip(place, _PLACE_SUFFIXES)) if place else "",
-        publisher_kind(publisher, place) if publisher else "report",
+        publisher_kind(publisher, (district, city, province)) if publisher else "report",
     ]
     if period and period != "annual":
         parts.append(period.lower())

@@ -1,0 +1,186 @@
+"""The shared model: front-matter validation, sections and their anchors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, strategies as st
+
+from generator.model import (
+    FRONT_MATTER_KEYS,
+    chinese_number,
+    heading_anchors,
+    heading_number,
+    load_reports,
+    parse_report,
+    sections_of,
+)
+
+GOOD = """---
+title: 重庆市江北区司法局2021年法治政府建设工作情况
+title_inferred: true
+district: 江北区
+city: ''
+province: 重庆市
+adcode: '500105'
+level: county
+year: 2021
+period: annual
+publisher: 江北区司法局
+published: '2022-01-10'
+doc_index: ''
+doc_number: ''
+source: ''
+raw: content/raw/a.txt
+raw_sha256: ''
+topics: []
+figures: []
+---
+导语。
+
+## 一、推动依法治区
+
+正文一。
+
+### （一）统筹协调
+
+正文二。
+"""
+
+
+def parse(text: str, name: str = "2021-chongqing-jiangbei-sifaju.md"):
+    return parse_report(Path(name), text)
+
+
+def test_good_report_parses_with_no_problems():
+    report, problems = parse(GOOD)
+    assert problems == []
+    assert report.slug == "2021-chongqing-jiangbei-sifaju"
+    assert report.year == 2021 and report.adcode == "500105" and report.place == "江北区"
+    assert [s.anchor for s in report.sections] == ["lead", "s1", "s1-1"]
+    assert report.sections[2].path == ("一、推动依法治区", "（一）统筹协调")
+    assert report.sections[2].text == "正文二。"
+    assert list(report.front_matter()) == list(FRONT_MATTER_KEYS)
+
+
+@pytest.mark.parametrize(
+    "change, message, line",
+    [
+        (("year: 2021", "year: twenty"), "year: 'twenty' is not a year", 9),
+        (("year: 2021", "year: 1066"), "year: 1066 is not a plausible year", 9),
+        (("adcode: '500105'", "adcode: '5001'"), "adcode: '5001' is not a 6-digit division code", 7),
+        (("level: county", "level: town"), "level: 'town' is not one of county, city, province", 8),
+        (("period: annual", "period: Q5"), "period: 'Q5' is not one of annual, H1, Q1, Q2, Q3, Q4", 10),
+        (("published: '2022-01-10'", "published: 2022-13-01"), "published: '2022-13-01' is not an ISO date (YYYY-MM-DD)", 12),
+        (("title_inferred: true", "title_inferred: maybe"), "title_inferred: expected true or false", 3),
+        (("topics: []", "topics: 7"), "topics: expected a list of topic slugs", 18),
+        (("figures: []", "figures: [{value: 3}]"), "figures: item 1 needs an indicator and a numeric value", 19),
+    ],
+)
+def test_bad_field_is_one_error_naming_file_line_and_reason(change, message, line):
+    report, problems = parse(GOOD.replace(*change))
+    assert report is None
+    assert [str(p) for p in problems] == [f"2021-chongqing-jiangbei-sifaju.md:{line}: error: {message}"]
+
+
+def test_missing_front_matter():
+    report, problems = parse("no front matter here\n")
+    assert report is None
+    assert str(problems[0]) == (
+        "2021-chongqing-jiangbei-sifaju.md:1: error: no front-matter: the file must start with a '---' line and close it with another"
+    )
+
+
+def test_broken_yaml_names_the_line():
+    report, problems = parse(GOOD.replace("district: 江北区", "district: [江北区"))
+    assert report is None
+    assert len(problems) == 1 and problems[0].line is not None
+    assert "front-matter is not valid YAML" in problems[0].message
+
+
+def test_unknown_key_is_a_warning_and_the_report_still_loads():
+    report, problems = parse(GOOD.replace("topics: []", "topics: []\nauthor: 张三"))
+    assert report is not None
+    assert [str(p) for p in problems] == ["2021-chongqing-jiangbei-sifaju.md:19: warning: unknown front-matter key 'author' is ignored"]
+
+
+def test_file_name_must_be_a_url_slug():
+    report, problems = parse(GOOD, name="江北 2021.md")
+    assert report is None
+    assert "is not a URL slug" in problems[0].message
+
+
+def test_load_reports_skips_bad_files_and_keeps_the_rest(tmp_path: Path):
+    (tmp_path / "2021-a.md").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "2021-b.md").write_text("oops", encoding="utf-8")
+    (tmp_path / "2021-c.md").write_bytes(b"---\ntitle: \xff\n---\n")
+    reports, problems = load_reports(tmp_path, root=tmp_path)
+    assert [r.slug for r in reports] == ["2021-a"]
+    assert sorted(str(p) for p in problems) == [
+        "2021-b.md:1: error: no front-matter: the file must start with a '---' line and close it with another",
+        "2021-c.md: error: not UTF-8 (byte 11)",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, number",
+    [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23), ("一百零三", 103), ("九十九", 99), ("甲", None), ("", None)],
+)
+def test_chinese_numerals(text, number):
+    assert chinese_number(text) == number
+
+
+@pytest.mark.parametrize(
+    "heading, number",
+    [
+        ("一、推动依法治区", 1),
+        ("四、严格履行", 4),
+        ("(三)加强行政规范性文件管理", 3),
+        ("（十一）其他", 11),
+        ("1.统筹谋划", 1),
+        ("12、完善", 12),
+        ("１．全角", 1),
+        ("（2）小项", 2),
+        ("第二部分 工作打算", 2),
+        ("2021年工作思路", None),
+        ("1.8亿元", None),
+        ("加强落实,履行部门依法行政职责", None),
+    ],
+)
+def test_heading_numbers(heading, number):
+    assert heading_number(heading) == number
+
+
+def test_anchors_follow_the_reports_own_numbering_gaps_included():
+    headings = [(2, "一、甲"), (4, "1.乙"), (2, "二、丙"), (3, "(一)丁"), (2, "四、戊"), (3, "(一)己")]
+    assert heading_anchors(headings) == ["s1", "s1-1", "s2", "s2-1", "s4", "s4-1"]
+
+
+def test_unnumbered_and_repeated_headings_get_distinct_anchors():
+    headings = [(2, "总体情况"), (2, "一、甲"), (2, "一、甲"), (2, "存在问题")]
+    assert heading_anchors(headings) == ["su1", "s1", "s1-2", "su4"]
+
+
+def test_editing_one_part_keeps_the_other_parts_anchors():
+    before = heading_anchors([(2, "一、甲"), (3, "(一)乙"), (2, "二、丙"), (3, "(一)丁")])
+    after = heading_anchors([(2, "一、甲"), (3, "(一)乙"), (3, "(二)新"), (2, "二、丙"), (3, "(一)丁")])
+    assert before[2:] == after[3:]
+
+
+def test_markdown_escapes_are_not_part_of_section_text():
+    sections = sections_of("## 一、标题\n\n1\\. 不是列表 \\*强调\\* <script>alert(1)</script>\n")
+    assert sections[0].text == "1. 不是列表 *强调* <script>alert(1)</script>"
+
+
+headings_strategy = st.lists(
+    st.tuples(st.integers(2, 4), st.sampled_from(["一、甲", "二、乙", "(一)丙", "(二)丁", "1.戊", "2、己", "无号", "三、庚"])),
+    max_size=30,
+)
+
+
+@given(headings_strategy)
+def test_anchors_are_unique_and_html_safe(headings):
+    anchors = heading_anchors(headings)
+    assert len(anchors) == len(headings) == len(set(anchors))
+    assert all(a.replace("-", "").isalnum() and a.isascii() and a[0] == "s" for a in anchors)
