@@ -1,0 +1,562 @@
+"""``fazhi ingest``: turn each original in content/raw/ into content/reports/<slug>.md.
+
+The stages, each a small named function: decode → lines → strip page chrome
+(its facts become front-matter) → title, 发文字号 → structure (headings and
+paragraphs as Markdown) → metadata (year, period, publisher, place) → merge with
+an existing file so hand corrections survive → write atomically.
+
+Hand corrections: ``content/reports/.machine.json`` records, per report, the
+value ingest last wrote for every front-matter field and the hash of the body it
+last wrote. On the next run a field (or the body) whose current value differs
+from that record was corrected by hand and is kept; everything else is
+refreshed. A file whose result is unchanged is not rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from generator import places, urls
+from generator.model import FRONT_MATTER_KEYS, split_front_matter
+from generator.problems import Problem, error, report, warning
+
+MACHINE_FILE = ".machine.json"
+
+# --- decode -------------------------------------------------------------------------
+
+
+class Unusable(Exception):
+    """A raw file that cannot be read as a report; the message is the reason."""
+
+
+def decode(data: bytes) -> str:
+    """Bytes → text with \\n line endings. UTF-8 (with or without BOM) or GB18030/GBK."""
+    if not data:
+        raise Unusable("empty file")
+    if b"\x00" in data:
+        raise Unusable("binary file (contains NUL bytes), not a text report")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise Unusable("cannot be decoded as UTF-8 or GB18030/GBK")
+    if encoding == "gb18030" and not re.search(r"[\u4e00-\u9fff]", text):
+        raise Unusable("cannot be decoded as UTF-8 and holds no Chinese text as GB18030/GBK")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise Unusable("blank file (only whitespace)")
+    return text
+
+
+# --- page chrome ------------------------------------------------------------------------
+
+_SPACE = " \t\u3000\u00a0\u200b\ufeff"
+_BULLETS = "•·●▪◆■*"
+_META_KEYS = {
+    "信息索引号": "doc_index",
+    "索引号": "doc_index",
+    "文件名称": "title",
+    "标题": "title",
+    "发布机构": "source_org",
+    "发文机关": "source_org",
+    "成文日期": "written",
+    "发布日期": "published",
+    "发文字号": "doc_number",
+    "文号": "doc_number",
+    "公开方式": None,
+    "主题分类": None,
+    "有效性": None,
+    "公开范围": None,
+}
+_META_LINE = re.compile(r"^(" + "|".join(sorted(_META_KEYS, key=len, reverse=True)) + r")\s*[:：]\s*(.*)$")
+_DATE = r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?"
+_CHROME = re.compile(
+    r"^(分享(到)?[:：]?.*|朗读|打印(本页)?|关闭(窗口)?|收藏|【?字号】?[:：]?.*|.*【大】.*【中】.*【小】.*|"
+    r"(当前位置|您的位置|你的位置|您现在的位置)[:：].*|首页\s*[>›»/].*|浏览(量|次数)[:：]?\s*\d*|访问量[:：]?\s*\d*|"
+    r"【?(打印|关闭)】?(\s*【?(打印|关闭|返回顶部)】?)*|扫一扫.*|微信扫一扫.*|返回顶部)$"
+)
+_DATE_SOURCE_LINE = re.compile(r"^(发布)?(日期|时间)[:：]\s*" + _DATE + r"[^来]*?(来源[:：]\s*(?P<src>\S+?))?\s*(浏览(量|次数)[:：]?\s*\d*)?\s*$")
+_SOURCE_LINE = re.compile(r"^(信息)?来源[:：]\s*(?P<src>.+)$")
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[【(（]\s*\d{4}\s*[〕\]】)）]\s*\d+\s*号$")
+
+
+@dataclass
+class Facts:
+    """Front-matter facts found outside the body: page metadata, title, 发文字号, 来源."""
+
+    title: str = ""
+    title_inferred: bool = False
+    doc_index: str = ""
+    doc_number: str = ""
+    source: str = ""
+    published: str = ""
+    source_org: str = ""
+    chrome_lines: list[str] = field(default_factory=list)
+
+
+def _iso(m: re.Match) -> str:
+    y, mo, d = (int(g) for g in m.groups()[:3])
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def clean_lines(text: str) -> list[str]:
+    """Lines with surrounding blanks and list bullets removed; empty lines dropped."""
+    out = []
+    for line in text.split("\n"):
+        line = line.strip(_SPACE)
+        if line and line[0] in _BULLETS and len(line) > 1 and line[1] in _SPACE:
+            line = line[1:].strip(_SPACE)
+        if line:
+            out.append(line)
+    return out
+
+
+def strip_chrome(lines: list[str], facts: Facts) -> list[str]:
+    """Remove the page's chrome (metadata table, share/read-aloud/font-size, breadcrumbs)."""
+    body: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = _META_LINE.match(line)
+        if m:
+            key, value = _META_KEYS[m.group(1)], m.group(2).strip(_SPACE)
+            if not value and i + 1 < len(lines) and not _META_LINE.match(lines[i + 1]):
+                i += 1
+                value = lines[i]
+            if key == "written" or key == "published":
+                d = re.search(_DATE, value)
+                if d and not facts.published:
+                    facts.published = _iso(d)
+            elif key and value and not getattr(facts, key):
+                setattr(facts, key, value)
+            i += 1
+            continue
+        m = _DATE_SOURCE_LINE.match(line)
+        if m:
+            facts.published = facts.published or _iso(re.search(_DATE, line))
+            if m.group("src"):
+                facts.source = facts.source or m.group("src")
+            i += 1
+            continue
+        if _CHROME.match(line) or (facts.title and line == facts.title and not body):
+            i += 1
+            continue
+        body.append(line)
+        i += 1
+    # A trailing 来源 line (来源:区政府网站) is metadata, not report text.
+    while body and _SOURCE_LINE.match(body[-1]):
+        facts.source = facts.source or _SOURCE_LINE.match(body[-1]).group("src").strip()
+        body.pop()
+    return body
+
+
+# --- title and structure -------------------------------------------------------------------
+
+_CN_NUM = "一二三四五六七八九十百零〇两"
+_H2 = re.compile(rf"^[{_CN_NUM}]+\s*、")
+_H3 = re.compile(rf"^[(（]\s*[{_CN_NUM}]+\s*[)）]")
+_H4 = re.compile(r"^(?:\d{1,2}\s*[、.．](?!\d)|[(（]\s*\d{1,2}\s*[)）])")
+_SENTENCE_END = "。；;！!？?"
+_TITLE_WORDS = re.compile(r"(报告|总结|汇报|情况|要点|工作|计划|通报|纲要)")
+_SALUTATION = re.compile(r"^(主任|各位|尊敬的).*[:：]$")
+_SPEECH_LINE = re.compile(r"^(——|--|─)|会议上$|^[\u4e00-\u9fff（）()]{2,20}\s+[\u4e00-\u9fff]{2,4}$")
+
+
+def heading_level(line: str) -> int | None:
+    norm = unicodedata.normalize("NFKC", line)
+    if _H2.match(norm):
+        return 2
+    if _H3.match(norm):
+        return 3
+    if _H4.match(norm):
+        return 4
+    return None
+
+
+def _is_sentence(line: str) -> bool:
+    return any(c in line for c in _SENTENCE_END) or len(line) > 60
+
+
+def take_title(lines: list[str], facts: Facts) -> list[str]:
+    """Move a leading title (possibly split over lines) and 发文字号 line out of the body."""
+    i = 0
+    title_parts: list[str] = []
+    while i < len(lines) and i < 4:
+        line = lines[i]
+        if _DOC_NUMBER.match(line):
+            facts.doc_number = facts.doc_number or line
+        elif (
+            not _is_sentence(line)
+            and heading_level(line) is None
+            and not _SALUTATION.match(line)
+            and not _SPEECH_LINE.search(line)
+            and len(line) <= 40
+        ):
+            title_parts.append(line)
+        else:
+            break
+        i += 1
+    title = "".join(title_parts)
+    if title and (_TITLE_WORDS.search(title) or facts.title):
+        facts.title = facts.title or title
+        return lines[i:]
+    # Not a title after all: keep those lines as text (only a 发文字号 line goes).
+    return [l for l in lines[:i] if not _DOC_NUMBER.match(l)] + lines[i:]
+
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>&~!])")
+_MD_LINE_START = re.compile(r"^(#{1,6}(?=\s|$)|>|[-+*](?=\s|$)|\d{1,9}(?=[.)](\s|$))|=+\s*$|-+\s*$)")
+
+
+def escape_markdown(text: str) -> str:
+    """Escape what Markdown would read as markup, so the rendered text is the original."""
+    text = _MD_INLINE.sub(r"\\\1", text)
+    m = _MD_LINE_START.match(text)
+    if m:
+        start = m.group(0)
+        if start[0].isdigit():
+            text = start + "\\" + text[len(start) :]
+        else:
+            text = "\\" + text
+    return text
+
+
+def _split_heading(line: str) -> tuple[str, str]:
+    """A numbered line may carry its paragraph: "(一)统筹协调工作。切实担负…" → heading, text."""
+    cut = next((i for i, c in enumerate(line) if c in "。；;"), None)
+    if cut is not None and cut < 50 and cut + 1 < len(line):
+        return line[: cut + 1], line[cut + 1 :].strip(_SPACE)
+    return line, ""
+
+
+def _looks_like_unnumbered_heading(lines: list[str], i: int) -> bool:
+    """Short, unpunctuated line inside the body followed by more text: a heading whose number is missing."""
+    line = lines[i]
+    return (
+        4 <= len(line) <= 30
+        and not any(c in line for c in _SENTENCE_END + "：:")
+        and i + 1 < len(lines)
+        and not re.fullmatch(_DATE, line)
+        and not _SALUTATION.match(line)
+        and not _SPEECH_LINE.search(line)
+        and not line.endswith(("局", "政府", "委员会", "办公室"))
+    )
+
+
+def structure(lines: list[str]) -> str:
+    """Body lines → Markdown: 一、→##, (一)→###, 1./1、/（1）→####, the rest paragraphs.
+
+    A numbered line longer than a heading and without an early full stop stays a
+    paragraph. A short unnumbered line that reads as a heading takes the level of
+    the heading before it (## if none): the original's missing number is not invented.
+    """
+    blocks: list[str] = []
+    last_level = 2
+    for i, line in enumerate(lines):
+        level = heading_level(line)
+        if level is not None:
+            heading, rest = _split_heading(line)
+            if len(heading) <= 60:
+                blocks.append("#" * level + " " + escape_markdown(heading))
+                if rest:
+                    blocks.append(escape_markdown(rest))
+                last_level = level
+                continue
+        elif i > 0 and _looks_like_unnumbered_heading(lines, i):
+            blocks.append("#" * last_level + " " + escape_markdown(line))
+            continue
+        blocks.append(escape_markdown(line))
+    return "\n\n".join(blocks) + "\n"
+
+
+# --- metadata -----------------------------------------------------------------------------
+
+_PERIODS = (
+    (re.compile(r"(第?一|1)季度"), "Q1"),
+    (re.compile(r"(第?二|2)季度"), "Q2"),
+    (re.compile(r"(第?三|3|前三)季度"), "Q3"),
+    (re.compile(r"(第?四|4)季度"), "Q4"),
+    (re.compile(r"上半年"), "H1"),
+)
+_PUBLISHER = re.compile(
+    r"((?:[\u4e00-\u9fff]{2,12}?(?:省|自治区|市|自治州|地区|盟))?[\u4e00-\u9fff]{1,10}?(?:区|县|市|旗))"
+    r"(司法局|司法厅|人民政府|政府(?!网站)|[\u4e00-\u9fff]{2,8}?(?:局|委员会|办公室))"
+)
+_PERIOD_NAME = {"annual": "", "H1": "上半年", "Q1": "第一季度", "Q2": "第二季度", "Q3": "第三季度", "Q4": "第四季度"}
+
+
+def find_year(title: str, lead: str, published: str) -> int | None:
+    for text in (title, lead[:80]):
+        m = re.search(r"((?:19|20)\d{2})\s*年", text)
+        if m:
+            return int(m.group(1))
+    if published and re.search(r"今年|本年度", lead[:80]):
+        return int(published[:4])
+    return None
+
+
+def find_period(title: str, lead: str) -> str:
+    for text in (title, lead[:40]):
+        for pattern, period in _PERIODS:
+            if pattern.search(text):
+                return period
+    return "annual"
+
+
+@dataclass(frozen=True)
+class Place:
+    district: str = ""
+    city: str = ""
+    province: str = ""
+    adcode: str = ""
+    level: str = ""
+
+
+def find_publisher_and_place(title: str, lead: str, text: str, facts: Facts, path: str, problems: list[Problem]) -> tuple[str, Place]:
+    """Who published the report and which place it is about."""
+    named = None
+    for source in (title, facts.source_org, lead[:200]):
+        m = _PUBLISHER.search(source or "")
+        if m:
+            named = m
+            break
+    place_name = ""
+    if named:
+        # The publisher names its place, possibly with its city or province before it.
+        found = [n for n in places.names_in(named.group(1))]
+        place_name = found[-1] if found else ""
+    if not place_name:
+        place_name = places.subject_name(text) or ""
+    if not place_name:
+        problems.append(warning(path, "no place name found in the text: district, city, province left empty"))
+        return "", Place()
+    res = places.resolve(place_name, text, facts.doc_index)
+    if res.division is None:
+        problems.append(warning(path, f"place not settled: {res.reason}; district, city, province left empty"))
+        return _publisher(named, place_name, lead, facts), Place()
+    d = res.division
+    level = {"county": "county", "city": "city", "province": "province"}[d.kind]
+    place = Place(
+        district=d.name if d.kind == "county" else "",
+        city=d.city if d.kind != "province" else "",
+        province=d.province,
+        adcode=d.code,
+        level=level,
+    )
+    return _publisher(named, d.name, lead, facts), place
+
+
+def _publisher(named: re.Match | None, place_name: str, lead: str, facts: Facts) -> str:
+    if named:
+        org = named.group(2)
+        return place_name + org if place_name else named.group(0)
+    # "区司法局在…" / "我局" names the department without its place; "我区" speaks for the government.
+    head = lead[:60]
+    m = re.search(r"(?:区|县|市|旗)(司法局|人民政府)", head)
+    if m and place_name:
+        return place_name + m.group(1)
+    if re.search(r"我(区|县|市|旗)|全(区|县|市|旗)", head) and place_name:
+        return place_name + "人民政府"
+    return ""
+
+
+def compose_title(place: Place, publisher: str, year: int | None, period: str) -> str:
+    """A title for a text that has none: 重庆市江北区司法局2021年法治政府建设工作情况."""
+    prefix = place.province if place.province not in (place.city, place.district) else ""
+    prefix += place.city
+    who = publisher or place.district or place.city or place.province
+    if prefix and who.startswith(prefix):
+        prefix = ""
+    when = f"{year}年" if year else ""
+    return f"{prefix}{who}{when}{_PERIOD_NAME.get(period, '')}法治政府建设工作情况"
+
+
+# --- one report -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ingested:
+    fields: dict
+    body: str
+
+
+def ingest_text(text: str, path: str, raw: str, sha256: str, problems: list[Problem]) -> Ingested:
+    facts = Facts()
+    lines = clean_lines(text)
+    lines = strip_chrome(lines, facts)
+    had_page_title = bool(facts.title)
+    lines = take_title(lines, facts)
+    if had_page_title and lines and lines[0] == facts.title:
+        lines = lines[1:]
+    if not lines:
+        raise Unusable("no report text after removing the page's chrome and title")
+    body = structure(lines)
+    lead = lines[0]
+    year = find_year(facts.title, lead, facts.published)
+    period = find_period(facts.title, lead)
+    publisher, place = find_publisher_and_place(facts.title, lead, "\n".join(lines), facts, path, problems)
+    if year is None:
+        problems.append(warning(path, "year not found in the title or first sentence: year left empty"))
+    if not publisher:
+        problems.append(warning(path, "publisher not found: publisher left empty"))
+    title = facts.title
+    if not title:
+        title = compose_title(place, publisher, year, period)
+        facts.title_inferred = True
+    fields = {
+        "title": title,
+        "title_inferred": facts.title_inferred,
+        "district": place.district,
+        "city": place.city,
+        "province": place.province,
+        "adcode": place.adcode,
+        "level": place.level,
+        "year": year,
+        "period": period,
+        "publisher": publisher,
+        "published": facts.published,
+        "doc_index": facts.doc_index,
+        "doc_number": facts.doc_number,
+        "source": facts.source,
+        "raw": raw,
+        "raw_sha256": sha256,
+        "topics": [],
+        "figures": [],
+    }
+    return Ingested(fields, body)
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+
+def dump(fields: dict, body: str) -> str:
+    ordered = {k: fields.get(k) for k in FRONT_MATTER_KEYS}
+    head = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=10**6, default_flow_style=False)
+    return f"---\n{head}---\n{body}"
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Write through a temporary file and rename; skip (return False) when unchanged."""
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return True
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _existing(out: Path) -> dict[str, tuple[Path, dict, str]]:
+    """raw path → (file, front-matter, body) of the reports already there."""
+    found = {}
+    for path in sorted(out.glob("*.md")):
+        parts = split_front_matter(path.read_text(encoding="utf-8"))
+        if not parts:
+            continue
+        try:
+            data = yaml.load(parts[0], Loader=_TextLoader) or {}
+        except yaml.YAMLError:
+            continue
+        if isinstance(data, dict) and data.get("raw"):
+            found[str(data["raw"])] = (path, data, parts[1])
+    return found
+
+
+class _TextLoader(yaml.SafeLoader):
+    """Dates stay text, as in generator.model."""
+
+
+_TextLoader.yaml_implicit_resolvers = {
+    k: [(tag, r) for tag, r in v if tag != "tag:yaml.org,2002:timestamp"] for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def merge(new: Ingested, current: tuple[dict, str] | None, machine: dict | None) -> tuple[dict, str]:
+    """Keep hand corrections: a value that differs from what ingest last wrote wins."""
+    if current is None:
+        return new.fields, new.body
+    fields, body = current
+    last_fields = (machine or {}).get("fields", {})
+    merged = {}
+    for key in FRONT_MATTER_KEYS:
+        if key in fields and (machine is None or fields.get(key) != last_fields.get(key)):
+            merged[key] = fields[key]  # corrected by hand (or no record of what we wrote)
+        else:
+            merged[key] = new.fields[key]
+    keep_body = machine is None or _sha(body) != machine.get("body_sha256")
+    return merged, body if keep_body else new.body
+
+
+def run_ingest(raw_dir: Path, out_dir: Path) -> tuple[list[Problem], int]:
+    """Ingest every file in raw_dir; return the problems and the number of files written."""
+    problems: list[Problem] = []
+    root = out_dir.resolve().parent.parent
+    machine_path = out_dir / MACHINE_FILE
+    machine: dict = json.loads(machine_path.read_text(encoding="utf-8")) if machine_path.exists() else {}
+    existing = _existing(out_dir) if out_dir.exists() else {}
+    taken = {p.stem for p, _, _ in existing.values()} | {p.stem for p in out_dir.glob("*.md")}
+    written = 0
+    if not raw_dir.is_dir():
+        return [error(raw_dir, "raw folder does not exist")], 0
+    for path in sorted(p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith(".")):
+        shown = os.path.relpath(path.resolve(), root) if path.resolve().is_relative_to(root) else str(path)
+        data = path.read_bytes()
+        try:
+            text = decode(data)
+            found: list[Problem] = []
+            new = ingest_text(text, shown, Path(shown).as_posix(), hashlib.sha256(data).hexdigest(), found)
+        except Unusable as exc:
+            problems.append(error(shown, str(exc)))
+            continue
+        problems.extend(found)
+        raw_key = Path(shown).as_posix()
+        if raw_key in existing:
+            target, fields, body = existing[raw_key]
+            current = (fields, body)
+        else:
+            base = urls.report_slug(
+                year=new.fields["year"], province=new.fields["province"], city=new.fields["city"],
+                district=new.fields["district"], publisher=new.fields["publisher"], period=new.fields["period"],
+            )
+            slug, n = base, 1
+            while slug in taken:
+                n += 1
+                slug = f"{base}-{n}"
+            taken.add(slug)
+            target, current = out_dir / f"{slug}.md", None
+        fields, body = merge(new, current, machine.get(target.stem))
+        if write_atomic(target, dump(fields, body).encode("utf-8")):
+            written += 1
+        machine[target.stem] = {"raw": raw_key, "fields": new.fields, "body_sha256": _sha(new.body)}
+    state = json.dumps(machine, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    write_atomic(machine_path, state.encode("utf-8"))
+    return problems, written
+
+
+def run(args) -> int:
+    problems, written = run_ingest(args.raw, args.out)
+    errors, warnings = report(problems)
+    print(f"ingest: {written} report file(s) written to {args.out}; {errors} error(s), {warnings} warning(s)")
+    return 1 if errors else 0

@@ -1,0 +1,169 @@
+"""Place lookup (行政区划): which district, city and province a report is about.
+
+Sources (see generator/data/SOURCE.md):
+- ``generator/data/*.json``: the National Bureau of Statistics' 2023 division
+  codes (统计用区划代码, as of 2023-06-30), from the npm package china-division 2.7.0;
+- ``gb2260`` 0.4.1 (PyPI): the GB/T 2260 revisions 2002–2013, for names that have
+  since changed (a 2016 report may still say 某某县 for what is now 某某区).
+
+A name is only resolved when the text settles it: county-level names repeat
+across the country (江北区 in 重庆 and 宁波), so a candidate must be confirmed by
+its city or province named in the text, or by a 信息索引号 that embeds its code.
+When two candidates stay possible, the place is left empty and ingest warns.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+# Generic suffixes, longest first, for short forms (管城回族区 → 管城, 重庆市 → 重庆).
+_SUFFIXES = (
+    "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "自治州", "自治县", "自治旗",
+    "地区", "林区", "新区", "矿区", "省", "市", "区", "县", "旗", "盟",
+)
+
+
+@dataclass(frozen=True)
+class Division:
+    """One administrative division: a province (省级), city (地级) or county (县级)."""
+
+    code: str  # 6-digit 行政区划代码
+    name: str
+    kind: str  # province | city | county
+    province: str
+    city: str  # '' for a province, for a city itself, and under 直辖市
+    historical: bool = False  # known only from an earlier revision
+
+    @property
+    def short(self) -> str:
+        return short_name(self.name)
+
+
+def short_name(name: str) -> str:
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+def _pad(code: str) -> str:
+    return code.ljust(6, "0")
+
+
+_DATA = Path(__file__).parent / "data"
+# City-level rows that are only containers: 直辖市's 市辖区, 省直辖县级行政区划.
+_NOT_A_CITY = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
+
+
+@lru_cache(maxsize=1)
+def divisions() -> tuple[Division, ...]:
+    from gb2260 import data as gb_data
+
+    def load(name: str) -> list[dict]:
+        return json.loads((_DATA / name).read_text(encoding="utf-8"))
+
+    provinces = {p["code"]: p["name"] for p in load("provinces.json")}
+    cities = {c["code"]: c["name"] for c in load("cities.json")}
+    out: dict[str, Division] = {}
+    for code, name in provinces.items():
+        out[_pad(code)] = Division(_pad(code), name, "province", name, "")
+    for code, name in cities.items():
+        if name not in _NOT_A_CITY:
+            out[_pad(code)] = Division(_pad(code), name, "city", provinces[code[:2]], name)
+    for area in load("areas.json"):
+        city = cities.get(area["cityCode"], "")
+        city = "" if city in _NOT_A_CITY else city
+        out[area["code"]] = Division(area["code"], area["name"], "county", provinces[area["provinceCode"]], city)
+
+    current_names = {(d.code, d.name) for d in out.values()}
+    old = gb_data.data[2013]
+    historical: list[Division] = []
+    for code_int, name in old.items():
+        code = f"{code_int:06d}"
+        if (code, name) in current_names or name in _NOT_A_CITY or code.endswith("0000"):
+            continue
+        province = old.get(int(code[:2] + "0000"), "")
+        if code.endswith("00"):
+            historical.append(Division(code, name, "city", province, name, True))
+        else:
+            city = old.get(int(code[:4] + "00"), "")
+            city = "" if city in _NOT_A_CITY else city
+            historical.append(Division(code, name, "county", province, city, True))
+    merged = dict(out)
+    for d in historical:
+        merged.setdefault(f"h{d.code}{d.name}", d)
+    return tuple(sorted(merged.values(), key=lambda d: (d.code, d.historical, d.name)))
+
+
+@lru_cache(maxsize=1)
+def _by_name() -> dict[str, tuple[Division, ...]]:
+    index: dict[str, list[Division]] = {}
+    for d in divisions():
+        index.setdefault(d.name, []).append(d)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+@lru_cache(maxsize=1)
+def _name_pattern() -> re.Pattern:
+    names = sorted(_by_name(), key=len, reverse=True)
+    return re.compile("|".join(re.escape(n) for n in names if len(n) >= 2))
+
+
+def by_code(code: str) -> Division | None:
+    for d in divisions():
+        if d.code == code and not d.historical:
+            return d
+    return None
+
+
+def names_in(text: str) -> Counter:
+    """How often each full division name occurs in the text (longest match first)."""
+    return Counter(m.group(0) for m in _name_pattern().finditer(text))
+
+
+@dataclass(frozen=True)
+class Resolution:
+    division: Division | None
+    candidates: tuple[Division, ...]
+    reason: str
+
+
+def _mentions(text: str, name: str) -> bool:
+    return bool(name) and (name in text or (len(short_name(name)) >= 2 and short_name(name) in text))
+
+
+def resolve(name: str, text: str, doc_index: str = "") -> Resolution:
+    """Which division called ``name`` the text is about, or why it cannot say."""
+    candidates = _by_name().get(name, ())
+    if not candidates:
+        return Resolution(None, (), f"{name} is not a division name in the dataset")
+    current = tuple(d for d in candidates if not d.historical) or candidates
+    if len(current) == 1:
+        return Resolution(current[0], candidates, "unique name")
+    # A 统一社会信用代码-style 信息索引号 embeds the publisher's division code (11330702…).
+    digits = re.sub(r"\D", "", doc_index)
+    by_index = [d for d in current if len(digits) >= 8 and digits[2:8] == d.code]
+    if len(by_index) == 1:
+        return Resolution(by_index[0], candidates, "信息索引号 carries its code")
+    confirmed = [
+        d for d in current
+        if (d.city and _mentions(text, d.city) and d.city != name) or (_mentions(text, d.province) and d.province != name)
+    ]
+    if len(confirmed) == 1:
+        return Resolution(confirmed[0], candidates, "its city or province is named in the text")
+    # 区 vs 县 of the same short name: 昌江区 (江西) vs 昌江黎族自治县 (海南) are different names already.
+    listed = "、".join(f"{d.province}{d.city}{d.name}" for d in current)
+    return Resolution(None, candidates, f"{name} is ambiguous ({listed}) and the text does not say which")
+
+
+def subject_name(text: str) -> str | None:
+    """The county- or city-level name the text is mostly about (most frequent full name)."""
+    counts = Counter({n: c for n, c in names_in(text).items() if any(d.kind != "province" for d in _by_name()[n])})
+    if not counts:
+        return None
+    return sorted(counts.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
