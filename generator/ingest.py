@@ -242,12 +242,16 @@ def _split_heading(line: str) -> tuple[str, str]:
 
 
 def _looks_like_unnumbered_heading(lines: list[str], i: int) -> bool:
-    """Short, unpunctuated line inside the body followed by more text: a heading whose number is missing."""
+    """A short, unpunctuated line between a finished sentence and a paragraph or
+    numbered heading: a heading whose number is missing (seed 001's 加强落实,…)."""
     line = lines[i]
     return (
         4 <= len(line) <= 30
         and not any(c in line for c in _SENTENCE_END + "：:")
         and i + 1 < len(lines)
+        and lines[i - 1][-1] in "。：:；;！!？?"
+        and (heading_level(lines[i + 1]) is not None or len(lines[i + 1]) > 30)
+        and not _MD_LINE_START.match(line)
         and not re.fullmatch(_DATE, line)
         and not _SALUTATION.match(line)
         and not _SPEECH_LINE.search(line)
@@ -403,7 +407,8 @@ def ingest_text(text: str, path: str, raw: str, sha256: str, problems: list[Prob
     if not lines:
         raise Unusable("no report text after removing the page's chrome and title")
     body = structure(lines)
-    lead = lines[0]
+    # The lead: the opening lines, past a speech's occasion line and salutation.
+    lead = "".join(lines[:3])[:200]
     year = find_year(facts.title, lead, facts.published)
     period = find_period(facts.title, lead)
     publisher, place = find_publisher_and_place(facts.title, lead, "\n".join(lines), facts, path, problems)

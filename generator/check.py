@@ -1,0 +1,63 @@
+"""``fazhi check``: every report with an empty or suspicious field, one line each.
+
+Errors (exit 1): a file the model cannot load, a missing original, an original
+whose SHA-256 no longer matches, an adcode that names a different place than
+the front-matter. Warnings (exit 1 only with --strict): an empty place, year or
+publisher, a composed title (title_inferred), a title year that differs from
+``year``, a publication date before the year covered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from generator import places
+from generator.model import Report, load_reports
+from generator.problems import Problem, error, report, warning
+
+
+def check_report(r: Report, root: Path) -> list[Problem]:
+    out: list[Problem] = []
+    for key in ("district", "province", "year", "publisher", "level"):
+        if getattr(r, key) in ("", None) and not (key == "district" and r.level in ("city", "province")):
+            out.append(warning(r.file, f"{key} is empty"))
+    if r.title_inferred:
+        out.append(warning(r.file, "title was composed by ingest (title_inferred: true): check it against the original"))
+    m = re.search(r"((?:19|20)\d{2})\s*年", r.title)
+    if m and r.year and int(m.group(1)) != r.year:
+        out.append(warning(r.file, f"title says {m.group(1)} but year is {r.year}"))
+    if r.published and r.year and int(r.published[:4]) < r.year:
+        out.append(warning(r.file, f"published {r.published} is before the year covered ({r.year})"))
+    if r.adcode:
+        d = places.by_code(r.adcode)
+        name = r.district or r.city or r.province
+        if d is None:
+            out.append(warning(r.file, f"adcode {r.adcode} is not in the 2023 division list (an earlier code?)"))
+        elif name and d.name != name:
+            out.append(error(r.file, f"adcode {r.adcode} is {d.name}, not {name}"))
+    if not r.raw:
+        out.append(error(r.file, "raw is empty: the archived original is unknown"))
+    else:
+        raw = root / r.raw
+        if not raw.is_file():
+            out.append(error(r.file, f"original {r.raw} is missing"))
+        elif r.raw_sha256 and hashlib.sha256(raw.read_bytes()).hexdigest() != r.raw_sha256:
+            out.append(error(r.file, f"original {r.raw} does not match raw_sha256 (originals must never change)"))
+    return out
+
+
+def run_check(content: Path) -> tuple[tuple[Report, ...], list[Problem]]:
+    root = content.resolve().parent
+    reports, problems = load_reports(content / "reports", root=root)
+    for r in reports:
+        problems.extend(check_report(r, root))
+    return reports, problems
+
+
+def run(args) -> int:
+    reports, problems = run_check(args.content)
+    errors, warnings = report(problems)
+    print(f"check: {len(reports)} report(s); {errors} error(s), {warnings} warning(s)")
+    return 1 if errors or (args.strict and warnings) else 0

@@ -1,0 +1,282 @@
+"""Ingest: raw originals become faithful, structured Markdown with front-matter.
+
+Golden files (tests/golden/ingest/*.yml) hold each seed's front-matter and
+heading outline. After an intended change, refresh them with
+``make golden`` (FAZHI_UPDATE_GOLDEN=1) and review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from generator import cli
+from generator.ingest import decode, ingest_text, run_ingest
+from generator.model import load_reports, parse_report, sections_of
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "content" / "raw").glob("*.txt"))
+FIXTURES = ROOT / "tests" / "fixtures" / "ingest"
+GOLDEN = ROOT / "tests" / "golden" / "ingest"
+UPDATE = bool(os.environ.get("FAZHI_UPDATE_GOLDEN"))
+
+
+def project(tmp_path: Path, files: dict[str, bytes]) -> tuple[Path, Path]:
+    raw = tmp_path / "content" / "raw"
+    raw.mkdir(parents=True)
+    for name, data in files.items():
+        (raw / name).write_bytes(data)
+    return raw, tmp_path / "content" / "reports"
+
+
+def ingest_one(text: str, name: str = "x.txt"):
+    problems = []
+    result = ingest_text(text, name, name, "0" * 64, problems)
+    return result, [str(p) for p in problems]
+
+
+def outline(body: str) -> list[str]:
+    return [("  " * (s.level - 2)) + s.heading for s in sections_of(body) if s.level > 1]
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
+def test_golden_seed_front_matter_and_outline(seed: Path, tmp_path: Path):
+    raw, out = project(tmp_path, {seed.name: seed.read_bytes()})
+    problems, written = run_ingest(raw, out)
+    assert written == 1 and [p for p in problems if p.severity == "error"] == []
+    (md,) = out.glob("*.md")
+    report, found = parse_report(md, md.read_text(encoding="utf-8"))
+    assert found == []
+    actual = {"file": md.name, "front_matter": report.front_matter(), "outline": outline(report.body)}
+    golden = GOLDEN / f"{seed.stem[:3]}.yml"
+    if UPDATE:
+        golden.write_text(yaml.safe_dump(actual, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+    assert actual == yaml.safe_load(golden.read_text(encoding="utf-8"))
+
+
+def test_committed_reports_match_a_fresh_ingest(tmp_path: Path):
+    """content/reports/ is what ingest makes of content/raw/ (plus nothing stale)."""
+    raw, out = project(tmp_path, {p.name: p.read_bytes() for p in SEEDS})
+    run_ingest(raw, out)
+    fresh = {p.name: p.read_text(encoding="utf-8") for p in out.glob("*.md")}
+    committed = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "content" / "reports").glob("*.md")}
+    assert fresh == committed
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda t: t.encode("gbk"),
+        lambda t: t.encode("gb18030"),
+        lambda t: "\ufeff".encode() + t.encode("utf-8"),
+        lambda t: t.replace("\n", "\r\n").encode("utf-8"),
+        lambda t: t.replace("\n", "\r").encode("gbk"),
+        lambda t: "\n".join("\u3000\u3000" + line + "  " for line in t.split("\n")).encode("utf-8"),
+    ],
+    ids=["gbk", "gb18030", "utf8-bom", "crlf", "cr-gbk", "indented"],
+)
+def test_encodings_and_line_endings_give_the_same_report(encode):
+    text = (FIXTURES / "city_government.txt").read_text(encoding="utf-8")
+    expected, _ = ingest_one(text)
+    got, _ = ingest_one(decode(encode(text)))
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"", "empty file"),
+        (b" \r\n\t\r\n\xe3\x80\x80\n", "blank file (only whitespace)"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file (contains NUL bytes), not a text report"),
+        (bytes([0xFF, 0xFE, 0xFD, 0x80, 0x81]) * 5, "cannot be decoded as UTF-8 or GB18030/GBK"),
+    ],
+    ids=["empty", "blank", "binary", "undecodable"],
+)
+def test_unusable_files_get_one_line_and_the_rest_is_ingested(tmp_path: Path, capsys, data: bytes, reason: str):
+    good = (FIXTURES / "city_government.txt").read_bytes()
+    raw, out = project(tmp_path, {"bad.txt": data, "good.txt": good})
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        status = cli.main(["ingest"])
+    finally:
+        os.chdir(cwd)
+    assert status == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"content/raw/bad.txt: error: {reason}"]
+    assert [p.name for p in out.glob("*.md")] == ["2020-zhejiang-jinhua-zhengfu.md"]
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_second_ingest_writes_nothing(tmp_path: Path):
+    raw, out = project(tmp_path, {p.name: p.read_bytes() for p in SEEDS})
+    run_ingest(raw, out)
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir()}
+    problems, written = run_ingest(raw, out)
+    assert written == 0
+    assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir()} == before
+
+
+def test_hand_corrections_survive_reingest(tmp_path: Path):
+    seed = next(p for p in SEEDS if p.name.startswith("000"))
+    raw, out = project(tmp_path, {seed.name: seed.read_bytes()})
+    run_ingest(raw, out)
+    (md,) = out.glob("*.md")
+    text = md.read_text(encoding="utf-8")
+    text = text.replace("title_inferred: true", "title_inferred: false")
+    text = text.replace("title: 重庆市江北区司法局2021年法治政府建设工作情况", "title: 江北区司法局2021年法治政府建设情况报告")
+    text = text.replace("published: ''", "published: '2022-01-20'")
+    text = text.replace("## 四、严格履行法治建设第一责任人职责", "## 四、严格履行法治建设第一责任人职责（编者校对）")
+    md.write_text(text, encoding="utf-8")
+    problems, written = run_ingest(raw, out)
+    assert written == 0
+    report, _ = parse_report(md, md.read_text(encoding="utf-8"))
+    assert report.title == "江北区司法局2021年法治政府建设情况报告" and not report.title_inferred
+    assert report.published == "2022-01-20"
+    assert "（编者校对）" in report.body
+    assert report.district == "江北区" and report.adcode == "500105"
+
+
+def test_a_corrected_place_keeps_the_url(tmp_path: Path):
+    seed = next(p for p in SEEDS if p.name.startswith("004"))
+    raw, out = project(tmp_path, {seed.name: seed.read_bytes()})
+    run_ingest(raw, out)
+    (md,) = out.glob("*.md")
+    md.write_text(md.read_text(encoding="utf-8").replace("publisher: 昌江区人民政府", "publisher: 昌江区司法局"), encoding="utf-8")
+    run_ingest(raw, out)
+    assert [p.name for p in out.glob("*.md")] == [md.name]
+
+
+def test_slug_collisions_get_a_suffix_and_keep_their_files(tmp_path: Path):
+    text = (FIXTURES / "city_government.txt").read_bytes()
+    raw, out = project(tmp_path, {"a.txt": text, "b.txt": text + "补充。\n".encode()})
+    run_ingest(raw, out)
+    assert sorted(p.name for p in out.glob("*.md")) == ["2020-zhejiang-jinhua-zhengfu-2.md", "2020-zhejiang-jinhua-zhengfu.md"]
+    (raw / "0.txt").write_bytes(text + "另一份。\n".encode())
+    run_ingest(raw, out)
+    reports, _ = load_reports(out)
+    assert {r.slug: Path(r.raw).name for r in reports} == {
+        "2020-zhejiang-jinhua-zhengfu": "a.txt",
+        "2020-zhejiang-jinhua-zhengfu-2": "b.txt",
+        "2020-zhejiang-jinhua-zhengfu-3": "0.txt",
+    }
+
+
+def fixture(name: str):
+    return ingest_one((FIXTURES / name).read_text(encoding="utf-8"), name)
+
+
+def test_city_government_report_is_city_level():
+    r, problems = fixture("city_government.txt")
+    assert problems == []
+    f = r.fields
+    assert (f["city"], f["province"], f["district"], f["adcode"], f["level"], f["publisher"]) == ("金华市", "浙江省", "", "330700", "city", "金华市人民政府")
+    assert f["title"] == "金华市人民政府关于2020年法治政府建设情况的报告" and f["year"] == 2020
+
+
+def test_title_split_over_two_lines_is_joined():
+    r, _ = fixture("city_sifaju_split_title.txt")
+    assert r.fields["title"] == "常州市司法局2019年法治政府建设工作总结"
+    assert r.fields["level"] == "city" and r.fields["publisher"] == "常州市司法局"
+    assert "常州市司法局" not in r.body.split("\n")[0]
+
+
+def test_speech_with_doc_number():
+    r, problems = fixture("speech_doc_number.txt")
+    f = r.fields
+    assert f["doc_number"] == "长朝委〔2024〕7号"
+    assert f["title"] == "关于朝阳区2023年法治政府建设情况的报告"
+    assert (f["district"], f["city"], f["adcode"]) == ("朝阳区", "长春市", "220104")
+    assert f["publisher"] == "朝阳区人民政府" and problems == []
+    assert "长朝委" not in r.body
+    assert r.body.startswith("——在长春市朝阳区第十八届人大常委会第十五次会议上\n\n主任、各位副主任、秘书长、各位委员：")
+
+
+def test_ambiguous_place_is_left_empty_with_a_warning():
+    r, problems = fixture("ambiguous_place.txt")
+    assert (r.fields["district"], r.fields["province"], r.fields["adcode"]) == ("", "", "")
+    assert problems == [
+        "ambiguous_place.txt: warning: place not settled: 朝阳区 is ambiguous (北京市朝阳区、吉林省长春市朝阳区) "
+        "and the text does not say which; district, city, province left empty"
+    ]
+
+
+def test_old_county_name_is_the_name_of_its_year():
+    r, _ = fixture("old_county_name.txt")
+    assert (r.fields["district"], r.fields["province"], r.fields["adcode"], r.fields["year"]) == ("密云县", "北京市", "110228", 2016)
+
+
+def test_missing_year_is_a_warning_naming_the_field():
+    r, problems = ingest_one("江北区司法局工作总结\n重庆市江北区司法局全面推进法治建设。\n")
+    assert r.fields["year"] is None
+    assert "x.txt: warning: year not found in the title or first sentence: year left empty" in problems
+
+
+def test_markup_and_template_syntax_stay_text():
+    r, _ = fixture("markup_in_text.txt")
+    text = "\n".join(s.text for s in sections_of(r.body))
+    assert '<script>alert("x")</script>' in text and "{{ title }}" in text and "{% if %}" in text
+    headings = [s.heading for s in sections_of(r.body)]
+    assert "1. 全年接待群众* 来访 *_ 3800余件_。" in headings
+    assert "# 这一行以井号开头" in text and "- 这一行以横线开头" in text
+
+
+def test_page_chrome_leaves_the_body_and_its_facts_go_to_front_matter():
+    seed = next(p for p in SEEDS if p.name.startswith("002"))
+    r, _ = ingest_one(decode(seed.read_bytes()))
+    for chrome in ("信息索引号", "分享", "朗读", "浏览量", "公开方式", "成文日期"):
+        assert chrome not in r.body
+    f = r.fields
+    assert (f["doc_index"], f["published"], f["title"]) == ("11330702002599061N/2022-13717", "2022-05-02", "婺城区司法局2021年度年终总结")
+    assert r.body.startswith("今年以来,婺城区司法局")
+
+
+def visible_text(body: str) -> str:
+    """All text a reader sees, headings and paragraphs, in order, no separators."""
+    return "".join(s.heading + s.text.replace("\n", "") for s in sections_of(body))
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
+def test_no_report_text_is_lost_from_the_seeds(seed: Path):
+    text = decode(seed.read_bytes())
+    r, _ = ingest_one(text)
+    shown = squeeze(visible_text(r.body))
+    kept = squeeze(text)
+    # What ingest moves to front-matter, in the seeds: the page's chrome, title and 来源 line.
+    for removed in ("来源:区政府网站",):
+        kept = kept.replace(removed, "")
+    assert shown in kept  # the body is the original minus a prefix of chrome/title
+    assert kept.endswith(shown)
+
+
+_PARAGRAPH = st.text(
+    alphabet=st.sampled_from(list("法治政府建设工作推进行政复议人民调解，。、“”（）()《》%1234567890. *_#<>&[]`\\{}-+!~|：；APP")),
+    min_size=1,
+    max_size=60,
+)
+_LINE = st.one_of(
+    _PARAGRAPH,
+    st.builds(lambda n, t: f"{n}、{t}", st.sampled_from("一二三四五六七八九十"), _PARAGRAPH),
+    st.builds(lambda n, t: f"（{n}）{t}", st.sampled_from("一二三四五六七"), _PARAGRAPH),
+    st.builds(lambda n, t: f"{n}.{t}", st.integers(1, 12), _PARAGRAPH),
+    st.builds(lambda t: f"<script>{t}</script>", _PARAGRAPH),
+    st.builds(lambda t: "{{ " + t + " }}", _PARAGRAPH),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_LINE, min_size=1, max_size=12))
+def test_no_text_is_lost_property(lines):
+    lead = "2021年，重庆市江北区司法局扎实推进各项工作。"
+    text = "\n".join([lead, *lines]) + "\n"
+    r, _ = ingest_one(text)
+    assert squeeze(visible_text(r.body)) == squeeze(text)
