@@ -127,6 +127,11 @@ def href(from_page: str, to_path: str, anchor: str | None = None) -> str:
     return f"{rel}#{anchor}" if anchor else rel
 
 
+def resolve(from_page: str, link: str) -> str:
+    """The site path a relative link on ``from_page`` points to."""
+    return posixpath.normpath(posixpath.join(posixpath.dirname(from_page), link))
+
+
 def absolute(base_url: str, path: str) -> str:
     """Absolute URL for sitemap, feed and canonical links; the web address drops index.html."""
     if path.endswith("index.html"):

@@ -1,0 +1,62 @@
+"""Rendering: templates and report bodies to strings. No I/O beyond loading templates.
+
+Every template gets ``rel(path, anchor=None)`` (a relative link from the page
+being rendered, so the site works from file://), ``asset(name)`` (the
+fingerprinted copy of templates/assets/<name>), ``page_path`` and ``site``.
+Autoescape is on for .html and .xml: report text is always escaped; the only
+markup inserted unescaped is markdown-it's output, whose HTML input is disabled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from generator import urls
+from generator.markdown import parser
+from generator.model import Report
+
+
+def fingerprint(name: str, data: bytes) -> str:
+    """assets/site.css → assets/site.1a2b3c4d.css: the name changes when the bytes do."""
+    stem, dot, ext = name.rpartition(".")
+    digest = hashlib.sha256(data).hexdigest()[:8]
+    return f"assets/{stem}.{digest}.{ext}" if dot else f"assets/{name}.{digest}"
+
+
+class Renderer:
+    def __init__(self, templates: Path, assets: dict[str, str], site: object):
+        self.env = Environment(
+            loader=FileSystemLoader(str(templates)),
+            autoescape=select_autoescape(["html", "xml"]),
+            undefined=StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.assets = assets
+        self.site = site
+
+    def page(self, template: str, page_path: str, **context) -> str:
+        def rel(path: str, anchor: str | None = None) -> str:
+            return urls.href(page_path, path, anchor)
+
+        def asset(name: str) -> str:
+            return rel(self.assets[name])
+
+        return self.env.get_template(template).render(
+            rel=rel, asset=asset, page_path=page_path, site=self.site, urls=urls, **context
+        )
+
+
+def body_html(report: Report) -> Markup:
+    """The report body as HTML, each heading carrying its section's stable anchor."""
+    tokens = parser().parse(report.body)
+    anchors = iter(s.anchor for s in report.sections if s.level > 1)
+    for tok in tokens:
+        if tok.type == "heading_open":
+            tok.attrSet("id", next(anchors))
+    return Markup(parser().renderer.render(tokens, parser().options, {}))
