@@ -373,7 +373,7 @@ def _template_problem(exc: Exception, page: str) -> Problem:
         tb = tb.tb_next
     if frames:
         name, line = frames[-1]
-        return error(Path(name).relative_to(ROOT), f"while rendering {page}: {type(exc).__name__}: {exc}", line)
+        return error(f"templates/{Path(name).relative_to(TEMPLATES).as_posix()}", f"while rendering {page}: {type(exc).__name__}: {exc}", line)
     return error("templates", f"while rendering {page}: {type(exc).__name__}: {exc}")
 
 

@@ -26,7 +26,8 @@ from pathlib import Path
 import yaml
 
 from generator import places, urls
-from generator.model import FRONT_MATTER_KEYS, split_front_matter
+from generator.model import FRONT_MATTER_KEYS, sections_of, split_front_matter
+from generator.topics import Topic, classify_report, load_topics
 from generator.problems import Problem, error, report, warning
 
 MACHINE_FILE = ".machine.json"
@@ -396,7 +397,7 @@ class Ingested:
     body: str
 
 
-def ingest_text(text: str, path: str, raw: str, sha256: str, problems: list[Problem]) -> Ingested:
+def ingest_text(text: str, path: str, raw: str, sha256: str, problems: list[Problem], topics: tuple[Topic, ...] = ()) -> Ingested:
     facts = Facts()
     lines = clean_lines(text)
     lines = strip_chrome(lines, facts)
@@ -437,7 +438,7 @@ def ingest_text(text: str, path: str, raw: str, sha256: str, problems: list[Prob
         "source": facts.source,
         "raw": raw,
         "raw_sha256": sha256,
-        "topics": [],
+        "topics": list(classify_report(sections_of(body), topics)),
         "figures": [],
     }
     return Ingested(fields, body)
@@ -521,6 +522,9 @@ def run_ingest(raw_dir: Path, out_dir: Path) -> tuple[list[Problem], int]:
     machine_path = out_dir / MACHINE_FILE
     machine: dict = json.loads(machine_path.read_text(encoding="utf-8")) if machine_path.exists() else {}
     existing = _existing(out_dir) if out_dir.exists() else {}
+    taxonomy = out_dir.parent / "topics.yml"
+    topics, topic_problems = load_topics(taxonomy) if taxonomy.exists() else ((), [warning(taxonomy, "no topic taxonomy: topics left empty")])
+    problems.extend(topic_problems)
     taken = {p.stem for p, _, _ in existing.values()} | {p.stem for p in out_dir.glob("*.md")}
     written = 0
     if not raw_dir.is_dir():
@@ -531,7 +535,7 @@ def run_ingest(raw_dir: Path, out_dir: Path) -> tuple[list[Problem], int]:
         try:
             text = decode(data)
             found: list[Problem] = []
-            new = ingest_text(text, shown, Path(shown).as_posix(), hashlib.sha256(data).hexdigest(), found)
+            new = ingest_text(text, shown, Path(shown).as_posix(), hashlib.sha256(data).hexdigest(), found, topics)
         except Unusable as exc:
             problems.append(error(shown, str(exc)))
             continue

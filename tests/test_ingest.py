@@ -29,6 +29,7 @@ UPDATE = bool(os.environ.get("FAZHI_UPDATE_GOLDEN"))
 def project(tmp_path: Path, files: dict[str, bytes]) -> tuple[Path, Path]:
     raw = tmp_path / "content" / "raw"
     raw.mkdir(parents=True)
+    shutil.copy(ROOT / "content" / "topics.yml", tmp_path / "content" / "topics.yml")
     for name, data in files.items():
         (raw / name).write_bytes(data)
     return raw, tmp_path / "content" / "reports"

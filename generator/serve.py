@@ -1,0 +1,35 @@
+"""``fazhi serve``: build, serve site/ on localhost, rebuild when content or templates change."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+
+from watchfiles import watch
+
+from generator import build as builder
+from generator.problems import report
+
+
+def _build(args) -> None:
+    problems, summary = builder.build(args.content, args.out, args.base_url)
+    errors, _ = report(problems)
+    if errors:
+        print(f"build failed: {errors} error(s); still serving the previous site")
+    else:
+        print(f"built {summary['files']} files in {summary['seconds']} s ({summary['written']} written)")
+
+
+def run(args) -> int:
+    _build(args)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(args.out.resolve()))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"serving http://127.0.0.1:{args.port}/ — watching {args.content} and {builder.TEMPLATES}; Ctrl-C stops")
+    try:
+        for _ in watch(args.content, builder.TEMPLATES):
+            _build(args)
+    finally:
+        server.shutdown()
+    return 0

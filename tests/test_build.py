@@ -1,0 +1,234 @@
+"""The site build: links, HTML, determinism, atomic writes, escaping, failure paths.
+
+Golden fragments (tests/golden/site/) hold one seed's metadata panel and table
+of contents; refresh with ``make golden`` after an intended change.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import html5lib
+import pytest
+
+from generator import build as builder
+from generator.build import build, check_links
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden" / "site"
+UPDATE = bool(os.environ.get("FAZHI_UPDATE_GOLDEN"))
+BASE = "https://fazhi.example.org/"
+
+
+def copy_content(tmp: Path) -> Path:
+    content = tmp / "content"
+    shutil.copytree(ROOT / "content", content)
+    return content
+
+
+def build_ok(content: Path, out: Path, **kw) -> dict:
+    problems, summary = build(content, out, BASE, **kw)
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    return summary
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("site")
+    build_ok(copy_content(tmp), tmp / "site")
+    return tmp / "site"
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_every_page_type_is_there(site: Path):
+    for path in [
+        "index.html", "about/index.html", "404.html", "search/index.html", "places/index.html", "topics/index.html",
+        "years/index.html", "years/2021/index.html", "reports/2021-chongqing-jiangbei-sifaju/index.html",
+        "reports/2021-chongqing-jiangbei-sifaju/original.txt", "places/500000-chongqing/index.html",
+        "places/500105-jiangbei/index.html", "places/360200-jingdezhen/index.html", "topics/pufa/index.html",
+        "sitemap.xml", "feed.xml", "robots.txt", "data/reports.json",
+    ]:
+        assert (site / path).is_file(), path
+
+
+def test_every_internal_link_and_anchor_resolves(site: Path):
+    files = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert check_links(files) == []
+    assert sum(1 for p in files if p.endswith(".html")) >= 30
+
+
+def test_pages_parse_as_html_and_declare_chinese(site: Path):
+    parser = html5lib.HTMLParser(strict=True)
+    for page in pages(site):
+        text = page.read_text(encoding="utf-8")
+        parser.parse(text)  # raises on any parse error
+        assert '<html lang="zh-CN">' in text
+
+
+def test_no_inline_scripts_or_styles_and_nothing_from_outside(site: Path):
+    for page in pages(site):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", text), page
+        assert "<style" not in text and " style=" not in text, page
+        for url in re.findall(r'(?:src|href)="([^"]+)"', text):
+            if url.startswith(("http://", "https://", "//")):
+                assert 'rel="canonical"' in text and url.startswith(BASE), (page, url)
+
+
+def test_original_is_archived_byte_for_byte(site: Path):
+    raw = next((ROOT / "content" / "raw").glob("000_*"))
+    assert (site / "reports/2021-chongqing-jiangbei-sifaju/original.txt").read_bytes() == raw.read_bytes()
+
+
+def test_report_page_has_toc_anchors_topics_and_citation(site: Path):
+    text = (site / "reports/2021-chongqing-jiangbei-sifaju/index.html").read_text(encoding="utf-8")
+    assert '<h2 id="s1">一、推动依法治区工作全面提升</h2>' in text
+    assert '<a href="#s3-5">(五)法治宣传工作加快推进。</a>' in text
+    assert "重庆市江北区司法局2021年法治政府建设工作情况[EB/OL]" in text
+    assert 'href="../../topics/pufa/index.html"' in text
+
+
+def test_topic_page_links_to_section_anchors(site: Path):
+    text = (site / "topics/shequ-jiaozheng/index.html").read_text(encoding="utf-8")
+    assert "../../reports/2021-chongqing-jiangbei-sifaju/index.html#s3-4" in text
+    assert "<h2" in text and "重庆市" in text
+
+
+@pytest.mark.parametrize("fragment, pattern", [
+    ("metadata", r'<section class="metadata".*?</section>'),
+    ("toc", r'<nav class="toc".*?</nav>'),
+])
+def test_golden_report_fragments(site: Path, fragment: str, pattern: str):
+    text = (site / "reports/2021-zhejiang-wucheng-sifaju/index.html").read_text(encoding="utf-8")
+    actual = re.search(pattern, text, re.S).group(0) + "\n"
+    golden = GOLDEN / f"wucheng-{fragment}.html"
+    if UPDATE:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(actual, encoding="utf-8")
+    assert actual == golden.read_text(encoding="utf-8")
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path, site: Path):
+    content = copy_content(tmp_path)
+    build_ok(content, tmp_path / "again")
+    a = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    b = {p.relative_to(tmp_path / "again"): p.read_bytes() for p in (tmp_path / "again").rglob("*") if p.is_file()}
+    assert a == b
+
+
+def test_second_build_writes_nothing(tmp_path: Path):
+    content = copy_content(tmp_path)
+    out = tmp_path / "site"
+    build_ok(content, out)
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    summary = build_ok(content, out)
+    assert summary["written"] == 0 and summary["unchanged"] == len(before)
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_removed_report_disappears(tmp_path: Path):
+    content = copy_content(tmp_path)
+    out = tmp_path / "site"
+    build_ok(content, out)
+    (content / "reports" / "2017-guangdong-xiangqiao-sifaju.md").unlink()
+    summary = build_ok(content, out)
+    assert summary["removed"] > 0
+    assert not (out / "reports/2017-guangdong-xiangqiao-sifaju").exists()
+    assert not (out / "places/440000-guangdong").exists()
+
+
+def test_failing_template_leaves_the_old_site_and_names_the_template(tmp_path: Path, monkeypatch, capsys):
+    content = copy_content(tmp_path)
+    out = tmp_path / "site"
+    build_ok(content, out)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    templates = tmp_path / "templates"
+    shutil.copytree(builder.TEMPLATES, templates)
+    text = (templates / "year.html").read_text(encoding="utf-8")
+    (templates / "year.html").write_text(text.replace("{{ count }}", "{{ count.nope.missing }}"), encoding="utf-8")
+    monkeypatch.setattr(builder, "TEMPLATES", templates)
+    from generator import cli
+
+    status = cli.main(["build", "--content", str(content), "--out", str(out)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 1
+    assert re.match(r"^.*templates/year\.html:\d+: error: while rendering years: UndefinedError: .*nope", err[0]), err
+    assert err[-1].startswith("build failed: 1 error(s)")
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert not list(tmp_path.glob(".site-*"))
+
+
+def test_template_syntax_error_names_file_and_line(tmp_path: Path, monkeypatch):
+    content = copy_content(tmp_path)
+    templates = tmp_path / "templates"
+    shutil.copytree(builder.TEMPLATES, templates)
+    (templates / "about.html").write_text("{% extends 'base.html' %}\n{% block content %}\n{% if %}\n{% endblock %}\n", encoding="utf-8")
+    monkeypatch.setattr(builder, "TEMPLATES", templates)
+    problems, _ = build(content, tmp_path / "site", BASE)
+    assert [str(p) for p in problems] == ["templates/about.html:3: error: template syntax: Expected an expression, got 'end of statement block'"]
+    assert not (tmp_path / "site").exists()
+
+
+def test_broken_link_in_a_report_fails_the_build(tmp_path: Path):
+    content = copy_content(tmp_path)
+    md = content / "reports" / "2017-guangdong-xiangqiao-sifaju.md"
+    md.write_text(md.read_text(encoding="utf-8") + "\n见[附件](附件一.pdf)与[第二部分](#s99)。\n", encoding="utf-8")
+    problems, _ = build(content, tmp_path / "site", BASE)
+    assert sorted(str(p) for p in problems) == [
+        "site/reports/2017-guangdong-xiangqiao-sifaju/index.html: error: broken link '#s99': no id 's99' in reports/2017-guangdong-xiangqiao-sifaju/index.html",
+        "site/reports/2017-guangdong-xiangqiao-sifaju/index.html: error: broken link '%E9%99%84%E4%BB%B6%E4%B8%80.pdf': "
+        "reports/2017-guangdong-xiangqiao-sifaju/%E9%99%84%E4%BB%B6%E4%B8%80.pdf is not in the site",
+    ]
+
+
+def test_bad_report_stops_the_build_with_one_line(tmp_path: Path):
+    content = copy_content(tmp_path)
+    (content / "reports" / "2020-x.md").write_text("---\nyear: soon\n---\n正文\n", encoding="utf-8")
+    problems, summary = build(content, tmp_path / "site", BASE)
+    assert [str(p) for p in problems] == ["content/reports/2020-x.md:2: error: year: 'soon' is not a year"]
+    assert summary == {} and not (tmp_path / "site").exists()
+
+
+def test_report_text_is_escaped(tmp_path: Path):
+    content = copy_content(tmp_path)
+    md = content / "reports" / "2017-guangdong-xiangqiao-sifaju.md"
+    text = md.read_text(encoding="utf-8").replace("title: 湘桥区", "title: <script>alert(1)</script>湘桥区")
+    md.write_text(text + "\n\\<script\\>alert(2)\\</script\\> {{ 7*7 }} <img src=x onerror=alert(3)>\n", encoding="utf-8")
+    build_ok(content, tmp_path / "site")
+    page = (tmp_path / "site/reports/2017-guangdong-xiangqiao-sifaju/index.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;script&gt;alert(2)&lt;/script&gt;" in page
+    assert "{{ 7*7 }}" in page
+    home = (tmp_path / "site/index.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in home
+
+
+def test_offline_zip_is_deterministic_and_complete(tmp_path: Path, site: Path):
+    content = copy_content(tmp_path)
+    build_ok(content, tmp_path / "a", zip_path=tmp_path / "a.zip")
+    build_ok(content, tmp_path / "b", zip_path=tmp_path / "b.zip")
+    assert (tmp_path / "a.zip").read_bytes() == (tmp_path / "b.zip").read_bytes()
+    with zipfile.ZipFile(tmp_path / "a.zip") as z:
+        names = set(z.namelist())
+    assert {f"fazhi-site/{p.relative_to(site).as_posix()}" for p in site.rglob("*") if p.is_file()} == names
+
+
+def test_data_and_feeds(site: Path):
+    import json
+    import xml.dom.minidom
+
+    rows = json.loads((site / "data/reports.json").read_text(encoding="utf-8"))
+    assert [r["slug"] for r in rows] == sorted(r["slug"] for r in rows) and len(rows) == 5
+    assert rows[0]["url"].startswith(BASE + "reports/")
+    feed = xml.dom.minidom.parse(str(site / "feed.xml"))
+    assert len(feed.getElementsByTagName("entry")) == 5
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{BASE}reports/2021-chongqing-jiangbei-sifaju/</loc>" in sitemap and "404" not in sitemap
+    assert "Sitemap: https://fazhi.example.org/sitemap.xml" in (site / "robots.txt").read_text(encoding="utf-8")
