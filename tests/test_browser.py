@@ -1,0 +1,156 @@
+"""What a reader sees, in real headless Chromium: from disk and over HTTP.
+
+Home → province → district → report → a section anchor → a topic page with no
+failed request and no console error; no horizontal scrolling at 360 px and
+1280 px; axe-core finds no serious or critical accessibility violation.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+pytestmark = pytest.mark.browser
+
+PAGE_TYPES = [
+    "index.html",
+    "reports/2021-chongqing-jiangbei-sifaju/index.html",
+    "places/500105-jiangbei/index.html",
+    "places/index.html",
+    "topics/renmin-tiaojie/index.html",
+    "years/2021/index.html",
+    "about/index.html",
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("browser")
+    shutil.copytree(ROOT / "content", tmp / "content")
+    problems, _ = build(tmp / "content", tmp / "site", "https://fazhi.example.org/")
+    assert not [p for p in problems if p.severity == "error"]
+    return tmp / "site"
+
+
+@pytest.fixture(scope="module")
+def http_root(site: Path):
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(params=["file", "http"])
+def root(request, site: Path) -> str:
+    return site.as_uri() + "/" if request.param == "file" else request.getfixturevalue("http_root")
+
+
+class Watched:
+    """A page that records failed requests, console errors and uncaught exceptions."""
+
+    def __init__(self, browser, width: int = 1280):
+        self.context = browser.new_context(viewport={"width": width, "height": 900})
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.problems.append(f"pageerror: {e}"))
+        # ERR_ABORTED is a load cancelled by the next navigation (the favicon, mostly), not a missing file.
+        self.page.on("requestfailed", lambda r: "ERR_ABORTED" not in (r.failure or "")
+                     and self.problems.append(f"failed: {r.url} ({r.failure})"))
+        self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"{r.status}: {r.url}"))
+        self.page.on("request", lambda r: r.url.startswith(("http://", "https://")) and "127.0.0.1" not in r.url
+                     and self.problems.append(f"external request: {r.url}"))
+
+    def close(self):
+        self.context.close()
+
+
+def test_reader_walks_from_home_to_a_section_and_a_topic(browser, root: str):
+    w = Watched(browser)
+    page = w.page
+    page.goto(root + "index.html")
+    page.get_by_role("link", name="重庆市", exact=True).first.click()
+    assert page.locator("h1").inner_text() == "重庆市"
+    page.get_by_role("link", name="江北区", exact=True).first.click()
+    assert page.locator("h1").inner_text() == "江北区"
+    page.get_by_role("link", name="重庆市江北区司法局2021年法治政府建设工作情况", exact=True).first.click()
+    assert "重庆市江北区司法局2021年法治政府建设工作情况" in page.locator("h1").inner_text()
+    page.locator("nav.toc").get_by_role("link", name="(四)社区矫正和安置帮教工作全面强化。", exact=True).click()
+    assert page.url.endswith("#s3-4")
+    assert page.evaluate("document.getElementById('s3-4').getBoundingClientRect().top") < 200
+    page.locator(".metadata").get_by_role("link", name="社区矫正与安置帮教", exact=True).click()
+    assert page.locator("h1").inner_text() == "社区矫正与安置帮教"
+    page.get_by_role("link", name="(四)社区矫正和安置帮教工作全面强化。", exact=True).first.click()
+    assert page.url.endswith("reports/2021-chongqing-jiangbei-sifaju/index.html#s3-4")
+    assert w.problems == []
+    w.close()
+
+
+def test_search_box_on_every_page_leads_to_the_search_page(browser, root: str):
+    w = Watched(browser)
+    w.page.goto(root + "years/2021/index.html")
+    w.page.locator("#site-q").fill("行政复议")
+    w.page.locator("#site-q").press("Enter")
+    w.page.wait_for_load_state()
+    assert "search/index.html?q=" in w.page.url
+    w.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_no_horizontal_scrolling(browser, site: Path, width: int):
+    w = Watched(browser, width)
+    for path in PAGE_TYPES:
+        w.page.goto((site / path).as_uri())
+        overflow = w.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
+    assert w.problems == []
+    w.close()
+
+
+def test_keyboard_reaches_the_skip_link_first_and_it_moves_focus_to_main(browser, site: Path):
+    w = Watched(browser)
+    w.page.goto((site / "index.html").as_uri())
+    w.page.keyboard.press("Tab")
+    assert w.page.evaluate("document.activeElement.textContent") == "跳到正文"
+    w.page.keyboard.press("Enter")
+    assert w.page.evaluate("document.activeElement.id") == "main"
+    w.close()
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_no_serious_accessibility_violations(browser, site: Path, path: str):
+    w = Watched(browser)
+    w.page.goto((site / path).as_uri())
+    w.page.add_script_tag(path=str(AXE))
+    result = w.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    w.close()
+
+
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+def test_text_contrast_holds_in_both_colour_schemes(browser, site: Path, scheme: str):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto((site / "reports/2021-chongqing-jiangbei-sifaju/index.html").as_uri())
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {runOnly: ['color-contrast']})")
+    assert [v["id"] for v in result["violations"]] == []
+    context.close()
