@@ -40,21 +40,32 @@ class Unusable(Exception):
 
 
 def decode(data: bytes) -> str:
-    """Bytes → text with \\n line endings. UTF-8 (with or without BOM) or GB18030/GBK."""
+    """Bytes → text with \\n line endings.
+
+    UTF-16 with a BOM (Windows "Unicode" files), then UTF-8 (with or without BOM),
+    then GB18030 (the national standard, a superset of GB2312 and GBK), all strict.
+    No detector guesses: GB18030 decodes almost any byte string, so a detector's
+    guess could only replace a wrong GB18030 reading with another guess.
+    """
     if not data:
         raise Unusable("empty file")
-    if b"\x00" in data:
-        raise Unusable("binary file (contains NUL bytes), not a text report")
-    for encoding in ("utf-8-sig", "gb18030"):
+    text = None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            text = data.decode(encoding)
-            break
+            text = data.decode("utf-16")
         except UnicodeDecodeError:
-            continue
+            raise Unusable("starts with a UTF-16 byte-order mark but is not valid UTF-16") from None
+    elif b"\x00" in data:
+        raise Unusable("binary file (contains NUL bytes), not a text report")
     else:
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+    if text is None:
         raise Unusable("cannot be decoded as UTF-8 or GB18030/GBK")
-    if encoding == "gb18030" and not re.search(r"[\u4e00-\u9fff]", text):
-        raise Unusable("cannot be decoded as UTF-8 and holds no Chinese text as GB18030/GBK")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise Unusable("blank file (only whitespace)")

@@ -78,8 +78,9 @@ def test_committed_reports_match_a_fresh_ingest(tmp_path: Path):
         lambda t: t.replace("\n", "\r\n").encode("utf-8"),
         lambda t: t.replace("\n", "\r").encode("gbk"),
         lambda t: "\n".join("\u3000\u3000" + line + "  " for line in t.split("\n")).encode("utf-8"),
+        lambda t: t.encode("utf-16"),
     ],
-    ids=["gbk", "gb18030", "utf8-bom", "crlf", "cr-gbk", "indented"],
+    ids=["gbk", "gb18030", "utf8-bom", "crlf", "cr-gbk", "indented", "utf16"],
 )
 def test_encodings_and_line_endings_give_the_same_report(encode):
     text = (FIXTURES / "city_government.txt").read_text(encoding="utf-8")
@@ -94,9 +95,10 @@ def test_encodings_and_line_endings_give_the_same_report(encode):
         (b"", "empty file"),
         (b" \r\n\t\r\n\xe3\x80\x80\n", "blank file (only whitespace)"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file (contains NUL bytes), not a text report"),
-        (bytes([0xFF, 0xFE, 0xFD, 0x80, 0x81]) * 5, "cannot be decoded as UTF-8 or GB18030/GBK"),
+        (bytes([0x80, 0xFF, 0xFE, 0xFD, 0x81]) * 5, "cannot be decoded as UTF-8 or GB18030/GBK"),
+        (b"\xff\xfe\x00\xd8", "starts with a UTF-16 byte-order mark but is not valid UTF-16"),
     ],
-    ids=["empty", "blank", "binary", "undecodable"],
+    ids=["empty", "blank", "binary", "undecodable", "bad-utf16"],
 )
 def test_unusable_files_get_one_line_and_the_rest_is_ingested(tmp_path: Path, capsys, data: bytes, reason: str):
     good = (FIXTURES / "city_government.txt").read_bytes()
