@@ -8,6 +8,7 @@ failed request and no console error; no horizontal scrolling at 360 px and
 from __future__ import annotations
 
 import functools
+import re
 import http.server
 import shutil
 import threading
@@ -29,6 +30,7 @@ PAGE_TYPES = [
     "topics/renmin-tiaojie/index.html",
     "years/2021/index.html",
     "about/index.html",
+    "search/index.html",
 ]
 
 
@@ -154,3 +156,60 @@ def test_text_contrast_holds_in_both_colour_schemes(browser, site: Path, scheme:
     result = page.evaluate("axe.run(document, {runOnly: ['color-contrast']})")
     assert [v["id"] for v in result["violations"]] == []
     context.close()
+
+
+def results(page) -> list[str]:
+    page.wait_for_selector('#search-results[aria-busy="false"]', state="attached", timeout=15000)
+    return page.locator("#search-results > li").all_inner_texts()
+
+
+def test_search_from_the_url_shows_sections_with_highlights(browser, root: str):
+    w = Watched(browser)
+    w.page.goto(root + "search/index.html?q=" + "行政复议")
+    found = results(w.page)
+    assert len(found) >= 5
+    assert "找到" in w.page.locator("#search-count").inner_text()
+    marks = w.page.locator("#search-results mark").all_inner_texts()
+    assert marks and set(marks) == {"行政复议"}
+    w.page.locator("#search-results a").first.click()
+    assert w.page.url.endswith("reports/2021-chongqing-jiangbei-sifaju/index.html#s2-6")
+    assert w.problems == []
+    w.close()
+
+
+def test_typing_a_query_and_using_the_keyboard(browser, root: str):
+    w = Watched(browser)
+    w.page.goto(root + "search/index.html")
+    w.page.locator("#q").fill("援法议事")
+    w.page.locator("#q").press("Enter")
+    found = results(w.page)
+    assert "search/index.html?q=" in w.page.url and len(found) == 2
+    assert "江苏省常州市武进区司法局2022年第一季度法治政府建设工作情况" in found[0]
+    w.page.locator("#q").focus()
+    for _ in range(12):
+        w.page.keyboard.press("Tab")
+        if w.page.evaluate("document.activeElement.className") == "result-title":
+            break
+    assert w.page.evaluate("document.activeElement.className") == "result-title"
+    w.page.keyboard.press("Enter")
+    w.page.wait_for_url(re.compile(r".*/reports/2022-jiangsu-wujin-sifaju-q1/index\.html#s4-1$"))
+    assert w.problems == []
+    w.close()
+
+
+def test_filters_narrow_the_results_and_stay_in_the_url(browser, root: str):
+    w = Watched(browser)
+    w.page.goto(root + "search/index.html?q=行政复议&province=江西省")
+    found = results(w.page)
+    assert found and all("江西省" in text for text in found)
+    assert w.page.locator("select[name=province]").input_value() == "江西省"
+    w.close()
+
+
+def test_a_query_no_report_answers_shows_no_results(browser, root: str):
+    w = Watched(browser)
+    w.page.goto(root + "search/index.html?q=量子计算机")
+    assert results(w.page) == []
+    assert "没有找到" in w.page.locator("#search-count").inner_text()
+    assert w.problems == []
+    w.close()
