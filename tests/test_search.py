@@ -44,12 +44,45 @@ def report(slug: str, body: str, **fields):
     return r
 
 
+class FixedTerms:
+    """A segmenter that returns given terms, to put exactly these words in an index."""
+
+    def __init__(self, terms):
+        self._terms = terms
+
+    def terms(self, text):
+        return list(self._terms)
+
+
+# Same first character, then one character beyond U+FFFF (UTF-16 D840…) and one in the
+# private-use area (U+E000, which NFKC keeps): code-point order and UTF-16 order disagree.
+TRAP_TERMS = ["字\U00020000", "字\ue000", "字a", "字"]
+
+
 def test_terms_are_in_utf16_order_in_every_shard():
-    r = report("2021-a", "## 一、𠀀字与ｆ与\U0002a6a5\n\n全角ｆｕｌｌ与𠮷野家、ﬀ连字。\n")
-    for shard in split_index(build_index([r], Segmenter()).serialize()).values():
+    r = report("2021-a", "## 一、标题\n\n正文。\n")
+    for shard in split_index(build_index([r], FixedTerms(TRAP_TERMS)).serialize()).values():
         terms = [t for t, _ in shard["invertedIndex"]]
         assert terms == sorted(terms, key=utf16_key)
         assert [p["_index"] for _, p in shard["invertedIndex"]] == list(range(len(terms)))
+
+
+def test_shards_with_astral_and_private_use_terms_load_in_real_lunr_js(tmp_path: Path):
+    r = report("2021-a", "## 一、标题\n\n正文。\n")
+    shards = split_index(build_index([r], FixedTerms(TRAP_TERMS)).serialize())
+    (tmp_path / "shards.json").write_text(json.dumps(shards, ensure_ascii=False), encoding="utf-8")
+    script = (
+        "const lunr = require(process.argv[1]); const fs = require('fs');"
+        "const shards = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));"
+        "for (const k of Object.keys(shards)) { const idx = lunr.Index.load(shards[k]);"
+        "  const hits = idx.query(q => q.term(Object.keys(idx.invertedIndex)[0], {usePipeline: false}));"
+        "  if (!hits.length) throw new Error('no hit in shard ' + k); }"
+        "console.log('loaded', Object.keys(shards).length);"
+    )
+    out = subprocess.run(["node", "-e", script, str(ROOT / "node_modules" / "lunr"), str(tmp_path / "shards.json")],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("loaded")
 
 
 def test_data_files_are_scripts_that_register_themselves():
@@ -98,3 +131,15 @@ def test_query_table_in_real_lunr_js(answers, case):
 
 def test_a_phrase_and_its_words_cut_the_same_way(answers):
     assert answers["八五普法"]["terms"] == answers["八五 普法"]["terms"] == ["八五", "普法"]
+
+
+def test_astral_and_full_width_terms_load_in_real_lunr_js(tmp_path: Path):
+    """Python's code-point order would make lunr.js throw 'Out of order word insertion' here."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    md = content / "reports" / "2017-guangdong-xiangqiao-sifaju.md"
+    md.write_text(md.read_text(encoding="utf-8") + "\n𠀀字号、\U0002a6a5、𠮷野家与ｆｕｌｌ全角、ﬀ连字及ｆ字并列。\n", encoding="utf-8")
+    problems, _ = build(content, tmp_path / "site", "https://fazhi.example.org/")
+    assert not [p for p in problems if p.severity == "error"]
+    found = node_query(tmp_path / "site", ["𠮷野家", "ｆｕｌｌ", "湘桥"])
+    assert found["𠮷野家"]["hits"] and found["ｆｕｌｌ"]["hits"] and found["湘桥"]["hits"]
