@@ -150,12 +150,14 @@ def resolve(name: str, text: str, doc_index: str = "") -> Resolution:
     by_index = [d for d in current if len(digits) >= 8 and digits[2:8] == d.code]
     if len(by_index) == 1:
         return Resolution(by_index[0], candidates, "信息索引号 carries its code")
-    confirmed = [
-        d for d in current
-        if (d.city and _mentions(text, d.city) and d.city != name) or (_mentions(text, d.province) and d.province != name)
-    ]
-    if len(confirmed) == 1:
-        return Resolution(confirmed[0], candidates, "its city or province is named in the text")
+    # Its city named in the text settles it (济南市市中区 vs 枣庄市市中区, both 山东省);
+    # failing that, its province (重庆市江北区 vs 浙江省宁波市江北区).
+    by_city = [d for d in current if d.city and d.city != name and _mentions(text, d.city)]
+    if len(by_city) == 1:
+        return Resolution(by_city[0], candidates, "its city is named in the text")
+    by_province = [d for d in (by_city or current) if d.province != name and _mentions(text, d.province)]
+    if len(by_province) == 1:
+        return Resolution(by_province[0], candidates, "its province is named in the text")
     # 区 vs 县 of the same short name: 昌江区 (江西) vs 昌江黎族自治县 (海南) are different names already.
     listed = "、".join(f"{d.province}{d.city}{d.name}" for d in current)
     return Resolution(None, candidates, f"{name} is ambiguous ({listed}) and the text does not say which")
