@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 
 from generator import places, urls
-from generator.model import FRONT_MATTER_KEYS, sections_of, split_front_matter
+from generator.model import FRONT_MATTER_KEYS, TextLoader, sections_of, split_front_matter
 from generator.topics import Topic, classify_report, load_topics
 from generator.problems import Problem, error, report, warning
 
@@ -493,21 +493,12 @@ def _existing(out: Path) -> dict[str, tuple[Path, dict, str]]:
         if not parts:
             continue
         try:
-            data = yaml.load(parts[0], Loader=_TextLoader) or {}
+            data = yaml.load(parts[0], Loader=TextLoader) or {}
         except yaml.YAMLError:
             continue
         if isinstance(data, dict) and data.get("raw"):
             found[str(data["raw"])] = (path, data, parts[1])
     return found
-
-
-class _TextLoader(yaml.SafeLoader):
-    """Dates stay text, as in generator.model."""
-
-
-_TextLoader.yaml_implicit_resolvers = {
-    k: [(tag, r) for tag, r in v if tag != "tag:yaml.org,2002:timestamp"] for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 def merge(new: Ingested, current: tuple[dict, str] | None, machine: dict | None) -> tuple[dict, str]:

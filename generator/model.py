@@ -136,11 +136,11 @@ class Report:
 _FENCE = "---"
 
 
-class _Loader(yaml.SafeLoader):
+class TextLoader(yaml.SafeLoader):
     """SafeLoader that keeps dates as text, so a bad date is reported like any bad field."""
 
 
-_Loader.yaml_implicit_resolvers = {
+TextLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -160,7 +160,7 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
 def _key_lines(yaml_text: str) -> dict[str, int]:
     """Line (1-based, within the file) of each top-level key, for error messages."""
     try:
-        node = yaml.compose(yaml_text, Loader=_Loader)
+        node = yaml.compose(yaml_text, Loader=TextLoader)
     except yaml.YAMLError:
         return {}
     if not isinstance(node, yaml.MappingNode):
@@ -192,7 +192,7 @@ def parse_report(path: Path, text: str, root: Path | None = None) -> tuple[Repor
         return None, problems + [error(shown, "no front-matter: the file must start with a '---' line and close it with another", 1)]
     yaml_text, body, _ = parts
     try:
-        data = yaml.load(yaml_text, Loader=_Loader) if yaml_text.strip() else {}
+        data = yaml.load(yaml_text, Loader=TextLoader) if yaml_text.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else None

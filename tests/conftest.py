@@ -45,3 +45,15 @@ def browser():
         b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def seed_site(tmp_path_factory) -> Path:
+    """The seeds' content built once into a temporary site, shared by read-only tests."""
+    from generator.build import build
+
+    tmp = tmp_path_factory.mktemp("seed-site")
+    shutil.copytree(ROOT / "content", tmp / "content")
+    problems, _ = build(tmp / "content", tmp / "site", "https://fazhi.example.org/")
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    return tmp / "site"

@@ -10,13 +10,10 @@ from __future__ import annotations
 import functools
 import re
 import http.server
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
-
-from generator.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -35,12 +32,8 @@ PAGE_TYPES = [
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("browser")
-    shutil.copytree(ROOT / "content", tmp / "content")
-    problems, _ = build(tmp / "content", tmp / "site", "https://fazhi.example.org/")
-    assert not [p for p in problems if p.severity == "error"]
-    return tmp / "site"
+def site(seed_site: Path) -> Path:
+    return seed_site
 
 
 @pytest.fixture(scope="module")

@@ -37,10 +37,8 @@ def build_ok(content: Path, out: Path, **kw) -> dict:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("site")
-    build_ok(copy_content(tmp), tmp / "site")
-    return tmp / "site"
+def site(seed_site: Path) -> Path:
+    return seed_site
 
 
 def pages(site: Path) -> list[Path]:

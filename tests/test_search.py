@@ -93,12 +93,8 @@ def test_data_files_are_scripts_that_register_themselves():
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("search")
-    shutil.copytree(ROOT / "content", tmp / "content")
-    problems, _ = build(tmp / "content", tmp / "site", "https://fazhi.example.org/")
-    assert not [p for p in problems if p.severity == "error"]
-    return tmp / "site"
+def site(seed_site: Path) -> Path:
+    return seed_site
 
 
 def node_query(site: Path, queries: list[str]) -> dict[str, dict]:
