@@ -28,7 +28,7 @@ from generator import search, urls
 from generator.model import Report, Section, load_reports
 from generator.problems import Problem, error, report as print_problems
 from generator.render import Renderer, body_html, fingerprint
-from generator.topics import Topic, classify_section, load_topics
+from generator.topics import Topic, classify_report, classify_section, load_topics
 from generator.write import write_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,8 +99,7 @@ def model_archive(reports: tuple[Report, ...], topics: tuple[Topic, ...], base_u
         if r.topics:
             report_topics[r.slug] = tuple(t for t in r.topics if t in known)
         else:
-            found = {t for s in r.sections for t in section_topics[(r.slug, s.anchor)]}
-            report_topics[r.slug] = tuple(t.slug for t in topics if t.slug in found)
+            report_topics[r.slug] = classify_report(r.sections, topics)
 
     names: dict[str, tuple[str, str, str | None]] = {}  # code → (name, kind, parent)
     members: dict[str, list[Report]] = defaultdict(list)

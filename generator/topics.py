@@ -3,7 +3,10 @@
 A section's score for a topic is the number of its signal words found in the
 heading, counted three times, plus those in the text; a section belongs to a
 topic at a score of 3 or more (one mention in passing is not enough, a word in
-the heading is). A report's topics are the union of its sections' topics.
+the heading is). Topic pages list every such section. A report is tagged with a
+topic only when one of its sections is about it: the word is in a heading, or
+the section scores twice the threshold; otherwise every report would carry
+nearly every topic.
 """
 
 from __future__ import annotations
@@ -65,5 +68,7 @@ def classify_section(section: Section, topics: tuple[Topic, ...]) -> tuple[str, 
 
 
 def classify_report(sections: tuple[Section, ...], topics: tuple[Topic, ...]) -> tuple[str, ...]:
-    found = {slug for s in sections for slug in classify_section(s, topics)}
-    return tuple(t.slug for t in topics if t.slug in found)
+    def central(section: Section, topic: Topic) -> bool:
+        return any(w in section.heading for w in topic.words) or score(section, topic) >= 2 * THRESHOLD
+
+    return tuple(t.slug for t in topics if any(central(s, t) for s in sections))
