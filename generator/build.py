@@ -25,7 +25,7 @@ from typing import Callable, Mapping
 import jinja2
 
 from generator import search, urls
-from generator.model import Report, Section, load_reports
+from generator.model import Report, load_reports
 from generator.problems import Problem, error, report as print_problems
 from generator.render import Renderer, body_html, fingerprint
 from generator.topics import Topic, classify_report, classify_section, load_topics
@@ -166,10 +166,6 @@ def citation(r: Report, base_url: str) -> str:
     author = r.publisher or r.place or "佚名"
     date = f"({r.published})" if r.published else ""
     return f"{author}. {r.title}[EB/OL]. {date}[引用日期]. {urls.absolute(base_url, urls.report_page(r.slug))}."
-
-
-def section_label(r: Report, s: Section) -> str:
-    return s.heading or "导语"
 
 
 # --- page producers -----------------------------------------------------------------------------

@@ -39,10 +39,6 @@ class Division:
     city: str  # '' for a province, for a city itself, and under 直辖市
     historical: bool = False  # known only from an earlier revision
 
-    @property
-    def short(self) -> str:
-        return short_name(self.name)
-
 
 def short_name(name: str) -> str:
     for suffix in _SUFFIXES:
