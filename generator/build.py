@@ -1,363 +1,123 @@
-"""``fazhi build``: content/ → site/, Pelican-style.
+"""``fazhi build``: content/ → site/, Pelican-style, incremental, on every core.
 
-1. Read and model the whole archive (``Archive``) before rendering anything.
-2. Render every page through the named producers into memory (path → bytes);
-   two producers writing one path is an error naming both.
-3. Check every internal link and #anchor; a broken one fails the build.
-4. Write atomically (generator.write): a failed build leaves the old site as it was.
+1. Read every report into a ``Record`` (generator/records.py); unchanged reports
+   come from the cache, changed ones are analysed in a process pool.
+2. Model the whole archive and plan every output (generator/pages.py): a path,
+   a key of what it shows, a way to make it. Two producers planning one path is
+   an error naming both.
+3. Update the search index (generator/search.py) from the changed reports.
+4. Into a staging folder: outputs whose key is unchanged and whose published copy
+   is intact are hard-linked; the rest are rendered (in the pool when many).
+5. Check every internal link and #anchor, then swap the staging folder in and save
+   the cache. A failure anywhere leaves the published site as it was.
+
+The cache (``.<out>-cache`` beside the output) is keyed on content digests and on
+the generator's code, templates, taxonomy and base URL, so a full build and an
+incremental one give the same bytes.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
-import io
-import json
+import html
+import multiprocessing
+import os
+import pickle
 import re
 import sys
 import time
 import zipfile
-from collections import defaultdict
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Iterable, Mapping
 
 import jinja2
 
+from generator import records as rec_mod
 from generator import search, urls
-from generator.model import Report, load_reports
+from generator.pages import PRODUCERS, Archive, Planned, key_of, model_archive, sitemap
 from generator.problems import Problem, error, report as print_problems
-from generator.render import Renderer, body_html, fingerprint
-from generator.topics import Topic, classify_report, classify_section, load_topics
-from generator.write import write_site
+from generator.records import Job, Outcome, Record, RecordCache, Stamp
+from generator.render import Renderer, fingerprint
+from generator.topics import load_topics
+from generator.write import Staging, write_file
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
-ASSETS = TEMPLATES / "assets"
-NEWEST = 10
-FEED_SIZE = 20
+# Below this many reports or pages, a process pool costs more than it saves.
+POOL_MIN = 64
 
 
-@dataclass(frozen=True)
-class PlaceNode:
-    """A province, city or district (省/市/区县) that has reports at or below it."""
-
-    code: str
-    name: str
-    kind: str  # province | city | county
-    parent: str | None
-    page: str
-    reports: tuple[str, ...]  # slugs of every report at or below this place, newest year first
+def workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-@dataclass(frozen=True)
-class Archive:
-    """The whole archive, modelled before anything is rendered.
-
-    ``reports`` are sorted by slug; ``section_topics`` maps (slug, anchor) to the
-    topic slugs of that section; ``report_topics`` maps a slug to its topics
-    (front-matter ``topics`` when an editor set them, else its sections' union).
-    """
-
-    reports: tuple[Report, ...]
-    topics: tuple[Topic, ...]
-    section_topics: Mapping[tuple[str, str], tuple[str, ...]]
-    report_topics: Mapping[str, tuple[str, ...]]
-    places: Mapping[str, PlaceNode]
-    years: Mapping[int, tuple[str, ...]]
-    unplaced: tuple[str, ...]
-    base_url: str
-    content: Path
-    by_slug: Mapping[str, Report] = field(repr=False, default_factory=dict)
-
-    def place_chain(self, report: Report) -> tuple[PlaceNode, ...]:
-        """Province → city → district nodes of a report, as far as known."""
-        chain = []
-        code = _own_code(report)
-        while code and code in self.places:
-            chain.append(self.places[code])
-            code = self.places[code].parent
-        return tuple(reversed(chain))
-
-    def topic(self, slug: str) -> Topic | None:
-        return next((t for t in self.topics if t.slug == slug), None)
+# --- 1. records ------------------------------------------------------------------------------------
 
 
-def _own_code(r: Report) -> str:
-    return r.adcode if r.adcode else ""
-
-
-def _newest_first(reports: list[Report]) -> list[Report]:
-    return sorted(reports, key=lambda r: (-(r.year or 0), r.period, r.slug))
-
-
-def model_archive(reports: tuple[Report, ...], topics: tuple[Topic, ...], base_url: str, content: Path) -> Archive:
-    section_topics = {(r.slug, s.anchor): classify_section(s, topics) for r in reports for s in r.sections}
-    known = {t.slug for t in topics}
-    report_topics = {}
-    for r in reports:
-        if r.topics:
-            report_topics[r.slug] = tuple(t for t in r.topics if t in known)
+def read_records(reports_dir: Path, root: Path, cache: RecordCache, pool_size: int) -> tuple[list[Record], list[Problem], int]:
+    """Every report's record, sorted by slug; reports with errors are left out. Returns how many were analysed."""
+    paths = sorted(reports_dir.glob("*.md"))
+    chosen: dict[str, Record] = {}
+    stamps: dict[str, tuple] = {}
+    jobs: list[Job] = []
+    for path in paths:
+        cached = cache.entries.get(path.stem)
+        if cached is not None:
+            (md_stamp, raw_stamp), record = cached
+            raw = rec_mod.original_path(record, root)
+            if md_stamp == Stamp.of(path) and raw_stamp == (Stamp.of(raw) if raw else None):
+                chosen[path.stem] = record
+                stamps[path.stem] = (md_stamp, raw_stamp)
+                continue
+        jobs.append(Job(path, root, cached[1].digest if cached else None))
+    problems: list[Problem] = []
+    for outcome in _run(rec_mod.analyse, jobs, pool_size):
+        problems.extend(outcome.problems)
+        if outcome.same:
+            chosen[outcome.slug] = cache.entries[outcome.slug][1]
+        elif outcome.record is not None:
+            chosen[outcome.slug] = outcome.record
         else:
-            report_topics[r.slug] = classify_report(r.sections, topics)
-
-    names: dict[str, tuple[str, str, str | None]] = {}  # code → (name, kind, parent)
-    members: dict[str, list[Report]] = defaultdict(list)
-    unplaced = []
-    for r in reports:
-        if not r.adcode or not r.province:
-            unplaced.append(r.slug)
             continue
-        prov_code = r.adcode[:2] + "0000"
-        names.setdefault(prov_code, (r.province, "province", None))
-        chain = [prov_code]
-        if r.city and r.level != "province":
-            city_code = r.adcode[:4] + "00"
-            names.setdefault(city_code, (r.city, "city", prov_code))
-            chain.append(city_code)
-        if r.district and r.level == "county":
-            names.setdefault(r.adcode, (r.district, "county", chain[-1]))
-            chain.append(r.adcode)
-        for code in chain:
-            members[code].append(r)
-    places = {
-        code: PlaceNode(code, name, kind, parent, urls.place_page(code, name), tuple(r.slug for r in _newest_first(members[code])))
-        for code, (name, kind, parent) in sorted(names.items())
-    }
-    years: dict[int, list[str]] = defaultdict(list)
-    for r in reports:
-        if r.year:
-            years[r.year].append(r.slug)
-    return Archive(
-        reports=reports,
-        topics=topics,
-        section_topics=section_topics,
-        report_topics=report_topics,
-        places=places,
-        years={y: tuple(sorted(s)) for y, s in sorted(years.items(), reverse=True)},
-        unplaced=tuple(sorted(unplaced)),
-        base_url=base_url,
-        content=content,
-        by_slug={r.slug: r for r in reports},
-    )
+        stamps[outcome.slug] = outcome.stamps
+    for slug in chosen:
+        problems.extend(p for p in chosen[slug].problems if slug not in {o.path.stem for o in jobs})
+    cache.entries = {slug: (stamps[slug], chosen[slug]) for slug in sorted(chosen)}
+    result: list[Record] = []
+    seen: dict[str, str] = {}
+    for slug in sorted(chosen):
+        record = chosen[slug]
+        # Case-insensitive file systems would write two such pages to one folder.
+        if slug.lower() in seen:
+            problems.append(error(record.report.file, f"slug {slug!r} would write the same pages as {seen[slug.lower()]}"))
+            continue
+        seen[slug.lower()] = record.report.file
+        result.append(record)
+    return result, problems, len(jobs)
 
 
-# --- what templates see ----------------------------------------------------------------------
+def _run(fn, items: list, pool_size: int) -> Iterable:
+    """``map(fn, items)`` in order, in a pool of forked workers when there are enough items."""
+    if pool_size <= 1 or len(items) < POOL_MIN:
+        return map(fn, items)
+    return _pooled(fn, items, pool_size)
 
 
-@dataclass(frozen=True)
-class SiteInfo:
-    reports: int
-    districts: int
-    provinces: tuple[PlaceNode, ...]
-    topics: tuple[Topic, ...]
-    years: tuple[int, ...]
-    base_url: str
-    base_path: str  # the path part of --base-url, for the 404 page served at any depth
+def _pooled(fn, items: list, pool_size: int):
+    gc.freeze()  # workers share the parent's objects copy-on-write; the collector would touch them all
+    try:
+        with multiprocessing.get_context("fork").Pool(pool_size) as pool:
+            yield from pool.imap(fn, items, chunksize=max(1, min(32, len(items) // (pool_size * 8))))
+    finally:
+        gc.unfreeze()
 
 
-def excerpt(text: str, limit: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit] + "…"
+# --- 2. the plan ------------------------------------------------------------------------------------
 
 
-def citation(r: Report, base_url: str) -> str:
-    """GB/T 7714-2015 for an online document; the reader adds the access date."""
-    author = r.publisher or r.place or "佚名"
-    date = f"({r.published})" if r.published else ""
-    return f"{author}. {r.title}[EB/OL]. {date}[引用日期]. {urls.absolute(base_url, urls.report_page(r.slug))}."
-
-
-# --- page producers -----------------------------------------------------------------------------
-
-Producer = Callable[[Archive, Renderer], dict[str, str | bytes]]
-
-
-def report_pages(a: Archive, render: Renderer) -> dict[str, str | bytes]:
-    out: dict[str, str | bytes] = {}
-    for r in a.reports:
-        page = urls.report_page(r.slug)
-        original = a.content.parent / r.raw if r.raw else None
-        original_bytes = original.read_bytes() if original and original.is_file() else None
-        if original_bytes is not None:
-            out[urls.report_original(r.slug)] = original_bytes
-        same_place = [a.by_slug[s] for s in a.places[r.adcode].reports if s != r.slug] if r.adcode in a.places else []
-        same_year = [a.by_slug[s] for s in a.years.get(r.year, ()) if s != r.slug] if r.year else []
-        out[page] = render.page(
-            "report.html",
-            page,
-            report=r,
-            body=body_html(r),
-            toc=[s for s in r.sections if s.level > 1],
-            topics=[a.topic(t) for t in a.report_topics[r.slug]],
-            chain=a.place_chain(r),
-            original=urls.report_original(r.slug) if original_bytes is not None else None,
-            original_sha256=hashlib.sha256(original_bytes).hexdigest() if original_bytes is not None else "",
-            same_place=same_place,
-            same_year=same_year,
-            citation=citation(r, a.base_url),
-            canonical=urls.absolute(a.base_url, page),
-        )
-    return out
-
-
-def place_pages(a: Archive, render: Renderer) -> dict[str, str | bytes]:
-    out: dict[str, str | bytes] = {}
-    children: dict[str | None, list[PlaceNode]] = defaultdict(list)
-    for node in a.places.values():
-        children[node.parent].append(node)
-    for node in a.places.values():
-        chain = []
-        code = node.parent
-        while code:
-            chain.insert(0, a.places[code])
-            code = a.places[code].parent
-        by_year: dict[int | None, list[Report]] = defaultdict(list)
-        for slug in node.reports:
-            by_year[a.by_slug[slug].year].append(a.by_slug[slug])
-        out[node.page] = render.page(
-            "place.html",
-            node.page,
-            place=node,
-            chain=chain,
-            children=sorted(children[node.code], key=lambda n: n.code),
-            by_year=sorted(by_year.items(), key=lambda kv: -(kv[0] or 0)),
-        )
-    out[urls.PLACES] = render.page(
-        "places.html",
-        urls.PLACES,
-        tree=[(p, [(c, sorted(children[c.code], key=lambda n: n.code)) for c in sorted(children[p.code], key=lambda n: n.code)])
-              for p in sorted(children[None], key=lambda n: n.code)],
-        unplaced=[a.by_slug[s] for s in a.unplaced],
-    )
-    return out
-
-
-def topic_pages(a: Archive, render: Renderer) -> dict[str, str | bytes]:
-    out: dict[str, str | bytes] = {}
-    counts = {}
-    for t in a.topics:
-        groups: dict[str, dict[int | None, list]] = defaultdict(lambda: defaultdict(list))
-        n = 0
-        for r in a.reports:
-            hits = [(s, excerpt(s.text)) for s in r.sections if t.slug in a.section_topics[(r.slug, s.anchor)]]
-            if hits:
-                groups[r.province or "未定位"][r.year].append((r, hits))
-                n += 1
-        counts[t.slug] = n
-        page = urls.topic_page(t.slug)
-        out[page] = render.page(
-            "topic.html",
-            page,
-            topic=t,
-            groups=[(prov, sorted(years.items(), key=lambda kv: -(kv[0] or 0))) for prov, years in sorted(groups.items())],
-            count=n,
-        )
-    out[urls.TOPICS] = render.page("topics.html", urls.TOPICS, counts=counts)
-    return out
-
-
-def year_pages(a: Archive, render: Renderer) -> dict[str, str | bytes]:
-    out: dict[str, str | bytes] = {}
-    for year, slugs in a.years.items():
-        groups: dict[str, list[Report]] = defaultdict(list)
-        for s in slugs:
-            groups[a.by_slug[s].province or "未定位"].append(a.by_slug[s])
-        page = urls.year_page(year)
-        out[page] = render.page("year.html", page, year=year, groups=sorted(groups.items()), count=len(slugs))
-    out[urls.YEARS] = render.page("years.html", urls.YEARS, years=[(y, len(s)) for y, s in a.years.items()])
-    return out
-
-
-def home_and_fixed_pages(a: Archive, render: Renderer) -> dict[str, str | bytes]:
-    newest = sorted(a.reports, key=lambda r: (r.published or f"{r.year or 0}-99", r.slug), reverse=True)[:NEWEST]
-    out: dict[str, str | bytes] = {
-        urls.HOME: render.page("home.html", urls.HOME, newest=newest),
-        urls.ABOUT: render.page("about.html", urls.ABOUT),
-        urls.SEARCH: render.page("search.html", urls.SEARCH),
-        urls.NOT_FOUND: render.page("404.html", urls.NOT_FOUND),
-    }
-    return out
-
-
-def data_files(a: Archive, render: Renderer, produced: set[str]) -> dict[str, str | bytes]:
-    """data/reports.json, the Atom feed, the sitemap of every page produced, robots.txt."""
-    rows = []
-    for r in a.reports:
-        row = r.front_matter()
-        row["topics"] = list(a.report_topics[r.slug])
-        row["slug"] = r.slug
-        row["url"] = urls.absolute(a.base_url, urls.report_page(r.slug))
-        rows.append(row)
-    dated = sorted(a.reports, key=lambda r: (r.published or f"{r.year or 0}-12-31", r.slug), reverse=True)[:FEED_SIZE]
-    pages = sorted(p for p in produced if p.endswith(".html") and p != urls.NOT_FOUND)
-    return {
-        "data/reports.json": json.dumps(rows, ensure_ascii=False, sort_keys=True, indent=1) + "\n",
-        "feed.xml": render.page("feed.xml", "feed.xml", entries=dated, updated=_feed_date(dated[0]) if dated else "2016-01-01"),
-        "sitemap.xml": render.page("sitemap.xml", "sitemap.xml", pages=pages),
-        "robots.txt": f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(a.base_url, 'sitemap.xml')}\n",
-    }
-
-
-def _feed_date(r: Report) -> str:
-    return r.published or f"{r.year or 2016}-12-31"
-
-
-PRODUCERS: list[tuple[str, Producer]] = [
-    ("reports", report_pages),
-    ("places", place_pages),
-    ("topics", topic_pages),
-    ("years", year_pages),
-    ("home", home_and_fixed_pages),
-]
-
-
-# --- link check -------------------------------------------------------------------------------------
-
-
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if name == "id" and value:
-                self.ids.add(value)
-            if name in ("href", "src") and value and not (tag == "link" and ("rel", "canonical") in attrs):
-                self.links.append(value)
-
-
-def check_links(files: dict[str, bytes]) -> list[Problem]:
-    """Every relative href/src resolves to a produced file, every #anchor to an id there."""
-    pages = {}
-    for path, data in files.items():
-        if path.endswith(".html"):
-            p = _Links()
-            p.feed(data.decode("utf-8"))
-            pages[path] = p
-    problems = []
-    for path, parsed in sorted(pages.items()):
-        for link in parsed.links:
-            if re.match(r"^[a-z][a-z0-9+.-]*:", link) or (path == urls.NOT_FOUND and link.startswith("/")):
-                continue
-            target, _, anchor = link.partition("#")
-            if target.startswith("/"):
-                problems.append(error(f"site/{path}", f"link {link!r} is absolute: it breaks from disk and under a sub-path"))
-                continue
-            resolved = urls.resolve(path, target) if target else path
-            if resolved not in files:
-                problems.append(error(f"site/{path}", f"broken link {link!r}: {resolved} is not in the site"))
-            elif anchor and resolved in pages and anchor not in pages[resolved].ids:
-                problems.append(error(f"site/{path}", f"broken link {link!r}: no id {anchor!r} in {resolved}"))
-    return problems
-
-
-# --- the build ---------------------------------------------------------------------------------------
-
-
-def _template_problem(exc: Exception, page: str) -> Problem:
+def _template_problem(exc: Exception, what: str) -> Problem:
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return error(f"templates/{exc.name}", f"template syntax: {exc.message}", exc.lineno)
     frames = []
@@ -368,90 +128,308 @@ def _template_problem(exc: Exception, page: str) -> Problem:
         tb = tb.tb_next
     if frames:
         name, line = frames[-1]
-        return error(f"templates/{Path(name).relative_to(TEMPLATES).as_posix()}", f"while rendering {page}: {type(exc).__name__}: {exc}", line)
-    return error("templates", f"while rendering {page}: {type(exc).__name__}: {exc}")
+        return error(f"templates/{Path(name).relative_to(TEMPLATES).as_posix()}", f"while rendering {what}: {type(exc).__name__}: {exc}", line)
+    return error("templates", f"while rendering {what}: {type(exc).__name__}: {exc}")
 
 
-def produce(a: Archive, extra: list[tuple[str, Producer]] | None = None) -> tuple[dict[str, bytes], list[Problem]]:
-    assets_src = {p.name: p.read_bytes() for p in sorted(ASSETS.iterdir()) if p.is_file()} if ASSETS.is_dir() else {}
-    assets = {name: fingerprint(name, data) for name, data in assets_src.items()}
-    site = SiteInfo(
-        reports=len(a.reports),
-        districts=sum(1 for n in a.places.values() if n.kind == "county"),
-        provinces=tuple(n for n in a.places.values() if n.kind == "province"),
-        topics=a.topics,
-        years=tuple(a.years),
-        base_url=a.base_url,
-        base_path=re.sub(r"^[a-z]+://[^/]+", "", a.base_url.rstrip("/")) + "/",
-    )
-    render = Renderer(TEMPLATES, assets, site)
-    files: dict[str, bytes] = {assets[n]: d for n, d in assets_src.items()}
-    owner = {p: "assets" for p in files}
+def _assets() -> dict[str, tuple[str, bytes]]:
+    """name → (fingerprinted site path, bytes) for templates/assets/*."""
+    folder = TEMPLATES / "assets"
+    found = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()} if folder.is_dir() else {}
+    return {name: (fingerprint(name, data), data) for name, data in found.items()}
+
+
+def templates_version() -> str:
+    h = hashlib.sha256()
+    for path in sorted(TEMPLATES.rglob("*")):
+        if path.is_file():
+            h.update(path.relative_to(TEMPLATES).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Step:
+    """One planned output and the producer that planned it (named in errors)."""
+
+    producer: str
+    planned: Planned
+
+
+def plan(a: Archive, render: Renderer, assets: Mapping[str, tuple[str, bytes]], index: search.SearchIndex) -> tuple[dict[str, Step], list[Problem]]:
+    steps: dict[str, Step] = {}
     problems: list[Problem] = []
 
-    def add(name: str, produced: Mapping[str, str | bytes]) -> None:
-        for path, data in sorted(produced.items()):
-            if path in owner:
-                problems.append(error(f"site/{path}", f"written by both {owner[path]} and {name}"))
-                continue
-            owner[path] = name
-            files[path] = data.encode("utf-8") if isinstance(data, str) else data
+    def add(name: str, planned: Planned) -> None:
+        if planned.path in steps:
+            problems.append(error(f"site/{planned.path}", f"written by both {steps[planned.path].producer} and {name}"))
+        else:
+            steps[planned.path] = Step(name, planned)
 
-    for name, producer in [*PRODUCERS, *(extra or [])]:
-        try:
-            add(name, producer(a, render))
-        except jinja2.TemplateError as exc:
-            problems.append(_template_problem(exc, name))
+    for path, data in assets.values():
+        add("assets", Planned(path, key_of("asset", hashlib.sha256(data).hexdigest()), lambda data=data: data))
+    for name, producer in PRODUCERS:
+        for planned in producer(a, render):
+            add(name, planned)
+    for path, digest in sorted(index.files().items()):
+        add("search", Planned(path, digest, lambda path=path: index.data(path)))
+    add("data", sitemap(render, a.base_url, list(steps)))
+    return steps, problems
+
+
+# --- 3. rendering and the link table --------------------------------------------------------------
+
+_LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
+_ID = re.compile(r'\sid="([^"]*)"')
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:")
+
+
+@dataclass(frozen=True)
+class Output:
+    """What the manifest keeps of one published file: its key, its stamp, and for HTML its links and ids."""
+
+    key: str
+    stamp: Stamp
+    links: tuple[tuple[str, str, str], ...]  # (link as written, site path it resolves to, #anchor)
+    ids: frozenset[str]
+
+
+def link_table(path: str, text: str) -> tuple[tuple[tuple[str, str, str], ...], frozenset[str]]:
+    """The relative links of a page, resolved to site paths, and the ids it defines."""
+    links = []
+    for raw in _LINK.findall(text):
+        link = html.unescape(raw)
+        if _SCHEME.match(link) or (path == urls.NOT_FOUND and link.startswith("/")):
+            continue
+        target, _, anchor = link.partition("#")
+        resolved = "/" if target.startswith("/") else (urls.resolve(path, target) if target else path)
+        # Interned: thousands of pages share these strings, and the manifest pickles each once.
+        links.append((sys.intern(link), sys.intern(resolved), sys.intern(anchor)))
+    return tuple(links), frozenset(sys.intern(html.unescape(i)) for i in _ID.findall(text))
+
+
+def check_table(outputs: Mapping[str, Output]) -> list[Problem]:
+    """Every relative link resolves to an output, every #anchor to an id there."""
+    problems = []
+    for path in sorted(outputs):
+        for link, resolved, anchor in outputs[path].links:
+            if resolved == "/":
+                problems.append(error(f"site/{path}", f"link {link!r} is absolute: it breaks from disk and under a sub-path"))
+            elif resolved not in outputs:
+                problems.append(error(f"site/{path}", f"broken link {link!r}: {resolved} is not in the site"))
+            elif anchor and resolved.endswith(".html") and anchor not in outputs[resolved].ids:
+                problems.append(error(f"site/{path}", f"broken link {link!r}: no id {anchor!r} in {resolved}"))
+    return problems
+
+
+def check_links(files: Mapping[str, bytes]) -> list[Problem]:
+    """The link check over a whole site given as path → bytes (tests use it on a published site)."""
+    outputs = {}
+    for path, data in files.items():
+        links, ids = link_table(path, data.decode("utf-8")) if path.endswith(".html") else ((), frozenset())
+        outputs[path] = Output("", Stamp(len(data), 0), links, ids)
+    return check_table(outputs)
+
+
+# Set in the parent before forking the render workers, so they inherit the plan.
+_STEPS: list[Step] = []
+_STAGING: Path | None = None
+
+
+def _render(i: int) -> tuple[int, Stamp | None, tuple, frozenset, Problem | None]:
+    step = _STEPS[i]
     try:
-        add("data", data_files(a, render, set(files)))
+        data = step.planned.make()
     except jinja2.TemplateError as exc:
-        problems.append(_template_problem(exc, "data"))
-    add("search", search.search_assets(a))
-    return files, problems
+        return i, None, (), frozenset(), _template_problem(exc, step.producer)
+    links, ids = ((), frozenset())
+    if isinstance(data, str):
+        if step.planned.path.endswith(".html"):
+            links, ids = link_table(step.planned.path, data)
+        data = data.encode("utf-8")
+    assert _STAGING is not None
+    st = write_file(_STAGING, step.planned.path, data)
+    return i, Stamp(st.st_size, st.st_mtime_ns), links, ids, None
 
 
-def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None) -> tuple[list[Problem], dict]:
-    """Model, render, check and write; return the problems and a summary."""
+# --- the build ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cache:
+    """Where the build keeps what it knows between runs, beside the output folder."""
+
+    root: Path
+
+    @classmethod
+    def beside(cls, out: Path) -> "Cache":
+        return cls(out.resolve().with_name(f".{out.resolve().name}-cache"))
+
+    @property
+    def records(self) -> Path:
+        return self.root / "records.pickle"
+
+    @property
+    def blobs(self) -> Path:
+        return self.root / "blobs"
+
+    @property
+    def manifest(self) -> Path:
+        return self.root / "manifest.pickle"
+
+    @property
+    def search(self) -> Path:
+        return self.root / "search"
+
+
+def _load_manifest(cache: Cache, version: str) -> dict[str, Output]:
+    try:
+        found_version, outputs = pickle.loads(cache.manifest.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return {}
+    return outputs if found_version == version else {}
+
+
+def _save(path: Path, obj) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(tmp, path)
+
+
+def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None, jobs: int | None = None) -> tuple[list[Problem], dict]:
+    """Model, plan, render what changed, check and publish; return the problems and a summary."""
     started = time.monotonic()
-    root = content.resolve().parent
-    reports, problems = load_reports(content / "reports", root=root)
-    topics, topic_problems = load_topics(content / "topics.yml")
-    problems += topic_problems
+    content = content.resolve()
+    root = content.parent
+    pool_size = jobs or workers()
+    topics, problems = load_topics(content / "topics.yml")
     if any(p.severity == "error" for p in problems):
         return problems, {}
-    archive = model_archive(reports, topics, base_url, content.resolve())
-    files, found = produce(archive)
-    problems += found
-    if not found:
-        problems += check_links(files)
+    cache = Cache.beside(out)
+    taxonomy = (content / "topics.yml").read_bytes()
+    record_version = key_of(rec_mod.code_version(), taxonomy)
+    records = RecordCache.load(cache.records, record_version)
+    if not records.entries:
+        rec_mod.reset_dir(cache.blobs)
+    cache.search.mkdir(parents=True, exist_ok=True)
+    rec_mod.configure(topics, cache.blobs)
+    found, read_problems, analysed = read_records(content / "reports", root, records, pool_size)
+    problems += read_problems
     if any(p.severity == "error" for p in problems):
         return problems, {}
-    stats = write_site(files, out)
+
+    archive = model_archive(tuple(found), topics, base_url, root, cache.blobs)
+    index = search.SearchIndex.open(cache.search)
+    index.update([_index_entry(r, archive, index.holds(r.slug)) for r in found], {t.slug: t.name for t in topics})
+
+    assets = _assets()
+    render = Renderer(TEMPLATES, {name: path for name, (path, _) in assets.items()})
+    output_version = key_of(record_version, templates_version(), base_url)
+    try:
+        steps, plan_problems = plan(archive, render, assets, index)
+    except jinja2.TemplateError as exc:
+        return problems + [_template_problem(exc, "the plan")], {}
+    problems += plan_problems
+    if plan_problems:
+        return problems, {}
+
+    before = _load_manifest(cache, output_version)
+    published = set(before) if before else _published(out)
+    staging = Staging(out)
+    try:
+        outputs, render_problems = _stage(steps, before, staging, pool_size)
+        problems += render_problems
+        if not render_problems:
+            problems += check_table(outputs)
+        if any(p.severity == "error" for p in problems):
+            staging.abort()
+            return problems, {}
+        staging.publish(published - set(outputs))
+    except BaseException:
+        staging.abort()
+        raise
+    if staging.written or published != set(outputs):
+        _save(cache.manifest, (output_version, outputs))
+    if analysed or len(records.entries) != len(found):
+        records.save(cache.records)
+        index.save(cache.search)
+        rec_mod.prune_blobs(cache.blobs, found)
     if zip_path:
-        write_zip(files, zip_path)
+        write_zip(staging.out, sorted(outputs), zip_path)
     return problems, {
-        "reports": len(reports),
-        "files": len(files),
-        "written": stats.written,
-        "unchanged": stats.unchanged,
-        "removed": stats.removed,
-        "bytes": stats.bytes,
+        "reports": len(found),
+        "analysed": analysed,
+        "files": len(outputs),
+        "written": staging.written,
+        "unchanged": staging.kept,
+        "removed": len(published - set(outputs)),
+        "bytes": sum(o.stamp.size for o in outputs.values()),
         "seconds": round(time.monotonic() - started, 2),
     }
 
 
-def write_zip(files: dict[str, bytes], path: Path) -> None:
+def _published(out: Path) -> set[str]:
+    out = out.resolve()
+    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} if out.is_dir() else set()
+
+
+def _index_entry(record: Record, a: Archive, held: str | None) -> search.IndexEntry:
+    """The index is given a report's terms only when it does not hold this version already."""
+    r = record.report
+    unchanged = held == record.digest
+    return search.IndexEntry(
+        slug=r.slug, digest=record.digest, title=r.title, province=r.province, city=r.city, district=r.district,
+        year=r.year, topics=record.topics, page=urls.report_page(r.slug),
+        terms=None if unchanged else rec_mod.read_blob(a.blobs, record).terms,
+    )
+
+
+def _stamp(path: str) -> Stamp | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return Stamp(st.st_size, st.st_mtime_ns)
+
+
+def _stage(steps: dict[str, Step], before: Mapping[str, Output], staging: Staging, pool_size: int) -> tuple[dict[str, Output], list[Problem]]:
+    """Keep every output whose key and published copy are unchanged; render the rest into staging."""
+    global _STEPS, _STAGING
+    outputs: dict[str, Output] = {}
+    todo: list[Step] = []
+    for path in sorted(steps):
+        step = steps[path]
+        old = before.get(path)
+        if old is not None and old.key == step.planned.key and _stamp(os.path.join(staging.out, path)) == old.stamp:
+            staging.keep(path)
+            outputs[path] = old
+        else:
+            todo.append(step)
+    _STEPS, _STAGING = todo, staging.root
+    problems: list[Problem] = []
+    try:
+        for i, stamp, links, ids, problem in _run(_render, list(range(len(todo))), pool_size):
+            if problem is not None:
+                if problem not in problems:
+                    problems.append(problem)
+                continue
+            path = todo[i].planned.path
+            staging.note_written(path)
+            outputs[path] = Output(todo[i].planned.key, stamp, links, ids)
+    finally:
+        _STEPS, _STAGING = [], None
+    return outputs, problems
+
+
+def write_zip(site: Path, paths: list[str], zip_path: Path) -> None:
     """A deterministic zip (sorted entries, fixed times) of the site under one folder."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        for rel in sorted(files):
+    tmp = zip_path.with_name(f".{zip_path.name}.tmp")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+        for rel in paths:
             info = zipfile.ZipInfo(f"fazhi-site/{rel}", date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            z.writestr(info, files[rel])
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(buffer.getvalue())
-    tmp.replace(path)
+            z.writestr(info, (site / rel).read_bytes())
+    tmp.replace(zip_path)
 
 
 def run(args) -> int:
@@ -461,7 +439,8 @@ def run(args) -> int:
         print(f"build failed: {errors} error(s), {warnings} warning(s); {args.out} was left as it was", file=sys.stderr)
         return 1
     print(
-        f"build: {summary['reports']} reports, {summary['files']} files ({summary['bytes']:,} bytes) in {summary['seconds']} s; "
+        f"build: {summary['reports']} reports ({summary['analysed']} read anew), {summary['files']} files "
+        f"({summary['bytes']:,} bytes) in {summary['seconds']} s; "
         f"{summary['written']} written, {summary['unchanged']} unchanged, {summary['removed']} removed; {warnings} warning(s)"
     )
     if args.zip:

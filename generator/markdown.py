@@ -12,3 +12,11 @@ from markdown_it import MarkdownIt
 def parser() -> MarkdownIt:
     # html=False: report text such as "<script>" is text, never markup.
     return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+@lru_cache(maxsize=4)
+def tokens_of(body: str) -> tuple:
+    """The parsed tokens of a body; the model's sections and the page's HTML share one parse.
+
+    Callers must not change the tokens (render.body_html copies the ones it marks)."""
+    return tuple(parser().parse(body))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.markdown import parser
+from generator.markdown import tokens_of
 from generator.problems import Problem, error, warning
 
 # The front-matter keys, in the order ingest writes them.
@@ -136,13 +136,13 @@ class Report:
 _FENCE = "---"
 
 
-class TextLoader(yaml.SafeLoader):
+class TextLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """SafeLoader that keeps dates as text, so a bad date is reported like any bad field."""
 
 
 TextLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in TextLoader.yaml_implicit_resolvers.items()
 }
 
 
@@ -419,7 +419,7 @@ def heading_anchors(headings: list[tuple[int, str]]) -> list[str]:
 
 def sections_of(body: str) -> tuple[Section, ...]:
     """Cut a Markdown body into its lead and heading sections."""
-    tokens = parser().parse(body)
+    tokens = tokens_of(body)
     chunks: list[tuple[int, str, list[str]]] = [(1, "", [])]
     i = 0
     while i < len(tokens):

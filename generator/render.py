@@ -2,7 +2,9 @@
 
 Every template gets ``rel(path, anchor=None)`` (a relative link from the page
 being rendered, so the site works from file://), ``asset(name)`` (the
-fingerprinted copy of templates/assets/<name>), ``page_path`` and ``site``.
+fingerprinted copy of templates/assets/<name>) and ``page_path``. Archive-wide
+figures (``site``) go only to the pages that show them, so that adding a report
+does not change every page.
 Autoescape is on for .html and .xml: report text is always escaped; the only
 markup inserted unescaped is markdown-it's output, whose HTML input is disabled.
 """
@@ -16,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from generator import urls
-from generator.markdown import parser
+from generator.markdown import parser, tokens_of
 from generator.model import Report
 
 
@@ -28,7 +30,7 @@ def fingerprint(name: str, data: bytes) -> str:
 
 
 class Renderer:
-    def __init__(self, templates: Path, assets: dict[str, str], site: object):
+    def __init__(self, templates: Path, assets: dict[str, str]):
         self.env = Environment(
             loader=FileSystemLoader(str(templates)),
             autoescape=select_autoescape(["html", "xml"]),
@@ -38,7 +40,6 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.assets = assets
-        self.site = site
 
     def page(self, template: str, page_path: str, **context) -> str:
         def rel(path: str, anchor: str | None = None) -> str:
@@ -48,15 +49,16 @@ class Renderer:
             return rel(self.assets[name])
 
         return self.env.get_template(template).render(
-            rel=rel, asset=asset, page_path=page_path, site=self.site, urls=urls, **context
+            rel=rel, asset=asset, page_path=page_path, urls=urls, **context
         )
 
 
 def body_html(report: Report) -> Markup:
     """The report body as HTML, each heading carrying its section's stable anchor."""
-    tokens = parser().parse(report.body)
     anchors = iter(s.anchor for s in report.sections if s.level > 1)
-    for tok in tokens:
+    tokens = []
+    for tok in tokens_of(report.body):
         if tok.type == "heading_open":
-            tok.attrSet("id", next(anchors))
+            tok = tok.copy(attrs={**tok.attrs, "id": next(anchors)})
+        tokens.append(tok)
     return Markup(parser().renderer.render(tokens, parser().options, {}))

@@ -20,9 +20,13 @@ Files (all under ``search/``):
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import pickle
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from lunr.builder import Builder
@@ -176,3 +180,77 @@ def query_paths(files: dict[str, bytes], query: str) -> list[str]:
     """The shard files a query loads (as search.js does: one per distinct character), for measuring."""
     keys = {format(ord(c), "x") for c in normalize(query) if c.isalnum()}
     return sorted(p for p in (f"{PREFIX}t/{k}.js" for k in keys) if p in files)
+
+
+# --- the interface the build uses -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportTerms:
+    """What the index needs of one report, made in the build's worker processes."""
+
+    report: Report
+
+
+def report_terms(report: Report) -> ReportTerms:
+    return ReportTerms(report)
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One report as the build hands it to the index; ``terms`` is None when ``digest`` is unchanged."""
+
+    slug: str
+    digest: str
+    title: str
+    province: str
+    city: str
+    district: str
+    year: int | None
+    topics: tuple[str, ...]
+    page: str
+    terms: ReportTerms | None
+
+
+class SearchIndex:
+    """The search files, kept between builds in a state folder."""
+
+    STATE = "search.pickle"
+
+    def __init__(self, held: dict[str, tuple[str, ReportTerms]]):
+        self._held = held
+        self._files: dict[str, bytes] = {}
+
+    @classmethod
+    def open(cls, state_dir: Path) -> "SearchIndex":
+        try:
+            held = pickle.loads((state_dir / cls.STATE).read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            held = {}
+        return cls(held if isinstance(held, dict) else {})
+
+    def holds(self, slug: str) -> str | None:
+        """The digest of the version of a report the index holds, if any."""
+        held = self._held.get(slug)
+        return held[0] if held else None
+
+    def update(self, entries: Sequence[IndexEntry], topic_names: Mapping[str, str]) -> None:
+        held = {}
+        for e in entries:
+            terms = e.terms if e.terms is not None else self._held[e.slug][1]
+            held[e.slug] = (e.digest, terms)
+        self._held = held
+        reports = [held[e.slug][1].report for e in entries]
+        self._files = index_files(reports, [e.topics for e in entries], dict(topic_names))
+        self._files[f"{PREFIX}lunr.min.js"] = LUNR_JS.read_bytes()
+
+    def files(self) -> dict[str, str]:
+        return {path: hashlib.sha256(data).hexdigest() for path, data in self._files.items()}
+
+    def data(self, path: str) -> bytes:
+        return self._files[path]
+
+    def save(self, state_dir: Path) -> None:
+        tmp = state_dir / f".{self.STATE}.tmp"
+        tmp.write_bytes(pickle.dumps(self._held, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, state_dir / self.STATE)

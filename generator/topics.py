@@ -11,7 +11,9 @@ nearly every topic.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -59,16 +61,60 @@ def load_topics(path: Path) -> tuple[tuple[Topic, ...], list[Problem]]:
     return tuple(topics), problems
 
 
-def score(section: Section, topic: Topic) -> int:
-    return sum(HEADING_WEIGHT * section.heading.count(w) + section.text.count(w) for w in topic.words)
+@lru_cache(maxsize=8)
+def _finder(topics: tuple[Topic, ...]) -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
+    """One pass that finds which signal words occur, instead of counting every word in every section.
+
+    The lookahead reports, at each position, the longest word starting there; a
+    shorter word starting at the same place is a prefix of it, so each found word
+    brings the words it contains."""
+    words = sorted({w for t in topics for w in t.words})
+    pattern = re.compile("(?=(" + _trie_pattern(words) + "))") if words else re.compile("(?!)")
+    return pattern, {w: tuple(v for v in words if v != w and v in w) for w in words}
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """A regex of the words as a trie (行政(?:复议|执法)…), longest match first; Python's re
+    would otherwise try every word at every position."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def walk(node: dict) -> str:
+        branches = [re.escape(ch) + walk(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return walk(trie)
+
+
+def _present(section: Section, topics: tuple[Topic, ...]) -> set[str]:
+    pattern, inside = _finder(topics)
+    found = set(pattern.findall(section.heading)) | set(pattern.findall(section.text))
+    for w in list(found):
+        found.update(inside[w])
+    return found
+
+
+def score(section: Section, topic: Topic, present: set[str] | None = None) -> int:
+    words = topic.words if present is None else [w for w in topic.words if w in present]
+    return sum(HEADING_WEIGHT * section.heading.count(w) + section.text.count(w) for w in words)
 
 
 def classify_section(section: Section, topics: tuple[Topic, ...]) -> tuple[str, ...]:
-    return tuple(t.slug for t in topics if score(section, t) >= THRESHOLD)
+    present = _present(section, topics)
+    return tuple(t.slug for t in topics if score(section, t, present) >= THRESHOLD)
 
 
 def classify_report(sections: tuple[Section, ...], topics: tuple[Topic, ...]) -> tuple[str, ...]:
-    def central(section: Section, topic: Topic) -> bool:
-        return any(w in section.heading for w in topic.words) or score(section, topic) >= 2 * THRESHOLD
+    found = [(s, _present(s, topics)) for s in sections]
 
-    return tuple(t.slug for t in topics if any(central(s, t) for s in sections))
+    def central(section: Section, present: set[str], topic: Topic) -> bool:
+        return any(w in section.heading for w in topic.words if w in present) or score(section, topic, present) >= 2 * THRESHOLD
+
+    return tuple(t.slug for t in topics if any(central(s, p, t) for s, p in found))

@@ -116,6 +116,12 @@ def topic_page(slug: str) -> str:
     return f"topics/{slug}/index.html"
 
 
+def topic_place_page(topic: str, province_code: str, province_name: str) -> str:
+    """A topic's sections in one province; ``province_code`` '' holds the reports not yet placed."""
+    where = place_slug(province_code, province_name) if province_code else "unplaced"
+    return f"topics/{topic}/{where}/index.html"
+
+
 def year_page(year: int) -> str:
     return f"years/{year}/index.html"
 
@@ -130,6 +136,11 @@ def href(from_page: str, to_path: str, anchor: str | None = None) -> str:
 def resolve(from_page: str, link: str) -> str:
     """The site path a relative link on ``from_page`` points to."""
     return posixpath.normpath(posixpath.join(posixpath.dirname(from_page), link))
+
+
+def base_path(base_url: str) -> str:
+    """The path part of the public address, for the 404 page, which a host serves at any depth."""
+    return re.sub(r"^[a-z]+://[^/]+", "", base_url.rstrip("/")) + "/"
 
 
 def absolute(base_url: str, path: str) -> str:

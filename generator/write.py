@@ -1,64 +1,93 @@
-"""Writing the site: atomic, deterministic, and silent when nothing changed.
+"""Writing the site: every file atomically, nothing when nothing changed, stale files pruned.
 
-The new site is assembled in a staging folder beside the output. A file whose
-bytes equal the one already published is hard-linked from it instead of
-written, so a rebuild of unchanged content writes nothing (same inodes, same
-times). Then the staging folder is swapped in with two renames. Any failure
-before the swap removes the staging folder and leaves the published site as it
-was. Files the new build does not produce are gone after the swap.
+As Lektor does: a build renders what changed into a staging folder beside the
+output, and only after every page rendered and every link checked does it move
+each new file into place with ``os.replace`` (atomic per file) and delete the
+files the build no longer produces. A failure before that (bad content, a
+template error, a broken link) removes the staging folder and leaves the
+published site exactly as it was. Unchanged files are never touched, so a
+rebuild of unchanged content writes nothing (same inodes, same times) and costs
+what changed, not what exists. The first build renames the staging folder into place.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 
-@dataclass(frozen=True)
-class WriteStats:
-    written: int
-    unchanged: int
-    removed: int
-    bytes: int
+def write_file(root: Path, rel: str, data: bytes, made: set[str] | None = None) -> os.stat_result:
+    """Write ``data`` at ``root/rel`` (creating folders) and return its stat."""
+    dest = os.path.join(root, rel)
+    parent = os.path.dirname(rel)
+    if made is None or parent not in made:
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        if made is not None:
+            made.add(parent)
+    with open(dest, "wb") as f:
+        f.write(data)
+    return os.stat(dest)
 
 
-def _published(out: Path) -> set[str]:
-    if not out.is_dir():
-        return set()
-    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+class Staging:
+    """New and changed files gathered beside ``out``, moved into place by ``publish``."""
+
+    def __init__(self, out: Path):
+        self.out = out.resolve()
+        self.root = self.out.with_name(f".{self.out.name}-staging")
+        if self.root.exists():
+            shutil.rmtree(self.root)
+        self.root.mkdir(parents=True)
+        self._made: set[str] = {""}
+        self.staged: list[str] = []
+        self.kept = 0
+
+    @property
+    def written(self) -> int:
+        return len(self.staged)
+
+    def put(self, rel: str, data: bytes) -> os.stat_result:
+        self.staged.append(rel)
+        return write_file(self.root, rel, data, self._made)
+
+    def keep(self, rel: str) -> None:
+        """Leave the published ``rel`` as it is (the caller has checked it is current)."""
+        self.kept += 1
+
+    def note_written(self, rel: str) -> None:
+        """Count a file a worker process wrote into the staging folder itself."""
+        self.staged.append(rel)
+
+    def publish(self, removed: set[str]) -> None:
+        """Move every staged file into place, then delete ``removed`` and the folders it empties."""
+        if not self.out.exists():
+            os.rename(self.root, self.out)
+            return
+        made: set[str] = {""}
+        for rel in sorted(self.staged):
+            parent = os.path.dirname(rel)
+            if parent not in made:
+                os.makedirs(os.path.join(self.out, parent), exist_ok=True)
+                made.add(parent)
+            os.replace(os.path.join(self.root, rel), os.path.join(self.out, rel))
+        for rel in sorted(removed):
+            try:
+                os.unlink(os.path.join(self.out, rel))
+            except FileNotFoundError:
+                pass
+        for folder in sorted({os.path.dirname(rel) for rel in removed}, key=len, reverse=True):
+            _remove_empty(self.out, folder)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
-def write_site(files: dict[str, bytes], out: Path) -> WriteStats:
-    out = out.resolve()
-    staging = out.with_name(f".{out.name}-staging")
-    retired = out.with_name(f".{out.name}-old")
-    for leftover in (staging, retired):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    before = _published(out)
-    written = unchanged = size = 0
-    try:
-        for rel in sorted(files):
-            data = files[rel]
-            size += len(data)
-            dest = staging / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            old = out / rel
-            if rel in before and old.stat().st_size == len(data) and old.read_bytes() == data:
-                os.link(old, dest)
-                unchanged += 1
-            else:
-                dest.write_bytes(data)
-                written += 1
-        if out.exists():
-            os.rename(out, retired)
-        os.rename(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        if retired.exists() and not out.exists():
-            os.rename(retired, out)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
-    return WriteStats(written, unchanged, len(before - set(files)), size)
+def _remove_empty(root: Path, folder: str) -> None:
+    while folder:
+        try:
+            os.rmdir(os.path.join(root, folder))
+        except OSError:  # not empty, or already gone
+            return
+        folder = os.path.dirname(folder)

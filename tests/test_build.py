@@ -93,10 +93,13 @@ def test_report_page_has_toc_anchors_topics_and_citation(site: Path):
     assert 'href="../../topics/pufa/index.html"' in text
 
 
-def test_topic_page_links_to_section_anchors(site: Path):
-    text = (site / "topics/shequ-jiaozheng/index.html").read_text(encoding="utf-8")
-    assert "../../reports/2021-chongqing-jiangbei-sifaju/index.html#s3-4" in text
-    assert "<h2" in text and "重庆市" in text
+def test_topic_page_leads_by_province_to_section_anchors(site: Path):
+    """A topic page lists provinces (bounded at any archive size); each province page links to the sections."""
+    overview = (site / "topics/shequ-jiaozheng/index.html").read_text(encoding="utf-8")
+    assert 'href="500000-chongqing/index.html">重庆市</a>' in overview
+    text = (site / "topics/shequ-jiaozheng/500000-chongqing/index.html").read_text(encoding="utf-8")
+    assert "../../../reports/2021-chongqing-jiangbei-sifaju/index.html#s3-4" in text
+    assert "<h2" in text and "2021年" in text
 
 
 @pytest.mark.parametrize("fragment, pattern", [
@@ -160,7 +163,7 @@ def test_failing_template_leaves_the_old_site_and_names_the_template(tmp_path: P
     assert re.match(r"^.*templates/year\.html:\d+: error: while rendering years: UndefinedError: .*nope", err[0]), err
     assert err[-1].startswith("build failed: 1 error(s)")
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
-    assert not list(tmp_path.glob(".site-*"))
+    assert not list(tmp_path.glob(".site-staging*"))
 
 
 def test_template_syntax_error_names_file_and_line(tmp_path: Path, monkeypatch):

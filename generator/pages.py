@@ -1,0 +1,379 @@
+"""The pages of the site, planned from the archive model before anything is rendered.
+
+Each producer yields ``Planned(path, key, make)``: ``key`` is a digest of exactly
+what the page shows (the records it lists by slug and digest, the place names,
+the counts), so a rebuild renders again only pages whose key changed; ``make``
+renders the page to a string when asked. Pages list what stays bounded as the
+archive grows: a report page lists its own place's reports and its year's
+reports under the same parent place; topic pages are split by province.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from markupsafe import Markup
+
+from generator import records as rec_mod
+from generator import urls
+from generator.model import Report
+from generator.records import Record
+from generator.render import Renderer
+from generator.topics import Topic
+
+NEWEST = 10
+FEED_SIZE = 20
+UNPLACED = "未定位"
+
+
+def key_of(*parts) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Planned:
+    path: str
+    key: str
+    make: Callable[[], str | bytes]
+
+
+@dataclass(frozen=True)
+class PlaceNode:
+    """A province, city or district (省/市/区县) that has reports at or below it."""
+
+    code: str
+    name: str
+    kind: str  # province | city | county
+    parent: str | None
+    page: str
+    reports: tuple[str, ...]  # slugs of every report at or below this place, newest year first
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """Archive-wide figures; only the pages that show them (home, topics, search, 404) are given it."""
+
+    reports: int
+    districts: int
+    provinces: tuple[PlaceNode, ...]
+    topics: tuple[Topic, ...]
+    years: tuple[int, ...]
+    base_url: str
+    base_path: str  # the path part of --base-url, for the 404 page served at any depth
+
+
+@dataclass(frozen=True)
+class Archive:
+    """The whole archive, modelled from every report's record before anything is rendered."""
+
+    records: tuple[Record, ...]  # sorted by slug
+    topics: tuple[Topic, ...]
+    places: dict[str, PlaceNode]
+    years: dict[int, tuple[str, ...]]
+    unplaced: tuple[str, ...]
+    by_slug: dict[str, Record]
+    base_url: str
+    root: Path
+    blobs: Path
+
+    def place_chain(self, report: Report) -> tuple[PlaceNode, ...]:
+        """Province → city → district nodes of a report, as far as known."""
+        return self.chain_of(report.adcode) if report.adcode in self.places else ()
+
+    def chain_of(self, code: str | None) -> tuple[PlaceNode, ...]:
+        chain = []
+        while code and code in self.places:
+            chain.append(self.places[code])
+            code = self.places[code].parent
+        return tuple(reversed(chain))
+
+    def topic(self, slug: str) -> Topic | None:
+        return next((t for t in self.topics if t.slug == slug), None)
+
+    def reports(self, slugs) -> list[Report]:
+        return [self.by_slug[s].report for s in slugs]
+
+    def digests(self, slugs) -> tuple[tuple[str, str], ...]:
+        return tuple((s, self.by_slug[s].digest) for s in slugs)
+
+    def site_info(self) -> SiteInfo:
+        return SiteInfo(
+            reports=len(self.records),
+            districts=sum(1 for n in self.places.values() if n.kind == "county"),
+            provinces=tuple(n for n in self.places.values() if n.kind == "province"),
+            topics=self.topics,
+            years=tuple(self.years),
+            base_url=self.base_url,
+            base_path=urls.base_path(self.base_url),
+        )
+
+
+def _newest_first(reports: list[Report]) -> list[Report]:
+    return sorted(reports, key=lambda r: (-(r.year or 0), r.period, r.slug))
+
+
+def model_archive(records: tuple[Record, ...], topics: tuple[Topic, ...], base_url: str, root: Path, blobs: Path) -> Archive:
+    names: dict[str, tuple[str, str, str | None]] = {}  # code → (name, kind, parent)
+    members: dict[str, list[Report]] = defaultdict(list)
+    unplaced = []
+    for record in records:
+        r = record.report
+        if not r.adcode or not r.province:
+            unplaced.append(r.slug)
+            continue
+        prov_code = r.adcode[:2] + "0000"
+        names.setdefault(prov_code, (r.province, "province", None))
+        chain = [prov_code]
+        if r.city and r.level != "province":
+            city_code = r.adcode[:4] + "00"
+            names.setdefault(city_code, (r.city, "city", prov_code))
+            chain.append(city_code)
+        if r.district and r.level == "county":
+            names.setdefault(r.adcode, (r.district, "county", chain[-1]))
+            chain.append(r.adcode)
+        for code in chain:
+            members[code].append(r)
+    places = {
+        code: PlaceNode(code, name, kind, parent, urls.place_page(code, name), tuple(r.slug for r in _newest_first(members[code])))
+        for code, (name, kind, parent) in sorted(names.items())
+    }
+    years: dict[int, list[str]] = defaultdict(list)
+    for record in records:
+        if record.report.year:
+            years[record.report.year].append(record.slug)
+    return Archive(
+        records=records,
+        topics=topics,
+        places=places,
+        years={y: tuple(sorted(s)) for y, s in sorted(years.items(), reverse=True)},
+        unplaced=tuple(sorted(unplaced)),
+        by_slug={r.slug: r for r in records},
+        base_url=base_url,
+        root=root,
+        blobs=blobs,
+    )
+
+
+def citation(r: Report, base_url: str) -> str:
+    """GB/T 7714-2015 for an online document; the reader adds the access date."""
+    author = r.publisher or r.place or "佚名"
+    date = f"({r.published})" if r.published else ""
+    return f"{author}. {r.title}[EB/OL]. {date}[引用日期]. {urls.absolute(base_url, urls.report_page(r.slug))}."
+
+
+# --- producers ---------------------------------------------------------------------------------
+
+Producer = Callable[[Archive, Renderer], Iterator[Planned]]
+
+
+def _parent_code(a: Archive, r: Report) -> str | None:
+    """The place whose same-year reports a report page lists: the district's city, the city's province."""
+    node = a.places.get(r.adcode)
+    return node.parent if node else None
+
+
+def report_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
+    peers_of: dict[tuple[str | None, int | None], list[str]] = defaultdict(list)
+    for record in a.records:
+        r = record.report
+        peers_of[(_parent_code(a, r), r.year)].append(r.slug)
+    for record in a.records:
+        r = record.report
+        page = urls.report_page(r.slug)
+        same_place = [s for s in a.places[r.adcode].reports if s != r.slug] if r.adcode in a.places else []
+        parent = _parent_code(a, r)
+        same_year = [s for s in peers_of[(parent, r.year)] if s != r.slug] if parent and r.year else []
+        chain = a.place_chain(r)
+        original = rec_mod.original_page(record)
+        yield Planned(
+            page,
+            key_of("report", record.digest, record.topics, [(n.name, n.page) for n in chain],
+                   a.digests(same_place), a.digests(same_year), parent and a.places[parent].name),
+            lambda record=record, page=page, same_place=same_place, same_year=same_year, chain=chain, parent=parent, original=original:
+            render.page(
+                "report.html",
+                page,
+                report=record.report,
+                body=Markup(rec_mod.read_blob(a.blobs, record).body_html),
+                toc=[s for s in record.sections if s.level > 1],
+                topics=[a.topic(t) for t in record.topics],
+                chain=chain,
+                original=original,
+                original_sha256=record.original_sha256,
+                same_place=a.reports(same_place),
+                same_year=a.reports(same_year),
+                same_year_place=a.places[parent].name if parent else "",
+                citation=citation(record.report, a.base_url),
+                canonical=urls.absolute(a.base_url, page),
+            ),
+        )
+
+
+def original_files(a: Archive, render: Renderer) -> Iterator[Planned]:
+    """Each report's archived original, byte for byte, beside its page."""
+    for record in a.records:
+        source = rec_mod.original_path(record, a.root)
+        if source is not None:
+            yield Planned(urls.report_original(record.slug), key_of("original", record.original_sha256), source.read_bytes)
+
+
+def place_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
+    children: dict[str | None, list[PlaceNode]] = defaultdict(list)
+    for node in a.places.values():
+        children[node.parent].append(node)
+    for kids in children.values():
+        kids.sort(key=lambda n: n.code)
+    for node in a.places.values():
+        chain = a.chain_of(node.parent)
+        kids = children[node.code]
+
+        def make(node=node, chain=chain, kids=kids) -> str:
+            by_year: dict[int | None, list[Report]] = defaultdict(list)
+            for r in a.reports(node.reports):
+                by_year[r.year].append(r)
+            return render.page("place.html", node.page, place=node, chain=chain, children=kids,
+                               by_year=sorted(by_year.items(), key=lambda kv: -(kv[0] or 0)))
+
+        yield Planned(
+            node.page,
+            key_of("place", node.code, node.name, [(n.name, n.page) for n in chain],
+                   [(c.name, c.page, len(c.reports)) for c in kids], a.digests(node.reports)),
+            make,
+        )
+    tree = [(p, [(c, children[c.code]) for c in children[p.code]]) for p in children[None]]
+    yield Planned(
+        urls.PLACES,
+        key_of("places", [(p.page, p.name, len(p.reports), [(c.page, c.name, len(c.reports), [(d.page, d.name, len(d.reports)) for d in ds])
+                                                          for c, ds in cs]) for p, cs in tree], a.digests(a.unplaced)),
+        lambda: render.page("places.html", urls.PLACES, tree=tree, unplaced=a.reports(a.unplaced)),
+    )
+
+
+def topic_hits(a: Archive) -> dict[str, dict[str, list[tuple[Record, list[rec_mod.SectionRef]]]]]:
+    """topic slug → province code ('' when unplaced) → the reports with matching sections, by slug."""
+    hits: dict[str, dict[str, list]] = {t.slug: defaultdict(list) for t in a.topics}
+    for record in a.records:
+        province = record.report.adcode[:2] + "0000" if record.slug not in a.unplaced else ""
+        per_topic: dict[str, list] = defaultdict(list)
+        for s in record.sections:
+            for t in s.topics:
+                per_topic[t].append(s)
+        for t, sections in per_topic.items():
+            if t in hits:
+                hits[t][province].append((record, sections))
+    return hits
+
+
+def topic_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
+    counts = {}
+    for t, by_province in topic_hits(a).items():
+        topic = a.topic(t)
+        provinces = []
+        for code in sorted(by_province):
+            entries = by_province[code]
+            node = a.places.get(code)
+            name = node.name if node else UNPLACED
+            page = urls.topic_place_page(t, code, name)
+            provinces.append((name, page, len(entries)))
+            by_year: dict[int | None, list] = defaultdict(list)
+            for record, sections in entries:
+                by_year[record.report.year].append((record.report, sections))
+            years = sorted(by_year.items(), key=lambda kv: -(kv[0] or 0))
+            yield Planned(
+                page,
+                key_of("topic-place", t, topic.name, topic.description, name,
+                       [(r.slug, r.digest, [s.anchor for s in ss]) for r, ss in entries]),
+                lambda topic=topic, name=name, page=page, years=years, n=len(entries):
+                render.page("topic_place.html", page, topic=topic, province=name, years=years, count=n),
+            )
+        by_year_count: dict[int | None, int] = defaultdict(int)
+        for entries in by_province.values():
+            for record, _ in entries:
+                by_year_count[record.report.year] += 1
+        total = sum(n for _, _, n in provinces)
+        counts[t] = total
+        page = urls.topic_page(t)
+        year_counts = sorted(by_year_count.items(), key=lambda kv: -(kv[0] or 0))
+        yield Planned(
+            page,
+            key_of("topic", t, topic.name, topic.description, provinces, year_counts),
+            lambda topic=topic, page=page, provinces=provinces, year_counts=year_counts, total=total:
+            render.page("topic.html", page, topic=topic, provinces=provinces, years=year_counts, count=total),
+        )
+    info = a.site_info()
+    yield Planned(urls.TOPICS, key_of("topics", info, counts),
+                  lambda: render.page("topics.html", urls.TOPICS, site=info, counts=counts))
+
+
+def year_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
+    for year, slugs in a.years.items():
+        page = urls.year_page(year)
+
+        def make(year=year, slugs=slugs, page=page) -> str:
+            groups: dict[str, list[Report]] = defaultdict(list)
+            for r in a.reports(slugs):
+                groups[r.province or UNPLACED].append(r)
+            return render.page("year.html", page, year=year, groups=sorted(groups.items()), count=len(slugs))
+
+        yield Planned(page, key_of("year", year, a.digests(slugs)), make)
+    counts = [(y, len(s)) for y, s in a.years.items()]
+    yield Planned(urls.YEARS, key_of("years", counts), lambda: render.page("years.html", urls.YEARS, years=counts))
+
+
+def home_and_fixed_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
+    newest = sorted(a.records, key=lambda r: (r.report.published or f"{r.report.year or 0}-99", r.slug), reverse=True)[:NEWEST]
+    info = a.site_info()
+    yield Planned(urls.HOME, key_of("home", info, [(r.slug, r.digest) for r in newest]),
+                  lambda: render.page("home.html", urls.HOME, site=info, newest=[r.report for r in newest]))
+    for page, template in ((urls.ABOUT, "about.html"), (urls.SEARCH, "search.html"), (urls.NOT_FOUND, "404.html")):
+        yield Planned(page, key_of(template, info), lambda page=page, template=template: render.page(template, page, site=info))
+
+
+def data_files(a: Archive, render: Renderer) -> Iterator[Planned]:
+    """data/reports.json, the Atom feed and robots.txt (the sitemap is planned last, from every page)."""
+    every = a.digests(r.slug for r in a.records)
+
+    def reports_json() -> str:
+        rows = []
+        for record in a.records:
+            row = record.report.front_matter()
+            row["topics"] = list(record.topics)
+            row["slug"] = record.slug
+            row["url"] = urls.absolute(a.base_url, urls.report_page(record.slug))
+            rows.append(row)
+        return json.dumps(rows, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+    dated = sorted(a.records, key=lambda r: (r.report.published or f"{r.report.year or 0}-12-31", r.slug), reverse=True)[:FEED_SIZE]
+    entries = [r.report for r in dated]
+    yield Planned("data/reports.json", key_of("reports.json", every, [r.topics for r in a.records]), reports_json)
+    yield Planned("feed.xml", key_of("feed", a.base_url, [(r.slug, r.digest) for r in dated]),
+                  lambda: render.page("feed.xml", "feed.xml", entries=entries, base_url=a.base_url,
+                                      updated=_feed_date(entries[0]) if entries else "2016-01-01"))
+    yield Planned("robots.txt", key_of("robots", a.base_url),
+                  lambda: f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(a.base_url, 'sitemap.xml')}\n")
+
+
+def sitemap(render: Renderer, base_url: str, paths: list[str]) -> Planned:
+    pages = sorted(p for p in paths if p.endswith(".html") and p != urls.NOT_FOUND)
+    return Planned("sitemap.xml", key_of("sitemap", base_url, pages),
+                   lambda: render.page("sitemap.xml", "sitemap.xml", pages=pages, base_url=base_url))
+
+
+def _feed_date(r: Report) -> str:
+    return r.published or f"{r.year or 2016}-12-31"
+
+
+PRODUCERS: list[tuple[str, Producer]] = [
+    ("reports", report_pages),
+    ("originals", original_files),
+    ("places", place_pages),
+    ("topics", topic_pages),
+    ("years", year_pages),
+    ("home", home_and_fixed_pages),
+    ("data", data_files),
+]

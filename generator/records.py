@@ -1,0 +1,237 @@
+"""Per-report analysis for the build, and the cache that lets a rebuild skip unchanged reports.
+
+Reading a report is the costly part of a build: YAML, Markdown, topic scoring and
+word segmentation. ``analyse`` does all of it for one report file, in a worker
+process, and returns a small ``Record`` (what page listings need) while the large
+results (the body as HTML, the search terms) go to a blob file of their own, read
+back only when that report's page or index entry must be made again.
+
+A report is unchanged when its Markdown file and its original have the same bytes
+as last time (same size and mtime, as git and make trust, else the same SHA-256).
+The whole cache is discarded when the generator's code or the topic taxonomy
+changes, since either can change every record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from generator import search, urls
+from generator.model import Report, parse_report
+from generator.problems import Problem, error
+from generator.render import body_html
+from generator.topics import Topic, classify_report, classify_section
+
+EXCERPT = 90
+PACKAGE = Path(__file__).resolve().parent
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+@dataclass(frozen=True)
+class SectionRef:
+    """A section as pages list it: its anchor, heading path, opening words and topics."""
+
+    anchor: str
+    level: int
+    heading: str
+    path: tuple[str, ...]
+    excerpt: str
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Record:
+    """What the build keeps of one report between builds (著录).
+
+    ``report`` holds the front-matter fields (its body and sections are dropped:
+    ``sections`` has what listings need). ``topics`` are the editor's when the
+    front-matter sets them, else classified from the sections. ``digest`` changes
+    whenever the Markdown file or the original does.
+    """
+
+    report: Report
+    sections: tuple[SectionRef, ...]
+    topics: tuple[str, ...]
+    digest: str
+    original_sha256: str  # '' when the original is missing
+    problems: tuple[Problem, ...]
+
+    @property
+    def slug(self) -> str:
+        return self.report.slug
+
+
+@dataclass(frozen=True)
+class Blob:
+    """The large per-report results, one pickle per report, read back only when needed."""
+
+    digest: str
+    body_html: str
+    terms: search.ReportTerms
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A file's size and modification time: unchanged stamps mean unchanged bytes (as git trusts)."""
+
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> "Stamp | None":
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            return None
+        return cls(st.st_size, st.st_mtime_ns)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def code_version() -> str:
+    """A digest of the generator's own code and data: a new version invalidates every cache."""
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".json", ".txt", ".csv", ".yml"):
+            h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report file to analyse; ``known`` is the digest the cache holds for it, if any."""
+
+    path: Path
+    root: Path
+    known: str | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a worker found: a new record, the same digest as cached (``record`` None, ``same``), or only problems."""
+
+    slug: str
+    stamps: tuple[Stamp | None, Stamp | None]
+    record: Record | None
+    same: bool
+    problems: tuple[Problem, ...]
+
+
+# Set in each worker (and the parent) before analysing: the taxonomy and where blobs go.
+_TOPICS: tuple[Topic, ...] = ()
+_BLOBS: Path | None = None
+
+
+def configure(topics: tuple[Topic, ...], blobs: Path) -> None:
+    global _TOPICS, _BLOBS
+    _TOPICS, _BLOBS = topics, blobs
+
+
+def _original(report: Report, root: Path) -> Path | None:
+    return root / report.raw if report.raw else None
+
+
+def analyse(job: Job) -> Outcome:
+    """Read, parse and analyse one report; write its blob; never raises on bad content."""
+    shown = job.path.relative_to(job.root) if job.path.is_relative_to(job.root) else job.path
+    md_stamp = Stamp.of(job.path)
+    data = job.path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Outcome(job.path.stem, (md_stamp, None), None, False, (error(shown, f"not UTF-8 (byte {exc.start})"),))
+    report, problems = parse_report(job.path, text, job.root)
+    if report is None:
+        return Outcome(job.path.stem, (md_stamp, None), None, False, tuple(problems))
+    original = _original(report, job.root)
+    raw_stamp = Stamp.of(original) if original else None
+    raw = original.read_bytes() if raw_stamp else b""
+    original_sha = _sha(raw) if raw_stamp else ""
+    digest = _sha(f"{_sha(data)}:{original_sha}".encode())
+    if digest == job.known and _BLOBS is not None and (_BLOBS / blob_name(report.slug, digest)).exists():
+        return Outcome(report.slug, (md_stamp, raw_stamp), None, True, ())
+    sections = tuple(
+        SectionRef(s.anchor, s.level, s.heading, s.path, excerpt(s.text), classify_section(s, _TOPICS))
+        for s in report.sections
+    )
+    known = {t.slug for t in _TOPICS}
+    topics = tuple(t for t in report.topics if t in known) if report.topics else classify_report(report.sections, _TOPICS)
+    _write_blob(report.slug, Blob(digest, str(body_html(report)), search.report_terms(report)))
+    light = replace(report, body="", sections=())
+    record = Record(light, sections, topics, digest, original_sha, tuple(problems))
+    return Outcome(report.slug, (md_stamp, raw_stamp), record, False, tuple(problems))
+
+
+def blob_name(slug: str, digest: str) -> str:
+    """Blobs are named by digest too, so a blob left by a failed build is never taken for another version."""
+    return f"{slug}.{digest[:20]}.pickle"
+
+
+def _write_blob(slug: str, blob: Blob) -> None:
+    assert _BLOBS is not None
+    path = _BLOBS / blob_name(slug, blob.digest)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(pickle.dumps(blob, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(tmp, path)
+
+
+def read_blob(blobs: Path, record: Record) -> Blob:
+    return pickle.loads((blobs / blob_name(record.slug, record.digest)).read_bytes())
+
+
+def prune_blobs(blobs: Path, records: "list[Record]") -> None:
+    keep = {blob_name(r.slug, r.digest) for r in records}
+    for entry in os.scandir(blobs):
+        if entry.name not in keep:
+            os.unlink(entry.path)
+
+
+def original_path(record: Record, root: Path) -> Path | None:
+    """The archived original of a report, when it exists."""
+    return _original(record.report, root) if record.original_sha256 else None
+
+
+def original_page(record: Record) -> str | None:
+    return urls.report_original(record.slug) if record.original_sha256 else None
+
+
+# --- the cache ------------------------------------------------------------------------------------
+
+
+@dataclass
+class RecordCache:
+    """Records and file stamps from the last successful build, under one version key."""
+
+    version: str
+    entries: dict[str, tuple[tuple[Stamp | None, Stamp | None], Record]]
+
+    @classmethod
+    def load(cls, path: Path, version: str) -> "RecordCache":
+        try:
+            cached = pickle.loads(path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            return cls(version, {})
+        if not isinstance(cached, cls) or cached.version != version:
+            return cls(version, {})
+        return cached
+
+    def save(self, path: Path) -> None:
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+
+
+def reset_dir(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)

@@ -1,0 +1,142 @@
+"""Incremental builds: a rebuild costs what changed, and gives the same bytes as a full build.
+
+Each scenario changes the content (or templates, or taxonomy), rebuilds the
+site incrementally, and compares every file with a full build from scratch of
+the same content into another folder.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import build as builder
+from generator.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = "https://fazhi.example.org/"
+JIANGBEI = "2021-chongqing-jiangbei-sifaju"
+XIANGQIAO = "2017-guangdong-xiangqiao-sifaju"
+
+
+def files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def stamps(site: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in site.rglob("*") if p.is_file()}
+
+
+def ok(content: Path, out: Path, **kw) -> dict:
+    problems, summary = build(content, out, BASE, **kw)
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    return summary
+
+
+def full(content: Path, tmp: Path) -> dict[str, bytes]:
+    """A build from scratch, with no cache, for comparison."""
+    out = tmp / f"full-{len(list(tmp.glob('full-*')))}"
+    ok(content, out)
+    return files(out)
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    c = tmp_path / "content"
+    shutil.copytree(ROOT / "content", c)
+    return c
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_editing_one_report_rebuilds_its_pages_only_and_matches_a_full_build(content: Path, tmp_path: Path):
+    out = tmp_path / "site"
+    ok(content, out)
+    before = stamps(out)
+    edit(content / "reports" / f"{JIANGBEI}.md", "起草印发工作文件31份", "起草印发工作文件32份")
+    summary = ok(content, out)
+    after = stamps(out)
+    changed = {p for p in after if after[p] != before.get(p)}
+    assert summary["analysed"] == 1
+    assert f"reports/{JIANGBEI}/index.html" in changed
+    # A report of another province and year that does not list this one is not touched.
+    assert f"reports/{XIANGQIAO}/index.html" not in changed
+    assert "about/index.html" not in changed and not any(p.startswith("assets/") for p in changed)
+    assert files(out) == full(content, tmp_path)
+
+
+def test_adding_and_removing_reports_match_a_full_build(content: Path, tmp_path: Path):
+    out = tmp_path / "site"
+    ok(content, out)
+    source = content / "reports" / f"{JIANGBEI}.md"
+    twin = content / "reports" / "2022-chongqing-jiangbei-sifaju.md"
+    twin.write_text(source.read_text(encoding="utf-8").replace("year: 2021", "year: 2022"), encoding="utf-8")
+    summary = ok(content, out)
+    assert summary["analysed"] == 1
+    assert (out / "reports/2022-chongqing-jiangbei-sifaju/index.html").is_file()
+    assert files(out) == full(content, tmp_path)
+    (content / "reports" / f"{XIANGQIAO}.md").unlink()
+    summary = ok(content, out)
+    assert summary["removed"] > 0 and not (out / f"reports/{XIANGQIAO}").exists()
+    assert not (out / "places/440000-guangdong").exists()
+    assert files(out) == full(content, tmp_path)
+
+
+def test_a_template_change_rerenders_without_reading_reports_again(content: Path, tmp_path: Path, monkeypatch):
+    out = tmp_path / "site"
+    ok(content, out)
+    templates = tmp_path / "templates"
+    shutil.copytree(builder.TEMPLATES, templates)
+    edit(templates / "year.html", "份报告", "份报告（共计）")
+    monkeypatch.setattr(builder, "TEMPLATES", templates)
+    summary = ok(content, out)
+    assert summary["analysed"] == 0 and summary["written"] > 0
+    assert "份报告（共计）" in (out / "years/2021/index.html").read_text(encoding="utf-8")
+    assert files(out) == full(content, tmp_path)
+
+
+def test_a_taxonomy_change_reads_every_report_again(content: Path, tmp_path: Path):
+    out = tmp_path / "site"
+    ok(content, out)
+    edit(content / "topics.yml", "name: 人民调解", "name: 人民调解工作")
+    summary = ok(content, out)
+    assert summary["analysed"] == 5
+    assert files(out) == full(content, tmp_path)
+
+
+def test_a_damaged_cache_or_site_is_rebuilt_correctly(content: Path, tmp_path: Path):
+    out = tmp_path / "site"
+    ok(content, out)
+    cache = tmp_path / ".site-cache"
+    (cache / "records.pickle").write_bytes(b"not a pickle")
+    (cache / "manifest.pickle").write_bytes(b"")
+    (out / f"reports/{JIANGBEI}/index.html").write_text("tampered", encoding="utf-8")
+    (out / "index.html").unlink()
+    ok(content, out)
+    assert files(out) == full(content, tmp_path)
+
+
+def test_a_failed_build_leaves_site_and_cache_consistent(content: Path, tmp_path: Path):
+    out = tmp_path / "site"
+    ok(content, out)
+    md = content / "reports" / f"{JIANGBEI}.md"
+    good = md.read_text(encoding="utf-8")
+    md.write_text(good + "\n见[第九部分](#s99)。\n", encoding="utf-8")
+    problems, _ = build(content, out, BASE)
+    assert any("no id 's99'" in str(p) for p in problems)
+    md.write_text(good, encoding="utf-8")  # back to the published version
+    ok(content, out)
+    assert files(out) == full(content, tmp_path)
+
+
+def test_the_pool_gives_the_same_bytes_as_one_process(content: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(builder, "POOL_MIN", 1)
+    ok(content, tmp_path / "pooled", jobs=2)
+    ok(content, tmp_path / "single", jobs=1)
+    assert files(tmp_path / "pooled") == files(tmp_path / "single")
