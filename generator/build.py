@@ -30,7 +30,7 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, NamedTuple
 
 import jinja2
 
@@ -59,6 +59,7 @@ def workers() -> int:
 def read_records(reports_dir: Path, root: Path, cache: RecordCache, pool_size: int) -> tuple[list[Record], list[Problem], int]:
     """Every report's record, sorted by slug; reports with errors are left out. Returns how many were analysed."""
     paths = sorted(reports_dir.glob("*.md"))
+    root_text = str(root)
     chosen: dict[str, Record] = {}
     stamps: dict[str, tuple] = {}
     jobs: list[Job] = []
@@ -66,8 +67,8 @@ def read_records(reports_dir: Path, root: Path, cache: RecordCache, pool_size: i
         cached = cache.entries.get(path.stem)
         if cached is not None:
             (md_stamp, raw_stamp), record = cached
-            raw = rec_mod.original_path(record, root)
-            if md_stamp == Stamp.of(path) and raw_stamp == (Stamp.of(raw) if raw else None):
+            raw = record.report.raw
+            if md_stamp == Stamp.of(path) and raw_stamp == (Stamp.of(os.path.join(root_text, raw)) if raw and record.original_sha256 else None):
                 chosen[path.stem] = record
                 stamps[path.stem] = (md_stamp, raw_stamp)
                 continue
@@ -82,8 +83,10 @@ def read_records(reports_dir: Path, root: Path, cache: RecordCache, pool_size: i
         else:
             continue
         stamps[outcome.slug] = outcome.stamps
+    analysed = {job.path.stem for job in jobs}
     for slug in chosen:
-        problems.extend(p for p in chosen[slug].problems if slug not in {o.path.stem for o in jobs})
+        if slug not in analysed:
+            problems.extend(chosen[slug].problems)
     cache.entries = {slug: (stamps[slug], chosen[slug]) for slug in sorted(chosen)}
     result: list[Record] = []
     seen: dict[str, str] = {}
@@ -183,18 +186,27 @@ _ID = re.compile(r'\sid="([^"]*)"')
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:")
 
 
-@dataclass(frozen=True)
-class Output:
-    """What the manifest keeps of one published file: its key, its stamp, and for HTML its links and ids."""
+class Output(NamedTuple):
+    """What the manifest keeps of one published file: its key, its stamp, and for HTML its links and ids.
+
+    ``links`` holds one ``link\tresolved site path\tanchor`` line per relative link and ``ids``
+    one id per line: one string per page keeps the manifest quick to load, and they
+    are split only for the pages a build checks."""
 
     key: str
     stamp: Stamp
-    links: tuple[tuple[str, str, str], ...]  # (link as written, site path it resolves to, #anchor)
-    ids: frozenset[str]
+    links: str
+    ids: str
+
+    def link_rows(self) -> list[list[str]]:
+        return [row.split("\t") for row in self.links.split("\n")] if self.links else []
+
+    def id_set(self) -> frozenset[str]:
+        return frozenset(self.ids.split("\n")) if self.ids else frozenset()
 
 
-def link_table(path: str, text: str) -> tuple[tuple[tuple[str, str, str], ...], frozenset[str]]:
-    """The relative links of a page, resolved to site paths, and the ids it defines."""
+def link_table(path: str, text: str) -> tuple[str, str]:
+    """The relative links of a page, resolved to site paths, and the ids it defines (see Output)."""
     links = []
     for raw in _LINK.findall(text):
         link = html.unescape(raw)
@@ -202,22 +214,25 @@ def link_table(path: str, text: str) -> tuple[tuple[tuple[str, str, str], ...], 
             continue
         target, _, anchor = link.partition("#")
         resolved = "/" if target.startswith("/") else (urls.resolve(path, target) if target else path)
-        # Interned: thousands of pages share these strings, and the manifest pickles each once.
-        links.append((sys.intern(link), sys.intern(resolved), sys.intern(anchor)))
-    return tuple(links), frozenset(sys.intern(html.unescape(i)) for i in _ID.findall(text))
+        links.append(f"{link}\t{resolved}\t{anchor}")
+    return "\n".join(links), "\n".join(sorted({html.unescape(i) for i in _ID.findall(text)}))
 
 
-def check_table(outputs: Mapping[str, Output]) -> list[Problem]:
-    """Every relative link resolves to an output, every #anchor to an id there."""
+def check_table(outputs: Mapping[str, Output], pages: Iterable[str] | None = None) -> list[Problem]:
+    """Every relative link of ``pages`` (default: all) resolves to an output, every #anchor to an id there."""
     problems = []
-    for path in sorted(outputs):
-        for link, resolved, anchor in outputs[path].links:
+    ids: dict[str, frozenset[str]] = {}
+    for path in sorted(outputs if pages is None else pages):
+        for link, resolved, anchor in outputs[path].link_rows():
             if resolved == "/":
                 problems.append(error(f"site/{path}", f"link {link!r} is absolute: it breaks from disk and under a sub-path"))
             elif resolved not in outputs:
                 problems.append(error(f"site/{path}", f"broken link {link!r}: {resolved} is not in the site"))
-            elif anchor and resolved.endswith(".html") and anchor not in outputs[resolved].ids:
-                problems.append(error(f"site/{path}", f"broken link {link!r}: no id {anchor!r} in {resolved}"))
+            elif anchor and resolved.endswith(".html"):
+                if resolved not in ids:
+                    ids[resolved] = outputs[resolved].id_set()
+                if anchor not in ids[resolved]:
+                    problems.append(error(f"site/{path}", f"broken link {link!r}: no id {anchor!r} in {resolved}"))
     return problems
 
 
@@ -225,7 +240,7 @@ def check_links(files: Mapping[str, bytes]) -> list[Problem]:
     """The link check over a whole site given as path → bytes (tests use it on a published site)."""
     outputs = {}
     for path, data in files.items():
-        links, ids = link_table(path, data.decode("utf-8")) if path.endswith(".html") else ((), frozenset())
+        links, ids = link_table(path, data.decode("utf-8")) if path.endswith(".html") else ("", "")
         outputs[path] = Output("", Stamp(len(data), 0), links, ids)
     return check_table(outputs)
 
@@ -235,13 +250,13 @@ _STEPS: list[Step] = []
 _STAGING: Path | None = None
 
 
-def _render(i: int) -> tuple[int, Stamp | None, tuple, frozenset, Problem | None]:
+def _render(i: int) -> tuple[int, Stamp | None, str, str, Problem | None]:
     step = _STEPS[i]
     try:
         data = step.planned.make()
     except jinja2.TemplateError as exc:
-        return i, None, (), frozenset(), _template_problem(exc, step.producer)
-    links, ids = ((), frozenset())
+        return i, None, "", "", _template_problem(exc, step.producer)
+    links, ids = "", ""
     if isinstance(data, str):
         if step.planned.path.endswith(".html"):
             links, ids = link_table(step.planned.path, data)
@@ -282,11 +297,10 @@ class Cache:
 
 
 def _load_manifest(cache: Cache, version: str) -> dict[str, Output]:
-    try:
-        found_version, outputs = pickle.loads(cache.manifest.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+    found = rec_mod.load_pickle(cache.manifest)
+    if not (isinstance(found, tuple) and len(found) == 2 and found[0] == version and isinstance(found[1], dict)):
         return {}
-    return outputs if found_version == version else {}
+    return found[1]
 
 
 def _save(path: Path, obj) -> None:
@@ -339,7 +353,7 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
         outputs, render_problems = _stage(steps, before, staging, pool_size)
         problems += render_problems
         if not render_problems:
-            problems += check_table(outputs)
+            problems += check_table(outputs, _pages_to_check(before, outputs, staging.staged))
         if any(p.severity == "error" for p in problems):
             staging.abort()
             return problems, {}
@@ -365,6 +379,15 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
         "bytes": sum(o.stamp.size for o in outputs.values()),
         "seconds": round(time.monotonic() - started, 2),
     }
+
+
+def _pages_to_check(before: Mapping[str, Output], outputs: Mapping[str, Output], rendered: list[str]) -> Iterable[str] | None:
+    """The pages whose links may have broken: those rendered now, and, when a file vanished or a
+    page lost an id, every page (a kept page is the one checked before, but its targets may not be)."""
+    weakened = any(path not in outputs for path in before) or any(
+        path in before and not before[path].id_set() <= outputs[path].id_set() for path in rendered
+    )
+    return None if weakened or not before else rendered
 
 
 def _published(out: Path) -> set[str]:

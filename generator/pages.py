@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,29 +119,21 @@ def _newest_first(reports: list[Report]) -> list[Report]:
 
 
 def model_archive(records: tuple[Record, ...], topics: tuple[Topic, ...], base_url: str, root: Path, blobs: Path) -> Archive:
-    names: dict[str, tuple[str, str, str | None]] = {}  # code → (name, kind, parent)
+    names: dict[str, tuple[str, str, str | None, str]] = {}  # code → (name, kind, parent, page)
     members: dict[str, list[Report]] = defaultdict(list)
     unplaced = []
     for record in records:
-        r = record.report
-        if not r.adcode or not r.province:
-            unplaced.append(r.slug)
+        if not record.places:
+            unplaced.append(record.slug)
             continue
-        prov_code = r.adcode[:2] + "0000"
-        names.setdefault(prov_code, (r.province, "province", None))
-        chain = [prov_code]
-        if r.city and r.level != "province":
-            city_code = r.adcode[:4] + "00"
-            names.setdefault(city_code, (r.city, "city", prov_code))
-            chain.append(city_code)
-        if r.district and r.level == "county":
-            names.setdefault(r.adcode, (r.district, "county", chain[-1]))
-            chain.append(r.adcode)
-        for code in chain:
-            members[code].append(r)
+        parent = None
+        for place in record.places:
+            names.setdefault(place.code, (place.name, place.kind, parent, place.page))
+            members[place.code].append(record.report)
+            parent = place.code
     places = {
-        code: PlaceNode(code, name, kind, parent, urls.place_page(code, name), tuple(r.slug for r in _newest_first(members[code])))
-        for code, (name, kind, parent) in sorted(names.items())
+        code: PlaceNode(code, name, kind, parent, page, tuple(r.slug for r in _newest_first(members[code])))
+        for code, (name, kind, parent, page) in sorted(names.items())
     }
     years: dict[int, list[str]] = defaultdict(list)
     for record in records:
@@ -199,8 +192,8 @@ def report_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
                 "report.html",
                 page,
                 report=record.report,
-                body=Markup(rec_mod.read_blob(a.blobs, record).body_html),
-                toc=[s for s in record.sections if s.level > 1],
+                body=Markup((blob := rec_mod.read_blob(a.blobs, record)).body_html),
+                toc=blob.toc,
                 topics=[a.topic(t) for t in record.topics],
                 chain=chain,
                 original=original,
@@ -217,9 +210,10 @@ def report_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
 def original_files(a: Archive, render: Renderer) -> Iterator[Planned]:
     """Each report's archived original, byte for byte, beside its page."""
     for record in a.records:
-        source = rec_mod.original_path(record, a.root)
-        if source is not None:
-            yield Planned(urls.report_original(record.slug), key_of("original", record.original_sha256), source.read_bytes)
+        if record.original_sha256:
+            source = os.path.join(a.root, record.report.raw)
+            yield Planned(urls.report_original(record.slug), key_of("original", record.original_sha256),
+                          lambda source=source: Path(source).read_bytes())
 
 
 def place_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
@@ -254,16 +248,12 @@ def place_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
     )
 
 
-def topic_hits(a: Archive) -> dict[str, dict[str, list[tuple[Record, list[rec_mod.SectionRef]]]]]:
+def topic_hits(a: Archive) -> dict[str, dict[str, list[tuple[Record, tuple[rec_mod.SectionRef, ...]]]]]:
     """topic slug → province code ('' when unplaced) → the reports with matching sections, by slug."""
     hits: dict[str, dict[str, list]] = {t.slug: defaultdict(list) for t in a.topics}
     for record in a.records:
-        province = record.report.adcode[:2] + "0000" if record.slug not in a.unplaced else ""
-        per_topic: dict[str, list] = defaultdict(list)
-        for s in record.sections:
-            for t in s.topics:
-                per_topic[t].append(s)
-        for t, sections in per_topic.items():
+        province = record.places[0].code if record.places else ""
+        for t, sections in record.by_topic:
             if t in hits:
                 hits[t][province].append((record, sections))
     return hits
@@ -280,17 +270,15 @@ def topic_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
             name = node.name if node else UNPLACED
             page = urls.topic_place_page(t, code, name)
             provinces.append((name, page, len(entries)))
-            by_year: dict[int | None, list] = defaultdict(list)
-            for record, sections in entries:
-                by_year[record.report.year].append((record.report, sections))
-            years = sorted(by_year.items(), key=lambda kv: -(kv[0] or 0))
-            yield Planned(
-                page,
-                key_of("topic-place", t, topic.name, topic.description, name,
-                       [(r.slug, r.digest, [s.anchor for s in ss]) for r, ss in entries]),
-                lambda topic=topic, name=name, page=page, years=years, n=len(entries):
-                render.page("topic_place.html", page, topic=topic, province=name, years=years, count=n),
-            )
+
+            def make(topic=topic, name=name, page=page, entries=entries) -> str:
+                by_year: dict[int | None, list] = defaultdict(list)
+                for record, sections in entries:
+                    by_year[record.report.year].append((record.report, sections))
+                years = sorted(by_year.items(), key=lambda kv: -(kv[0] or 0))
+                return render.page("topic_place.html", page, topic=topic, province=name, years=years, count=len(entries))
+
+            yield Planned(page, key_of("topic-place", t, topic.name, topic.description, name, " ".join(f"{r.slug}:{r.digest}" for r, _ in entries)), make)
         by_year_count: dict[int | None, int] = defaultdict(int)
         for entries in by_province.values():
             for record, _ in entries:

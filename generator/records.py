@@ -14,12 +14,14 @@ changes, since either can change every record.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from generator import search, urls
 from generator.model import Report, parse_report
@@ -36,31 +38,50 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-@dataclass(frozen=True)
-class SectionRef:
-    """A section as pages list it: its anchor, heading path, opening words and topics."""
+class SectionRef(NamedTuple):
+    """A section as topic pages list it: its anchor, heading and opening words.
+
+    A named tuple, not a dataclass: ten thousand reports hold two hundred thousand
+    of these, and the cache loads tuples several times faster."""
+
+    anchor: str
+    heading: str
+    excerpt: str
+
+
+class TocEntry(NamedTuple):
+    """A heading in a report page's table of contents."""
 
     anchor: str
     level: int
     heading: str
-    path: tuple[str, ...]
-    excerpt: str
-    topics: tuple[str, ...]
+
+
+class PlaceRef(NamedTuple):
+    """A place a report belongs to (its province, city, district as far as known)."""
+
+    code: str
+    name: str
+    kind: str  # province | city | county
+    page: str
 
 
 @dataclass(frozen=True)
 class Record:
     """What the build keeps of one report between builds (著录).
 
-    ``report`` holds the front-matter fields (its body and sections are dropped:
-    ``sections`` has what listings need). ``topics`` are the editor's when the
-    front-matter sets them, else classified from the sections. ``digest`` changes
-    whenever the Markdown file or the original does.
+    ``report`` holds the front-matter fields (its body and sections are dropped).
+    ``topics`` are the editor's when the front-matter sets them, else classified
+    from the sections; ``by_topic`` gives each topic's sections, as topic pages
+    list them. ``places`` is the province → city → district chain, as far as the
+    front-matter places the report. ``digest`` changes whenever the Markdown file
+    or the original does.
     """
 
     report: Report
-    sections: tuple[SectionRef, ...]
     topics: tuple[str, ...]
+    by_topic: tuple[tuple[str, tuple[SectionRef, ...]], ...]
+    places: tuple[PlaceRef, ...]
     digest: str
     original_sha256: str  # '' when the original is missing
     problems: tuple[Problem, ...]
@@ -76,20 +97,20 @@ class Blob:
 
     digest: str
     body_html: str
+    toc: tuple[TocEntry, ...]
     terms: search.ReportTerms
 
 
-@dataclass(frozen=True)
-class Stamp:
+class Stamp(NamedTuple):
     """A file's size and modification time: unchanged stamps mean unchanged bytes (as git trusts)."""
 
     size: int
     mtime_ns: int
 
     @classmethod
-    def of(cls, path: Path) -> "Stamp | None":
+    def of(cls, path: str | Path) -> "Stamp | None":
         try:
-            st = path.stat()
+            st = os.stat(path)
         except FileNotFoundError:
             return None
         return cls(st.st_size, st.st_mtime_ns)
@@ -139,7 +160,7 @@ def configure(topics: tuple[Topic, ...], blobs: Path) -> None:
 
 
 def _original(report: Report, root: Path) -> Path | None:
-    return root / report.raw if report.raw else None
+    return Path(os.path.join(root, report.raw)) if report.raw else None
 
 
 def analyse(job: Job) -> Outcome:
@@ -161,16 +182,31 @@ def analyse(job: Job) -> Outcome:
     digest = _sha(f"{_sha(data)}:{original_sha}".encode())
     if digest == job.known and _BLOBS is not None and (_BLOBS / blob_name(report.slug, digest)).exists():
         return Outcome(report.slug, (md_stamp, raw_stamp), None, True, ())
-    sections = tuple(
-        SectionRef(s.anchor, s.level, s.heading, s.path, excerpt(s.text), classify_section(s, _TOPICS))
-        for s in report.sections
+    section_topics = [classify_section(s, _TOPICS) for s in report.sections]
+    by_topic = tuple(
+        (t.slug, refs) for t in _TOPICS
+        if (refs := tuple(SectionRef(s.anchor, s.heading, excerpt(s.text))
+                          for s, ts in zip(report.sections, section_topics) if t.slug in ts))
     )
     known = {t.slug for t in _TOPICS}
     topics = tuple(t for t in report.topics if t in known) if report.topics else classify_report(report.sections, _TOPICS)
-    _write_blob(report.slug, Blob(digest, str(body_html(report)), search.report_terms(report)))
+    toc = tuple(TocEntry(s.anchor, s.level, s.heading) for s in report.sections if s.level > 1)
+    _write_blob(report.slug, Blob(digest, str(body_html(report)), toc, search.report_terms(report)))
     light = replace(report, body="", sections=())
-    record = Record(light, sections, topics, digest, original_sha, tuple(problems))
+    record = Record(light, topics, by_topic, places_of(light), digest, original_sha, tuple(problems))
     return Outcome(report.slug, (md_stamp, raw_stamp), record, False, tuple(problems))
+
+
+def places_of(r: Report) -> tuple[PlaceRef, ...]:
+    """Province → city → district of a report, from its division code and names; () when unplaced."""
+    if not r.adcode or not r.province:
+        return ()
+    chain = [PlaceRef(r.adcode[:2] + "0000", r.province, "province", "")]
+    if r.city and r.level != "province":
+        chain.append(PlaceRef(r.adcode[:4] + "00", r.city, "city", ""))
+    if r.district and r.level == "county":
+        chain.append(PlaceRef(r.adcode, r.district, "county", ""))
+    return tuple(p._replace(page=urls.place_page(p.code, p.name)) for p in chain)
 
 
 def blob_name(slug: str, digest: str) -> str:
@@ -218,10 +254,7 @@ class RecordCache:
 
     @classmethod
     def load(cls, path: Path, version: str) -> "RecordCache":
-        try:
-            cached = pickle.loads(path.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-            return cls(version, {})
+        cached = load_pickle(path)
         if not isinstance(cached, cls) or cached.version != version:
             return cls(version, {})
         return cached
@@ -230,6 +263,17 @@ class RecordCache:
         tmp = path.with_name(f".{path.name}.tmp")
         tmp.write_bytes(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(tmp, path)
+
+
+def load_pickle(path: Path):
+    """A cache file's object, or None when it is missing or unreadable (the build then starts afresh)."""
+    gc.disable()  # the collector would walk every new object while hundreds of thousands are made
+    try:
+        return pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError):
+        return None
+    finally:
+        gc.enable()
 
 
 def reset_dir(path: Path) -> None:

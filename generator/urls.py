@@ -19,6 +19,7 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin, load_phrases_dict
 
@@ -83,6 +84,7 @@ def report_slug(*, year: int | None, province: str, city: str, district: str, pu
     return "-".join(p for p in parts if p)
 
 
+@lru_cache(maxsize=None)
 def place_slug(adcode: str, name: str) -> str:
     suffixes = _PROVINCE_SUFFIXES if adcode.endswith("0000") else _PLACE_SUFFIXES
     return f"{adcode}-{pinyin(_strip(name, suffixes))}"

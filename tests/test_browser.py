@@ -25,6 +25,7 @@ PAGE_TYPES = [
     "places/500105-jiangbei/index.html",
     "places/index.html",
     "topics/renmin-tiaojie/index.html",
+    "topics/renmin-tiaojie/500000-chongqing/index.html",
     "years/2021/index.html",
     "about/index.html",
     "search/index.html",
@@ -91,6 +92,8 @@ def test_reader_walks_from_home_to_a_section_and_a_topic(browser, root: str):
     assert page.evaluate("document.getElementById('s3-4').getBoundingClientRect().top") < 200
     page.locator(".metadata").get_by_role("link", name="社区矫正与安置帮教", exact=True).click()
     assert page.locator("h1").inner_text() == "社区矫正与安置帮教"
+    page.get_by_role("link", name="重庆市", exact=True).first.click()
+    assert page.locator("h1").inner_text() == "社区矫正与安置帮教：重庆市"
     page.get_by_role("link", name="(四)社区矫正和安置帮教工作全面强化。", exact=True).first.click()
     assert page.url.endswith("reports/2021-chongqing-jiangbei-sifaju/index.html#s3-4")
     assert w.problems == []
