@@ -27,6 +27,7 @@ import yaml
 
 from generator import places, urls
 from generator.model import FRONT_MATTER_KEYS, TextLoader, sections_of, split_front_matter
+from generator.figures import Indicator, extract_sections, load_indicators
 from generator.topics import Topic, classify_report, load_topics
 from generator.problems import Problem, error, report, warning
 
@@ -408,7 +409,10 @@ class Ingested:
     body: str
 
 
-def ingest_text(text: str, path: str, raw: str, sha256: str, problems: list[Problem], topics: tuple[Topic, ...] = ()) -> Ingested:
+def ingest_text(
+    text: str, path: str, raw: str, sha256: str, problems: list[Problem], topics: tuple[Topic, ...] = (),
+    indicators: tuple[Indicator, ...] = (),
+) -> Ingested:
     facts = Facts()
     lines = clean_lines(text)
     lines = strip_chrome(lines, facts)
@@ -450,7 +454,7 @@ def ingest_text(text: str, path: str, raw: str, sha256: str, problems: list[Prob
         "raw": raw,
         "raw_sha256": sha256,
         "topics": list(classify_report(sections_of(body), topics)),
-        "figures": [],
+        "figures": extract_sections(sections_of(body), indicators, period),
     }
     return Ingested(fields, body)
 
@@ -527,6 +531,9 @@ def run_ingest(raw_dir: Path, out_dir: Path) -> tuple[list[Problem], int]:
     taxonomy = out_dir.parent / "topics.yml"
     topics, topic_problems = load_topics(taxonomy) if taxonomy.exists() else ((), [warning(taxonomy, "no topic taxonomy: topics left empty")])
     problems.extend(topic_problems)
+    table = out_dir.parent / "indicators.yml"
+    indicators, indicator_problems = load_indicators(table) if table.exists() else ((), [warning(table, "no indicator table: figures left empty")])
+    problems.extend(indicator_problems)
     taken = {p.stem for p, _, _ in existing.values()} | {p.stem for p in out_dir.glob("*.md")}
     written = 0
     if not raw_dir.is_dir():
@@ -537,7 +544,7 @@ def run_ingest(raw_dir: Path, out_dir: Path) -> tuple[list[Problem], int]:
         try:
             text = decode(data)
             found: list[Problem] = []
-            new = ingest_text(text, shown, Path(shown).as_posix(), hashlib.sha256(data).hexdigest(), found, topics)
+            new = ingest_text(text, shown, Path(shown).as_posix(), hashlib.sha256(data).hexdigest(), found, topics, indicators)
         except Unusable as exc:
             problems.append(error(shown, str(exc)))
             continue
