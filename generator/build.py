@@ -24,7 +24,7 @@ from typing import Callable, Mapping
 
 import jinja2
 
-from generator import search, urls
+from generator import figure_pages, search, urls
 from generator.model import Report, load_reports
 from generator.problems import Problem, error, report as print_problems
 from generator.render import Renderer, body_html, fingerprint
@@ -69,6 +69,7 @@ class Archive:
     base_url: str
     content: Path
     by_slug: Mapping[str, Report] = field(repr=False, default_factory=dict)
+    indicators: tuple = ()  # figures.Indicator, from content/indicators.yml
 
     def place_chain(self, report: Report) -> tuple[PlaceNode, ...]:
         """Province → city → district nodes of a report, as far as known."""
@@ -91,7 +92,7 @@ def _newest_first(reports: list[Report]) -> list[Report]:
     return sorted(reports, key=lambda r: (-(r.year or 0), r.period, r.slug))
 
 
-def model_archive(reports: tuple[Report, ...], topics: tuple[Topic, ...], base_url: str, content: Path) -> Archive:
+def model_archive(reports: tuple[Report, ...], topics: tuple[Topic, ...], base_url: str, content: Path, indicators: tuple = ()) -> Archive:
     section_topics = {(r.slug, s.anchor): classify_section(s, topics) for r in reports for s in r.sections}
     known = {t.slug for t in topics}
     report_topics = {}
@@ -139,6 +140,7 @@ def model_archive(reports: tuple[Report, ...], topics: tuple[Topic, ...], base_u
         base_url=base_url,
         content=content,
         by_slug={r.slug: r for r in reports},
+        indicators=indicators,
     )
 
 
@@ -197,6 +199,7 @@ def report_pages(a: Archive, render: Renderer) -> dict[str, str | bytes]:
             same_year=same_year,
             citation=citation(r, a.base_url),
             canonical=urls.absolute(a.base_url, page),
+            figures=figure_pages.report_figures(a, r),
         )
     return out
 
@@ -222,6 +225,7 @@ def place_pages(a: Archive, render: Renderer) -> dict[str, str | bytes]:
             chain=chain,
             children=sorted(children[node.code], key=lambda n: n.code),
             by_year=sorted(by_year.items(), key=lambda kv: -(kv[0] or 0)),
+            figures=figure_pages.place_figures(a, node),
         )
     out[urls.PLACES] = render.page(
         "places.html",
@@ -309,6 +313,8 @@ PRODUCERS: list[tuple[str, Producer]] = [
     ("topics", topic_pages),
     ("years", year_pages),
     ("home", home_and_fixed_pages),
+    ("indicators", figure_pages.indicator_pages),
+    ("figure-data", figure_pages.figure_data),
 ]
 
 
@@ -417,9 +423,11 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None)
     reports, problems = load_reports(content / "reports", root=root)
     topics, topic_problems = load_topics(content / "topics.yml")
     problems += topic_problems
+    indicators, indicator_problems = figure_pages.load(content, reports)
+    problems += indicator_problems
     if any(p.severity == "error" for p in problems):
         return problems, {}
-    archive = model_archive(reports, topics, base_url, content.resolve())
+    archive = model_archive(reports, topics, base_url, content.resolve(), indicators)
     files, found = produce(archive)
     problems += found
     if not found:

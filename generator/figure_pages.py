@@ -1,0 +1,242 @@
+"""The site's figures: indicator pages (a sortable table and a static SVG chart per
+indicator), the figures table on report pages, figures over the years on place pages,
+and data/figures.csv + data/figures.json.
+
+build.py registers ``indicator_pages`` and ``figure_data`` in PRODUCERS (same signature
+as its own producers) and passes ``report_figures`` / ``place_figures`` to the report and
+place templates; nothing else about figures lives in build.py.
+
+Decisions (README "## Figures"): the table is server-sorted by value, largest first,
+and a small script (assets/sort-table.js) turns its headers into sort buttons; the
+chart is drawn at build time, deterministic, with the same values as the table; the
+CSV is UTF-8 with a BOM (Excel reads Chinese correctly, pandas and Python's csv
+with encoding="utf-8-sig") and CRLF line ends; both files are sorted by indicator,
+year, place code and report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from markupsafe import Markup
+
+from generator import urls
+from generator.figures import Indicator, check_figures, load_indicators, stated_text
+from generator.model import Figure, Report
+from generator.problems import Problem, warning
+
+PERIOD_LABELS = {"annual": "全年", "H1": "上半年", "H2": "下半年", "Q1": "第一季度", "Q2": "第二季度",
+                 "Q3": "第三季度", "Q4": "第四季度", "Q1-Q3": "前三季度"}
+CSV_COLUMNS = ("report", "url", "place", "province", "city", "district", "adcode", "year", "indicator",
+               "indicator_name", "value", "approx", "upper", "unit", "period", "quote")
+
+
+def load(content: Path, reports: tuple[Report, ...]) -> tuple[tuple[Indicator, ...], list[Problem]]:
+    """The indicator table and a warning for every figure naming an unknown indicator."""
+    table = content / "indicators.yml"
+    if not table.exists():
+        return (), [warning(table, "no indicator table: figures are shown on report pages only")]
+    indicators, problems = load_indicators(table)
+    return indicators, problems + check_figures(reports, indicators)
+
+
+def period_label(period: str) -> str:
+    return PERIOD_LABELS.get(period, period)
+
+
+def source_anchor(r: Report, f: Figure) -> str | None:
+    """The anchor of the section whose text holds the figure's sentence (None: the lead or not found)."""
+    if not f.quote:
+        return None
+    for s in r.sections:
+        if f.quote in s.text:
+            return s.anchor if s.level > 1 else None
+    return None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One figure as a table row: what it is, where it was stated, and the link to its sentence."""
+
+    report: Report
+    figure: Figure
+    indicator: Indicator | None
+    stated: str
+    period: str
+    anchor: str | None
+    place_page: str | None
+
+    @property
+    def name(self) -> str:
+        return self.indicator.name if self.indicator else self.figure.indicator
+
+    @property
+    def page(self) -> str | None:
+        return urls.indicator_page(self.indicator.key) if self.indicator else None
+
+    @property
+    def report_page(self) -> str:
+        return urls.report_page(self.report.slug)
+
+    @property
+    def excerpt(self) -> str:
+        return excerpt(self.figure)
+
+
+EXCERPT = 64
+
+
+def excerpt(f: Figure) -> str:
+    """The quote, or for a long sentence the stretch around the stated number."""
+    if len(f.quote) <= EXCERPT:
+        return f.quote
+    digits = _num(f.value) if f.unit != "万元" else ""
+    at = f.quote.find(digits) if digits else -1
+    start = max(0, min(at - EXCERPT // 2, len(f.quote) - EXCERPT)) if at >= 0 else 0
+    text = f.quote[start : start + EXCERPT]
+    return ("…" if start > 0 else "") + text + ("…" if start + EXCERPT < len(f.quote) else "")
+
+
+def _rows(a, r: Report) -> list[Row]:
+    known = {i.key: i for i in getattr(a, "indicators", ())}
+    place = a.places[r.adcode].page if r.adcode in a.places else None
+    return [Row(r, f, known.get(f.indicator), stated_text(f), period_label(f.period), source_anchor(r, f), place)
+            for f in r.figures]
+
+
+def report_figures(a, r: Report) -> list[Row]:
+    """The report page's figures table, in the order the report states them."""
+    return _rows(a, r)
+
+
+def place_figures(a, node) -> list[tuple[str, str | None, list[Row]]]:
+    """The place's own reports' figures over the years: (indicator name, page, rows oldest first)."""
+    own = [a.by_slug[s] for s in node.reports if a.by_slug[s].adcode == node.code]
+    rows = [row for r in own for row in _rows(a, r)]
+    order = {i.key: n for n, i in enumerate(getattr(a, "indicators", ()))}
+    groups: dict[str, list[Row]] = {}
+    for row in sorted(rows, key=lambda x: (order.get(x.figure.indicator, len(order)), x.figure.indicator)):
+        groups.setdefault(row.figure.indicator, []).append(row)
+    return [
+        (g[0].name, g[0].page, sorted(g, key=lambda x: (x.report.year or 0, x.report.period, x.report.slug)))
+        for g in groups.values()
+    ]
+
+
+def indicator_rows(a, indicator: Indicator) -> list[Row]:
+    """Every figure of this indicator, largest value first (the table's default order)."""
+    rows = [row for r in a.reports for row in _rows(a, r) if row.figure.indicator == indicator.key]
+    return sorted(rows, key=lambda x: (-x.figure.value, -(x.report.year or 0), x.report.adcode, x.report.slug))
+
+
+# --- the chart -----------------------------------------------------------------------------
+
+CHART_WIDTH = 360
+ROW_HEIGHT = 34
+BAR_MAX = 250
+
+
+def _num(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def chart_svg(indicator: Indicator, rows: list[Row]) -> Markup:
+    """A horizontal bar chart, one bar per table row, drawn at build time.
+
+    Each row: a label line (place, year, period) and below it the bar and the stated
+    value. role="img" with <title> and <desc>; the table beside it holds the same values.
+    """
+    top = max((r.figure.value for r in rows), default=0) or 1
+    height = ROW_HEIGHT * len(rows) + 8
+    parts = [
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_WIDTH} {height}" '
+        f'role="img" aria-labelledby="chart-title chart-desc">',
+        f'<title id="chart-title">{escape(indicator.name)}（{escape(indicator.unit)}）：各地各年度比较</title>',
+        f'<desc id="chart-desc">{escape(chart_description(indicator, rows))}</desc>',
+    ]
+    for n, row in enumerate(rows):
+        y = 4 + n * ROW_HEIGHT
+        width = BAR_MAX * row.figure.value / top
+        label = f"{row.report.place or '未定位'} {row.report.year or ''}年 {row.period}".strip()
+        parts.append(f'<text class="chart-label" x="0" y="{y + 12}">{escape(label)}</text>')
+        parts.append(f'<rect class="chart-bar" x="0" y="{y + 16}" width="{_num(width)}" height="12"/>')
+        parts.append(f'<text class="chart-value" x="{_num(width + 4)}" y="{y + 27}">{escape(row.stated)}</text>')
+    parts.append("</svg>")
+    return Markup("\n".join(parts))
+
+
+def chart_description(indicator: Indicator, rows: list[Row]) -> str:
+    items = "；".join(f"{row.report.place or '未定位'}{row.report.year or ''}年{row.period}：{row.stated}" for row in rows)
+    return f"共{len(rows)}项数据，按数值从大到小：{items}。"
+
+
+# --- producers ------------------------------------------------------------------------------
+
+
+def indicator_pages(a, render) -> dict[str, str | bytes]:
+    """indicators/index.html and one comparison page per indicator."""
+    out: dict[str, str | bytes] = {}
+    summary = []
+    for indicator in a.indicators:
+        rows = indicator_rows(a, indicator)
+        page = urls.indicator_page(indicator.key)
+        out[page] = render.page(
+            "indicator.html",
+            page,
+            indicator=indicator,
+            rows=rows,
+            chart=chart_svg(indicator, rows) if rows else None,
+        )
+        summary.append((indicator, len(rows), len({r.report.adcode or r.report.slug for r in rows})))
+    out[urls.INDICATORS] = render.page("indicators.html", urls.INDICATORS, summary=summary)
+    return out
+
+
+def data_rows(a) -> list[dict]:
+    names = {i.key: i.name for i in getattr(a, "indicators", ())}
+    rows = []
+    for r in a.reports:
+        for n, f in enumerate(r.figures):
+            rows.append(
+                (
+                    (f.indicator, r.year or 0, r.adcode, r.slug, n),
+                    {
+                        "report": r.slug,
+                        "url": urls.absolute(a.base_url, urls.report_page(r.slug)),
+                        "place": r.place,
+                        "province": r.province,
+                        "city": r.city,
+                        "district": r.district,
+                        "adcode": r.adcode,
+                        "year": r.year,
+                        "indicator": f.indicator,
+                        "indicator_name": names.get(f.indicator, ""),
+                        "value": f.value,
+                        "approx": f.approx,
+                        "upper": f.upper,
+                        "unit": f.unit,
+                        "period": f.period,
+                        "quote": f.quote,
+                    },
+                )
+            )
+    return [row for _, row in sorted(rows, key=lambda kv: kv[0])]
+
+
+def figure_data(a, render) -> dict[str, str | bytes]:
+    """data/figures.csv (UTF-8 with BOM, CRLF) and data/figures.json (keys sorted)."""
+    rows = data_rows(a)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if row[k] is None else row[k] for k in CSV_COLUMNS})
+    return {
+        urls.FIGURES_CSV: ("\ufeff" + buffer.getvalue()).encode("utf-8"),
+        urls.FIGURES_JSON: json.dumps(rows, ensure_ascii=False, sort_keys=True, indent=1) + "\n",
+    }
