@@ -26,10 +26,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import yaml
-
 from generator.model import SLUG_RE, Figure, Report, Section
-from generator.problems import Problem, error, warning
+from generator.problems import Problem, error, load_entries, warning
 
 MONEY_UNIT = "万元"
 PERCENT = "%"
@@ -53,24 +51,10 @@ class Indicator:
 
 def load_indicators(path: Path) -> tuple[tuple[Indicator, ...], list[Problem]]:
     """Read content/indicators.yml; every malformed entry is reported in one line, the rest kept."""
-    if not path.exists():
-        return (), [error(path, "indicator table is missing")]
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return (), [error(path, f"not valid YAML: {getattr(exc, 'problem', exc)}", mark.line + 1 if mark else None)]
-    if not isinstance(data, list):
-        return (), [error(path, "expected a list of indicators")]
-    out, problems, seen = [], [], set()
-    for i, item in enumerate(data, 1):
-        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) and item.get(k) for k in ("key", "name", "unit")):
-            problems.append(error(path, f"indicator {i} needs a key, a name and a unit"))
-            continue
+    entries, problems = load_entries(path, "indicator table", "indicator", ("key", "name", "unit"), SLUG_RE)
+    out = []
+    for _, item in entries:
         key = item["key"]
-        if not SLUG_RE.match(key) or key in seen:
-            problems.append(error(path, f"indicator {i}: key {key!r} must be unique lower-case ASCII with hyphens"))
-            continue
         lists = {}
         for name in ("units", "context", "exclude", "phrasings", "shares"):
             value = item.get(name) or []
@@ -95,7 +79,6 @@ def load_indicators(path: Path) -> tuple[tuple[Indicator, ...], list[Problem]]:
                     bad = True
             if bad:
                 continue
-            seen.add(key)
             out.append(Indicator(key, item["name"], item["unit"], lists["units"], lists["context"], lists["exclude"],
                                  lists["phrasings"], lists["shares"], tuple(patterns)))
     return tuple(out), problems
