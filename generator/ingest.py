@@ -243,7 +243,8 @@ def escape_markdown(text: str) -> str:
             text = start + "\\" + text[len(start) :]
         else:
             text = "\\" + text
-    return text
+    # A heading's trailing " #" would be read as its closing sequence and dropped.
+    return re.sub(r"(?<=\s)#(?=#*\s*$)", r"\\#", text, count=1)
 
 
 def _split_heading(line: str) -> tuple[str, str]:
