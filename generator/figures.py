@@ -248,7 +248,16 @@ def matches(indicator: Indicator, sentence: str) -> list[tuple[int, re.Match]]:
     return [(number_start(m), m) for pattern in indicator.patterns for m in pattern.finditer(sentence)]
 
 
-def in_sentence(sentence: str, indicators: tuple[Indicator, ...], default_period: str) -> list[Found]:
+_YEAR = re.compile(r"(?<![\d—–~-])((?:19|20)\d{2})\s*年")
+
+
+def other_year(before: str, year: int | None) -> bool:
+    """The sentence dates the figure to a year other than the report's (2020年全区受理…980件 in a 2021 report)."""
+    years = _YEAR.findall(before)
+    return bool(year and years and int(years[-1]) != year)
+
+
+def in_sentence(sentence: str, indicators: tuple[Indicator, ...], default_period: str, year: int | None = None) -> list[Found]:
     """Every figure the sentence states; a number claimed by two indicators is left out,
     unless the table says one number states both (``shares``: 对4件规范性文件均进行审查并备案)."""
     claims: dict[int, dict[str, Found]] = {}
@@ -257,7 +266,7 @@ def in_sentence(sentence: str, indicators: tuple[Indicator, ...], default_period
             continue
         for start, m in matches(indicator, sentence):
             stated = convert(m, indicator.unit)
-            if stated is None:
+            if stated is None or other_year(sentence[:start], year):
                 continue
             period = period_of(sentence[:start], default_period)
             found = Found(indicator.key, stated, period, sentence, (start, m.end()))
@@ -273,13 +282,14 @@ def in_sentence(sentence: str, indicators: tuple[Indicator, ...], default_period
     return sorted(kept, key=lambda f: (f.span[0], order[f.indicator]))
 
 
-def extract(text: str, indicators: tuple[Indicator, ...], default_period: str) -> list[Found]:
-    return [f for s in sentences(text) for f in in_sentence(s, indicators, default_period)]
+def extract(text: str, indicators: tuple[Indicator, ...], default_period: str, year: int | None = None) -> list[Found]:
+    return [f for s in sentences(text) for f in in_sentence(s, indicators, default_period, year)]
 
 
-def extract_sections(sections: tuple[Section, ...], indicators: tuple[Indicator, ...], default_period: str) -> list[dict]:
+def extract_sections(sections: tuple[Section, ...], indicators: tuple[Indicator, ...], default_period: str,
+                     year: int | None = None) -> list[dict]:
     """The report's figures as front-matter items, in reading order."""
-    return [as_item(f) for s in sections for f in extract(s.text, indicators, default_period or "annual")]
+    return [as_item(f) for s in sections for f in extract(s.text, indicators, default_period or "annual", year)]
 
 
 def as_item(f: Found) -> dict:

@@ -455,7 +455,7 @@ def ingest_text(
         "raw": raw,
         "raw_sha256": sha256,
         "topics": list(classify_report(sections_of(body), topics)),
-        "figures": extract_sections(sections_of(body), indicators, period),
+        "figures": extract_sections(sections_of(body), indicators, period, year),
     }
     return Ingested(fields, body)
 
