@@ -103,7 +103,7 @@ def excerpt(f: Figure) -> str:
 
 
 def _rows(a, r: Report) -> list[Row]:
-    known = {i.key: i for i in getattr(a, "indicators", ())}
+    known = {i.key: i for i in a.indicators}
     place = a.places[r.adcode].page if r.adcode in a.places else None
     return [Row(r, f, known.get(f.indicator), stated_text(f), period_label(f.period), source_anchor(r, f), place)
             for f in r.figures]
@@ -118,7 +118,7 @@ def place_figures(a, node) -> list[tuple[str, str | None, list[Row]]]:
     """The place's own reports' figures over the years: (indicator name, page, rows oldest first)."""
     own = [a.by_slug[s] for s in node.reports if a.by_slug[s].adcode == node.code]
     rows = [row for r in own for row in _rows(a, r)]
-    order = {i.key: n for n, i in enumerate(getattr(a, "indicators", ()))}
+    order = {i.key: n for n, i in enumerate(a.indicators)}
     groups: dict[str, list[Row]] = {}
     for row in sorted(rows, key=lambda x: (order.get(x.figure.indicator, len(order)), x.figure.indicator)):
         groups.setdefault(row.figure.indicator, []).append(row)
@@ -198,7 +198,7 @@ def indicator_pages(a, render) -> dict[str, str | bytes]:
 
 
 def data_rows(a) -> list[dict]:
-    names = {i.key: i.name for i in getattr(a, "indicators", ())}
+    names = {i.key: i.name for i in a.indicators}
     rows = []
     for r in a.reports:
         for n, f in enumerate(r.figures):

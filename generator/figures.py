@@ -81,6 +81,11 @@ def load_indicators(path: Path) -> tuple[tuple[Indicator, ...], list[Problem]]:
                 continue
             out.append(Indicator(key, item["name"], item["unit"], lists["units"], lists["context"], lists["exclude"],
                                  lists["phrasings"], lists["shares"], tuple(patterns)))
+    keys = {i.key for i in out}
+    for i in out:
+        for other in i.shares:
+            if other not in keys:
+                problems.append(error(path, f"indicator {i.key}: shares names {other!r}, which is not in the table"))
     return tuple(out), problems
 
 

@@ -52,12 +52,12 @@ def test_a_bad_indicator_table_gives_one_line_per_problem(tmp_path: Path):
         "- key: Bad Key\n  name: x\n  unit: 件\n  units: [件]\n  phrasings: ['a{n}']\n"
         "- key: no-n\n  name: x\n  unit: 件\n  units: [件]\n  phrasings: [abc]\n"
         "- key: bad-re\n  name: x\n  unit: 件\n  units: [件]\n  phrasings: ['(a{n}']\n"
-        "- key: ok\n  name: 好\n  unit: 件\n  units: [件]\n  phrasings: ['受理{n}']\n",
+        "- key: ok\n  name: 好\n  unit: 件\n  units: [件]\n  phrasings: ['受理{n}']\n  shares: [gone]\n",
         encoding="utf-8",
     )
     indicators, problems = load_indicators(path)
     assert [i.key for i in indicators] == ["ok"]
-    assert len(problems) == 3 and all(str(p).startswith(f"{path}: error: ") and "\n" not in str(p) for p in problems)
+    assert len(problems) == 4 and "shares names 'gone'" in str(problems[3]) and all(str(p).startswith(f"{path}: error: ") and "\n" not in str(p) for p in problems)
     path.write_text("- key: [unclosed\n", encoding="utf-8")
     assert len(load_indicators(path)[1]) == 1
     assert "missing" in str(load_indicators(tmp_path / "none.yml")[1][0])
