@@ -92,6 +92,8 @@ def test_place_page_shows_its_figures_over_the_years(site: Path):
     rows = doc.findall(".//h:section//h:table[@class='figures-table']/h:tbody/h:tr", NS)
     assert len(rows) == len(r.figures)
     assert "5589件" in [text(row.findall("h:td", NS)[3]) for row in rows]
+    assert text(doc.find(".//h:title", NS)) == "江北区 · 法治报告档案"
+    assert [el.get("id") for el in doc.iter() if el.get("id") == "figures-h"] == ["figures-h"]
 
 
 def test_data_files_parse_and_match_the_front_matter(site: Path):
