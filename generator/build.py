@@ -35,8 +35,9 @@ from typing import Iterable, Mapping, NamedTuple
 import jinja2
 
 from generator import records as rec_mod
-from generator import search, urls
-from generator.pages import PRODUCERS, Archive, Planned, key_of, model_archive, sitemap
+from generator import figure_pages, figures, search, urls
+from generator.pages import PRODUCERS, Archive, model_archive, sitemap
+from generator.planned import Planned, key_of
 from generator.problems import Problem, error, report as print_problems
 from generator.records import Job, Outcome, Record, RecordCache, Stamp
 from generator.render import Renderer, fingerprint
@@ -331,13 +332,18 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
     if any(p.severity == "error" for p in problems):
         return problems, {}
 
-    archive = model_archive(tuple(found), topics, base_url, root, cache.blobs)
+    indicators, indicator_problems = figure_pages.load(content)
+    problems += indicator_problems + figures.check_figures(tuple(r.report for r in found), indicators)
+    if any(p.severity == "error" for p in problems):
+        return problems, {}
+    archive = model_archive(tuple(found), topics, indicators, base_url, root, cache.blobs)
     index = search.SearchIndex.open(cache.search)
     index.update([_index_entry(r, archive, index.holds(r.slug)) for r in found], {t.slug: t.name for t in topics})
 
     assets = _assets()
     render = Renderer(TEMPLATES, {name: path for name, (path, _) in assets.items()})
-    output_version = key_of(record_version, templates_version(), base_url)
+    table = content / "indicators.yml"
+    output_version = key_of(record_version, templates_version(), base_url, table.read_bytes() if table.exists() else b"")
     try:
         steps, plan_problems = plan(archive, render, assets, index)
     except jinja2.TemplateError as exc:

@@ -27,6 +27,7 @@ import yaml
 
 from generator import places, urls
 from generator.model import FRONT_MATTER_KEYS, TextLoader, sections_of, split_front_matter
+from generator.figures import Indicator, extract_sections, load_indicators
 from generator.topics import Topic, classify_report, load_topics
 from generator.problems import Problem, error, report, warning
 
@@ -242,7 +243,8 @@ def escape_markdown(text: str) -> str:
             text = start + "\\" + text[len(start) :]
         else:
             text = "\\" + text
-    return text
+    # A heading's trailing " #" would be read as its closing sequence and dropped.
+    return re.sub(r"(?<=\s)#(?=#*\s*$)", r"\\#", text, count=1)
 
 
 def _split_heading(line: str) -> tuple[str, str]:
@@ -408,7 +410,10 @@ class Ingested:
     body: str
 
 
-def ingest_text(text: str, path: str, raw: str, sha256: str, problems: list[Problem], topics: tuple[Topic, ...] = ()) -> Ingested:
+def ingest_text(
+    text: str, path: str, raw: str, sha256: str, problems: list[Problem], topics: tuple[Topic, ...] = (),
+    indicators: tuple[Indicator, ...] = (),
+) -> Ingested:
     facts = Facts()
     lines = clean_lines(text)
     lines = strip_chrome(lines, facts)
@@ -450,7 +455,7 @@ def ingest_text(text: str, path: str, raw: str, sha256: str, problems: list[Prob
         "raw": raw,
         "raw_sha256": sha256,
         "topics": list(classify_report(sections_of(body), topics)),
-        "figures": [],
+        "figures": extract_sections(sections_of(body), indicators, period, year),
     }
     return Ingested(fields, body)
 
@@ -527,6 +532,9 @@ def run_ingest(raw_dir: Path, out_dir: Path) -> tuple[list[Problem], int]:
     taxonomy = out_dir.parent / "topics.yml"
     topics, topic_problems = load_topics(taxonomy) if taxonomy.exists() else ((), [warning(taxonomy, "no topic taxonomy: topics left empty")])
     problems.extend(topic_problems)
+    table = out_dir.parent / "indicators.yml"
+    indicators, indicator_problems = load_indicators(table) if table.exists() else ((), [warning(table, "no indicator table: figures left empty")])
+    problems.extend(indicator_problems)
     taken = {p.stem for p, _, _ in existing.values()} | {p.stem for p in out_dir.glob("*.md")}
     written = 0
     if not raw_dir.is_dir():
@@ -537,7 +545,7 @@ def run_ingest(raw_dir: Path, out_dir: Path) -> tuple[list[Problem], int]:
         try:
             text = decode(data)
             found: list[Problem] = []
-            new = ingest_text(text, shown, Path(shown).as_posix(), hashlib.sha256(data).hexdigest(), found, topics)
+            new = ingest_text(text, shown, Path(shown).as_posix(), hashlib.sha256(data).hexdigest(), found, topics, indicators)
         except Unusable as exc:
             problems.append(error(shown, str(exc)))
             continue

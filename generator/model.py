@@ -54,6 +54,9 @@ class Figure:
     unit: str
     period: str
     quote: str
+    approx: str = ""  # 余, 多, 近, 约, 以上 as stated (3800余件 → value 3800, approx 余)
+    upper: float | None = None  # the upper end of a stated range (80-100场 → value 80, upper 100)
+    line: int | None = field(default=None, compare=False, repr=False)  # of the item in the file
 
 
 @dataclass(frozen=True)
@@ -124,11 +127,19 @@ class Report:
             "raw": self.raw,
             "raw_sha256": self.raw_sha256,
             "topics": list(self.topics),
-            "figures": [
-                {"indicator": f.indicator, "value": f.value, "unit": f.unit, "period": f.period, "quote": f.quote}
-                for f in self.figures
-            ],
+            "figures": [figure_item(f) for f in self.figures],
         }
+
+
+def figure_item(f: Figure) -> dict:
+    """A figure as front-matter data; approx and upper only when stated."""
+    item = {"indicator": f.indicator, "value": f.value, "unit": f.unit, "period": f.period}
+    if f.approx:
+        item["approx"] = f.approx
+    if f.upper is not None:
+        item["upper"] = f.upper
+    item["quote"] = f.quote
+    return item
 
 
 # --- front-matter ------------------------------------------------------------
@@ -166,6 +177,63 @@ def _key_lines(yaml_text: str) -> dict[str, int]:
     if not isinstance(node, yaml.MappingNode):
         return {}
     return {k.value: k.start_mark.line + 2 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+
+
+def _item_lines(yaml_text: str, key: str) -> list[int]:
+    """Line (1-based, within the file) of each item of a top-level list."""
+    try:
+        node = yaml.compose(yaml_text, Loader=TextLoader)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for k, v in node.value:
+        if isinstance(k, yaml.ScalarNode) and k.value == key and isinstance(v, yaml.SequenceNode):
+            return [item.start_mark.line + 2 for item in v.value]
+    return []
+
+
+FIGURE_PERIOD = re.compile(r"^(?:annual|H[12]|Q[1-4]|Q1-Q3|截至目前|1-(?:[2-9]|1[0-2])月|截至(?:[1-9]|1[0-2])月底)$")
+FIGURE_APPROX = ("", "余", "多", "近", "约", "以上", "逾", "超过")
+
+
+def _number(value) -> int | float | None:
+    """A finite number (an int stays an int, so 5589 is not written 5589.0)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    if number != number or number in (float("inf"), float("-inf")):
+        return None
+    return int(number) if number.is_integer() else number
+
+
+def _figure(item) -> tuple[Figure | None, str]:
+    """One front-matter figure, or None and why it is bad."""
+    if not isinstance(item, dict):
+        return None, "expected a mapping with indicator, value, unit, period, quote"
+    if not isinstance(item.get("indicator"), str) or not item["indicator"].strip():
+        return None, "needs an indicator key"
+    value = _number(item.get("value"))
+    if value is None:
+        return None, f"value {item.get('value')!r} is not a number"
+    upper = None
+    if item.get("upper") is not None:
+        upper = _number(item["upper"])
+        if upper is None or upper < value:
+            return None, f"upper {item.get('upper')!r} is not a number at least the value"
+    period = _text(item.get("period")) or "annual"
+    if not FIGURE_PERIOD.match(period):
+        return None, f"period {period!r} is not annual, H1, H2, Q1–Q4, Q1-Q3, 1-N月, 截至N月底 or 截至目前"
+    approx = _text(item.get("approx")) or ""
+    if approx not in FIGURE_APPROX:
+        return None, f"approx {approx!r} is not one of {', '.join(a for a in FIGURE_APPROX if a)}"
+    unit, quote = _text(item.get("unit")), _text(item.get("quote"))
+    if unit is None or quote is None:
+        return None, "unit and quote must be text"
+    return Figure(item["indicator"].strip(), value, unit, period, quote, approx, upper), ""
 
 
 def _text(value) -> str | None:
@@ -260,19 +328,14 @@ def parse_report(path: Path, text: str, root: Path | None = None) -> tuple[Repor
     if not isinstance(raw_figures, list):
         bad("figures", "expected a list")
         raw_figures = []
+    item_lines = _item_lines(yaml_text, "figures")
     for i, item in enumerate(raw_figures, 1):
-        try:
-            figures.append(
-                Figure(
-                    indicator=str(item["indicator"]),
-                    value=float(item["value"]),
-                    unit=str(item.get("unit") or ""),
-                    period=str(item.get("period") or ""),
-                    quote=str(item.get("quote") or ""),
-                )
-            )
-        except (TypeError, KeyError, ValueError):
-            bad("figures", f"item {i} needs an indicator and a numeric value")
+        figure, why = _figure(item)
+        line = item_lines[i - 1] if i - 1 < len(item_lines) else lines.get("figures")
+        if figure is None:
+            problems.append(error(shown, f"figures: item {i}: {why}", line))
+        else:
+            figures.append(Figure(**{**figure.__dict__, "line": line}))
 
     if any(p.severity == "error" for p in problems):
         return None, problems

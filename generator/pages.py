@@ -10,7 +10,6 @@ reports under the same parent place; topic pages are split by province.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections import defaultdict
@@ -20,9 +19,12 @@ from typing import Callable, Iterator
 
 from markupsafe import Markup
 
+from generator import figure_pages
 from generator import records as rec_mod
 from generator import urls
+from generator.figures import Indicator
 from generator.model import Report
+from generator.planned import Planned, key_of
 from generator.records import Record
 from generator.render import Renderer
 from generator.topics import Topic
@@ -30,17 +32,6 @@ from generator.topics import Topic
 NEWEST = 10
 FEED_SIZE = 20
 UNPLACED = "未定位"
-
-
-def key_of(*parts) -> str:
-    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True)
-class Planned:
-    path: str
-    key: str
-    make: Callable[[], str | bytes]
 
 
 @dataclass(frozen=True)
@@ -78,6 +69,7 @@ class Archive:
     years: dict[int, tuple[str, ...]]
     unplaced: tuple[str, ...]
     by_slug: dict[str, Record]
+    indicators: tuple[Indicator, ...]
     base_url: str
     root: Path
     blobs: Path
@@ -118,7 +110,8 @@ def _newest_first(reports: list[Report]) -> list[Report]:
     return sorted(reports, key=lambda r: (-(r.year or 0), r.period, r.slug))
 
 
-def model_archive(records: tuple[Record, ...], topics: tuple[Topic, ...], base_url: str, root: Path, blobs: Path) -> Archive:
+def model_archive(records: tuple[Record, ...], topics: tuple[Topic, ...], indicators: tuple[Indicator, ...],
+                  base_url: str, root: Path, blobs: Path) -> Archive:
     names: dict[str, tuple[str, str, str | None, str]] = {}  # code → (name, kind, parent, page)
     members: dict[str, list[Report]] = defaultdict(list)
     unplaced = []
@@ -146,6 +139,7 @@ def model_archive(records: tuple[Record, ...], topics: tuple[Topic, ...], base_u
         years={y: tuple(sorted(s)) for y, s in sorted(years.items(), reverse=True)},
         unplaced=tuple(sorted(unplaced)),
         by_slug={r.slug: r for r in records},
+        indicators=indicators,
         base_url=base_url,
         root=root,
         blobs=blobs,
@@ -203,6 +197,7 @@ def report_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
                 same_year_place=a.places[parent].name if parent else "",
                 citation=citation(record.report, a.base_url),
                 canonical=urls.absolute(a.base_url, page),
+                figures=figure_pages.report_figures(a, record),
             ),
         )
 
@@ -231,7 +226,8 @@ def place_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
             for r in a.reports(node.reports):
                 by_year[r.year].append(r)
             return render.page("place.html", node.page, place=node, chain=chain, children=kids,
-                               by_year=sorted(by_year.items(), key=lambda kv: -(kv[0] or 0)))
+                               by_year=sorted(by_year.items(), key=lambda kv: -(kv[0] or 0)),
+                               figures=figure_pages.place_figures(a, node))
 
         yield Planned(
             node.page,
@@ -364,4 +360,6 @@ PRODUCERS: list[tuple[str, Producer]] = [
     ("years", year_pages),
     ("home", home_and_fixed_pages),
     ("data", data_files),
+    ("indicators", figure_pages.indicator_pages),
+    ("figure-data", figure_pages.figure_data),
 ]

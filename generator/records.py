@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from generator import search, urls
+from generator.figure_pages import source_anchor
 from generator.model import Report, parse_report
 from generator.problems import Problem, error
 from generator.render import body_html
@@ -82,6 +83,7 @@ class Record:
     topics: tuple[str, ...]
     by_topic: tuple[tuple[str, tuple[SectionRef, ...]], ...]
     places: tuple[PlaceRef, ...]
+    figure_anchors: tuple[str | None, ...]  # the section stating each front-matter figure
     digest: str
     original_sha256: str  # '' when the original is missing
     problems: tuple[Problem, ...]
@@ -193,7 +195,8 @@ def analyse(job: Job) -> Outcome:
     toc = tuple(TocEntry(s.anchor, s.level, s.heading) for s in report.sections if s.level > 1)
     _write_blob(report.slug, Blob(digest, str(body_html(report)), toc, search.report_terms(report)))
     light = replace(report, body="", sections=())
-    record = Record(light, topics, by_topic, places_of(light), digest, original_sha, tuple(problems))
+    anchors = tuple(source_anchor(report, f) for f in report.figures)
+    record = Record(light, topics, by_topic, places_of(light), anchors, digest, original_sha, tuple(problems))
     return Outcome(report.slug, (md_stamp, raw_stamp), record, False, tuple(problems))
 
 

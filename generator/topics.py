@@ -16,10 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from generator.model import SLUG_RE, Section
-from generator.problems import Problem, error
+from generator.problems import Problem, error, load_entries
 
 THRESHOLD = 3
 HEADING_WEIGHT = 3
@@ -35,28 +33,13 @@ class Topic:
 
 def load_topics(path: Path) -> tuple[tuple[Topic, ...], list[Problem]]:
     """Read the taxonomy; every malformed entry is reported, the rest are kept."""
-    if not path.exists():
-        return (), [error(path, "topic taxonomy is missing")]
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return (), [error(path, f"not valid YAML: {getattr(exc, 'problem', exc)}", mark.line + 1 if mark else None)]
-    if not isinstance(data, list):
-        return (), [error(path, "expected a list of topics")]
-    topics, problems, seen = [], [], set()
-    for i, item in enumerate(data, 1):
-        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) and item.get(k) for k in ("slug", "name")):
-            problems.append(error(path, f"topic {i} needs a slug and a name"))
-            continue
+    entries, problems = load_entries(path, "topic taxonomy", "topic", ("slug", "name"), SLUG_RE)
+    topics = []
+    for _, item in entries:
         words = item.get("words") or []
-        if not SLUG_RE.match(item["slug"]) or item["slug"] in seen:
-            problems.append(error(path, f"topic {i}: slug {item['slug']!r} must be unique lower-case ASCII with hyphens"))
-            continue
         if not isinstance(words, list) or not words or not all(isinstance(w, (str, int)) for w in words):
             problems.append(error(path, f"topic {item['slug']}: words must be a non-empty list"))
             continue
-        seen.add(item["slug"])
         topics.append(Topic(item["slug"], item["name"], str(item.get("description") or ""), tuple(str(w) for w in words)))
     return tuple(topics), problems
 

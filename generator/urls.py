@@ -9,7 +9,8 @@ Rules (documented in the README):
   editor renames it, so a published URL is stable even when fields are corrected.
 - A place lives at ``places/<adcode>-<pinyin>/``: the division code makes it
   unique (陕西 and 山西 are both "shanxi"), the pinyin makes it readable.
-- Topics at ``topics/<slug>/`` (slugs from content/topics.yml), years at ``years/<year>/``.
+- Topics at ``topics/<slug>/`` (slugs from content/topics.yml), years at ``years/<year>/``,
+  indicators at ``indicators/<key>/`` (keys from content/indicators.yml).
 - Every link is relative and names ``index.html`` explicitly, so the same
   pages browse from a web server and from a folder opened with file://.
 """
@@ -98,6 +99,9 @@ ABOUT = "about/index.html"
 PLACES = "places/index.html"
 TOPICS = "topics/index.html"
 YEARS = "years/index.html"
+INDICATORS = "indicators/index.html"
+FIGURES_CSV = "data/figures.csv"
+FIGURES_JSON = "data/figures.json"
 NOT_FOUND = "404.html"
 
 
@@ -126,6 +130,11 @@ def topic_place_page(topic: str, province_code: str, province_name: str) -> str:
 
 def year_page(year: int) -> str:
     return f"years/{year}/index.html"
+
+
+def indicator_page(key: str) -> str:
+    """An indicator's comparison page; the key comes from content/indicators.yml."""
+    return f"indicators/{key}/index.html"
 
 
 def href(from_page: str, to_path: str, anchor: str | None = None) -> str:

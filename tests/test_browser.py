@@ -29,6 +29,8 @@ PAGE_TYPES = [
     "years/2021/index.html",
     "about/index.html",
     "search/index.html",
+    "indicators/index.html",
+    "indicators/mediation-disputes/index.html",
 ]
 
 
@@ -151,6 +153,43 @@ def test_text_contrast_holds_in_both_colour_schemes(browser, site: Path, scheme:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("axe.run(document, {runOnly: ['color-contrast']})")
     assert [v["id"] for v in result["violations"]] == []
+    context.close()
+
+
+def _values(page) -> list[str]:
+    return page.locator("#indicator-table tbody tr td:nth-child(4)").all_inner_texts()
+
+
+def test_sort_buttons_reorder_the_indicator_table_with_the_keyboard(browser, root: str):
+    w = Watched(browser)
+    w.page.goto(root + "indicators/mediation-disputes/index.html")
+    assert _values(w.page) == ["5589件", "3800余件", "2995件", "1181件"]  # server order: largest first
+    value_header = w.page.locator("#indicator-table thead th").nth(3)
+    assert value_header.get_attribute("aria-sort") == "descending"
+    button = value_header.locator("button")
+    button.focus()
+    w.page.keyboard.press("Enter")
+    assert _values(w.page) == ["1181件", "2995件", "3800余件", "5589件"]
+    assert value_header.get_attribute("aria-sort") == "ascending"
+    w.page.keyboard.press("Space")
+    assert _values(w.page) == ["5589件", "3800余件", "2995件", "1181件"]
+    assert value_header.get_attribute("aria-sort") == "descending"
+    year_header = w.page.locator("#indicator-table thead th").nth(1)
+    year_header.locator("button").focus()
+    w.page.keyboard.press("Enter")
+    assert year_header.get_attribute("aria-sort") == "ascending" and value_header.get_attribute("aria-sort") is None
+    years = w.page.locator("#indicator-table tbody tr td:nth-child(2)").all_inner_texts()
+    assert years == sorted(years)
+    assert w.problems == []
+    w.close()
+
+
+def test_indicator_table_is_sorted_without_javascript(browser, site: Path):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((site / "indicators/mediation-disputes/index.html").as_uri())
+    assert _values(page) == ["5589件", "3800余件", "2995件", "1181件"]
+    assert page.locator("#indicator-table thead button").count() == 0
     context.close()
 
 

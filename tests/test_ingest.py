@@ -30,6 +30,7 @@ def project(tmp_path: Path, files: dict[str, bytes]) -> tuple[Path, Path]:
     raw = tmp_path / "content" / "raw"
     raw.mkdir(parents=True)
     shutil.copy(ROOT / "content" / "topics.yml", tmp_path / "content" / "topics.yml")
+    shutil.copy(ROOT / "content" / "indicators.yml", tmp_path / "content" / "indicators.yml")
     for name, data in files.items():
         (raw / name).write_bytes(data)
     return raw, tmp_path / "content" / "reports"

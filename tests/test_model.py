@@ -75,7 +75,8 @@ def test_good_report_parses_with_no_problems():
         (("published: '2022-01-10'", "published: 2022-13-01"), "published: '2022-13-01' is not an ISO date (YYYY-MM-DD)", 12),
         (("title_inferred: true", "title_inferred: maybe"), "title_inferred: expected true or false", 3),
         (("topics: []", "topics: 7"), "topics: expected a list of topic slugs", 18),
-        (("figures: []", "figures: [{value: 3}]"), "figures: item 1 needs an indicator and a numeric value", 19),
+        (("figures: []", "figures: [{value: 3}]"), "figures: item 1: needs an indicator key", 19),
+        (("figures: []", "figures: [{indicator: x, value: many}]"), "figures: item 1: value 'many' is not a number", 19),
     ],
 )
 def test_bad_field_is_one_error_naming_file_line_and_reason(change, message, line):

@@ -1,0 +1,258 @@
+"""The site's figures: indicator pages (a sortable table and a static SVG chart per
+indicator), the figures table on report pages, figures over the years on place pages,
+and data/figures.csv + data/figures.json.
+
+generator/pages.py registers ``indicator_pages`` and ``figure_data`` among its producers
+and passes ``report_figures`` / ``place_figures`` to the report and place templates;
+the anchor of each figure's sentence is found when the report is analysed
+(generator/records.py), since only then is the section text at hand.
+
+Decisions (README "## Figures"): the table is server-sorted by value, largest first,
+and a small script (assets/sort-table.js) turns its headers into sort buttons; the
+chart is drawn at build time, deterministic, with the same values as the table; the
+CSV is UTF-8 with a BOM (Excel reads Chinese correctly, pandas and Python's csv
+with encoding="utf-8-sig") and CRLF line ends; both files are sorted by indicator,
+year, place code and report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Iterator
+
+from markupsafe import Markup
+
+from generator import urls
+from generator.figures import Indicator, check_figures, load_indicators, stated_text
+from generator.model import Figure, Report
+from generator.planned import Planned, key_of
+from generator.problems import Problem, warning
+
+PERIOD_LABELS = {"annual": "全年", "H1": "上半年", "H2": "下半年", "Q1": "第一季度", "Q2": "第二季度",
+                 "Q3": "第三季度", "Q4": "第四季度", "Q1-Q3": "前三季度"}
+CSV_COLUMNS = ("report", "url", "place", "province", "city", "district", "adcode", "year", "indicator",
+               "indicator_name", "value", "approx", "upper", "unit", "period", "quote")
+
+
+def load(content: Path) -> tuple[tuple[Indicator, ...], list[Problem]]:
+    """The indicator table (check each report's figures against it with ``check_figures``)."""
+    table = content / "indicators.yml"
+    if not table.exists():
+        return (), [warning(table, "no indicator table: figures are shown on report pages only")]
+    return load_indicators(table)
+
+
+def period_label(period: str) -> str:
+    return PERIOD_LABELS.get(period, period)
+
+
+def source_anchor(r: Report, f: Figure) -> str | None:
+    """The anchor of the section whose text holds the figure's sentence (None: the lead or not found)."""
+    if not f.quote:
+        return None
+    for s in r.sections:
+        if f.quote in s.text:
+            return s.anchor if s.level > 1 else None
+    return None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One figure as a table row: what it is, where it was stated, and the link to its sentence."""
+
+    report: Report
+    figure: Figure
+    indicator: Indicator | None
+    stated: str
+    period: str
+    anchor: str | None
+    place_page: str | None
+
+    @property
+    def name(self) -> str:
+        return self.indicator.name if self.indicator else self.figure.indicator
+
+    @property
+    def page(self) -> str | None:
+        return urls.indicator_page(self.indicator.key) if self.indicator else None
+
+    @property
+    def report_page(self) -> str:
+        return urls.report_page(self.report.slug)
+
+    @property
+    def excerpt(self) -> str:
+        return excerpt(self.figure)
+
+
+EXCERPT = 64
+
+
+def excerpt(f: Figure) -> str:
+    """The quote, or for a long sentence the stretch around the stated number."""
+    if len(f.quote) <= EXCERPT:
+        return f.quote
+    digits = _num(f.value) if f.unit != "万元" else ""
+    at = f.quote.find(digits) if digits else -1
+    start = max(0, min(at - EXCERPT // 2, len(f.quote) - EXCERPT)) if at >= 0 else 0
+    text = f.quote[start : start + EXCERPT]
+    return ("…" if start > 0 else "") + text + ("…" if start + EXCERPT < len(f.quote) else "")
+
+
+def _rows(a, record) -> list[Row]:
+    known = {i.key: i for i in a.indicators}
+    r = record.report
+    place = a.places[r.adcode].page if r.adcode in a.places else None
+    return [Row(r, f, known.get(f.indicator), stated_text(f), period_label(f.period), anchor, place)
+            for f, anchor in zip(r.figures, record.figure_anchors)]
+
+
+def report_figures(a, record) -> list[Row]:
+    """The report page's figures table, in the order the report states them."""
+    return _rows(a, record)
+
+
+def place_figures(a, node) -> list[tuple[str, str | None, list[Row]]]:
+    """The place's own reports' figures over the years: (indicator name, page, rows oldest first)."""
+    own = [a.by_slug[s] for s in node.reports if a.by_slug[s].report.adcode == node.code]
+    rows = [row for record in own for row in _rows(a, record)]
+    order = {i.key: n for n, i in enumerate(a.indicators)}
+    groups: dict[str, list[Row]] = {}
+    for row in sorted(rows, key=lambda x: (order.get(x.figure.indicator, len(order)), x.figure.indicator)):
+        groups.setdefault(row.figure.indicator, []).append(row)
+    return [
+        (g[0].name, g[0].page, sorted(g, key=lambda x: (x.report.year or 0, x.report.period, x.report.slug)))
+        for g in groups.values()
+    ]
+
+
+def indicator_rows(a, indicator: Indicator) -> list[Row]:
+    """Every figure of this indicator, largest value first (the table's default order)."""
+    rows = [row for record in a.records for row in _rows(a, record) if row.figure.indicator == indicator.key]
+    return sorted(rows, key=lambda x: (-x.figure.value, -(x.report.year or 0), x.report.adcode, x.report.slug))
+
+
+# --- the chart -----------------------------------------------------------------------------
+
+CHART_WIDTH = 360
+ROW_HEIGHT = 34
+BAR_MAX = 250
+
+
+def _num(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def chart_svg(indicator: Indicator, rows: list[Row]) -> Markup:
+    """A horizontal bar chart, one bar per table row, drawn at build time.
+
+    Each row: a label line (place, year, period) and below it the bar and the stated
+    value. role="img" with <title> and <desc>; the table beside it holds the same values.
+    """
+    top = max((r.figure.value for r in rows), default=0) or 1
+    height = ROW_HEIGHT * len(rows) + 8
+    parts = [
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_WIDTH} {height}" '
+        f'role="img" aria-labelledby="chart-title chart-desc">',
+        f'<title id="chart-title">{escape(indicator.name)}（{escape(indicator.unit)}）：各地各年度比较</title>',
+        f'<desc id="chart-desc">{escape(chart_description(indicator, rows))}</desc>',
+    ]
+    for n, row in enumerate(rows):
+        y = 4 + n * ROW_HEIGHT
+        width = BAR_MAX * row.figure.value / top
+        label = f"{row.report.place or '未定位'} {row.report.year or ''}年 {row.period}".strip()
+        parts.append(f'<text class="chart-label" x="0" y="{y + 12}">{escape(label)}</text>')
+        parts.append(f'<rect class="chart-bar" x="0" y="{y + 16}" width="{_num(width)}" height="12"/>')
+        parts.append(f'<text class="chart-value" x="{_num(width + 4)}" y="{y + 27}">{escape(row.stated)}</text>')
+    parts.append("</svg>")
+    return Markup("\n".join(parts))
+
+
+def chart_description(indicator: Indicator, rows: list[Row]) -> str:
+    items = "；".join(f"{row.report.place or '未定位'}{row.report.year or ''}年{row.period}：{row.stated}" for row in rows)
+    return f"共{len(rows)}项数据，按数值从大到小：{items}。"
+
+
+# --- producers ------------------------------------------------------------------------------
+
+
+def _stating(a) -> dict[str, list]:
+    """indicator key → the records that state it, by slug."""
+    found: dict[str, list] = {}
+    for record in a.records:
+        for key in sorted({f.indicator for f in record.report.figures}):
+            found.setdefault(key, []).append(record)
+    return found
+
+
+def indicator_pages(a, render) -> Iterator[Planned]:
+    """indicators/index.html and one comparison page per indicator."""
+    stating = _stating(a)
+    summary = []
+    for indicator in a.indicators:
+        records = stating.get(indicator.key, [])
+        page = urls.indicator_page(indicator.key)
+        places = [a.places[r.report.adcode].page if r.report.adcode in a.places else "" for r in records]
+
+        def make(indicator=indicator, page=page) -> str:
+            rows = indicator_rows(a, indicator)
+            return render.page("indicator.html", page, indicator=indicator, rows=rows,
+                               chart=chart_svg(indicator, rows) if rows else None)
+
+        yield Planned(page, key_of("indicator", indicator, [(r.slug, r.digest) for r in records], places), make)
+        rows = [f for r in records for f in r.report.figures if f.indicator == indicator.key]
+        summary.append((indicator, len(rows), len({r.report.adcode or r.slug for r in records})))
+    yield Planned(urls.INDICATORS, key_of("indicators", summary),
+                  lambda: render.page("indicators.html", urls.INDICATORS, summary=summary))
+
+
+def data_rows(a) -> list[dict]:
+    names = {i.key: i.name for i in a.indicators}
+    rows = []
+    for r in (record.report for record in a.records):
+        for n, f in enumerate(r.figures):
+            rows.append(
+                (
+                    (f.indicator, r.year or 0, r.adcode, r.slug, n),
+                    {
+                        "report": r.slug,
+                        "url": urls.absolute(a.base_url, urls.report_page(r.slug)),
+                        "place": r.place,
+                        "province": r.province,
+                        "city": r.city,
+                        "district": r.district,
+                        "adcode": r.adcode,
+                        "year": r.year,
+                        "indicator": f.indicator,
+                        "indicator_name": names.get(f.indicator, ""),
+                        "value": f.value,
+                        "approx": f.approx,
+                        "upper": f.upper,
+                        "unit": f.unit,
+                        "period": f.period,
+                        "quote": f.quote,
+                    },
+                )
+            )
+    return [row for _, row in sorted(rows, key=lambda kv: kv[0])]
+
+
+def figure_data(a, render) -> Iterator[Planned]:
+    """data/figures.csv (UTF-8 with BOM, CRLF) and data/figures.json (keys sorted)."""
+    key = key_of("figures", a.indicators, [(r.slug, r.digest) for r in a.records if r.report.figures])
+
+    def csv_bytes() -> bytes:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+        writer.writeheader()
+        for row in data_rows(a):
+            writer.writerow({k: "" if row[k] is None else row[k] for k in CSV_COLUMNS})
+        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+    yield Planned(urls.FIGURES_CSV, key, csv_bytes)
+    yield Planned(urls.FIGURES_JSON, key, lambda: json.dumps(data_rows(a), ensure_ascii=False, sort_keys=True, indent=1) + "\n")

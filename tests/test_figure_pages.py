@@ -1,0 +1,166 @@
+"""Figures on the site: report tables that link to the sentence, indicator pages with
+their table and chart, place pages over the years, data/figures.csv and .json."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import html5lib
+import pytest
+
+from generator import urls
+from generator.build import build
+from generator.figure_pages import chart_svg, source_anchor
+from generator.figures import Indicator, load_indicators, stated_text
+from generator.model import load_reports
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS, _ = load_reports(ROOT / "content" / "reports")
+INDICATORS, _ = load_indicators(ROOT / "content" / "indicators.yml")
+NS = {"h": "http://www.w3.org/1999/xhtml"}
+
+
+@pytest.fixture(scope="module")
+def site(seed_site: Path) -> Path:
+    return seed_site
+
+
+def parse(path: Path):
+    return html5lib.parse(path.read_bytes(), namespaceHTMLElements=True)
+
+
+def text(el) -> str:
+    return "".join(el.itertext())
+
+
+def test_every_seed_figure_is_in_a_section_with_an_anchor():
+    assert sum(len(r.figures) for r in REPORTS) == 49
+    for r in REPORTS:
+        for f in r.figures:
+            anchor = source_anchor(r, f)
+            assert anchor, (r.slug, f.quote)
+            assert f.quote in next(s.text for s in r.sections if s.anchor == anchor)
+
+
+def test_report_figures_table_links_to_the_anchor_holding_the_sentence(site: Path):
+    for r in REPORTS:
+        doc = parse(site / urls.report_page(r.slug))
+        ids = {el.get("id") for el in doc.iter() if el.get("id")}
+        rows = doc.findall(".//h:section[@class='figures']//h:tbody/h:tr", NS)
+        assert len(rows) == len(r.figures)
+        for row, f in zip(rows, r.figures):
+            cells = row.findall("h:td", NS)
+            assert text(cells[1]) == stated_text(f)
+            link = cells[3].find("h:a", NS)
+            anchor = link.get("href").lstrip("#")
+            assert anchor in ids and anchor == source_anchor(r, f)
+            section = next(s for s in r.sections if s.anchor == anchor)
+            assert f.quote in section.text
+            name_link = cells[0].find("h:a", NS)
+            assert name_link.get("href") == urls.href(urls.report_page(r.slug), urls.indicator_page(f.indicator))
+
+
+def test_indicator_pages_show_every_value_in_table_and_chart(site: Path):
+    assert (site / urls.INDICATORS).is_file()
+    for indicator in INDICATORS:
+        page = site / urls.indicator_page(indicator.key)
+        doc = parse(page)
+        figures = [(r, f) for r in REPORTS for f in r.figures if f.indicator == indicator.key]
+        rows = doc.findall(".//h:table[@id='indicator-table']/h:tbody/h:tr", NS)
+        assert len(rows) == len(figures)
+        values = [float(row.findall("h:td", NS)[3].get("data-value")) for row in rows]
+        assert values == sorted(values, reverse=True)  # server-sorted, largest first
+        shown = sorted(text(row.findall("h:td", NS)[3]) for row in rows)
+        assert shown == sorted(stated_text(f) for _, f in figures)
+        if figures:
+            svg = doc.find(".//{http://www.w3.org/2000/svg}svg")
+            assert svg.get("role") == "img"
+            assert svg.find("{http://www.w3.org/2000/svg}title") is not None
+            labels = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text") if "chart-value" in t.get("class")]
+            assert sorted(labels) == shown
+            assert len(list(svg.iter("{http://www.w3.org/2000/svg}rect"))) == len(figures)
+
+
+def test_place_page_shows_its_figures_over_the_years(site: Path):
+    r = next(r for r in REPORTS if r.slug == "2021-chongqing-jiangbei-sifaju")
+    doc = parse(site / urls.place_page(r.adcode, r.district))
+    rows = doc.findall(".//h:section//h:table[@class='figures-table']/h:tbody/h:tr", NS)
+    assert len(rows) == len(r.figures)
+    assert "5589件" in [text(row.findall("h:td", NS)[3]) for row in rows]
+    assert text(doc.find(".//h:title", NS)) == "江北区 · 法治报告档案"
+    assert [el.get("id") for el in doc.iter() if el.get("id") == "figures-h"] == ["figures-h"]
+
+
+def test_data_files_parse_and_match_the_front_matter(site: Path):
+    raw = (site / urls.FIGURES_CSV).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    data = json.loads((site / urls.FIGURES_JSON).read_text(encoding="utf-8"))
+    expected = sorted(
+        (r.slug, r.place, r.year, f.indicator, f.value, f.unit, f.period, f.approx, f.quote) for r in REPORTS for f in r.figures
+    )
+    from_json = sorted((d["report"], d["place"], d["year"], d["indicator"], d["value"], d["unit"], d["period"], d["approx"], d["quote"]) for d in data)
+    from_csv = sorted(
+        (d["report"], d["place"], int(d["year"]), d["indicator"], float(d["value"]), d["unit"], d["period"], d["approx"], d["quote"]) for d in rows
+    )
+    assert from_json == expected
+    assert from_csv == [(*e[:4], float(e[4]), *e[5:]) for e in expected]
+    assert list(data[0]) == sorted(data[0])  # keys sorted
+    assert [(d["indicator"], d["year"], d["adcode"]) for d in data] == sorted((d["indicator"], d["year"], d["adcode"]) for d in data)
+    assert "812.44" in raw.decode("utf-8-sig") and "812.44" in (site / urls.FIGURES_JSON).read_text(encoding="utf-8")
+    about = (site / urls.ABOUT).read_text(encoding="utf-8")
+    assert 'href="../data/figures.csv"' in about and 'href="../data/figures.json"' in about
+
+
+def test_quotes_and_names_are_escaped_everywhere(tmp_path: Path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    md = content / "reports" / "2021-zhejiang-wucheng-sifaju.md"
+    text_ = md.read_text(encoding="utf-8")
+    evil = "全区共调解纠纷3800余件<script>alert(1)</script>。"
+    text_ = text_.replace("quote: 全区共调解纠纷3800余件,调解涉案金额21827万元,保障了基层社会稳定。", f"quote: '{evil}'", 1)
+    md.write_text(text_, encoding="utf-8")
+    problems, _ = build(content, tmp_path / "site", "https://fazhi.example.org/")
+    assert [p for p in problems if p.severity == "error"] == []
+    for page in (urls.report_page(md.stem), urls.indicator_page("mediation-disputes")):
+        html = (tmp_path / "site" / page).read_text(encoding="utf-8")
+        assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert evil in (tmp_path / "site" / urls.FIGURES_JSON).read_text(encoding="utf-8")
+    svg = chart_svg(Indicator("x", "<b>名</b>", "件", ("件",), (), (), ("{n}",)), [])
+    assert "<b>" not in svg and "&lt;b&gt;" in svg
+
+
+def test_unknown_indicator_warns_and_the_build_goes_on(tmp_path: Path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    md = content / "reports" / "2021-zhejiang-wucheng-sifaju.md"
+    md.write_text(md.read_text(encoding="utf-8").replace("indicator: pufa-activities", "indicator: pufa-events", 1), encoding="utf-8")
+    problems, summary = build(content, tmp_path / "site", "https://fazhi.example.org/")
+    assert [str(p) for p in problems] and all(p.severity == "warning" for p in problems)
+    (warning,) = [str(p) for p in problems]
+    assert re.fullmatch(r"content/reports/2021-zhejiang-wucheng-sifaju\.md:\d+: warning: figures: unknown indicator 'pufa-events' .*", warning)
+    assert summary["reports"] == 5
+
+
+def test_chart_is_deterministic_and_accessible():
+    indicator = next(i for i in INDICATORS if i.key == "mediation-disputes")
+    from generator.figure_pages import indicator_rows
+
+    from types import SimpleNamespace
+
+    class A:  # the little of an Archive the rows need: records with their figures' anchors
+        records = [SimpleNamespace(report=r, slug=r.slug, figure_anchors=tuple(source_anchor(r, f) for f in r.figures))
+                   for r in REPORTS]
+        places = {}
+        indicators = INDICATORS
+
+    rows = indicator_rows(A, indicator)
+    first, second = chart_svg(indicator, rows), chart_svg(indicator, rows)
+    assert first == second
+    assert 'role="img"' in first and "<title" in first and "<desc" in first
+    assert "5589件" in first and "3800余件" in first
