@@ -23,7 +23,6 @@ import hashlib
 import html
 import multiprocessing
 import os
-import pickle
 import re
 import sys
 import time
@@ -39,7 +38,8 @@ from generator import figure_pages, figures, search, urls
 from generator.pages import PRODUCERS, Archive, model_archive, sitemap
 from generator.planned import Planned, key_of
 from generator.problems import Problem, error, report as print_problems
-from generator.records import Job, Outcome, Record, RecordCache, Stamp
+from generator.records import Job, Outcome, Record, Stamp
+from generator.shelf import Shelf
 from generator.render import Renderer, fingerprint
 from generator.topics import load_topics
 from generator.write import Staging, write_file
@@ -57,15 +57,20 @@ def workers() -> int:
 # --- 1. records ------------------------------------------------------------------------------------
 
 
-def read_records(reports_dir: Path, root: Path, cache: RecordCache, pool_size: int) -> tuple[list[Record], list[Problem], int]:
-    """Every report's record, sorted by slug; reports with errors are left out. Returns how many were analysed."""
+Entry = tuple[tuple[Stamp | None, Stamp | None], Record]  # a report file's stamps (Markdown, original) and record
+
+
+def read_records(reports_dir: Path, root: Path, cache: dict[str, Entry], pool_size: int) -> tuple[list[Record], list[Problem], list[str]]:
+    """Every report's record, sorted by slug; reports with errors are left out.
+
+    ``cache`` (slug → Entry) is brought up to date; returns the slugs analysed again."""
     paths = sorted(reports_dir.glob("*.md"))
     root_text = str(root)
     chosen: dict[str, Record] = {}
     stamps: dict[str, tuple] = {}
     jobs: list[Job] = []
     for path in paths:
-        cached = cache.entries.get(path.stem)
+        cached = cache.get(path.stem)
         if cached is not None:
             (md_stamp, raw_stamp), record = cached
             raw = record.report.raw
@@ -78,7 +83,7 @@ def read_records(reports_dir: Path, root: Path, cache: RecordCache, pool_size: i
     for outcome in _run(rec_mod.analyse, jobs, pool_size):
         problems.extend(outcome.problems)
         if outcome.same:
-            chosen[outcome.slug] = cache.entries[outcome.slug][1]
+            chosen[outcome.slug] = cache[outcome.slug][1]
         elif outcome.record is not None:
             chosen[outcome.slug] = outcome.record
         else:
@@ -88,7 +93,8 @@ def read_records(reports_dir: Path, root: Path, cache: RecordCache, pool_size: i
     for slug in chosen:
         if slug not in analysed:
             problems.extend(chosen[slug].problems)
-    cache.entries = {slug: (stamps[slug], chosen[slug]) for slug in sorted(chosen)}
+    cache.clear()
+    cache.update((slug, (stamps[slug], chosen[slug])) for slug in sorted(chosen))
     result: list[Record] = []
     seen: dict[str, str] = {}
     for slug in sorted(chosen):
@@ -99,7 +105,7 @@ def read_records(reports_dir: Path, root: Path, cache: RecordCache, pool_size: i
             continue
         seen[slug.lower()] = record.report.file
         result.append(record)
-    return result, problems, len(jobs)
+    return result, problems, sorted(analysed)
 
 
 def _run(fn, items: list, pool_size: int) -> Iterable:
@@ -282,7 +288,7 @@ class Cache:
 
     @property
     def records(self) -> Path:
-        return self.root / "records.pickle"
+        return self.root / "records"
 
     @property
     def blobs(self) -> Path:
@@ -290,24 +296,11 @@ class Cache:
 
     @property
     def manifest(self) -> Path:
-        return self.root / "manifest.pickle"
+        return self.root / "manifest"
 
     @property
     def search(self) -> Path:
         return self.root / "search"
-
-
-def _load_manifest(cache: Cache, version: str) -> dict[str, Output]:
-    found = rec_mod.load_pickle(cache.manifest)
-    if not (isinstance(found, tuple) and len(found) == 2 and found[0] == version and isinstance(found[1], dict)):
-        return {}
-    return found[1]
-
-
-def _save(path: Path, obj) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(tmp, path)
 
 
 def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None, jobs: int | None = None) -> tuple[list[Problem], dict]:
@@ -322,8 +315,10 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
     cache = Cache.beside(out)
     taxonomy = (content / "topics.yml").read_bytes()
     record_version = key_of(rec_mod.code_version(), taxonomy)
-    records = RecordCache.load(cache.records, record_version)
-    if not records.entries:
+    record_shelf = Shelf(cache.records, record_version)
+    records: dict[str, Entry] = record_shelf.load()
+    known_slugs = set(records)
+    if not records:
         rec_mod.reset_dir(cache.blobs)
     cache.search.mkdir(parents=True, exist_ok=True)
     rec_mod.configure(topics, cache.blobs)
@@ -352,7 +347,8 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
     if plan_problems:
         return problems, {}
 
-    before = _load_manifest(cache, output_version)
+    manifest = Shelf(cache.manifest, output_version)
+    before: dict[str, Output] = manifest.load()
     published = set(before) if before else _published(out)
     staging = Staging(out)
     try:
@@ -368,16 +364,16 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
         staging.abort()
         raise
     if staging.written or published != set(outputs):
-        _save(cache.manifest, (output_version, outputs))
-    if analysed or len(records.entries) != len(found):
-        records.save(cache.records)
+        manifest.save(outputs, (set(staging.staged) | (set(before) - set(outputs))) if before else None)
+    if analysed or known_slugs != set(records):
+        record_shelf.save(records, set(analysed) | (known_slugs ^ set(records)) if known_slugs else None)
         index.save(cache.search)
         rec_mod.prune_blobs(cache.blobs, found)
     if zip_path:
         write_zip(staging.out, sorted(outputs), zip_path)
     return problems, {
         "reports": len(found),
-        "analysed": analysed,
+        "analysed": len(analysed),
         "files": len(outputs),
         "written": staging.written,
         "unchanged": staging.kept,

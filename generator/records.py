@@ -14,7 +14,6 @@ changes, since either can change every record.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
@@ -246,37 +245,6 @@ def original_page(record: Record) -> str | None:
 
 
 # --- the cache ------------------------------------------------------------------------------------
-
-
-@dataclass
-class RecordCache:
-    """Records and file stamps from the last successful build, under one version key."""
-
-    version: str
-    entries: dict[str, tuple[tuple[Stamp | None, Stamp | None], Record]]
-
-    @classmethod
-    def load(cls, path: Path, version: str) -> "RecordCache":
-        cached = load_pickle(path)
-        if not isinstance(cached, cls) or cached.version != version:
-            return cls(version, {})
-        return cached
-
-    def save(self, path: Path) -> None:
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)
-
-
-def load_pickle(path: Path):
-    """A cache file's object, or None when it is missing or unreadable (the build then starts afresh)."""
-    gc.disable()  # the collector would walk every new object while hundreds of thousands are made
-    try:
-        return pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError):
-        return None
-    finally:
-        gc.enable()
 
 
 def reset_dir(path: Path) -> None:

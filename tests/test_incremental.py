@@ -114,8 +114,8 @@ def test_a_damaged_cache_or_site_is_rebuilt_correctly(content: Path, tmp_path: P
     out = tmp_path / "site"
     ok(content, out)
     cache = tmp_path / ".site-cache"
-    (cache / "records.pickle").write_bytes(b"not a pickle")
-    (cache / "manifest.pickle").write_bytes(b"")
+    next((cache / "records").glob("*.pickle")).write_bytes(b"not a pickle")
+    next((cache / "manifest").glob("*.pickle")).write_bytes(b"")
     (out / f"reports/{JIANGBEI}/index.html").write_text("tampered", encoding="utf-8")
     (out / "index.html").unlink()
     ok(content, out)
