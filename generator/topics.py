@@ -69,6 +69,15 @@ def classify_section(section: Section, topics: tuple[Topic, ...]) -> tuple[str, 
 
 def classify_report(sections: tuple[Section, ...], topics: tuple[Topic, ...]) -> tuple[str, ...]:
     def central(section: Section, topic: Topic) -> bool:
-        return any(w in section.heading for w in topic.words) or score(section, topic) >= 2 * THRESHOLD
+        if any(w in section.heading for w in topic.words):
+            return True
+        # No word in the heading: the score is the text's count, and can stop at the bar
+        # (this runs for every section and topic of every report at ingest).
+        found, text = 0, section.text
+        for w in topic.words:
+            found += text.count(w)
+            if found >= 2 * THRESHOLD:
+                return True
+        return False
 
     return tuple(t.slug for t in topics if any(central(s, t) for s in sections))

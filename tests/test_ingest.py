@@ -365,3 +365,20 @@ def test_reingest_after_the_cache_is_lost_changes_nothing(tmp_path: Path):
     (out / ".ingest-cache.json").unlink()
     problems, written = run_ingest(raw, out, jobs=2)
     assert written == 0 and _tree(out) == before
+
+
+_YAML_TEXT = st.text(alphabet=st.sampled_from(list("法治 政府：:#'\"-?!&*[]{}|>%@`,.0123456789aZ\u3000\u00a0\uff01\ufeff\u2028\U00020000\x85\t\n")), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["title", "publisher", "source", "doc_number", "year", "topics", "figures"]),
+                       st.one_of(_YAML_TEXT, st.integers(), st.none(), st.booleans(), st.lists(_YAML_TEXT, max_size=3),
+                                 st.lists(st.dictionaries(_YAML_TEXT, _YAML_TEXT, max_size=2), max_size=2))))
+def test_front_matter_is_written_as_the_pure_python_emitter_writes_it(fields):
+    """dump() uses libyaml where it writes the same bytes, PyYAML's own emitter elsewhere."""
+    from generator.ingest import dump
+    from generator.model import FRONT_MATTER_KEYS
+
+    ordered = {k: fields.get(k) for k in FRONT_MATTER_KEYS}
+    expected = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=10**6, default_flow_style=False)
+    assert dump(fields, "正文\n") == f"---\n{expected}---\n正文\n"
