@@ -29,7 +29,7 @@ from pathlib import Path
 
 import yaml
 
-from generator import places, urls
+from generator import places
 from generator.model import FRONT_MATTER_KEYS, TextLoader, sections_of, split_front_matter
 from generator.topics import Topic, classify_report, load_topics
 from generator.problems import Problem, error, report, warning
@@ -642,21 +642,36 @@ def _file_sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _hash_files(paths: list[Path]) -> list[str]:
-    """SHA-256 of many files; hashlib and reads release the GIL, so threads use every core."""
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        return list(pool.map(_file_sha, paths, chunksize=64))
+def _hash_files(paths: list[Path]) -> list[tuple[str, int]]:
+    """SHA-256 and size of many files. Reading and hashing release the GIL, so a thread per core
+    (each with one contiguous share: a task per file would cost more than its hash) uses them all."""
+    def share(part: list[Path]) -> list[tuple[str, int]]:
+        out = []
+        for path in part:
+            data = path.read_bytes()
+            out.append((hashlib.sha256(data).hexdigest(), len(data)))
+        return out
+
+    n = max(1, min(os.cpu_count() or 1, len(paths) // 64))
+    parts = [paths[i * len(paths) // n:(i + 1) * len(paths) // n] for i in range(n)]
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        return [found for part in pool.map(share, parts) for found in part]
 
 
-def _load_json(path: Path) -> tuple[dict, bytes]:
-    if not path.exists():
-        return {}, b""
-    data = path.read_bytes()
+def _shown(path: Path, folder_shown: str | None, root: Path) -> str:
+    """How a raw file is named in problems and front-matter: relative to the project root."""
+    if folder_shown is None or path.is_symlink():
+        real = path.resolve()
+        return os.path.relpath(real, root) if real.is_relative_to(root) else str(path)
+    return os.path.normpath(os.path.join(folder_shown, path.name))
+
+
+def _load_json(path: Path) -> dict:
     try:
-        value = json.loads(data)
+        value = json.loads(path.read_bytes()) if path.exists() else {}
     except ValueError:
-        return {}, data
-    return (value if isinstance(value, dict) else {}), data
+        return {}  # a damaged cache is only a slower ingest
+    return value if isinstance(value, dict) else {}
 
 
 @dataclass
@@ -673,8 +688,8 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
     problems: list[Problem] = []
     root = out_dir.resolve().parent.parent
     machine_path, cache_path = out_dir / MACHINE_FILE, out_dir / CACHE_FILE
-    machine, machine_bytes = _load_json(machine_path)
-    cache, _ = _load_json(cache_path)
+    machine_bytes = machine_path.read_bytes() if machine_path.exists() else b""
+    cache = _load_json(cache_path)
     taxonomy = out_dir.parent / "topics.yml"
     topics, topic_problems = load_topics(taxonomy) if taxonomy.exists() else ((), [warning(taxonomy, "no topic taxonomy: topics left empty")])
     problems.extend(topic_problems)
@@ -687,10 +702,10 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
     try:
         # Which original each report file belongs to: from the cache when the file is as ingest left
         # it, else by reading its front-matter (in the pool: that is YAML parsing).
-        reports = sorted(out_dir.glob("*.md")) if out_dir.exists() else []
+        reports = sorted(out_dir.glob("*.md"), key=lambda p: p.name) if out_dir.exists() else []
         known = {e["report"]: e for e in entries.values() if isinstance(e, dict) and e.get("report")}
         checked = [p for p in reports if p.stem in known]
-        unchanged = {p for p, sha in zip(checked, _hash_files(checked)) if sha == known[p.stem].get("md_sha256")}
+        unchanged = {p for p, (sha, _) in zip(checked, _hash_files(checked)) if sha == known[p.stem].get("md_sha256")}
         unread = [p for p in reports if p not in unchanged]
         raw_of = dict(zip(unread, workers.map(_raw_of, unread, chunksize=16)))
         existing: dict[str, Path] = {}
@@ -700,12 +715,14 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
                 existing[raw] = p
         taken = {p.stem for p in reports}
 
-        originals = sorted(p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith("."))
-        shas = _hash_files(originals)
+        originals = sorted((p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith(".")), key=lambda p: p.name)
+        hashed = _hash_files(originals)
+        folder = raw_dir.resolve()
+        folder_shown = os.path.relpath(folder, root) if folder.is_relative_to(root) else None
         plan: list[tuple[Path, str, dict | None]] = []  # (original, shown, cache entry to reuse)
-        todo: list[_Job] = []
-        for path, sha in zip(originals, shas):
-            shown = os.path.relpath(path.resolve(), root) if path.resolve().is_relative_to(root) else str(path)
+        stale: list[tuple[Path, str, Path | None]] = []
+        for path, (sha, _) in zip(originals, hashed):
+            shown = _shown(path, folder_shown, root)
             key = Path(shown).as_posix()
             entry = entries.get(key)
             target = existing.get(key)
@@ -714,9 +731,12 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
                          or target is not None and target.stem == entry.get("report") and target in unchanged))
             plan.append((path, shown, entry if same else None))
             if not same:
-                todo.append(_Job(path, shown, target, machine.get(target.stem) if target else None))
+                stale.append((path, shown, target))
+        # .machine.json (10 MB at 10,000 reports) is read only when something is to be ingested.
+        machine: dict = json.loads(machine_bytes) if stale and machine_bytes else {}
+        todo = [_Job(path, shown, target, machine.get(target.stem) if target else None) for path, shown, target in stale]
 
-        outcome = Outcome(problems, processed=len(todo), raw_bytes=sum(p.stat().st_size for p in originals))
+        outcome = Outcome(problems, processed=len(todo), raw_bytes=sum(n for _, n in hashed))
         files: dict[str, dict] = {}
         done = iter(workers.map(partial(_ingest_file, topics=topics), todo, chunksize=8))
         with progress("ingest", total=len(todo), unit="files", stream=stream) as bar:
@@ -744,7 +764,7 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
                 files[key].update(report=target.stem, md_sha256=result.md_sha256, md_raw=result.md_raw)
     finally:
         workers.close()
-    if todo or not machine_path.exists():
+    if stale or not machine_path.exists():
         machine_bytes = (json.dumps(machine, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
         write_atomic(machine_path, machine_bytes)
     state = {"format": CACHE_FORMAT, "version": version, "machine_sha256": hashlib.sha256(machine_bytes).hexdigest(), "files": files}
@@ -754,6 +774,8 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
 
 def _new_slug(fields: dict, taken: set[str]) -> str:
     """A new report's file name: its slug, with -2, -3, … when taken (chosen in sorted order)."""
+    from generator import urls  # pypinyin takes 0.8 s to import: only when a report is new
+
     base = urls.report_slug(
         year=fields["year"], province=fields["province"], city=fields["city"],
         district=fields["district"], publisher=fields["publisher"], period=fields["period"],
