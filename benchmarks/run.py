@@ -251,12 +251,14 @@ def add_ratios(row: dict) -> None:
 
 def machine() -> dict:
     return {"cores": os.cpu_count(), "python": platform.python_version(), "platform": f"{platform.system()} {platform.machine()}",
-            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "load": round(os.getloadavg()[0], 1)}
 
 
 def render(results: dict) -> str:
     m = results["machine"]
-    return (f"# Benchmark results\n\n{m['date']}; {m['cores']} cores, Python {m['python']}, {m['platform']}.\n"
+    load = f"; load average {m['load']} when it started (other work on the machine slows every time)" if "load" in m else ""
+    return (f"# Benchmark results\n\n{m['date']}; {m['cores']} cores, Python {m['python']}, {m['platform']}{load}.\n"
             "Times in seconds; ratios are peer time / fazhi full build time (below 1: the peer is faster).\n\n"
             f"{table(results['rows'])}\n\n"
             "## Cost per report\n\nMilliseconds per report; in brackets, the change from the size before "
