@@ -1,28 +1,32 @@
 """Scale benchmark: fazhi beside Hugo, Hugo + Pagefind and MkDocs-Material on one corpus.
 
-    make bench                                  # sizes 100 and 1000
-    .venv/bin/python benchmarks/run.py --sizes 100 1000 10000 --timeout 3600
+    make bench                                           # N = 100, 1,000 and 10,000
+    .venv/bin/python benchmarks/run.py --sizes 100 1000  # a quicker run
 
 For each size N it synthesizes N raw reports (benchmarks/synth.py) and measures, in
-one run on this machine: fazhi ingest, full build, peak RSS, site and search sizes,
-the rebuild after editing one report and after adding one, the search page's
-weight before a query and what a one- and a two-word query loads; then the peers
-build the same reports (the ingested Markdown) in their own virtual environment.
-Results go to benchmarks/results/results.{md,json}; ratios are peer time / fazhi time.
+one run on this machine: fazhi ingest, a second ingest with nothing changed, the full
+build, peak memory (RSS of the whole process tree, sampled), site and search sizes,
+the rebuild after editing one report and after adding one; what the search page
+costs a reader in headless Chromium over HTTP and from file:// (benchmarks/search_load.py);
+then the peers build the same reports (the ingested Markdown) in their own virtual
+environment. Every time is also given per report, so a step whose cost grows faster
+than the corpus shows as a rising per-report time. Results go to
+benchmarks/results/results.{md,json}; ratios are peer time / fazhi build time.
 Nothing here is asserted: it measures.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import platform
 import re
-import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -34,39 +38,90 @@ PY = sys.executable
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.synth import synthesize  # noqa: E402
-from generator.search import query_paths  # noqa: E402
 
 QUERIES = {"one word": "行政复议", "two words": "人民调解 社区矫正"}
+# Times shown per report too (the 100 → 1,000 → 10,000 curve), and the peers' times for ratios.
+TIMES = ("ingest (s)", "re-ingest, nothing changed (s)", "full build (s)", "rebuild after editing one (s)",
+         "ingest after adding one (s)", "rebuild after adding one (s)")
+PEERS = ("Hugo build (s)", "Hugo + Pagefind (s)", "MkDocs-Material (s)")
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo.extend(children.get(p, ()))
+    return total
 
 
 def timed(cmd: list[str], cwd: Path, timeout: float) -> tuple[float | None, int]:
-    """Seconds a command took (None on timeout) and the peak RSS (KiB) of the children so far."""
+    """Seconds a command took (None on timeout) and its peak RSS in MB (the process tree, sampled
+    every 0.2 s, or the largest single process from wait4 if that is more). Output is discarded."""
     start = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    peak = [0]
+    stop = threading.Event()
+
+    def sample():
+        while not stop.wait(0.2):
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    seconds: float | None = None
     try:
-        subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout)
+        _, status, usage = _wait4(proc, timeout)
+        seconds = round(time.monotonic() - start, 2)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            raise subprocess.CalledProcessError(proc.returncode, cmd)
+        peak[0] = max(peak[0], usage.ru_maxrss * 1024)
     except subprocess.TimeoutExpired:
-        return None, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return round(time.monotonic() - start, 2), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        os.killpg(proc.pid, 9)
+        proc.wait()
+    finally:
+        stop.set()
+        sampler.join()
+    return seconds, round(peak[0] / 2**20)
+
+
+def _wait4(proc: subprocess.Popen, timeout: float):
+    deadline = time.monotonic() + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            return pid, status, usage
+        if time.monotonic() > deadline:
+            raise subprocess.TimeoutExpired(proc.args, timeout)
+        time.sleep(0.01)
 
 
 def size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
 
 
-def search_weights(site: Path) -> dict:
-    """Bytes the search page loads before a query, and for each query (index shards + shown reports' text)."""
-    page = (site / "search" / "index.html").read_text(encoding="utf-8")
-    first = len(page.encode("utf-8")) + (site / "search" / "dir.js").stat().st_size
-    for src in re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', page):
-        target = (site / "search" / src).resolve()
-        if target.is_file() and target.name != "dir.js":
-            first += target.stat().st_size
-    files = {p.relative_to(site).as_posix(): p for p in (site / "search").rglob("*.js")}
-    out = {"page before first query (bytes)": first}
-    for label, q in QUERIES.items():
-        shards = query_paths({k: b"" for k in files}, q)
-        out[f"{label} query: index shards (bytes)"] = sum(files[p].stat().st_size for p in shards)
-    return out
+def search_measures(site: Path) -> dict:
+    """The reader's side of search (benchmarks/search_load.py), or nothing without Chromium."""
+    from benchmarks.search_load import CHROMIUM, measure_search
+
+    if not Path(CHROMIUM).exists():
+        print(f"  {CHROMIUM} not found: search page not measured", flush=True)
+        return {}
+    return measure_search(site, QUERIES)
 
 
 def ours(n: int, timeout: float) -> dict:
@@ -75,12 +130,11 @@ def ours(n: int, timeout: float) -> dict:
         shutil.rmtree(project)
     synthesize(project / "content" / "raw", n)
     shutil.copy(ROOT / "content" / "topics.yml", project / "content" / "topics.yml")
-    raw_bytes = size(project / "content" / "raw")
     fazhi = [PY, "-m", "generator"]
-    r: dict = {"reports": n, "raw text (MB)": round(raw_bytes / 1e6, 1)}
-    r["ingest (s)"], _ = timed(fazhi + ["ingest"], project, timeout)
-    r["full build (s)"], rss = timed(fazhi + ["build"], project, timeout)
-    r["peak RSS (MB)"] = round(rss / 1024)
+    r: dict = {"reports": n, "raw text (MB)": round(size(project / "content" / "raw") / 1e6, 1)}
+    r["ingest (s)"], r["peak RSS, ingest (MB)"] = timed(fazhi + ["ingest"], project, timeout)
+    r["re-ingest, nothing changed (s)"], _ = timed(fazhi + ["ingest"], project, timeout)
+    r["full build (s)"], r["peak RSS, build (MB)"] = timed(fazhi + ["build"], project, timeout)
     r["site (MB)"] = round(size(project / "site") / 1e6, 1)
     r["search index (MB)"] = round(size(project / "site" / "search") / 1e6, 1)
     if r["full build (s)"] is None:
@@ -90,11 +144,9 @@ def ours(n: int, timeout: float) -> dict:
     r["rebuild after editing one (s)"], _ = timed(fazhi + ["build"], project, timeout)
     synthesize(WORK / "extra", 1, seed=99)
     shutil.copy(WORK / "extra" / "00000.txt", project / "content" / "raw" / "new.txt")
-    r["ingest + rebuild after adding one (s)"], _ = timed(fazhi + ["ingest"], project, timeout)
-    more, _ = timed(fazhi + ["build"], project, timeout)
-    if r["ingest + rebuild after adding one (s)"] is not None and more is not None:
-        r["ingest + rebuild after adding one (s)"] = round(r["ingest + rebuild after adding one (s)"] + more, 2)
-    r.update(search_weights(project / "site"))
+    r["ingest after adding one (s)"], _ = timed(fazhi + ["ingest"], project, timeout)
+    r["rebuild after adding one (s)"], _ = timed(fazhi + ["build"], project, timeout)
+    r.update(search_measures(project / "site"))
     return r
 
 
@@ -147,41 +199,93 @@ def peers(n: int, timeout: float) -> dict:
     mk = src
     (mk / "mkdocs.yml").write_text(
         "site_name: bench\ntheme:\n  name: material\n  language: zh\nplugins:\n  - search:\n      lang: zh\n", encoding="utf-8")
-    out["MkDocs-Material (s)"], _ = timed([str(bin_dir / "mkdocs"), "build", "-q"], mk, timeout)
+    out["MkDocs-Material (s)"], out["MkDocs-Material peak RSS (MB)"] = timed([str(bin_dir / "mkdocs"), "build", "-q"], mk, timeout)
     return out
 
 
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "timed out"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
 def table(rows: list[dict]) -> str:
-    keys = [k for k in rows[0] if k != "reports"]
+    """Every measure (rows) at every size (columns)."""
+    keys = list(dict.fromkeys(k for r in rows for k in r if k != "reports"))
     lines = ["| measure | " + " | ".join(f"N = {r['reports']:,}" for r in rows) + " |",
              "| --- |" + " --- |" * len(rows)]
     for k in keys:
-        lines.append(f"| {k} | " + " | ".join("timed out" if r.get(k, "") is None else str(r.get(k, "")) for r in rows) + " |")
+        lines.append(f"| {k} | " + " | ".join(_cell(r[k]) if k in r else "" for r in rows) + " |")
     return "\n".join(lines)
 
 
+def curve(rows: list[dict]) -> str:
+    """Milliseconds per report at each size, and how that changed from the size before (×1.0:
+    linear; above: the step grows faster than the corpus)."""
+    lines = ["| ms per report | " + " | ".join(f"N = {r['reports']:,}" for r in rows) + " |",
+             "| --- |" + " --- |" * len(rows)]
+    for k in (*TIMES, *PEERS):
+        if not any(r.get(k) is not None for r in rows):
+            continue
+        cells, before = [], None
+        for r in rows:
+            t = r.get(k)
+            if t is None:
+                cells.append("")
+                before = None
+                continue
+            per = 1000 * t / r["reports"]
+            cells.append(f"{per:.2f}" + (f" (×{per / before:.2f})" if before else ""))
+            before = per or None
+        lines.append(f"| {k.removesuffix(' (s)')} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def add_ratios(row: dict) -> None:
+    for peer in PEERS:
+        if row.get(peer) and row.get("full build (s)"):
+            row[f"ratio {peer.removesuffix(' (s)')} / fazhi build"] = round(row[peer] / row["full build (s)"], 2)
+
+
+def machine() -> dict:
+    return {"cores": os.cpu_count(), "python": platform.python_version(), "platform": f"{platform.system()} {platform.machine()}",
+            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "load": round(os.getloadavg()[0], 1)}
+
+
+def render(results: dict) -> str:
+    m = results["machine"]
+    load = f"; load average {m['load']} when it started (other work on the machine slows every time)" if "load" in m else ""
+    return (f"# Benchmark results\n\n{m['date']}; {m['cores']} cores, Python {m['python']}, {m['platform']}{load}.\n"
+            "Times in seconds; ratios are peer time / fazhi full build time (below 1: the peer is faster).\n\n"
+            f"{table(results['rows'])}\n\n"
+            "## Cost per report\n\nMilliseconds per report; in brackets, the change from the size before "
+            "(×1.00 is linear, more means the step grows faster than the corpus).\n\n"
+            f"{curve(results['rows'])}\n")
+
+
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
-    ap.add_argument("--timeout", type=float, default=1800, help="seconds allowed to each tool run")
+    ap = argparse.ArgumentParser(description="fazhi beside Hugo, Pagefind and MkDocs-Material at several corpus sizes")
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    ap.add_argument("--timeout", type=float, default=3600, help="seconds allowed to each tool run")
     ap.add_argument("--no-peers", action="store_true")
     args = ap.parse_args()
-    rows = []
+    results = {"machine": machine(), "rows": []}
     for n in args.sizes:
-        print(f"N = {n} …", flush=True)
+        print(f"N = {n:,} …", flush=True)
         row = ours(n, args.timeout)
         if not args.no_peers:
             row.update(peers(n, args.timeout))
-            for peer in ("Hugo build (s)", "Hugo + Pagefind (s)", "MkDocs-Material (s)"):
-                if row.get(peer) and row.get("full build (s)"):
-                    row[f"ratio {peer.split(' (')[0]} / fazhi build"] = round(row[peer] / row["full build (s)"], 2)
-        rows.append(row)
+            add_ratios(row)
+        results["rows"].append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    machine = f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}"
-    (RESULTS / "results.json").write_text(json.dumps({"machine": machine, "rows": rows}, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    (RESULTS / "results.md").write_text(f"# Benchmark results\n\nMachine: {machine}.\n\n{table(rows)}\n", encoding="utf-8")
-    print(table(rows))
+        # Written after every size, so a long run leaves what it has measured.
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        (RESULTS / "results.md").write_text(render(results), encoding="utf-8")
+    print(render(results))
     return 0
 
 

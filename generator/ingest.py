@@ -16,20 +16,25 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import tempfile
+import time
 import unicodedata
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import astuple, dataclass, field
+from functools import lru_cache, partial
 from pathlib import Path
 
 import yaml
 
-from generator import places, urls
+from generator import places
 from generator.model import FRONT_MATTER_KEYS, TextLoader, sections_of, split_front_matter
 from generator.figures import Indicator, extract_sections, load_indicators
 from generator.topics import Topic, classify_report, load_topics
 from generator.problems import Problem, error, report, warning
+from generator.progress import progress, summary
 
 MACHINE_FILE = ".machine.json"
 
@@ -463,9 +468,29 @@ def ingest_text(
 # --- files ---------------------------------------------------------------------------------------
 
 
+# libyaml's emitter writes what PyYAML's does, 4x faster, except that it escapes characters
+# outside the Basic Multilingual Plane (rare CJK in names) and U+0085, and treats some
+# breaks and controls differently, and writes an empty or long mapping key (PyYAML: `? key`)
+# otherwise; such values go to the pure-Python emitter.
+_LIBYAML_SAFE = re.compile(r"[\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
+_CDumper = getattr(yaml, "CSafeDumper", None)
+
+
+def _libyaml_writes_alike(value) -> bool:
+    if isinstance(value, str):
+        return _LIBYAML_SAFE.fullmatch(value) is not None
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and 0 < len(k) <= 40 and _libyaml_writes_alike(k) and _libyaml_writes_alike(v)
+                   for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return all(_libyaml_writes_alike(v) for v in value)
+    return True
+
+
 def dump(fields: dict, body: str) -> str:
     ordered = {k: fields.get(k) for k in FRONT_MATTER_KEYS}
-    head = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=10**6, default_flow_style=False)
+    dumper = _CDumper if _CDumper is not None and _libyaml_writes_alike(ordered) else yaml.SafeDumper
+    head = yaml.dump(ordered, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10**6, default_flow_style=False)
     return f"---\n{head}---\n{body}"
 
 
@@ -490,22 +515,6 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _existing(out: Path) -> dict[str, tuple[Path, dict, str]]:
-    """raw path → (file, front-matter, body) of the reports already there."""
-    found = {}
-    for path in sorted(out.glob("*.md")):
-        parts = split_front_matter(path.read_text(encoding="utf-8"))
-        if not parts:
-            continue
-        try:
-            data = yaml.load(parts[0], Loader=TextLoader) or {}
-        except yaml.YAMLError:
-            continue
-        if isinstance(data, dict) and data.get("raw"):
-            found[str(data["raw"])] = (path, data, parts[1])
-    return found
-
-
 def merge(new: Ingested, current: tuple[dict, str] | None, machine: dict | None) -> tuple[dict, str]:
     """Keep hand corrections: a value that differs from what ingest last wrote wins."""
     if current is None:
@@ -522,60 +531,283 @@ def merge(new: Ingested, current: tuple[dict, str] | None, machine: dict | None)
     return merged, body if keep_body else new.body
 
 
-def run_ingest(raw_dir: Path, out_dir: Path) -> tuple[list[Problem], int]:
-    """Ingest every file in raw_dir; return the problems and the number of files written."""
+# --- the run: incremental, parallel, deterministic ---------------------------------------------
+#
+# The cache (content/reports/.ingest-cache.json, not committed, rebuilt when missing) records for
+# every original the SHA-256 of its bytes, the report file it made, the SHA-256 of that file as
+# ingest left it, and the problems found. An original whose bytes, the ingest version (the
+# generator's own code and data, and the topic taxonomy) and report file are all unchanged, with
+# .machine.json as the last run left it, is not read again: its problems are repeated and its file
+# stays. Everything in it derives from content, so it is deterministic too.
+#
+# The work per original (decode, ingest_text, merge with the report file, write) runs in a process
+# pool; new reports' slugs, and so their collision suffixes, are chosen afterwards in the parent, in
+# sorted order, exactly as one process would.
+
+CACHE_FILE = ".ingest-cache.json"
+CACHE_FORMAT = 1
+# Modules that only render the site: editing them does not change what ingest writes.
+_NOT_INGEST = {"__main__.py", "build.py", "check.py", "cli.py", "progress.py", "render.py", "search.py",
+               "segment.py", "serve.py", "write.py"}
+_PARALLEL_FROM = 32  # fewer files than this are ingested in this process: a pool costs more than it saves
+
+
+@lru_cache(maxsize=1)
+def ingest_version() -> str:
+    """A digest of everything in the generator that shapes ingest's output (code and division data)."""
+    h = hashlib.sha256(f"fazhi ingest cache {CACHE_FORMAT}\n".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.name not in _NOT_INGEST and path.suffix != ".pyc":
+            h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class _Job:
+    path: Path
+    shown: str
+    target: Path | None  # the report file this original already has
+    machine: dict | None  # what ingest last wrote into that file
+
+
+@dataclass(frozen=True)
+class _Done:
+    sha256: str
+    problems: tuple[Problem, ...]
+    unusable: str = ""
+    fields: dict | None = None  # what ingest made of the original, before hand corrections
+    body_sha256: str = ""
+    data: bytes = b""  # a new report's file, to be written once its slug is chosen
+    written: bool = False
+    md_sha256: str = ""  # the report file as this run left it
+    md_raw: str | None = None  # its ``raw`` field, how the next run finds it without parsing it
+
+
+def _read_report(path: Path) -> tuple[dict, str] | None:
+    """Front-matter and body of a report file, or None when it is not one."""
+    parts = split_front_matter(path.read_text(encoding="utf-8"))
+    if not parts:
+        return None
+    try:
+        data = yaml.load(parts[0], Loader=TextLoader) or {}
+    except yaml.YAMLError:
+        return None
+    return (data, parts[1]) if isinstance(data, dict) else None
+
+
+def _raw_of(path: Path) -> str | None:
+    """The original a report file names (its ``raw`` field), if it is a report file."""
+    found = _read_report(path)
+    return str(found[0]["raw"]) if found and found[0].get("raw") else None
+
+
+def _ingest_file(job: _Job, topics: tuple[Topic, ...], indicators: tuple[Indicator, ...]) -> _Done:
+    """Everything one original needs that does not depend on the others (runs in a worker)."""
+    data = job.path.read_bytes()
+    sha256 = hashlib.sha256(data).hexdigest()
+    found: list[Problem] = []
+    try:
+        new = ingest_text(decode(data), job.shown, Path(job.shown).as_posix(), sha256, found, topics, indicators)
+    except Unusable as exc:
+        return _Done(sha256, (error(job.shown, str(exc)),), unusable=str(exc))
+    current = _read_report(job.target) if job.target else None
+    fields, body = merge(new, current, job.machine)
+    out = dump(fields, body).encode("utf-8")
+    written = write_atomic(job.target, out) if job.target else False
+    raw = str(fields["raw"]) if fields.get("raw") else None
+    return _Done(sha256, tuple(found), "", new.fields, _sha(new.body), b"" if job.target else out, written,
+                 hashlib.sha256(out).hexdigest(), raw)
+
+
+class _Workers:
+    """map() over a fork pool of os.cpu_count() processes, started only when the work is worth it."""
+
+    def __init__(self, jobs: int | None):
+        self.jobs = jobs or os.cpu_count() or 1
+        self.forced = jobs is not None
+        self.pool = None
+
+    def map(self, fn, items: list, chunksize: int = 8):
+        if self.jobs < 2 or len(items) < 2 or (not self.forced and len(items) < _PARALLEL_FROM):
+            return map(fn, items)
+        if self.pool is None:
+            places.names_in("")  # load the division list once, before forking, so workers share it
+            self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
+        return self.pool.imap(fn, items, chunksize=chunksize)
+
+    def close(self) -> None:
+        # Every result has been taken by now (or an error is on its way up): nothing is lost.
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+
+def _file_sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _hash_files(paths: list[Path]) -> list[tuple[str, int]]:
+    """SHA-256 and size of many files. Reading and hashing release the GIL, so a thread per core
+    (each with one contiguous share: a task per file would cost more than its hash) uses them all."""
+    def share(part: list[Path]) -> list[tuple[str, int]]:
+        out = []
+        for path in part:
+            data = path.read_bytes()
+            out.append((hashlib.sha256(data).hexdigest(), len(data)))
+        return out
+
+    n = max(1, min(os.cpu_count() or 1, len(paths) // 64))
+    parts = [paths[i * len(paths) // n:(i + 1) * len(paths) // n] for i in range(n)]
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        return [found for part in pool.map(share, parts) for found in part]
+
+
+def _shown(path: Path, folder_shown: str | None, root: Path) -> str:
+    """How a raw file is named in problems and front-matter: relative to the project root."""
+    if folder_shown is None or path.is_symlink():
+        real = path.resolve()
+        return os.path.relpath(real, root) if real.is_relative_to(root) else str(path)
+    return os.path.normpath(os.path.join(folder_shown, path.name))
+
+
+def _load_json(path: Path) -> dict:
+    try:
+        value = json.loads(path.read_bytes()) if path.exists() else {}
+    except ValueError:
+        return {}  # a damaged cache is only a slower ingest
+    return value if isinstance(value, dict) else {}
+
+
+@dataclass
+class Outcome:
+    problems: list[Problem]
+    written: int = 0  # report files written
+    reports: int = 0  # originals that are reports (not unusable)
+    processed: int = 0  # originals read this time (the rest were unchanged since the last run)
+    raw_bytes: int = 0
+
+
+def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=None) -> Outcome:
+    """Ingest every file in raw_dir into out_dir (see the comment above on what is skipped)."""
     problems: list[Problem] = []
     root = out_dir.resolve().parent.parent
-    machine_path = out_dir / MACHINE_FILE
-    machine: dict = json.loads(machine_path.read_text(encoding="utf-8")) if machine_path.exists() else {}
-    existing = _existing(out_dir) if out_dir.exists() else {}
+    machine_path, cache_path = out_dir / MACHINE_FILE, out_dir / CACHE_FILE
+    machine_bytes = machine_path.read_bytes() if machine_path.exists() else b""
+    cache = _load_json(cache_path)
     taxonomy = out_dir.parent / "topics.yml"
     topics, topic_problems = load_topics(taxonomy) if taxonomy.exists() else ((), [warning(taxonomy, "no topic taxonomy: topics left empty")])
     problems.extend(topic_problems)
     table = out_dir.parent / "indicators.yml"
     indicators, indicator_problems = load_indicators(table) if table.exists() else ((), [warning(table, "no indicator table: figures left empty")])
     problems.extend(indicator_problems)
-    taken = {p.stem for p, _, _ in existing.values()} | {p.stem for p in out_dir.glob("*.md")}
-    written = 0
     if not raw_dir.is_dir():
-        return [error(raw_dir, "raw folder does not exist")], 0
-    for path in sorted(p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith(".")):
-        shown = os.path.relpath(path.resolve(), root) if path.resolve().is_relative_to(root) else str(path)
-        data = path.read_bytes()
-        try:
-            text = decode(data)
-            found: list[Problem] = []
-            new = ingest_text(text, shown, Path(shown).as_posix(), hashlib.sha256(data).hexdigest(), found, topics, indicators)
-        except Unusable as exc:
-            problems.append(error(shown, str(exc)))
-            continue
-        problems.extend(found)
-        raw_key = Path(shown).as_posix()
-        if raw_key in existing:
-            target, fields, body = existing[raw_key]
-            current = (fields, body)
-        else:
-            base = urls.report_slug(
-                year=new.fields["year"], province=new.fields["province"], city=new.fields["city"],
-                district=new.fields["district"], publisher=new.fields["publisher"], period=new.fields["period"],
-            )
-            slug, n = base, 1
-            while slug in taken:
-                n += 1
-                slug = f"{base}-{n}"
-            taken.add(slug)
-            target, current = out_dir / f"{slug}.md", None
-        fields, body = merge(new, current, machine.get(target.stem))
-        if write_atomic(target, dump(fields, body).encode("utf-8")):
-            written += 1
-        machine[target.stem] = {"raw": raw_key, "fields": new.fields, "body_sha256": _sha(new.body)}
-    state = json.dumps(machine, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
-    write_atomic(machine_path, state.encode("utf-8"))
-    return problems, written
+        return Outcome([error(raw_dir, "raw folder does not exist")])
+    configuration = "".join(_file_sha(f) if f.exists() else "" for f in (taxonomy, table))
+    version = hashlib.sha256((ingest_version() + configuration).encode()).hexdigest()
+    entries: dict = cache.get("files", {}) if cache.get("format") == CACHE_FORMAT else {}
+    reusable = cache.get("version") == version and cache.get("machine_sha256") == hashlib.sha256(machine_bytes).hexdigest()
+    workers = _Workers(jobs)
+    try:
+        # Which original each report file belongs to: from the cache when the file is as ingest left
+        # it, else by reading its front-matter (in the pool: that is YAML parsing).
+        reports = sorted(out_dir.glob("*.md"), key=lambda p: p.name) if out_dir.exists() else []
+        known = {e["report"]: e for e in entries.values() if isinstance(e, dict) and e.get("report")}
+        checked = [p for p in reports if p.stem in known]
+        unchanged = {p for p, (sha, _) in zip(checked, _hash_files(checked)) if sha == known[p.stem].get("md_sha256")}
+        unread = [p for p in reports if p not in unchanged]
+        raw_of = dict(zip(unread, workers.map(_raw_of, unread, chunksize=16)))
+        existing: dict[str, Path] = {}
+        for p in reports:  # in sorted order: of two files naming one original, the last wins
+            raw = known[p.stem].get("md_raw") if p in unchanged else raw_of[p]
+            if raw:
+                existing[raw] = p
+        taken = {p.stem for p in reports}
+
+        originals = sorted((p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith(".")), key=lambda p: p.name)
+        hashed = _hash_files(originals)
+        folder = raw_dir.resolve()
+        folder_shown = os.path.relpath(folder, root) if folder.is_relative_to(root) else None
+        plan: list[tuple[Path, str, dict | None]] = []  # (original, shown, cache entry to reuse)
+        stale: list[tuple[Path, str, Path | None]] = []
+        for path, (sha, _) in zip(originals, hashed):
+            shown = _shown(path, folder_shown, root)
+            key = Path(shown).as_posix()
+            entry = entries.get(key)
+            target = existing.get(key)
+            same = (reusable and isinstance(entry, dict) and entry.get("sha256") == sha
+                    and (target is None and not entry.get("report")
+                         or target is not None and target.stem == entry.get("report") and target in unchanged))
+            plan.append((path, shown, entry if same else None))
+            if not same:
+                stale.append((path, shown, target))
+        # .machine.json (10 MB at 10,000 reports) is read only when something is to be ingested.
+        machine: dict = json.loads(machine_bytes) if stale and machine_bytes else {}
+        todo = [_Job(path, shown, target, machine.get(target.stem) if target else None) for path, shown, target in stale]
+
+        outcome = Outcome(problems, processed=len(todo), raw_bytes=sum(n for _, n in hashed))
+        files: dict[str, dict] = {}
+        done = iter(workers.map(partial(_ingest_file, topics=topics, indicators=indicators), todo, chunksize=8))
+        with progress("ingest", total=len(todo), unit="files", stream=stream) as bar:
+            for path, shown, entry in plan:
+                key = Path(shown).as_posix()
+                if entry is not None:
+                    problems.extend(Problem(*p) for p in entry["problems"])
+                    outcome.reports += bool(entry.get("report"))
+                    files[key] = entry
+                    continue
+                result: _Done = next(done)
+                bar.update(1)
+                problems.extend(result.problems)
+                files[key] = {"sha256": result.sha256, "problems": [list(astuple(p)) for p in result.problems]}
+                if result.unusable:
+                    continue
+                outcome.reports += 1
+                target = existing.get(key)
+                if target is None:
+                    target = out_dir / f"{_new_slug(result.fields, taken)}.md"
+                    outcome.written += write_atomic(target, result.data)
+                else:
+                    outcome.written += result.written
+                machine[target.stem] = {"raw": key, "fields": result.fields, "body_sha256": result.body_sha256}
+                files[key].update(report=target.stem, md_sha256=result.md_sha256, md_raw=result.md_raw)
+    finally:
+        workers.close()
+    if stale or not machine_path.exists():
+        machine_bytes = (json.dumps(machine, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+        write_atomic(machine_path, machine_bytes)
+    state = {"format": CACHE_FORMAT, "version": version, "machine_sha256": hashlib.sha256(machine_bytes).hexdigest(), "files": files}
+    write_atomic(cache_path, (json.dumps(state, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
+    return outcome
+
+
+def _new_slug(fields: dict, taken: set[str]) -> str:
+    """A new report's file name: its slug, with -2, -3, … when taken (chosen in sorted order)."""
+    from generator import urls  # pypinyin takes 0.8 s to import: only when a report is new
+
+    base = urls.report_slug(
+        year=fields["year"], province=fields["province"], city=fields["city"],
+        district=fields["district"], publisher=fields["publisher"], period=fields["period"],
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    taken.add(slug)
+    return slug
+
+
+def run_ingest(raw_dir: Path, out_dir: Path, jobs: int | None = None) -> tuple[list[Problem], int]:
+    """Ingest every file in raw_dir; return the problems and the number of files written."""
+    outcome = ingest_all(raw_dir, out_dir, jobs)
+    return outcome.problems, outcome.written
 
 
 def run(args) -> int:
-    problems, written = run_ingest(args.raw, args.out)
-    errors, warnings = report(problems)
-    print(f"ingest: {written} report file(s) written to {args.out}; {errors} error(s), {warnings} warning(s)")
+    start = time.monotonic()
+    outcome = ingest_all(args.raw, args.out)
+    errors, warnings = report(outcome.problems)
+    line = summary("ingest", reports=outcome.reports, written=outcome.written, bytes=outcome.raw_bytes,
+                   seconds=time.monotonic() - start, errors=errors, warnings=warnings)
+    print(f"{line}; {outcome.processed} original(s) read, the others unchanged since the last ingest; reports in {args.out}")
     return 1 if errors else 0

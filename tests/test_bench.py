@@ -28,3 +28,36 @@ def _utf8(data: bytes) -> bool:
         return True
     except UnicodeDecodeError:
         return False
+
+
+RESULTS = {
+    "machine": {"cores": 2, "python": "3.11.7", "platform": "Linux x86_64", "date": "2026-11-22 23:30 UTC"},
+    "rows": [
+        {"reports": 100, "ingest (s)": 1.0, "full build (s)": 10.0, "peak RSS, build (MB)": 300, "Hugo build (s)": 0.5},
+        {"reports": 1000, "ingest (s)": 5.0, "full build (s)": 150.0, "peak RSS, build (MB)": 1600, "Hugo build (s)": 1.5},
+        {"reports": 10000, "ingest (s)": 50.0, "full build (s)": None, "peak RSS, build (MB)": 9000},
+    ],
+}
+
+
+def test_results_table_has_a_column_per_size_and_the_machine():
+    from benchmarks.run import add_ratios, render
+
+    rows = [dict(r) for r in RESULTS["rows"]]
+    for row in rows:
+        add_ratios(row)
+    text = render({"machine": RESULTS["machine"], "rows": rows})
+    assert "2 cores, Python 3.11.7" in text and "2026-11-22" in text
+    assert "| measure | N = 100 | N = 1,000 | N = 10,000 |" in text
+    assert "| full build (s) | 10.0 | 150.0 | timed out |" in text
+    assert "| peak RSS, build (MB) | 300 | 1,600 | 9,000 |" in text
+    assert "| ratio Hugo build / fazhi build | 0.05 | 0.01 |  |" in text
+
+
+def test_cost_per_report_shows_what_grows_faster_than_the_corpus():
+    from benchmarks.run import curve
+
+    text = curve(RESULTS["rows"])
+    assert "| ingest | 10.00 | 5.00 (×0.50) | 5.00 (×1.00) |" in text  # linear from 1,000 on
+    assert "| full build | 100.00 | 150.00 (×1.50) |  |" in text  # super-linear, then timed out
+    assert "| Hugo build | 5.00 | 1.50 (×0.30) |  |" in text

@@ -284,3 +284,102 @@ def test_no_text_is_lost_property(lines):
     text = "\n".join([lead, *lines]) + "\n"
     r, _ = ingest_one(text)
     assert squeeze(visible_text(r.body)) == squeeze(text)
+
+
+# --- at scale: parallel, incremental ---------------------------------------------------------
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def _corpus(tmp_path: Path, name: str, count: int = 40) -> dict[str, bytes]:
+    from benchmarks.synth import synthesize
+
+    synthesize(tmp_path / name, count)
+    files = {p.name: p.read_bytes() for p in (tmp_path / name).iterdir()}
+    files.update({p.name: p.read_bytes() for p in SEEDS})
+    # Collisions (the same report twice) and an unusable file, to be handled alike in parallel.
+    files["dup-a.txt"] = files["dup-b.txt"] = (FIXTURES / "city_government.txt").read_bytes()
+    files["empty.txt"] = b""
+    return files
+
+
+def test_parallel_ingest_writes_the_same_bytes_as_one_process(tmp_path: Path):
+    files = _corpus(tmp_path, "synth")
+    raw1, out1 = project(tmp_path / "one", files)
+    raw2, out2 = project(tmp_path / "two", files)
+    problems1, written1 = run_ingest(raw1, out1, jobs=1)
+    problems2, written2 = run_ingest(raw2, out2, jobs=2)
+    assert written1 == written2 == len(files) - 1
+    assert sorted(problems1) == sorted(problems2) and any(p.severity == "error" for p in problems1)
+    assert _tree(out1) == _tree(out2)
+
+
+def _ingest_counting(raw: Path, out: Path, monkeypatch) -> tuple[list[str], list]:
+    """Ingest in this process, recording which originals were read."""
+    from generator import ingest
+
+    read: list[str] = []
+    real = ingest._ingest_file
+
+    def spy(job, topics, indicators):
+        read.append(job.path.name)
+        return real(job, topics, indicators)
+
+    monkeypatch.setattr(ingest, "_ingest_file", spy)
+    problems, _ = run_ingest(raw, out, jobs=1)
+    monkeypatch.setattr(ingest, "_ingest_file", real)
+    return read, sorted(str(p) for p in problems)
+
+
+def test_reingest_reads_only_what_changed(tmp_path: Path, monkeypatch):
+    from generator import ingest
+
+    files = _corpus(tmp_path, "synth", 12)
+    raw, out = project(tmp_path, files)
+    first, problems = _ingest_counting(raw, out, monkeypatch)
+    assert len(first) == len(files)
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir()}
+
+    again, same_problems = _ingest_counting(raw, out, monkeypatch)
+    assert again == [] and same_problems == problems  # unusable files and warnings are still reported
+    assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir()} == before
+
+    (raw / "00003.txt").write_bytes((raw / "00003.txt").read_bytes() + "补充一段。\n".encode())
+    md = next(p for p in out.glob("*.md") if "raw: content/raw/00005.txt\n" in p.read_text(encoding="utf-8"))
+    md.write_text(md.read_text(encoding="utf-8").replace("period: annual", "period: H1"), encoding="utf-8")
+    changed, _ = _ingest_counting(raw, out, monkeypatch)
+    assert changed == ["00003.txt", "00005.txt"]
+    assert "period: H1" in md.read_text(encoding="utf-8")  # the hand correction wins
+
+    monkeypatch.setattr(ingest, "ingest_version", lambda: "a newer generator")
+    bumped, _ = _ingest_counting(raw, out, monkeypatch)
+    assert len(bumped) == len(files)
+
+
+def test_reingest_after_the_cache_is_lost_changes_nothing(tmp_path: Path):
+    files = _corpus(tmp_path, "synth", 8)
+    raw, out = project(tmp_path, files)
+    run_ingest(raw, out, jobs=2)
+    before = _tree(out)
+    (out / ".ingest-cache.json").unlink()
+    problems, written = run_ingest(raw, out, jobs=2)
+    assert written == 0 and _tree(out) == before
+
+
+_YAML_TEXT = st.text(alphabet=st.sampled_from(list("法治 政府：:#'\"-?!&*[]{}|>%@`,.0123456789aZ\u3000\u00a0\uff01\ufeff\u2028\U00020000\x85\t\n")), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["title", "publisher", "source", "doc_number", "year", "topics", "figures"]),
+                       st.one_of(_YAML_TEXT, st.integers(), st.none(), st.booleans(), st.lists(_YAML_TEXT, max_size=3),
+                                 st.lists(st.dictionaries(_YAML_TEXT, _YAML_TEXT, max_size=2), max_size=2))))
+def test_front_matter_is_written_as_the_pure_python_emitter_writes_it(fields):
+    """dump() uses libyaml where it writes the same bytes, PyYAML's own emitter elsewhere."""
+    from generator.ingest import dump
+    from generator.model import FRONT_MATTER_KEYS
+
+    ordered = {k: fields.get(k) for k in FRONT_MATTER_KEYS}
+    expected = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=10**6, default_flow_style=False)
+    assert dump(fields, "正文\n") == f"---\n{expected}---\n正文\n"
