@@ -38,6 +38,7 @@ from generator import figure_pages, figures, search, urls
 from generator.pages import PRODUCERS, Archive, model_archive, sitemap
 from generator.planned import Planned, key_of
 from generator.problems import Problem, error, report as print_problems
+from generator.progress import progress, summary as closing_line
 from generator.records import Job, Outcome, Record, Stamp
 from generator.shelf import Shelf
 from generator.render import Renderer, fingerprint
@@ -80,15 +81,17 @@ def read_records(reports_dir: Path, root: Path, cache: dict[str, Entry], pool_si
                 continue
         jobs.append(Job(path, root, cached[1].digest if cached else None))
     problems: list[Problem] = []
-    for outcome in _run(rec_mod.analyse, jobs, pool_size):
-        problems.extend(outcome.problems)
-        if outcome.same:
-            chosen[outcome.slug] = cache[outcome.slug][1]
-        elif outcome.record is not None:
-            chosen[outcome.slug] = outcome.record
-        else:
-            continue
-        stamps[outcome.slug] = outcome.stamps
+    with progress("build: reading", total=len(jobs), unit="reports") as bar:
+        for outcome in _run(rec_mod.analyse, jobs, pool_size):
+            bar.update(1)
+            problems.extend(outcome.problems)
+            if outcome.same:
+                chosen[outcome.slug] = cache[outcome.slug][1]
+            elif outcome.record is not None:
+                chosen[outcome.slug] = outcome.record
+            else:
+                continue
+            stamps[outcome.slug] = outcome.stamps
     analysed = {job.path.stem for job in jobs}
     for slug in chosen:
         if slug not in analysed:
@@ -375,6 +378,7 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
         "reports": len(found),
         "analysed": len(analysed),
         "files": len(outputs),
+        "pages": sum(1 for p in outputs if p.endswith(".html")),
         "written": staging.written,
         "unchanged": staging.kept,
         "removed": len(published - set(outputs)),
@@ -432,14 +436,16 @@ def _stage(steps: dict[str, Step], before: Mapping[str, Output], staging: Stagin
     _STEPS, _STAGING = todo, staging.root
     problems: list[Problem] = []
     try:
-        for i, stamp, links, ids, problem in _run(_render, list(range(len(todo))), pool_size):
-            if problem is not None:
-                if problem not in problems:
-                    problems.append(problem)
-                continue
-            path = todo[i].planned.path
-            staging.note_written(path)
-            outputs[path] = Output(todo[i].planned.key, stamp, links, ids)
+        with progress("build: rendering", total=len(todo), unit="files") as bar:
+            for i, stamp, links, ids, problem in _run(_render, list(range(len(todo))), pool_size):
+                bar.update(1)
+                if problem is not None:
+                    if problem not in problems:
+                        problems.append(problem)
+                    continue
+                path = todo[i].planned.path
+                staging.note_written(path)
+                outputs[path] = Output(todo[i].planned.key, stamp, links, ids)
     finally:
         _STEPS, _STAGING = [], None
     return outputs, problems
@@ -463,11 +469,9 @@ def run(args) -> int:
     if errors or (args.strict and warnings):
         print(f"build failed: {errors} error(s), {warnings} warning(s); {args.out} was left as it was", file=sys.stderr)
         return 1
-    print(
-        f"build: {summary['reports']} reports ({summary['analysed']} read anew), {summary['files']} files "
-        f"({summary['bytes']:,} bytes) in {summary['seconds']} s; "
-        f"{summary['written']} written, {summary['unchanged']} unchanged, {summary['removed']} removed; {warnings} warning(s)"
-    )
+    print(closing_line("build", reports=summary["reports"], pages=summary["pages"], written=summary["written"],
+                       bytes=summary["bytes"], seconds=summary["seconds"], errors=0, warnings=warnings)
+          + f"; {summary['analysed']} reports read anew, {summary['unchanged']} files unchanged, {summary['removed']} removed")
     if args.zip:
         print(f"offline copy: {args.zip}")
     return 0

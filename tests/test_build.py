@@ -233,3 +233,14 @@ def test_data_and_feeds(site: Path):
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert f"<loc>{BASE}reports/2021-chongqing-jiangbei-sifaju/</loc>" in sitemap and "404" not in sitemap
     assert "Sitemap: https://fazhi.example.org/sitemap.xml" in (site / "robots.txt").read_text(encoding="utf-8")
+
+
+def test_build_closes_with_one_summary_line(tmp_path: Path, capsys):
+    from generator import cli
+
+    content = copy_content(tmp_path)
+    assert cli.main(["build", "--content", str(content), "--out", str(tmp_path / "site")]) == 0
+    out = capsys.readouterr()
+    assert re.fullmatch(r"build: 5 reports, \d+ pages, \d+ written, [\d.]+ MB, [\d.]+ s, 0 errors, 0 warnings; "
+                        r"5 reports read anew, 0 files unchanged, 0 removed\n", out.out), out.out
+    assert out.err == ""  # a short build prints no progress lines
