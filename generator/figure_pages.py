@@ -31,6 +31,7 @@ from generator import urls
 from generator.figures import Indicator, check_figures, load_indicators, stated_text
 from generator.model import Figure, Report
 from generator.planned import Planned, key_of
+from generator.render import json_rows
 from generator.problems import Problem, warning
 
 PERIOD_LABELS = {"annual": "全年", "H1": "上半年", "H2": "下半年", "Q1": "第一季度", "Q2": "第二季度",
@@ -255,4 +256,4 @@ def figure_data(a, render) -> Iterator[Planned]:
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
     yield Planned(urls.FIGURES_CSV, key, csv_bytes)
-    yield Planned(urls.FIGURES_JSON, key, lambda: json.dumps(data_rows(a), ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+    yield Planned(urls.FIGURES_JSON, key, lambda: json_rows(data_rows(a)))

@@ -26,7 +26,7 @@ from generator.figures import Indicator
 from generator.model import Report
 from generator.planned import Planned, key_of
 from generator.records import Record
-from generator.render import Renderer
+from generator.render import Renderer, json_rows
 from generator.topics import Topic
 
 NEWEST = 10
@@ -274,7 +274,7 @@ def topic_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
                 years = sorted(by_year.items(), key=lambda kv: -(kv[0] or 0))
                 return render.page("topic_place.html", page, topic=topic, province=name, years=years, count=len(entries))
 
-            yield Planned(page, key_of("topic-place", t, topic.name, topic.description, name, " ".join(f"{r.slug}:{r.digest}" for r, _ in entries)), make)
+            yield Planned(page, key_of("topic-place", t, topic.name, topic.description, name, " ".join(r.token for r, _ in entries)), make)
         by_year_count: dict[int | None, int] = defaultdict(int)
         for entries in by_province.values():
             for record, _ in entries:
@@ -330,7 +330,7 @@ def data_files(a: Archive, render: Renderer) -> Iterator[Planned]:
             row["slug"] = record.slug
             row["url"] = urls.absolute(a.base_url, urls.report_page(record.slug))
             rows.append(row)
-        return json.dumps(rows, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+        return json_rows(rows)
 
     dated = sorted(a.records, key=lambda r: (r.report.published or f"{r.report.year or 0}-12-31", r.slug), reverse=True)[:FEED_SIZE]
     entries = [r.report for r in dated]

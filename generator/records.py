@@ -27,7 +27,7 @@ from generator.figure_pages import source_anchor
 from generator.model import Report, parse_report
 from generator.problems import Problem, error
 from generator.render import body_html
-from generator.topics import Topic, classify_report, classify_section
+from generator.topics import Topic, classify
 
 EXCERPT = 90
 PACKAGE = Path(__file__).resolve().parent
@@ -90,6 +90,11 @@ class Record:
     @property
     def slug(self) -> str:
         return self.report.slug
+
+    @property
+    def token(self) -> str:
+        """Slug and digest in one string, for the keys of pages that list many reports."""
+        return f"{self.report.slug}:{self.digest}"
 
 
 @dataclass(frozen=True)
@@ -183,14 +188,14 @@ def analyse(job: Job) -> Outcome:
     digest = _sha(f"{_sha(data)}:{original_sha}".encode())
     if digest == job.known and _BLOBS is not None and (_BLOBS / blob_name(report.slug, digest)).exists():
         return Outcome(report.slug, (md_stamp, raw_stamp), None, True, ())
-    section_topics = [classify_section(s, _TOPICS) for s in report.sections]
+    section_topics, classified = classify(report.sections, _TOPICS)
     by_topic = tuple(
         (t.slug, refs) for t in _TOPICS
         if (refs := tuple(SectionRef(s.anchor, s.heading, excerpt(s.text))
                           for s, ts in zip(report.sections, section_topics) if t.slug in ts))
     )
     known = {t.slug for t in _TOPICS}
-    topics = tuple(t for t in report.topics if t in known) if report.topics else classify_report(report.sections, _TOPICS)
+    topics = tuple(t for t in report.topics if t in known) if report.topics else classified
     toc = tuple(TocEntry(s.anchor, s.level, s.heading) for s in report.sections if s.level > 1)
     _write_blob(report.slug, Blob(digest, str(body_html(report)), toc, search.report_terms(report)))
     light = replace(report, body="", sections=())

@@ -12,6 +12,7 @@ markup inserted unescaped is markdown-it's output, whose HTML input is disabled.
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -51,6 +52,13 @@ class Renderer:
         return self.env.get_template(template).render(
             rel=rel, asset=asset, page_path=page_path, urls=urls, **context
         )
+
+
+def json_rows(rows: list[dict]) -> str:
+    """A JSON array with one object per line: readable, diff-friendly, and written by json's
+    C encoder (``indent`` would switch to its pure-Python one, seconds at 10,000 reports)."""
+    lines = [json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows]
+    return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
 
 
 def body_html(report: Report) -> Markup:

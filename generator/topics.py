@@ -89,6 +89,26 @@ def score(section: Section, topic: Topic, present: set[str] | None = None) -> in
     return sum(HEADING_WEIGHT * section.heading.count(w) + section.text.count(w) for w in words)
 
 
+def classify(sections: tuple[Section, ...], topics: tuple[Topic, ...]) -> tuple[list[tuple[str, ...]], tuple[str, ...]]:
+    """Each section's topics and the report's topics, reading each section's text once."""
+    per_section: list[tuple[str, ...]] = []
+    central: set[str] = set()
+    for section in sections:
+        present = _present(section, topics)
+        mine = []
+        for t in topics:
+            words = [w for w in t.words if w in present]
+            if not words:
+                continue
+            points = score(section, t, present)
+            if points >= THRESHOLD:
+                mine.append(t.slug)
+            if points >= 2 * THRESHOLD or any(w in section.heading for w in words):
+                central.add(t.slug)
+        per_section.append(tuple(mine))
+    return per_section, tuple(t.slug for t in topics if t.slug in central)
+
+
 def classify_section(section: Section, topics: tuple[Topic, ...]) -> tuple[str, ...]:
     present = _present(section, topics)
     return tuple(t.slug for t in topics if score(section, t, present) >= THRESHOLD)

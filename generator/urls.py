@@ -138,9 +138,16 @@ def indicator_page(key: str) -> str:
 
 
 def href(from_page: str, to_path: str, anchor: str | None = None) -> str:
-    """Relative link from one site path to another (both relative to the site root)."""
-    start = posixpath.dirname(from_page) or "."
-    rel = posixpath.relpath(to_path, start)
+    """Relative link from one site path to another (both normalised, relative to the site root).
+
+    Worked out from the folders directly: posixpath.relpath makes both absolute first, and
+    pages call this tens of thousands of times."""
+    start = from_page.split("/")[:-1]
+    target = to_path.split("/")
+    common = 0
+    while common < len(start) and common < len(target) - 1 and start[common] == target[common]:
+        common += 1
+    rel = "/".join([".."] * (len(start) - common) + target[common:])
     return f"{rel}#{anchor}" if anchor else rel
 
 

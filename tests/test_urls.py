@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator import urls
 
@@ -45,3 +47,16 @@ def test_links_are_relative_and_name_index_html(source, target, anchor, expected
 def test_absolute_urls_drop_index_html():
     assert urls.absolute("https://x.org/archive/", "reports/a/index.html") == "https://x.org/archive/reports/a/"
     assert urls.absolute("https://x.org", "feed.xml") == "https://x.org/feed.xml"
+
+
+# Site paths: folders, then a file name (a file never shares its name with a folder).
+_PATH = st.builds(lambda folders, name: "/".join([*folders, name]),
+                  st.lists(st.sampled_from(["a", "b", "ab", "reports", "x-1"]), max_size=3),
+                  st.sampled_from(["index.html", "original.txt", "dir.js"]))
+
+
+@given(_PATH, _PATH)
+def test_href_agrees_with_posixpath_relpath(page: str, path: str):
+    import posixpath
+
+    assert urls.href(page, path) == posixpath.relpath(path, posixpath.dirname(page) or ".")
