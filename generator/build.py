@@ -185,6 +185,9 @@ def plan(a: Archive, render: Renderer, assets: Mapping[str, tuple[str, bytes]], 
             add(name, planned)
     for path, digest in sorted(index.files().items()):
         add("search", Planned(path, digest, lambda path=path: index.data(path)))
+    # lunr.js from node_modules (npm), never a CDN; the search page loads it with its first query.
+    lunr = search.LUNR_JS.read_bytes()
+    add("search", Planned(f"{search.PREFIX}lunr.min.js", key_of("lunr", hashlib.sha256(lunr).hexdigest()), lambda: lunr))
     add("data", sitemap(render, a.base_url, list(steps)))
     return steps, problems
 

@@ -242,7 +242,6 @@ class SearchIndex:
         self._held = held
         reports = [held[e.slug][1].report for e in entries]
         self._files = index_files(reports, [e.topics for e in entries], dict(topic_names))
-        self._files[f"{PREFIX}lunr.min.js"] = LUNR_JS.read_bytes()
 
     def files(self) -> dict[str, str]:
         return {path: hashlib.sha256(data).hexdigest() for path, data in self._files.items()}
