@@ -26,7 +26,7 @@ from generator.figures import Indicator
 from generator.model import Report
 from generator.planned import Planned, key_of
 from generator.records import Record
-from generator.render import Renderer, json_rows
+from generator.render import Renderer
 from generator.topics import Topic
 
 NEWEST = 10
@@ -323,14 +323,10 @@ def data_files(a: Archive, render: Renderer) -> Iterator[Planned]:
     every = a.digests(r.slug for r in a.records)
 
     def reports_json() -> str:
-        rows = []
-        for record in a.records:
-            row = record.report.front_matter()
-            row["topics"] = list(record.topics)
-            row["slug"] = record.slug
-            row["url"] = urls.absolute(a.base_url, urls.report_page(record.slug))
-            rows.append(row)
-        return json_rows(rows)
+        # Each record's row was serialised when the report was read; the address goes first.
+        lines = ['{"url": ' + json.dumps(urls.absolute(a.base_url, urls.report_page(r.slug))) + ", " + r.data_row[1:]
+                 for r in a.records]
+        return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
 
     dated = sorted(a.records, key=lambda r: (r.report.published or f"{r.report.year or 0}-12-31", r.slug), reverse=True)[:FEED_SIZE]
     entries = [r.report for r in dated]

@@ -15,6 +15,7 @@ changes, since either can change every record.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import shutil
@@ -83,6 +84,7 @@ class Record:
     by_topic: tuple[tuple[str, tuple[SectionRef, ...]], ...]
     places: tuple[PlaceRef, ...]
     figure_anchors: tuple[str | None, ...]  # the section stating each front-matter figure
+    data_row: str  # its row of data/reports.json (front-matter, topics, slug) as JSON, without the address
     digest: str
     original_sha256: str  # '' when the original is missing
     problems: tuple[Problem, ...]
@@ -200,7 +202,8 @@ def analyse(job: Job) -> Outcome:
     _write_blob(report.slug, Blob(digest, str(body_html(report)), toc, search.report_terms(report)))
     light = replace(report, body="", sections=())
     anchors = tuple(source_anchor(report, f) for f in report.figures)
-    record = Record(light, topics, by_topic, places_of(light), anchors, digest, original_sha, tuple(problems))
+    row = json.dumps({**light.front_matter(), "topics": list(topics), "slug": light.slug}, ensure_ascii=False, sort_keys=True)
+    record = Record(light, topics, by_topic, places_of(light), anchors, row, digest, original_sha, tuple(problems))
     return Outcome(report.slug, (md_stamp, raw_stamp), record, False, tuple(problems))
 
 
