@@ -1,46 +1,153 @@
-"""Search index (检索): the files the search page loads, built from the archive.
+"""Search index (检索): the files the search page loads, built incrementally.
 
 Documents are sections (the report's lead and each heading), so a hit opens the
-report at that section. The index is one lunr index built with the Python
-``lunr`` package from jieba terms (generator/segment.py), then split by the
-first character of each term into shards that lunr.js 2.3.9 loads with
-``lunr.Index.load``. A query loads only the shards of its characters, and the
-section text for excerpts is stored apart, one file per report, loaded only for
-results shown. Every file is a ``.js`` script that calls
-``FAZHI_SEARCH.register(kind, key, data)``, so the page adds <script> tags and
-works from file:// (where fetch and XHR cannot read files) and over HTTP alike.
+report at that section. lunr.js 2.3.9 answers queries in the browser, but the
+index is not shipped in lunr's JSON (about 30 bytes a posting): each term's
+postings are stored compactly and expanded by the page into exactly the
+serialised form ``lunr.Index.load`` takes, for the query's terms only.
 
-Files (all under ``search/``):
-  dir.js          shard list, counts and filter choices; loaded with the page
-  t/<hex>.js      lunr index of the terms starting with that code point
-  d/<n>.js        report n's title, place, year and its sections' text
-  meta.js         every report's province, place, year and topics; loaded for filters
-  lunr.min.js     lunr.js from node_modules (npm), never a CDN
+Weights do not depend on other documents, so an edit changes only the edited
+report's postings: for each (term, section, field) we store lunr's BM25
+term-frequency part ``(k1+1)·tf / (k1·(1 − b + b·len/avg) + tf)`` with k1 = 1.2,
+b = 0.75 and a FIXED average field length (``AVG_LENGTH``, the seeds' averages
+rounded), times 1000 and rounded (lunr keeps 3 decimals). Each term's df (lunr
+counts field postings) and the section count N are shipped too, and the page
+computes lunr's idf ``log(1 + |(N − df + 0.5) / (df + 0.5)|)`` and the vector
+values ``round(idf · w · boost, 3)``, as lunr's Builder would.
+
+Files (all under ``search/``), every one a script calling
+``FAZHI_SEARCH.register(kind, key, data)`` so the page loads it with a <script>
+tag (works from file://, where fetch and XHR cannot read files):
+
+  dir.js           counts, filter choices, place names, the vocabulary files present
+  v/<key>.js       the terms starting with a character (or two, when one is too many):
+                   [rest of term, df, where the postings are, provinces of the remainder]
+  p/<key>-<g>.js   postings of several small terms, ~GROUP_BYTES each
+  t/<id>.js        postings of one large term; above PRUNE postings only the top PRUNE
+                   by weight (static index pruning), the rest in
+  t/<id>-<p>.js    per province p, loaded only when a province or place filter is on
+  f/<id>.js        the report numbers of one filter value (province, place, year, topic)
+  c/<r>-<k>.js     report r's title, place, year and the text of its sections
+                   k·CHUNK … k·CHUNK+CHUNK−1, for excerpts; loaded for results shown
+
+Postings are "r j code [wh]" per section, r delta-coded, code = wb·2 + (wh > 0),
+as base-32 digits where the last digit of a number comes from ``DIGITS_LAST`` and
+the others from ``DIGITS_MORE`` (no separators needed).
+
+The index is a persistent ``SearchIndex`` (state in a folder): ``update`` takes
+every report, reuses what an unchanged digest allows, and re-derives only the
+files whose inputs changed; a full build and an incremental one give the same
+bytes (tests/test_search.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+import math
+import os
+import pickle
+import shutil
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from lunr.builder import Builder
+import numpy as np
 
-from generator.model import Report
-from generator.segment import Segmenter, normalize
+from generator import urls
+from generator.model import LEAD_ANCHOR, Report
+from generator.segment import default_segmenter
 
 ROOT = Path(__file__).resolve().parent.parent
 LUNR_JS = ROOT / "node_modules" / "lunr" / "lunr.min.js"
 PREFIX = "search/"
-# Title and headings weigh more than body text.
-FIELDS = (("title", 2), ("heading", 4), ("body", 1))
+VERSION = 1
+
+# lunr's BM25 constants and our fixed average field lengths (tokens; the seeds'
+# averages rounded: headings 8.0, bodies 129.8 terms over their 101 sections).
+K1, B = 1.2, 0.75
+FIELDS = ("heading", "body")
+BOOST = {"heading": 4, "body": 1}
+AVG_LENGTH = {"heading": 8.0, "body": 130.0}
+
+PRUNE = 2000          # postings kept for an unfiltered query of a very common term
+GROUP_BYTES = 24_000  # small terms' postings per p/ file
+VOCAB_BYTES = 32_000  # a v/ file above this is split by the terms' second character
+CHUNK = 5             # sections per c/ file
+
+DIGITS_LAST = "0123456789abcdefghijklmnopqrstuv"
+DIGITS_MORE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ$%"
+_LAST = np.frombuffer(DIGITS_LAST.encode(), np.uint8)
+_MORE = np.frombuffer(DIGITS_MORE.encode(), np.uint8)
 
 
-def _js(kind: str, key, data) -> bytes:
-    """A script registering ``data``; sorted keys so the same archive gives the same bytes."""
-    payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return f"FAZHI_SEARCH.register({json.dumps(kind)},{json.dumps(key)},{payload});\n".encode("utf-8")
+# --- encoding ---------------------------------------------------------------------
+
+def encode_ints(values) -> str:
+    """Non-negative ints as base-32 digits, the last digit of each from DIGITS_LAST."""
+    v = np.asarray(values, dtype=np.uint64)
+    if not len(v):
+        return ""
+    ndig = np.ones(len(v), np.int64)
+    t = v >> np.uint64(5)
+    while t.any():
+        ndig += t > 0
+        t >>= np.uint64(5)
+    ends = np.cumsum(ndig)
+    out = np.empty(int(ends[-1]), np.uint8)
+    rem, pos = v.copy(), ends - 1
+    idx = np.arange(len(v))
+    k = 0
+    while len(idx):
+        digit = (rem[idx] & np.uint64(31)).astype(np.intp)
+        out[pos[idx]] = (_LAST if k == 0 else _MORE)[digit]
+        rem[idx] >>= np.uint64(5)
+        pos[idx] -= 1
+        k += 1
+        idx = idx[ndig[idx] > k]
+    return out.tobytes().decode("ascii")
+
+
+def decode_ints(text: str) -> list[int]:
+    out, v = [], 0
+    for ch in text:
+        d = DIGITS_LAST.find(ch)
+        if d >= 0:
+            out.append(v * 32 + d)
+            v = 0
+        else:
+            v = v * 32 + DIGITS_MORE.index(ch)
+    return out
+
+
+def encode_postings(key: np.ndarray, wt: np.ndarray) -> str:
+    """Postings sorted by key (r << 16 | j) with weights (wh << 16 | wb) → "dr j code [wh]"…"""
+    r = (key >> np.uint64(16)).astype(np.int64)
+    j = (key & np.uint64(0xFFFF)).astype(np.int64)
+    wh = (wt >> np.uint32(16)).astype(np.int64)
+    wb = (wt & np.uint32(0xFFFF)).astype(np.int64)
+    has = wh > 0
+    cnt = 3 + has
+    starts = np.cumsum(cnt) - cnt
+    out = np.empty(int(cnt.sum()), np.int64)
+    out[starts] = np.diff(r, prepend=0)
+    out[starts + 1] = j
+    out[starts + 2] = wb * 2 + has
+    out[starts[has] + 3] = wh[has]
+    return encode_ints(out)
+
+
+def decode_postings(text: str) -> list[tuple[int, int, int, int]]:
+    """(r, j, wh, wb) per posting; the page does the same in search.js."""
+    ints, out, r, i = decode_ints(text), [], 0, 0
+    while i < len(ints):
+        r += ints[i]
+        j, code = ints[i + 1], ints[i + 2]
+        wh = ints[i + 3] if code & 1 else 0
+        out.append((r, j, wh, code >> 1))
+        i += 4 if code & 1 else 3
+    return out
 
 
 def utf16_key(term: str) -> bytes:
@@ -52,127 +159,523 @@ def utf16_key(term: str) -> bytes:
     return term.encode("utf-16-be")
 
 
-def shard_key(term: str) -> str:
-    """The shard a term lives in: the hex code point of its first character."""
-    return format(ord(term[0]), "x")
+def hexkey(text: str) -> str:
+    """File key of a term prefix: hex code points joined by "_" (江 → 6c5f, 12 → 31_32)."""
+    return "_".join(format(ord(c), "x") for c in text)
 
 
-def places_of(reports: Iterable[Report]) -> list[str]:
-    return sorted({name for r in reports for name in (r.district, r.city, r.province) if name})
+def _id(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
-def _title_text(report: Report) -> str:
-    parts = [report.title, report.province, report.city, report.district, str(report.year or "")]
-    return " ".join(p for p in parts if p)
+def _js(kind: str, key, data) -> bytes:
+    """A script registering ``data``; sorted keys so the same archive gives the same bytes."""
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return f"FAZHI_SEARCH.register({json.dumps(kind)},{json.dumps(key)},{payload});\n".encode("utf-8")
 
 
-def build_index(reports: Sequence[Report], segmenter: Segmenter):
-    """One lunr index over all sections; refs are ``<report number>-<section number>``.
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
-    A bare Builder has no trimmer, stemmer or stop-word filter (the English ones
-    would strip CJK), so the serialised pipeline is empty and lunr.js needs no
-    registered functions to load it. Terms go in already segmented.
+
+# --- one report's terms -------------------------------------------------------------
+
+def tf_weight(tf: int, length: int, field_name: str) -> int:
+    """lunr's BM25 term-frequency part × 1000, rounded, with the fixed average length."""
+    w = (K1 + 1) * tf / (K1 * (1 - B + B * length / AVG_LENGTH[field_name]) + tf)
+    return max(1, int(w * 1000 + 0.5))
+
+
+@dataclass(frozen=True, eq=False)
+class ReportTerms:
+    """Everything the index needs from one report, picklable and compact.
+
+    ``terms`` are the report's distinct terms (sorted); per posting (a term in a
+    section) ``term`` indexes them, ``section`` is the section number and
+    ``heading``/``body`` the weights (``tf_weight``, 0 when absent from the field).
+    ``sections`` holds (anchor, heading path, text) for excerpts.
     """
-    builder = Builder()
-    builder.ref("id")
-    for name, boost in FIELDS:
-        builder.field(name, boost=boost)
-    for i, report in enumerate(reports):
-        title = segmenter.terms(_title_text(report))
-        for j, section in enumerate(report.sections):
-            builder.add({
-                "id": f"{i}-{j}",
-                "title": title,
-                "heading": segmenter.terms(" ".join(section.path)),
-                "body": segmenter.terms(section.text),
-            })
-    return builder.build()
+
+    terms: tuple[str, ...]
+    term: np.ndarray
+    section: np.ndarray
+    heading: np.ndarray
+    body: np.ndarray
+    sections: tuple[tuple[str, tuple[str, ...], str], ...]
 
 
-def split_index(serialized: dict) -> dict[str, dict]:
-    """Cut a serialised lunr index into one serialised index per shard key.
-
-    Each shard keeps its terms' postings and, for every field of every document,
-    the vector elements of its own terms, renumbered. lunr.js scores a document
-    by the dot product of query and document vectors over the query's terms
-    only, so a term scores the same in its shard as in the whole index.
-    """
-    terms = sorted((term for term, _ in serialized["invertedIndex"]), key=utf16_key)
-    postings = dict(serialized["invertedIndex"])
-    where: dict[int, tuple[str, int]] = {}
-    shard_terms: dict[str, list[str]] = defaultdict(list)
-    for term in terms:
-        key = shard_key(term)
-        where[postings[term]["_index"]] = (key, len(shard_terms[key]))
-        shard_terms[key].append(term)
-    vectors: dict[str, dict[str, list]] = defaultdict(dict)
-    for field_ref, elements in serialized["fieldVectors"]:
-        per_shard: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for k in range(0, len(elements), 2):
-            key, local = where[elements[k]]
-            per_shard[key].append((local, elements[k + 1]))
-        for key, pairs in per_shard.items():
-            vectors[key][field_ref] = [x for pair in sorted(pairs) for x in pair]
-    shards = {}
-    for key, names in shard_terms.items():
-        shards[key] = {
-            "version": serialized["version"],
-            "fields": serialized["fields"],
-            "fieldVectors": sorted(vectors[key].items()),
-            "invertedIndex": [[t, {**postings[t], "_index": n}] for n, t in enumerate(names)],
-            "pipeline": [],
-        }
-    return shards
+def section_fields(report: Report) -> list[tuple[str, str]]:
+    """(heading, body) text per section; the lead's heading is the report title."""
+    return [(report.title if s.anchor == LEAD_ANCHOR else s.heading, s.text) for s in report.sections]
 
 
-def _filters(reports: Sequence[Report], topics: Sequence[Sequence[str]]) -> dict:
-    return {
-        "province": sorted({r.province for r in reports if r.province}),
-        "place": sorted({r.place for r in reports if r.place}),
-        "year": sorted({r.year for r in reports if r.year}),
-        "topic": sorted({t for ts in topics for t in ts}),
-    }
+def report_terms(report: Report) -> ReportTerms:
+    """Segment one report (pure; runs in the build's worker processes)."""
+    seg = default_segmenter()
+    rows: list[tuple[str, int, int, int]] = []
+    for j, (heading, body) in enumerate(section_fields(report)):
+        h, b = Counter(seg.terms(heading)), Counter(seg.terms(body))
+        lh, lb = sum(h.values()), sum(b.values())
+        for t in h.keys() | b.keys():
+            rows.append((t, j, tf_weight(h[t], lh, "heading") if t in h else 0,
+                         tf_weight(b[t], lb, "body") if t in b else 0))
+    terms = tuple(sorted({t for t, *_ in rows}))
+    number = {t: i for i, t in enumerate(terms)}
+    rows.sort(key=lambda x: (number[x[0]], x[1]))
+    return ReportTerms(
+        terms=terms,
+        term=np.array([number[t] for t, *_ in rows], np.uint32),
+        section=np.array([x[1] for x in rows], np.uint16),
+        heading=np.array([x[2] for x in rows], np.uint16),
+        body=np.array([x[3] for x in rows], np.uint16),
+        sections=tuple((s.anchor, tuple(s.path), s.text) for s in report.sections),
+    )
 
 
-def index_files(reports: Sequence[Report], topics: Sequence[Sequence[str]] | None = None,
-                topic_names: dict[str, str] | None = None) -> dict[str, bytes]:
-    """Every search data file for these reports (in the order given), by site path.
+@dataclass(frozen=True)
+class IndexEntry:
+    slug: str
+    digest: str
+    title: str
+    province: str
+    city: str
+    district: str
+    year: int | None
+    topics: tuple[str, ...]
+    page: str
+    terms: ReportTerms | None = field(default=None, compare=False)
 
-    ``topics`` holds each report's topic slugs (default: its front-matter topics).
-    """
-    topics = [list(t) for t in topics] if topics is not None else [list(r.topics) for r in reports]
-    segmenter = Segmenter(places_of(reports))
-    shards = split_index(build_index(reports, segmenter).serialize())
-    files = {f"{PREFIX}t/{key}.js": _js("t", key, shard) for key, shard in shards.items()}
-    for i, r in enumerate(reports):
-        files[f"{PREFIX}d/{i}.js"] = _js("d", i, {
-            "slug": r.slug, "title": r.title, "place": r.place, "province": r.province, "year": r.year,
-            "sections": [[s.anchor, list(s.path), s.text] for s in r.sections],
+    @property
+    def place(self) -> str:
+        return self.district or self.city or self.province
+
+    @property
+    def place_value(self) -> str:
+        """The place filter's value: the full name from the province down (重庆市江北区)."""
+        return self.province + self.city + self.district if self.place != self.province else ""
+
+
+def _meta(e: IndexEntry) -> IndexEntry:
+    return IndexEntry(e.slug, e.digest, e.title, e.province, e.city, e.district, e.year, tuple(e.topics), e.page)
+
+
+# --- the persistent index -----------------------------------------------------------
+
+_EMPTY_KEY = np.zeros(0, np.uint64)
+_EMPTY_WT = np.zeros(0, np.uint32)
+
+
+def _postings_of(r: int, rt: ReportTerms) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Report r's postings per term as (key, weights) arrays."""
+    key = (np.uint64(r) << np.uint64(16)) | rt.section.astype(np.uint64)
+    wt = (rt.heading.astype(np.uint32) << np.uint32(16)) | rt.body.astype(np.uint32)
+    bounds = np.searchsorted(rt.term, np.arange(len(rt.terms) + 1))
+    return {t: (key[bounds[i]:bounds[i + 1]], wt[bounds[i]:bounds[i + 1]]) for i, t in enumerate(rt.terms)}
+
+
+class SearchIndex:
+    """The search files of an archive, kept up to date report by report."""
+
+    def __init__(self):
+        self._entries: list[IndexEntry] = []             # sorted by slug, terms=None
+        self._terms: dict[str, ReportTerms | None] = {}  # slug → terms; None: in the state folder
+        self._post: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # term → (key, wt) sorted by key
+        self._small: dict[str, str] = {}                 # term → encoded postings (small terms)
+        self._big: dict[str, tuple[int, tuple[int, ...], dict[str, str]]] = {}  # term → (df, provinces, path → digest)
+        self._chunks: dict[str, tuple[int, tuple[str, ...]]] = {}  # slug → (sections, digest per chunk)
+        self._files: dict[str, str] = {}
+        self._cache: dict[str, bytes] = {}
+        self._state: Path | None = None
+        self._provinces: list[str] = []
+
+    # -- state ------------------------------------------------------------------
+    @classmethod
+    def open(cls, state_dir: Path) -> "SearchIndex":
+        idx = cls()
+        try:
+            with open(state_dir / "index.pickle", "rb") as f:
+                meta = pickle.load(f)
+            if meta["version"] != VERSION:
+                return cls()
+            arrays = np.load(state_dir / "postings.npz")
+            key, wt, bounds = arrays["key"], arrays["wt"], arrays["bounds"]
+        except (OSError, KeyError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, TypeError):
+            return cls()
+        idx._entries = meta["entries"]
+        idx._terms = {e.slug: None for e in idx._entries}
+        idx._post = {t: (key[bounds[i]:bounds[i + 1]], wt[bounds[i]:bounds[i + 1]]) for i, t in enumerate(meta["terms"])}
+        idx._small, idx._big, idx._chunks = meta["small"], meta["big"], meta["chunks"]
+        idx._files, idx._provinces = meta["files"], meta["provinces"]
+        idx._state = state_dir
+        return idx
+
+    def save(self, state_dir: Path) -> None:
+        state_dir = Path(state_dir)
+        tmp = state_dir.with_name(state_dir.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        (tmp / "reports").mkdir(parents=True)
+        for e in self._entries:
+            name = f"{e.slug}.pickle"
+            rt = self._terms.get(e.slug)
+            old = self._state / "reports" / name if self._state else None
+            if rt is None and old is not None:
+                os.link(old, tmp / "reports" / name)
+            else:
+                with open(tmp / "reports" / name, "wb") as f:
+                    pickle.dump((e.digest, rt), f, protocol=pickle.HIGHEST_PROTOCOL)
+        terms = sorted(self._post)
+        sizes = np.array([0] + [len(self._post[t][0]) for t in terms], np.int64)
+        bounds = np.cumsum(sizes)
+        key = np.concatenate([self._post[t][0] for t in terms]) if terms else _EMPTY_KEY
+        wt = np.concatenate([self._post[t][1] for t in terms]) if terms else _EMPTY_WT
+        with open(tmp / "postings.npz", "wb") as f:
+            np.savez(f, key=key, wt=wt, bounds=bounds)
+        with open(tmp / "index.pickle", "wb") as f:
+            pickle.dump({"version": VERSION, "entries": self._entries, "terms": terms, "small": self._small,
+                         "big": self._big, "chunks": self._chunks, "files": self._files,
+                         "provinces": self._provinces}, f, protocol=pickle.HIGHEST_PROTOCOL)
+        old = state_dir.with_name(state_dir.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if state_dir.exists():
+            state_dir.rename(old)
+        tmp.rename(state_dir)
+        shutil.rmtree(old, ignore_errors=True)
+        # Reports' terms now live in the new folder; hold none in memory.
+        self._state = state_dir
+        self._terms = {e.slug: None for e in self._entries}
+
+    def _report_terms(self, slug: str) -> ReportTerms:
+        rt = self._terms.get(slug)
+        if rt is None:
+            with open(self._state / "reports" / f"{slug}.pickle", "rb") as f:
+                rt = pickle.load(f)[1]
+        return rt
+
+    # -- update -------------------------------------------------------------------
+    def update(self, entries: Sequence[IndexEntry], topic_names: Mapping[str, str]) -> None:
+        old_entries = {e.slug: e for e in self._entries}
+        old_order = {e.slug: r for r, e in enumerate(self._entries)}
+        new_order = {e.slug: r for r, e in enumerate(entries)}
+        changed = [e for e in entries if e.slug not in old_entries or old_entries[e.slug].digest != e.digest]
+        for e in changed:
+            if e.terms is None:
+                raise ValueError(f"{e.slug}: changed report given without its terms")
+        gone = [s for s in old_entries if s not in new_order or s in {e.slug for e in changed}]
+        affected: set[str] = set()
+
+        # Remove the postings of removed and changed reports.
+        removal: dict[str, set[int]] = {}
+        for slug in gone:
+            if slug in old_entries:
+                for t in self._report_terms(slug).terms:
+                    removal.setdefault(t, set()).add(old_order[slug])
+        for t, rs in removal.items():
+            key, wt = self._post[t]
+            r = (key >> np.uint64(16)).astype(np.int64)
+            keep = ~np.isin(r, np.fromiter(rs, np.int64))
+            self._post[t] = (key[keep], wt[keep])
+            affected.add(t)
+
+        # Renumber when reports were added or removed (slug order is kept, so the arrays stay sorted).
+        renumber = [s for s in old_order if s in new_order and old_order[s] != new_order[s]]
+        if renumber:
+            remap = np.zeros(len(self._entries), np.uint64)
+            for s, r in old_order.items():
+                remap[r] = new_order.get(s, 0)
+            for t, (key, wt) in self._post.items():
+                r = (key >> np.uint64(16)).astype(np.intp)
+                self._post[t] = ((remap[r] << np.uint64(16)) | (key & np.uint64(0xFFFF)), wt)
+            affected.update(self._post)
+
+        # Add the postings of new and changed reports.
+        if len(changed) > len(entries) // 4:
+            self._bulk_add(changed, new_order, affected)
+        else:
+            for e in changed:
+                for t, (key, wt) in _postings_of(new_order[e.slug], e.terms).items():
+                    if t in self._post:
+                        k0, w0 = self._post[t]
+                        k, w = np.concatenate([k0, key]), np.concatenate([w0, wt])
+                        order = np.argsort(k, kind="stable")
+                        self._post[t] = (k[order], w[order])
+                    else:
+                        self._post[t] = (key.copy(), wt.copy())
+                    affected.add(t)
+        for t in [t for t in affected if t in self._post and not len(self._post[t][0])]:
+            del self._post[t]
+
+        for slug in gone:
+            self._terms.pop(slug, None)
+            self._chunks.pop(slug, None)
+        for e in changed:
+            self._terms[e.slug] = e.terms
+        self._entries = [_meta(e) for e in entries]
+        provinces = sorted({e.province for e in entries if e.province})
+        if provinces != self._provinces:
+            self._provinces = provinces
+            affected.update(self._big)
+        self._render(affected, changed, topic_names, bool(renumber) or len(old_entries) != len(entries))
+
+    def _bulk_add(self, changed, new_order, affected) -> None:
+        """Add many reports at once: one sort instead of one merge per term."""
+        vocab: dict[str, int] = {}
+        gids, keys, wts = [], [], []
+        for e in changed:
+            rt = e.terms
+            ids = np.array([vocab.setdefault(t, len(vocab)) for t in rt.terms], np.int64)
+            gids.append(ids[rt.term])
+            keys.append((np.uint64(new_order[e.slug]) << np.uint64(16)) | rt.section.astype(np.uint64))
+            wts.append((rt.heading.astype(np.uint32) << np.uint32(16)) | rt.body.astype(np.uint32))
+        gid = np.concatenate(gids)
+        key = np.concatenate(keys)
+        wt = np.concatenate(wts)
+        del gids, keys, wts
+        order = np.lexsort((key, gid))
+        gid, key, wt = gid[order], key[order], wt[order]
+        del order
+        bounds = np.searchsorted(gid, np.arange(len(vocab) + 1))
+        for t, i in vocab.items():
+            k, w = key[bounds[i]:bounds[i + 1]], wt[bounds[i]:bounds[i + 1]]
+            if t in self._post:
+                k0, w0 = self._post[t]
+                k, w = np.concatenate([k0, k]), np.concatenate([w0, w])
+                o = np.argsort(k, kind="stable")
+                k, w = k[o], w[o]
+            self._post[t] = (k, w)
+            affected.add(t)
+
+    # -- rendering -------------------------------------------------------------------
+    def _render(self, affected: set[str], changed, topic_names, renumbered: bool) -> None:
+        files: dict[str, str] = {}
+        cache: dict[str, bytes] = {}
+
+        def put(path: str, data: bytes) -> None:
+            cache[path] = data
+            files[path] = _digest(data)
+
+        province_of = np.array([self._provinces.index(e.province) if e.province else -1 for e in self._entries] or [0],
+                               np.int64)
+        for t in affected:
+            self._small.pop(t, None)
+            self._big.pop(t, None)
+        for t in affected:
+            if t not in self._post:
+                continue
+            key, wt = self._post[t]
+            df = int(np.count_nonzero(wt >> np.uint32(16)) + np.count_nonzero(wt & np.uint32(0xFFFF)))
+            if len(key) <= PRUNE:
+                enc = encode_postings(key, wt)
+                if len(enc) <= GROUP_BYTES // 2:
+                    self._small[t] = enc
+                    continue
+                own = {f"{PREFIX}t/{_id(t)}.js": _js("t", _id(t), enc)}
+                provinces: tuple[int, ...] = ()
+            else:
+                own, provinces = self._big_files(t, key, wt, province_of)
+            for path, data in own.items():
+                cache[path] = data
+            self._big[t] = (df, provinces, {p: _digest(d) for p, d in own.items()})
+        # Unchanged large terms keep their files.
+        for t, (_, _, digests) in self._big.items():
+            files.update(digests)
+            for p in digests:
+                if p in self._cache and p not in cache and t not in affected:
+                    cache[p] = self._cache[p]
+
+        # Vocabulary and grouped postings, per first character (or two).
+        by_first: dict[str, list[str]] = {}
+        for t in self._post:
+            by_first.setdefault(t[0], []).append(t)
+        firsts = sorted(by_first, key=utf16_key)
+        vkeys = []
+        for c in firsts:
+            terms = sorted(by_first[c], key=utf16_key)
+            size = sum(len(t) * 3 + 12 for t in terms)
+            if size <= VOCAB_BYTES:
+                vkeys.append(c)
+                self._vocab_files(c, terms, put, ())
+                continue
+            by_second: dict[str, list[str]] = {}
+            single = [t for t in terms if len(t) == 1]
+            for t in terms:
+                if len(t) > 1:
+                    by_second.setdefault(t[:2], []).append(t)
+            subs = sorted(by_second, key=utf16_key)
+            vkeys.append(c)
+            self._vocab_files(c, single, put, tuple(s[1] for s in subs))
+            for s in subs:
+                self._vocab_files(s, by_second[s], put, ())
+
+        # Excerpt chunks.
+        for e in changed:
+            self._chunks[e.slug] = (len(e.terms.sections), tuple(
+                _digest(self._chunk_bytes(e, e.terms, k)) for k in range(self._nchunks(e.terms))))
+        for r, e in enumerate(self._entries):
+            for k, d in enumerate(self._chunks[e.slug][1]):
+                # The bytes differ from the digested ones only by the key r-k, which the path names.
+                path = f"{PREFIX}c/{r}-{k}.js"
+                files[path] = _digest(f"{path}:{d}".encode())
+
+        # Filters and the directory.
+        filters: dict[str, dict[str, list[int]]] = {"province": {}, "place": {}, "year": {}, "topic": {}}
+        for r, e in enumerate(self._entries):
+            if e.province:
+                filters["province"].setdefault(e.province, []).append(r)
+            if e.place_value:
+                filters["place"].setdefault(e.place_value, []).append(r)
+            if e.year:
+                filters["year"].setdefault(str(e.year), []).append(r)
+            for t in e.topics:
+                filters["topic"].setdefault(t, []).append(r)
+        places: dict[str, dict[str, list[str]]] = {}
+        for e in self._entries:
+            if e.place_value:
+                places.setdefault(e.province, {}).setdefault(e.city, [])
+                if e.district not in places[e.province][e.city]:  # "" stands for the city itself
+                    places[e.province][e.city].append(e.district)
+        places = {p: {c: sorted(ds) for c, ds in sorted(cs.items())} for p, cs in sorted(places.items())}
+        # Filter files are named by the value's position in dir.js's lists (the page knows no hash).
+        place_values = [p + c + d for p, cs in places.items() for c, ds in cs.items() for d in ds]
+        names = {"province": {v: i for i, v in enumerate(self._provinces)},
+                 "place": {v: i for i, v in enumerate(place_values)}}
+        for kind, values in filters.items():
+            for value, rs in values.items():
+                key = f"{kind}-{names[kind][value] if kind in names else value}"
+                put(f"{PREFIX}f/{key}.js", _js("f", key, encode_ints(np.diff(np.array(rs), prepend=0))))
+        put(f"{PREFIX}dir.js", _js("dir", 0, {
+            "version": VERSION,
+            "reports": len(self._entries),
+            "sections": sum(n for n, _ in self._chunks.values()),
+            "prune": PRUNE,
+            "chunk": CHUNK,
+            "v": encode_ints(np.diff(np.array([ord(c) for c in sorted(firsts)], np.int64), prepend=0)),
+            "provinces": self._provinces,
+            "places": places,
+            "years": sorted(int(y) for y in filters["year"]),
+            "topics": {t: topic_names.get(t, t) for t in sorted(filters["topic"])},
+        }))
+        self._files = dict(sorted(files.items()))
+        self._cache = cache
+
+    def _nchunks(self, rt: ReportTerms) -> int:
+        return max(1, math.ceil(len(rt.sections) / CHUNK))
+
+    def _chunk_bytes(self, e: IndexEntry, rt: ReportTerms, k: int, r: int | None = None) -> bytes:
+        """Report e's sections k·CHUNK…; registered as "<r>-<k>" (r = the report's number)."""
+        return _js("c", f"{r}-{k}" if r is not None else f"{e.slug}/{k}", {
+            "slug": e.slug, "title": e.title, "province": e.province, "place": e.place, "year": e.year,
+            "sections": [[a, list(p), text] for a, p, text in rt.sections[k * CHUNK:(k + 1) * CHUNK]],
         })
-    files[f"{PREFIX}meta.js"] = _js("meta", 0, [[r.province, r.place, r.year, t] for r, t in zip(reports, topics)])
-    files[f"{PREFIX}dir.js"] = _js("dir", 0, {
-        "shards": sorted(shards),
-        "reports": len(reports),
-        "sections": sum(len(r.sections) for r in reports),
-        "filters": _filters(reports, topics),
-        "topic_names": topic_names or {},
-    })
-    return files
+
+    def _big_files(self, t, key, wt, province_of) -> tuple[dict[str, bytes], tuple[int, ...]]:
+        """A large term's top PRUNE postings, and the rest split by province."""
+        score = 4 * (wt >> np.uint32(16)).astype(np.int64) + (wt & np.uint32(0xFFFF)).astype(np.int64)
+        # Ties go to the earlier section, so the choice depends on the postings only.
+        rank = (score << np.int64(32)) | (np.int64(0xFFFFFFFF) - np.arange(len(key), dtype=np.int64))
+        top = np.zeros(len(key), bool)
+        top[np.argpartition(-rank, PRUNE - 1)[:PRUNE]] = True
+        files = {f"{PREFIX}t/{_id(t)}.js": _js("t", _id(t), encode_postings(key[top], wt[top]))}
+        rest = ~top
+        prov = province_of[(key[rest] >> np.uint64(16)).astype(np.intp)]
+        rk, rw = key[rest], wt[rest]
+        present = []
+        for p in np.unique(prov):
+            m = prov == p
+            name = f"{_id(t)}-{int(p) if p >= 0 else 'x'}"
+            files[f"{PREFIX}t/{name}.js"] = _js("t", name, encode_postings(rk[m], rw[m]))
+            present.append(int(p))
+        return files, tuple(present)
+
+    def _vocab_files(self, prefix: str, terms: list[str], put, subs: tuple[str, ...]) -> None:
+        """v/<prefix>.js and its p/ groups."""
+        entries, groups, group, size = [], [], {}, 0
+        for t in terms:
+            if t in self._small:
+                enc = self._small[t]
+                if group and size + len(enc) > GROUP_BYTES:
+                    groups.append(group)
+                    group, size = {}, 0
+                group[t] = enc
+                size += len(enc) + len(t) * 3 + 6
+                entries.append([t[len(prefix):], self._df_small(t), len(groups)])
+            else:
+                df, provinces, _ = self._big[t]
+                entries.append([t[len(prefix):], df, _id(t)] + ([list(provinces)] if provinces else []))
+        if group:
+            groups.append(group)
+        key = hexkey(prefix)
+        for g, members in enumerate(groups):
+            put(f"{PREFIX}p/{key}-{g}.js", _js("p", f"{key}-{g}", members))
+        put(f"{PREFIX}v/{key}.js", _js("v", key, {"terms": entries, "sub": [hexkey(prefix + s) for s in subs]}))
+
+    def _df_small(self, t: str) -> int:
+        wt = self._post[t][1]
+        return int(np.count_nonzero(wt >> np.uint32(16)) + np.count_nonzero(wt & np.uint32(0xFFFF)))
+
+    # -- output ---------------------------------------------------------------------
+    def files(self) -> dict[str, str]:
+        return dict(self._files)
+
+    def data(self, path: str) -> bytes:
+        if path in self._cache:
+            return self._cache[path]
+        if path not in self._files:
+            raise KeyError(path)
+        rel = path[len(PREFIX):]
+        if rel.startswith("c/"):
+            r, k = map(int, rel[2:-3].split("-"))
+            e = self._entries[r]
+            return self._chunk_bytes(e, self._report_terms(e.slug), k, r)
+        if rel.startswith("t/"):
+            owner = {p: t for t, (_, _, digests) in self._big.items() for p in digests}
+            return self._regenerate_big(owner[path])[path]
+        raise KeyError(path)
+
+    def _regenerate_big(self, t: str) -> dict[str, bytes]:
+        key, wt = self._post[t]
+        if len(key) <= PRUNE:
+            return {f"{PREFIX}t/{_id(t)}.js": _js("t", _id(t), encode_postings(key, wt))}
+        province_of = np.array([self._provinces.index(e.province) if e.province else -1 for e in self._entries],
+                               np.int64)
+        files, _ = self._big_files(t, key, wt, province_of)
+        self._cache.update(files)
+        return files
+
+
+# --- adapters -------------------------------------------------------------------------
+
+def index_entry(report: Report, topics: Sequence[str], terms: ReportTerms | None = None) -> IndexEntry:
+    """The index's view of a report; ``digest`` covers everything the index reads from it."""
+    fingerprint = json.dumps([report.title, report.province, report.city, report.district, report.year,
+                              list(topics), [[s.anchor, list(s.path), s.text] for s in report.sections]],
+                             ensure_ascii=False)
+    return IndexEntry(
+        slug=report.slug, digest=_digest(fingerprint.encode("utf-8")), title=report.title,
+        province=report.province, city=report.city, district=report.district, year=report.year,
+        topics=tuple(topics), page=urls.report_page(report.slug),
+        terms=terms if terms is not None else report_terms(report),
+    )
+
+
+def search_files(entries: Sequence[IndexEntry], topic_names: Mapping[str, str]) -> dict[str, bytes]:
+    """Every search data file for these entries (sorted by slug), by site path: a fresh full build."""
+    index = SearchIndex()
+    index.update(entries, topic_names)
+    return {path: index.data(path) for path in index.files()}
 
 
 def search_assets(archive) -> dict[str, bytes]:
     """Site path → file bytes for everything the search page needs besides its own page and script."""
-    reports = tuple(archive.reports)
-    files = index_files(
-        reports,
-        [archive.report_topics[r.slug] for r in reports],
-        {t.slug: t.name for t in archive.topics},
-    )
+    entries = [index_entry(r, archive.report_topics[r.slug]) for r in archive.reports]
+    files = search_files(entries, {t.slug: t.name for t in archive.topics})
     files[f"{PREFIX}lunr.min.js"] = LUNR_JS.read_bytes()
     return files
 
 
-def query_paths(files: dict[str, bytes], query: str) -> list[str]:
-    """The shard files a query loads (as search.js does: one per distinct character), for measuring."""
-    keys = {format(ord(c), "x") for c in normalize(query) if c.isalnum()}
-    return sorted(p for p in (f"{PREFIX}t/{k}.js" for k in keys) if p in files)
+def query_paths(files: Mapping[str, bytes], query: str) -> list[str]:
+    """The vocabulary files a query's characters need (a lower bound of what it loads); see
+    benchmarks/search_bytes.py for the measured bytes."""
+    from generator.segment import normalize
+
+    keys = {hexkey(c) for c in normalize(query) if c.isalnum()}
+    return sorted(p for p in (f"{PREFIX}v/{k}.js" for k in keys) if p in files)
