@@ -84,18 +84,16 @@ _MORE = np.frombuffer(DIGITS_MORE.encode(), np.uint8)
 
 # --- encoding ---------------------------------------------------------------------
 
-def encode_ints(values) -> str:
-    """Non-negative ints as base-32 digits, the last digit of each from DIGITS_LAST."""
-    v = np.asarray(values, dtype=np.uint64)
-    if not len(v):
-        return ""
+def _digits(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Base-32 digits (ASCII bytes) of non-negative ints, and where each number's digits end."""
+    v = v.astype(np.uint64)
     ndig = np.ones(len(v), np.int64)
     t = v >> np.uint64(5)
     while t.any():
         ndig += t > 0
         t >>= np.uint64(5)
     ends = np.cumsum(ndig)
-    out = np.empty(int(ends[-1]), np.uint8)
+    out = np.empty(int(ends[-1]) if len(v) else 0, np.uint8)
     rem, pos = v.copy(), ends - 1
     idx = np.arange(len(v))
     k = 0
@@ -106,7 +104,12 @@ def encode_ints(values) -> str:
         pos[idx] -= 1
         k += 1
         idx = idx[ndig[idx] > k]
-    return out.tobytes().decode("ascii")
+    return out, ends
+
+
+def encode_ints(values) -> str:
+    """Non-negative ints as base-32 digits, the last digit of each from DIGITS_LAST."""
+    return _digits(np.asarray(values, dtype=np.uint64))[0].tobytes().decode("ascii")
 
 
 def decode_ints(text: str) -> list[int]:
@@ -121,21 +124,48 @@ def decode_ints(text: str) -> list[int]:
     return out
 
 
-def encode_postings(key: np.ndarray, wt: np.ndarray) -> str:
-    """Postings sorted by key (r << 16 | j) with weights (wh << 16 | wb) → "dr j code [wh]"…"""
+def encode_postings_many(parts: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[str]:
+    """Each (key, wt) list of postings (sorted by key = r << 16 | j; wt = wh << 16 | wb) as
+    "dr j code [wh]"…, all in one vectorised pass."""
+    if not parts:
+        return []
+    lens = np.fromiter((len(k) for k, _ in parts), np.int64, len(parts))
+    if not lens.sum():
+        return [""] * len(parts)
+    key = np.concatenate([k for k, _ in parts])
+    wt = np.concatenate([w for _, w in parts])
     r = (key >> np.uint64(16)).astype(np.int64)
     j = (key & np.uint64(0xFFFF)).astype(np.int64)
     wh = (wt >> np.uint32(16)).astype(np.int64)
     wb = (wt & np.uint32(0xFFFF)).astype(np.int64)
+    dr = np.diff(r, prepend=0)
+    firsts = (np.cumsum(lens) - lens)[lens > 0]
+    dr[firsts] = r[firsts]
     has = wh > 0
     cnt = 3 + has
     starts = np.cumsum(cnt) - cnt
-    out = np.empty(int(cnt.sum()), np.int64)
-    out[starts] = np.diff(r, prepend=0)
-    out[starts + 1] = j
-    out[starts + 2] = wb * 2 + has
-    out[starts[has] + 3] = wh[has]
-    return encode_ints(out)
+    ints = np.empty(int(cnt.sum()), np.int64)
+    ints[starts] = dr
+    ints[starts + 1] = j
+    ints[starts + 2] = wb * 2 + has
+    ints[starts[has] + 3] = wh[has]
+    digits, ends = _digits(ints)
+    text = digits.tobytes().decode("ascii")
+    post_end = np.cumsum(lens)
+    int_end = np.where(post_end > 0, np.cumsum(cnt)[np.maximum(post_end - 1, 0)], 0)
+    char_end = np.where(int_end > 0, ends[np.maximum(int_end - 1, 0)], 0).tolist()
+    return [text[a:b] for a, b in zip([0] + char_end[:-1], char_end)]
+
+
+def encode_postings(key: np.ndarray, wt: np.ndarray) -> str:
+    return encode_postings_many([(key, wt)])[0]
+
+
+def rank(key: np.ndarray, wt: np.ndarray) -> np.ndarray:
+    """A posting's rank for pruning: its single-term lunr score order (4·wh + wb, idf is
+    the term's), ties to the earlier section; unique, and kept by renumbering."""
+    score = 4 * (wt >> np.uint32(16)).astype(np.int64) + (wt & np.uint32(0xFFFF)).astype(np.int64)
+    return (score << np.int64(40)) | (np.int64((1 << 40) - 1) - key.astype(np.int64))
 
 
 def decode_postings(text: str) -> list[tuple[int, int, int, int]]:
@@ -180,10 +210,10 @@ def _digest(data: bytes) -> str:
 
 # --- one report's terms -------------------------------------------------------------
 
-def tf_weight(tf: int, length: int, field_name: str) -> int:
-    """lunr's BM25 term-frequency part × 1000, rounded, with the fixed average length."""
+def tf_weights(tf: np.ndarray, length: np.ndarray, field_name: str) -> np.ndarray:
+    """lunr's BM25 term-frequency part × 1000, rounded, with the fixed average length; 0 where tf is 0."""
     w = (K1 + 1) * tf / (K1 * (1 - B + B * length / AVG_LENGTH[field_name]) + tf)
-    return max(1, int(w * 1000 + 0.5))
+    return np.where(tf > 0, np.maximum(1, np.floor(w * 1000 + 0.5)), 0).astype(np.uint16)
 
 
 @dataclass(frozen=True, eq=False)
@@ -212,22 +242,28 @@ def section_fields(report: Report) -> list[tuple[str, str]]:
 def report_terms(report: Report) -> ReportTerms:
     """Segment one report (pure; runs in the build's worker processes)."""
     seg = default_segmenter()
-    rows: list[tuple[str, int, int, int]] = []
+    names: list[str] = []
+    cols: dict[str, list[int]] = {"j": [], "th": [], "tb": [], "lh": [], "lb": []}
     for j, (heading, body) in enumerate(section_fields(report)):
         h, b = Counter(seg.terms(heading)), Counter(seg.terms(body))
-        lh, lb = sum(h.values()), sum(b.values())
-        for t in h.keys() | b.keys():
-            rows.append((t, j, tf_weight(h[t], lh, "heading") if t in h else 0,
-                         tf_weight(b[t], lb, "body") if t in b else 0))
-    terms = tuple(sorted({t for t, *_ in rows}))
+        both = sorted(h.keys() | b.keys())
+        n = len(both)
+        names.extend(both)
+        cols["j"].extend([j] * n)
+        cols["th"].extend([h.get(t, 0) for t in both])
+        cols["tb"].extend([b.get(t, 0) for t in both])
+        cols["lh"].extend([h.total()] * n)
+        cols["lb"].extend([b.total()] * n)
+    terms = tuple(sorted(set(names)))
     number = {t: i for i, t in enumerate(terms)}
-    rows.sort(key=lambda x: (number[x[0]], x[1]))
+    term = np.array([number[t] for t in names], np.uint32)
+    j = np.array(cols["j"], np.uint16)
+    order = np.lexsort((j, term))
+    weights = {f: tf_weights(np.array(cols["t" + f[0]], np.float64), np.array(cols["l" + f[0]], np.float64), f)
+               for f in FIELDS}
     return ReportTerms(
-        terms=terms,
-        term=np.array([number[t] for t, *_ in rows], np.uint32),
-        section=np.array([x[1] for x in rows], np.uint16),
-        heading=np.array([x[2] for x in rows], np.uint16),
-        body=np.array([x[3] for x in rows], np.uint16),
+        terms=terms, term=term[order], section=j[order],
+        heading=weights["heading"][order], body=weights["body"][order],
         sections=tuple((s.anchor, tuple(s.path), s.text) for s in report.sections),
     )
 
@@ -281,7 +317,8 @@ class SearchIndex:
         self._terms: dict[str, ReportTerms | None] = {}  # slug → terms; None: in the state folder
         self._post: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # term → (key, wt) sorted by key
         self._small: dict[str, str] = {}                 # term → encoded postings (small terms)
-        self._big: dict[str, tuple[int, tuple[int, ...], dict[str, str]]] = {}  # term → (df, provinces, path → digest)
+        # term → (df, provinces of the remainder, path → digest, rank threshold of the top list or None)
+        self._big: dict[str, tuple[int, tuple[int, ...], dict[str, str], int | None]] = {}
         self._chunks: dict[str, tuple[int, tuple[str, ...]]] = {}  # slug → (sections, digest per chunk)
         self._files: dict[str, str] = {}
         self._cache: dict[str, bytes] = {}
@@ -360,47 +397,56 @@ class SearchIndex:
         for e in changed:
             if e.terms is None:
                 raise ValueError(f"{e.slug}: changed report given without its terms")
-        gone = [s for s in old_entries if s not in new_order or s in {e.slug for e in changed}]
+        changed_slugs = {e.slug for e in changed}
+        gone = [s for s in old_entries if s not in new_order or s in changed_slugs]
+        renumbered = any(old_order[s] != new_order[s] for s in old_order if s in new_order) or len(old_entries) != len(entries)
         affected: set[str] = set()
+        touched: dict[str, set[int]] = {}  # term → reports (numbers) whose postings of it changed
+        top_hit: set[str] = set()          # pruned terms whose top list may have changed
+
+        def note(t: str, r: int, key: np.ndarray, wt: np.ndarray) -> None:
+            affected.add(t)
+            touched.setdefault(t, set()).add(r)
+            big = self._big.get(t)
+            if big is not None and big[3] is not None and (rank(key, wt) >= big[3]).any():
+                top_hit.add(t)
 
         # Remove the postings of removed and changed reports.
         removal: dict[str, set[int]] = {}
         for slug in gone:
-            if slug in old_entries:
-                for t in self._report_terms(slug).terms:
-                    removal.setdefault(t, set()).add(old_order[slug])
+            for t in self._report_terms(slug).terms:
+                removal.setdefault(t, set()).add(old_order[slug])
         for t, rs in removal.items():
             key, wt = self._post[t]
-            r = (key >> np.uint64(16)).astype(np.int64)
-            keep = ~np.isin(r, np.fromiter(rs, np.int64))
-            self._post[t] = (key[keep], wt[keep])
-            affected.add(t)
+            gone_rows = np.isin((key >> np.uint64(16)).astype(np.int64), np.fromiter(rs, np.int64))
+            for r in rs:
+                note(t, r, key[gone_rows], wt[gone_rows])
+            self._post[t] = (key[~gone_rows], wt[~gone_rows])
 
         # Renumber when reports were added or removed (slug order is kept, so the arrays stay sorted).
-        renumber = [s for s in old_order if s in new_order and old_order[s] != new_order[s]]
-        if renumber:
+        if renumbered and self._entries:
             remap = np.zeros(len(self._entries), np.uint64)
             for s, r in old_order.items():
                 remap[r] = new_order.get(s, 0)
             for t, (key, wt) in self._post.items():
                 r = (key >> np.uint64(16)).astype(np.intp)
                 self._post[t] = ((remap[r] << np.uint64(16)) | (key & np.uint64(0xFFFF)), wt)
-            affected.update(self._post)
 
         # Add the postings of new and changed reports.
         if len(changed) > len(entries) // 4:
             self._bulk_add(changed, new_order, affected)
         else:
             for e in changed:
-                for t, (key, wt) in _postings_of(new_order[e.slug], e.terms).items():
-                    if t in self._post:
+                r = new_order[e.slug]
+                for t, (key, wt) in _postings_of(r, e.terms).items():
+                    note(t, r, key, wt)
+                    if t in self._post and len(self._post[t][0]):
                         k0, w0 = self._post[t]
                         k, w = np.concatenate([k0, key]), np.concatenate([w0, wt])
                         order = np.argsort(k, kind="stable")
                         self._post[t] = (k[order], w[order])
                     else:
                         self._post[t] = (key.copy(), wt.copy())
-                    affected.add(t)
         for t in [t for t in affected if t in self._post and not len(self._post[t][0])]:
             del self._post[t]
 
@@ -411,10 +457,13 @@ class SearchIndex:
             self._terms[e.slug] = e.terms
         self._entries = [_meta(e) for e in entries]
         provinces = sorted({e.province for e in entries if e.province})
-        if provinces != self._provinces:
-            self._provinces = provinces
+        full = renumbered or provinces != self._provinces
+        self._provinces = provinces
+        if full:
+            affected.update(self._post)
             affected.update(self._big)
-        self._render(affected, changed, topic_names, bool(renumber) or len(old_entries) != len(entries))
+            affected.update(self._small)
+        self._render(affected, set() if full else top_hit, touched if not full else {}, changed, topic_names)
 
     def _bulk_add(self, changed, new_order, affected) -> None:
         """Add many reports at once: one sort instead of one merge per term."""
@@ -436,7 +485,7 @@ class SearchIndex:
         bounds = np.searchsorted(gid, np.arange(len(vocab) + 1))
         for t, i in vocab.items():
             k, w = key[bounds[i]:bounds[i + 1]], wt[bounds[i]:bounds[i + 1]]
-            if t in self._post:
+            if t in self._post and len(self._post[t][0]):
                 k0, w0 = self._post[t]
                 k, w = np.concatenate([k0, k]), np.concatenate([w0, w])
                 o = np.argsort(k, kind="stable")
@@ -445,7 +494,12 @@ class SearchIndex:
             affected.add(t)
 
     # -- rendering -------------------------------------------------------------------
-    def _render(self, affected: set[str], changed, topic_names, renumbered: bool) -> None:
+    def _province_of(self) -> np.ndarray:
+        number = {p: i for i, p in enumerate(self._provinces)}
+        return np.array([number.get(e.province, -1) for e in self._entries] or [0], np.int64)
+
+    def _render(self, affected: set[str], top_hit: set[str], touched: dict[str, set[int]], changed,
+                topic_names) -> None:
         files: dict[str, str] = {}
         cache: dict[str, bytes] = {}
 
@@ -453,34 +507,40 @@ class SearchIndex:
             cache[path] = data
             files[path] = _digest(data)
 
-        province_of = np.array([self._provinces.index(e.province) if e.province else -1 for e in self._entries] or [0],
-                               np.int64)
+        province_of = self._province_of()
+        old_big = {t: self._big.pop(t) for t in affected if t in self._big}
         for t in affected:
             self._small.pop(t, None)
-            self._big.pop(t, None)
-        for t in affected:
-            if t not in self._post:
+        live = [t for t in sorted(affected) if t in self._post]
+        small = [t for t in live if len(self._post[t][0]) <= PRUNE]
+        for t, enc in zip(small, encode_postings_many([self._post[t] for t in small])):
+            if len(enc) <= GROUP_BYTES // 2:
+                self._small[t] = enc
+            else:
+                own = {f"{PREFIX}t/{_id(t)}.js": _js("t", _id(t), enc)}
+                cache.update(own)
+                self._big[t] = (self._df(t), (), {p: _digest(d) for p, d in own.items()}, None)
+        for t in live:
+            if len(self._post[t][0]) <= PRUNE:
                 continue
             key, wt = self._post[t]
-            df = int(np.count_nonzero(wt >> np.uint32(16)) + np.count_nonzero(wt & np.uint32(0xFFFF)))
-            if len(key) <= PRUNE:
-                enc = encode_postings(key, wt)
-                if len(enc) <= GROUP_BYTES // 2:
-                    self._small[t] = enc
-                    continue
-                own = {f"{PREFIX}t/{_id(t)}.js": _js("t", _id(t), enc)}
-                provinces: tuple[int, ...] = ()
+            old = old_big.get(t)
+            if old is not None and old[3] is not None and t not in top_hit and t in touched:
+                own, provinces, theta, kept = self._big_files(t, key, wt, province_of, old,
+                                                              {int(province_of[r]) for r in touched[t]})
             else:
-                own, provinces = self._big_files(t, key, wt, province_of)
-            for path, data in own.items():
-                cache[path] = data
-            self._big[t] = (df, provinces, {p: _digest(d) for p, d in own.items()})
+                own, provinces, theta, kept = self._big_files(t, key, wt, province_of)
+            cache.update(own)
+            cache.update({p: self._cache[p] for p in kept if p in self._cache})
+            self._big[t] = (self._df(t), provinces, {**kept, **{p: _digest(d) for p, d in own.items()}}, theta)
         # Unchanged large terms keep their files.
-        for t, (_, _, digests) in self._big.items():
+        for t, (_, _, digests, _) in self._big.items():
             files.update(digests)
-            for p in digests:
-                if p in self._cache and p not in cache and t not in affected:
-                    cache[p] = self._cache[p]
+            if t not in affected:
+                for p in digests:
+                    if p in self._cache:
+                        cache[p] = self._cache[p]
+
 
         # Vocabulary and grouped postings, per first character (or two).
         by_first: dict[str, list[str]] = {}
@@ -567,24 +627,35 @@ class SearchIndex:
             "sections": [[a, list(p), text] for a, p, text in rt.sections[k * CHUNK:(k + 1) * CHUNK]],
         })
 
-    def _big_files(self, t, key, wt, province_of) -> tuple[dict[str, bytes], tuple[int, ...]]:
-        """A large term's top PRUNE postings, and the rest split by province."""
-        score = 4 * (wt >> np.uint32(16)).astype(np.int64) + (wt & np.uint32(0xFFFF)).astype(np.int64)
-        # Ties go to the earlier section, so the choice depends on the postings only.
-        rank = (score << np.int64(32)) | (np.int64(0xFFFFFFFF) - np.arange(len(key), dtype=np.int64))
-        top = np.zeros(len(key), bool)
-        top[np.argpartition(-rank, PRUNE - 1)[:PRUNE]] = True
-        files = {f"{PREFIX}t/{_id(t)}.js": _js("t", _id(t), encode_postings(key[top], wt[top]))}
-        rest = ~top
+    def _big_files(self, t, key, wt, province_of, old=None, only: set[int] | None = None):
+        """A large term's top PRUNE postings by rank, and the rest split by province.
+
+        With ``old`` (the term's previous entry, whose top list is known unchanged) only
+        the provinces in ``only`` are re-encoded; the other files keep their digests.
+        """
+        ranks = rank(key, wt)
+        theta = old[3] if old is not None else int(np.partition(ranks, len(ranks) - PRUNE)[len(ranks) - PRUNE])
+        rest = np.nonzero(ranks < theta)[0]
         prov = province_of[(key[rest] >> np.uint64(16)).astype(np.intp)]
-        rk, rw = key[rest], wt[rest]
-        present = []
-        for p in np.unique(prov):
-            m = prov == p
-            name = f"{_id(t)}-{int(p) if p >= 0 else 'x'}"
-            files[f"{PREFIX}t/{name}.js"] = _js("t", name, encode_postings(rk[m], rw[m]))
-            present.append(int(p))
-        return files, tuple(present)
+        order = np.argsort(prov, kind="stable")
+        rest, prov = rest[order], prov[order]
+        present = np.unique(prov)
+        wanted = present if only is None else np.array(sorted(only), np.int64)
+        lo = np.searchsorted(prov, wanted, "left")
+        hi = np.searchsorted(prov, wanted, "right")
+        name = _id(t)
+        files: dict[str, bytes] = {}
+        if old is None:
+            top = np.nonzero(ranks >= theta)[0]
+            files[f"{PREFIX}t/{name}.js"] = _js("t", name, encode_postings(key[top], wt[top]))
+        parts = encode_postings_many([(key[rest[a:b]], wt[rest[a:b]]) for a, b in zip(lo, hi)])
+        for p, enc in zip(wanted.tolist(), parts):
+            if enc:
+                files[f"{PREFIX}t/{name}-{p if p >= 0 else 'x'}.js"] = _js("t", f"{name}-{p if p >= 0 else 'x'}", enc)
+        provinces = tuple(int(p) for p in present)
+        redone = {f"{PREFIX}t/{name}-{q if q >= 0 else 'x'}.js" for q in wanted.tolist()}
+        kept = {p: d for p, d in old[2].items() if p not in redone} if old is not None else {}
+        return files, provinces, theta, kept
 
     def _vocab_files(self, prefix: str, terms: list[str], put, subs: tuple[str, ...]) -> None:
         """v/<prefix>.js and its p/ groups."""
@@ -597,9 +668,9 @@ class SearchIndex:
                     group, size = {}, 0
                 group[t] = enc
                 size += len(enc) + len(t) * 3 + 6
-                entries.append([t[len(prefix):], self._df_small(t), len(groups)])
+                entries.append([t[len(prefix):], self._df(t), len(groups)])
             else:
-                df, provinces, _ = self._big[t]
+                df, provinces, _, _ = self._big[t]
                 entries.append([t[len(prefix):], df, _id(t)] + ([list(provinces)] if provinces else []))
         if group:
             groups.append(group)
@@ -608,7 +679,7 @@ class SearchIndex:
             put(f"{PREFIX}p/{key}-{g}.js", _js("p", f"{key}-{g}", members))
         put(f"{PREFIX}v/{key}.js", _js("v", key, {"terms": entries, "sub": [hexkey(prefix + s) for s in subs]}))
 
-    def _df_small(self, t: str) -> int:
+    def _df(self, t: str) -> int:
         wt = self._post[t][1]
         return int(np.count_nonzero(wt >> np.uint32(16)) + np.count_nonzero(wt & np.uint32(0xFFFF)))
 
@@ -627,7 +698,7 @@ class SearchIndex:
             e = self._entries[r]
             return self._chunk_bytes(e, self._report_terms(e.slug), k, r)
         if rel.startswith("t/"):
-            owner = {p: t for t, (_, _, digests) in self._big.items() for p in digests}
+            owner = {p: t for t, (_, _, digests, _) in self._big.items() for p in digests}
             return self._regenerate_big(owner[path])[path]
         raise KeyError(path)
 
@@ -635,9 +706,7 @@ class SearchIndex:
         key, wt = self._post[t]
         if len(key) <= PRUNE:
             return {f"{PREFIX}t/{_id(t)}.js": _js("t", _id(t), encode_postings(key, wt))}
-        province_of = np.array([self._provinces.index(e.province) if e.province else -1 for e in self._entries],
-                               np.int64)
-        files, _ = self._big_files(t, key, wt, province_of)
+        files = self._big_files(t, key, wt, self._province_of())[0]
         self._cache.update(files)
         return files
 

@@ -30,8 +30,7 @@ from collections.abc import Callable, Iterable
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f\U00030000-\U000323af"
 _HAN_RUN = re.compile(f"[{HAN}]+")
 # Letters and digits that are not Han: \w without "_" and without Han.
-_OTHER_RUN = re.compile(f"(?:(?![{HAN}_])\\w)+")
-_RUN = re.compile(f"(?P<han>[{HAN}]+)|(?P<other>(?:(?![{HAN}_])\\w)+)")
+_RUN = re.compile(f"(?P<han>[{HAN}]+)|(?P<other>[^\\W_{HAN}]+)")
 
 
 def normalize(text: str) -> str:
@@ -75,7 +74,7 @@ class Segmenter:
         out: list[str] = []
         for m in _RUN.finditer(normalize(text)):
             if m.lastgroup == "han":
-                out.extend(t for t in self._cut(m.group()) if t.strip())
+                out.extend(self._cut(m.group()))
             else:
                 out.append(m.group())
         return out

@@ -284,15 +284,21 @@ def _entries(reports):
     return out
 
 
+def _text(r) -> str:
+    fm = {k: v for k, v in r.front_matter().items() if v not in ("", [], None)}
+    return "---\n" + yaml.safe_dump(fm, allow_unicode=True) + "---\n" + r.body
+
+
 def _edited(r, k: int):
-    text = (ROOT / "content" / "reports" / f"{r.slug}.md").read_text(encoding="utf-8")
-    new, _ = parse_report(Path(f"{r.slug}.md"), text + f"\n新增段落{k}：行政复议第{k}次修改，𠮷字。\n")
+    extra = f"\n新增段落{k}：行政复议第{k}次修改，𠮷字。\n" if k % 2 else "\n## 九、行政复议\n\n行政复议" * (k + 3) + "。\n"
+    new, problems = parse_report(Path(f"{r.slug}.md"), _text(r) + extra)
+    assert new is not None, problems
     return new
 
 
 def _renamed(r, slug):
-    text = (ROOT / "content" / "reports" / f"{r.slug}.md").read_text(encoding="utf-8")
-    new, _ = parse_report(Path(f"{slug}.md"), text)
+    new, problems = parse_report(Path(f"{slug}.md"), _text(r))
+    assert new is not None, problems
     return new
 
 
@@ -307,11 +313,8 @@ def _check_same_as_full(index: SearchIndex, reports) -> None:
 EDITS = st.lists(st.tuples(st.sampled_from(["edit", "add", "remove", "reopen"]), st.integers(0, 4)), min_size=1, max_size=4)
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(EDITS)
-def test_incremental_updates_give_the_full_builds_bytes(tmp_path_factory, edits):
-    state = tmp_path_factory.mktemp("state") / "search"
-    reports = {r.slug: r for r in SEEDS}
+def _run_edits(state: Path, base: list, edits) -> None:
+    reports = {r.slug: r for r in base}
     index = SearchIndex.open(state)
     index.update(_entries(reports.values()), {})
     index.save(state)
@@ -320,7 +323,7 @@ def test_incremental_updates_give_the_full_builds_bytes(tmp_path_factory, edits)
         if op == "edit":
             reports[slugs[n % len(slugs)]] = _edited(reports[slugs[n % len(slugs)]], step)
         elif op == "add":
-            new = _renamed(SEEDS[n], f"{SEEDS[n].slug}-copy{step}")
+            new = _renamed(base[n % len(base)], f"{base[n % len(base)].slug}-copy{step}")
             reports[new.slug] = new
         elif op == "remove" and len(reports) > 1:
             del reports[slugs[n % len(slugs)]]
@@ -332,6 +335,22 @@ def test_incremental_updates_give_the_full_builds_bytes(tmp_path_factory, edits)
         index.update(entries, {})
         _check_same_as_full(index, reports.values())
         index.save(state)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(EDITS)
+def test_incremental_updates_give_the_full_builds_bytes(tmp_path_factory, edits):
+    _run_edits(tmp_path_factory.mktemp("state") / "search", list(SEEDS), edits)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["edit", "edit", "add", "remove", "reopen"]), st.integers(0, 59)),
+                min_size=1, max_size=5))
+def test_incremental_updates_of_pruned_terms_give_the_full_builds_bytes(tmp_path_factory, edits):
+    """With PRUNE low, edits move postings in and out of top lists and province remainders."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search, "PRUNE", 10)
+        _run_edits(tmp_path_factory.mktemp("state") / "search", synthetic_reports(60), edits)
 
 
 def test_open_of_a_missing_or_foreign_state_is_empty(tmp_path: Path):
