@@ -84,27 +84,42 @@ _MORE = np.frombuffer(DIGITS_MORE.encode(), np.uint8)
 
 # --- encoding ---------------------------------------------------------------------
 
-def _digits(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Base-32 digits (ASCII bytes) of non-negative ints, and where each number's digits end."""
-    v = v.astype(np.uint64)
+def _digit_grid(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Right-aligned base-32 digits (one row per number, as wide as the largest) and digit counts."""
     ndig = np.ones(len(v), np.int64)
     t = v >> np.uint64(5)
     while t.any():
         ndig += t > 0
         t >>= np.uint64(5)
-    ends = np.cumsum(ndig)
-    out = np.empty(int(ends[-1]) if len(v) else 0, np.uint8)
-    rem, pos = v.copy(), ends - 1
-    idx = np.arange(len(v))
-    k = 0
-    while len(idx):
-        digit = (rem[idx] & np.uint64(31)).astype(np.intp)
-        out[pos[idx]] = (_LAST if k == 0 else _MORE)[digit]
-        rem[idx] >>= np.uint64(5)
-        pos[idx] -= 1
-        k += 1
-        idx = idx[ndig[idx] > k]
-    return out, ends
+    width = int(ndig.max()) if len(v) else 1
+    grid = np.empty((len(v), width), np.uint8)
+    for k in range(width):
+        grid[:, width - 1 - k] = (_LAST if k == 0 else _MORE)[((v >> np.uint64(5 * k)) & np.uint64(31)).astype(np.intp)]
+    return grid, ndig
+
+
+# Every number below 32**4 looked up at once: its 4 right-aligned digits and which of them to keep.
+_TABLE = 32 ** 4
+_TAB: list = []
+
+
+def _table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if not _TAB:
+        grid, ndig = _digit_grid(np.arange(_TABLE, dtype=np.uint64))
+        _TAB.extend([grid, ndig, np.arange(4) >= (4 - ndig)[:, None]])
+    return _TAB[0], _TAB[1], _TAB[2]
+
+
+def _digits(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Base-32 digits (ASCII bytes) of non-negative ints, and where each number's digits end."""
+    v = np.asarray(v)
+    if len(v) and int(v.max()) >= _TABLE:
+        grid, ndig = _digit_grid(v.astype(np.uint64))
+        keep = np.arange(grid.shape[1]) >= (grid.shape[1] - ndig)[:, None]
+        return grid[keep], np.cumsum(ndig)
+    grid, ndig, keep = _table()
+    v = v.astype(np.intp, copy=False)
+    return grid[v][keep[v]], np.cumsum(ndig[v])
 
 
 def encode_ints(values) -> str:
@@ -316,7 +331,8 @@ class SearchIndex:
         self._entries: list[IndexEntry] = []             # sorted by slug, terms=None
         self._terms: dict[str, ReportTerms | None] = {}  # slug → terms; None: in the state folder
         self._post: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # term → (key, wt) sorted by key
-        self._small: dict[str, str] = {}                 # term → encoded postings (small terms)
+        self._small: dict[str, tuple[str, int]] = {}     # term → (encoded postings, df) of small terms
+        self._vfiles: dict[str, dict[str, str]] = {}     # first character → its v/ and p/ files' digests
         # term → (df, provinces of the remainder, path → digest, rank threshold of the top list or None)
         self._big: dict[str, tuple[int, tuple[int, ...], dict[str, str], int | None]] = {}
         self._chunks: dict[str, tuple[int, tuple[str, ...]]] = {}  # slug → (sections, digest per chunk)
@@ -342,6 +358,7 @@ class SearchIndex:
         idx._terms = {e.slug: None for e in idx._entries}
         idx._post = {t: (key[bounds[i]:bounds[i + 1]], wt[bounds[i]:bounds[i + 1]]) for i, t in enumerate(meta["terms"])}
         idx._small, idx._big, idx._chunks = meta["small"], meta["big"], meta["chunks"]
+        idx._vfiles = meta["vfiles"]
         idx._files, idx._provinces = meta["files"], meta["provinces"]
         idx._state = state_dir
         return idx
@@ -368,7 +385,7 @@ class SearchIndex:
         with open(tmp / "postings.npz", "wb") as f:
             np.savez(f, key=key, wt=wt, bounds=bounds)
         with open(tmp / "index.pickle", "wb") as f:
-            pickle.dump({"version": VERSION, "entries": self._entries, "terms": terms, "small": self._small,
+            pickle.dump({"version": VERSION, "entries": self._entries, "terms": terms, "small": self._small, "vfiles": self._vfiles,
                          "big": self._big, "chunks": self._chunks, "files": self._files,
                          "provinces": self._provinces}, f, protocol=pickle.HIGHEST_PROTOCOL)
         old = state_dir.with_name(state_dir.name + ".old")
@@ -463,26 +480,30 @@ class SearchIndex:
             affected.update(self._post)
             affected.update(self._big)
             affected.update(self._small)
-        self._render(affected, set() if full else top_hit, touched if not full else {}, changed, topic_names)
+        self._render(affected, set() if full else top_hit, touched if not full else {}, changed, topic_names, full)
 
     def _bulk_add(self, changed, new_order, affected) -> None:
-        """Add many reports at once: one sort instead of one merge per term."""
+        """Add many reports at once: one stable sort by term instead of one merge per term.
+
+        ``changed`` is in report order and each report's postings are sorted by (term,
+        section), so a stable sort by term leaves every term's postings sorted by key.
+        """
         vocab: dict[str, int] = {}
-        gids, keys, wts = [], [], []
         for e in changed:
-            rt = e.terms
-            ids = np.array([vocab.setdefault(t, len(vocab)) for t in rt.terms], np.int64)
-            gids.append(ids[rt.term])
-            keys.append((np.uint64(new_order[e.slug]) << np.uint64(16)) | rt.section.astype(np.uint64))
-            wts.append((rt.heading.astype(np.uint32) << np.uint32(16)) | rt.body.astype(np.uint32))
-        gid = np.concatenate(gids)
-        key = np.concatenate(keys)
-        wt = np.concatenate(wts)
-        del gids, keys, wts
-        order = np.lexsort((key, gid))
-        gid, key, wt = gid[order], key[order], wt[order]
+            vocab.update(dict.fromkeys(e.terms.terms))
+        for i, t in enumerate(vocab):
+            vocab[t] = i
+        gid = np.concatenate([np.fromiter(map(vocab.__getitem__, e.terms.terms), np.uint32, len(e.terms.terms))[e.terms.term]
+                              for e in changed])
+        order = np.argsort(gid, kind="stable")
+        gid = gid[order]
+        bounds = np.searchsorted(gid, np.arange(len(vocab) + 1, dtype=np.uint32))
+        del gid
+        key = np.concatenate([(np.uint64(new_order[e.slug]) << np.uint64(16)) | e.terms.section.astype(np.uint64)
+                              for e in changed])[order]
+        wt = np.concatenate([(e.terms.heading.astype(np.uint32) << np.uint32(16)) | e.terms.body.astype(np.uint32)
+                             for e in changed])[order]
         del order
-        bounds = np.searchsorted(gid, np.arange(len(vocab) + 1))
         for t, i in vocab.items():
             k, w = key[bounds[i]:bounds[i + 1]], wt[bounds[i]:bounds[i + 1]]
             if t in self._post and len(self._post[t][0]):
@@ -499,7 +520,7 @@ class SearchIndex:
         return np.array([number.get(e.province, -1) for e in self._entries] or [0], np.int64)
 
     def _render(self, affected: set[str], top_hit: set[str], touched: dict[str, set[int]], changed,
-                topic_names) -> None:
+                topic_names, full: bool) -> None:
         files: dict[str, str] = {}
         cache: dict[str, bytes] = {}
 
@@ -515,7 +536,7 @@ class SearchIndex:
         small = [t for t in live if len(self._post[t][0]) <= PRUNE]
         for t, enc in zip(small, encode_postings_many([self._post[t] for t in small])):
             if len(enc) <= GROUP_BYTES // 2:
-                self._small[t] = enc
+                self._small[t] = (enc, self._df(t))
             else:
                 own = {f"{PREFIX}t/{_id(t)}.js": _js("t", _id(t), enc)}
                 cache.update(own)
@@ -542,29 +563,23 @@ class SearchIndex:
                         cache[p] = self._cache[p]
 
 
-        # Vocabulary and grouped postings, per first character (or two).
+        # Vocabulary and grouped postings, per first character: again only where a term changed.
         by_first: dict[str, list[str]] = {}
         for t in self._post:
             by_first.setdefault(t[0], []).append(t)
         firsts = sorted(by_first, key=utf16_key)
-        vkeys = []
+        redo = None if full else {t[0] for t in affected}
+        vfiles: dict[str, dict[str, str]] = {}
         for c in firsts:
-            terms = sorted(by_first[c], key=utf16_key)
-            size = sum(len(t) * 3 + 12 for t in terms)
-            if size <= VOCAB_BYTES:
-                vkeys.append(c)
-                self._vocab_files(c, terms, put, ())
-                continue
-            by_second: dict[str, list[str]] = {}
-            single = [t for t in terms if len(t) == 1]
-            for t in terms:
-                if len(t) > 1:
-                    by_second.setdefault(t[:2], []).append(t)
-            subs = sorted(by_second, key=utf16_key)
-            vkeys.append(c)
-            self._vocab_files(c, single, put, tuple(s[1] for s in subs))
-            for s in subs:
-                self._vocab_files(s, by_second[s], put, ())
+            if redo is not None and c not in redo and c in self._vfiles:
+                vfiles[c] = self._vfiles[c]
+                cache.update({p: self._cache[p] for p in vfiles[c] if p in self._cache})
+            else:
+                made = self._first_char_files(c, by_first[c])
+                cache.update(made)
+                vfiles[c] = {p: _digest(d) for p, d in made.items()}
+            files.update(vfiles[c])
+        self._vfiles = vfiles
 
         # Excerpt chunks.
         for e in changed:
@@ -657,18 +672,36 @@ class SearchIndex:
         kept = {p: d for p, d in old[2].items() if p not in redone} if old is not None else {}
         return files, provinces, theta, kept
 
-    def _vocab_files(self, prefix: str, terms: list[str], put, subs: tuple[str, ...]) -> None:
+    def _first_char_files(self, c: str, terms: list[str]) -> dict[str, bytes]:
+        """v/ and p/ files of the terms starting with c; split by the second character when
+        one file would exceed VOCAB_BYTES (the page then loads v/<c> and v/<c>_<second>)."""
+        terms = sorted(terms, key=utf16_key)
+        out: dict[str, bytes] = {}
+        if sum(len(t) * 3 + 12 for t in terms) <= VOCAB_BYTES:
+            self._vocab_files(c, terms, out, ())
+            return out
+        by_second: dict[str, list[str]] = {}
+        for t in terms:
+            if len(t) > 1:
+                by_second.setdefault(t[:2], []).append(t)
+        subs = sorted(by_second, key=utf16_key)
+        self._vocab_files(c, [t for t in terms if len(t) == 1], out, tuple(s[1] for s in subs))
+        for s in subs:
+            self._vocab_files(s, by_second[s], out, ())
+        return out
+
+    def _vocab_files(self, prefix: str, terms: list[str], out: dict[str, bytes], subs: tuple[str, ...]) -> None:
         """v/<prefix>.js and its p/ groups."""
         entries, groups, group, size = [], [], {}, 0
         for t in terms:
             if t in self._small:
-                enc = self._small[t]
+                enc, df = self._small[t]
                 if group and size + len(enc) > GROUP_BYTES:
                     groups.append(group)
                     group, size = {}, 0
                 group[t] = enc
                 size += len(enc) + len(t) * 3 + 6
-                entries.append([t[len(prefix):], self._df(t), len(groups)])
+                entries.append([t[len(prefix):], df, len(groups)])
             else:
                 df, provinces, _, _ = self._big[t]
                 entries.append([t[len(prefix):], df, _id(t)] + ([list(provinces)] if provinces else []))
@@ -676,8 +709,8 @@ class SearchIndex:
             groups.append(group)
         key = hexkey(prefix)
         for g, members in enumerate(groups):
-            put(f"{PREFIX}p/{key}-{g}.js", _js("p", f"{key}-{g}", members))
-        put(f"{PREFIX}v/{key}.js", _js("v", key, {"terms": entries, "sub": [hexkey(prefix + s) for s in subs]}))
+            out[f"{PREFIX}p/{key}-{g}.js"] = _js("p", f"{key}-{g}", members)
+        out[f"{PREFIX}v/{key}.js"] = _js("v", key, {"terms": entries, "sub": [hexkey(prefix + s) for s in subs]})
 
     def _df(self, t: str) -> int:
         wt = self._post[t][1]
@@ -697,6 +730,11 @@ class SearchIndex:
             r, k = map(int, rel[2:-3].split("-"))
             e = self._entries[r]
             return self._chunk_bytes(e, self._report_terms(e.slug), k, r)
+        if rel.startswith(("v/", "p/")):
+            c = chr(int(rel[2:].split("_")[0].split("-")[0].split(".")[0], 16))
+            made = self._first_char_files(c, [t for t in self._post if t[0] == c])
+            self._cache.update(made)
+            return made[path]
         if rel.startswith("t/"):
             owner = {p: t for t, (_, _, digests, _) in self._big.items() for p in digests}
             return self._regenerate_big(owner[path])[path]

@@ -406,7 +406,7 @@
     document.title = query + ' · 检索 · 法治报告档案';
     list.setAttribute('aria-busy', 'true');
     count.textContent = '正在检索…';
-    var result = null, shown = 0;
+    var result = null, shown = 0, started = performance.now();
     function page() {
       var slice = result.hits.slice(shown, shown + PAGE_SIZE);
       list.setAttribute('aria-busy', 'true');
@@ -419,6 +419,8 @@
           : result.approximate ? '显示最相关的前 ' + n + ' 个章节（常用词只检索最相关的部分；按省份或地区筛选可得全部结果）'
           : '找到 ' + n + ' 个章节' + (n > shown ? '，显示前 ' + shown + ' 个' : '');
         more.hidden = shown >= n;
+        /* Milliseconds from the query to its results on screen (read by benchmarks/search_bytes.py). */
+        if (first === 0) list.setAttribute('data-ms', String(Math.round(performance.now() - started)));
         list.setAttribute('aria-busy', 'false');
         if (first > 0 && list.children[first]) list.children[first].querySelector('a').focus();
       });
