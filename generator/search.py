@@ -235,18 +235,23 @@ def tf_weights(tf: np.ndarray, length: np.ndarray, field_name: str) -> np.ndarra
 class ReportTerms:
     """Everything the index needs from one report, picklable and compact.
 
-    ``terms`` are the report's distinct terms (sorted); per posting (a term in a
-    section) ``term`` indexes them, ``section`` is the section number and
+    ``vocabulary`` holds the report's distinct terms (sorted), joined by newlines (one
+    string, not thousands of small objects: 10,000 of these fit in memory); per
+    posting (a term in a section) ``term`` indexes them, ``section`` is the section number and
     ``heading``/``body`` the weights (``tf_weight``, 0 when absent from the field).
     ``sections`` holds (anchor, heading path, text) for excerpts.
     """
 
-    terms: tuple[str, ...]
+    vocabulary: str
     term: np.ndarray
     section: np.ndarray
     heading: np.ndarray
     body: np.ndarray
     sections: tuple[tuple[str, tuple[str, ...], str], ...]
+
+    @property
+    def terms(self) -> list[str]:
+        return self.vocabulary.split("\n") if self.vocabulary else []
 
 
 def section_fields(report: Report) -> list[tuple[str, str]]:
@@ -277,7 +282,7 @@ def report_terms(report: Report) -> ReportTerms:
     weights = {f: tf_weights(np.array(cols["t" + f[0]], np.float64), np.array(cols["l" + f[0]], np.float64), f)
                for f in FIELDS}
     return ReportTerms(
-        terms=terms, term=term[order], section=j[order],
+        vocabulary="\n".join(terms), term=term[order], section=j[order],
         heading=weights["heading"][order], body=weights["body"][order],
         sections=tuple((s.anchor, tuple(s.path), s.text) for s in report.sections),
     )
@@ -320,8 +325,9 @@ def _postings_of(r: int, rt: ReportTerms) -> dict[str, tuple[np.ndarray, np.ndar
     """Report r's postings per term as (key, weights) arrays."""
     key = (np.uint64(r) << np.uint64(16)) | rt.section.astype(np.uint64)
     wt = (rt.heading.astype(np.uint32) << np.uint32(16)) | rt.body.astype(np.uint32)
-    bounds = np.searchsorted(rt.term, np.arange(len(rt.terms) + 1))
-    return {t: (key[bounds[i]:bounds[i + 1]], wt[bounds[i]:bounds[i + 1]]) for i, t in enumerate(rt.terms)}
+    terms = rt.terms
+    bounds = np.searchsorted(rt.term, np.arange(len(terms) + 1))
+    return {t: (key[bounds[i]:bounds[i + 1]], wt[bounds[i]:bounds[i + 1]]) for i, t in enumerate(terms)}
 
 
 class SearchIndex:
@@ -493,8 +499,12 @@ class SearchIndex:
             vocab.update(dict.fromkeys(e.terms.terms))
         for i, t in enumerate(vocab):
             vocab[t] = i
-        gid = np.concatenate([np.fromiter(map(vocab.__getitem__, e.terms.terms), np.uint32, len(e.terms.terms))[e.terms.term]
-                              for e in changed])
+        gids = []
+        for e in changed:
+            terms = e.terms.terms
+            gids.append(np.fromiter(map(vocab.__getitem__, terms), np.uint32, len(terms))[e.terms.term])
+        gid = np.concatenate(gids)
+        del gids
         order = np.argsort(gid, kind="stable")
         gid = gid[order]
         bounds = np.searchsorted(gid, np.arange(len(vocab) + 1, dtype=np.uint32))
