@@ -415,7 +415,9 @@
         var first = shown;
         shown += slice.length;
         var n = result.hits.length;
-        count.textContent = !n ? '没有找到包含“' + query + '”的章节。'
+        count.textContent = !n && result.approximate
+          ? '在常用词最相关的部分中没有找到同时包含“' + query + '”的章节；按省份或地区筛选可检索全部。'
+          : !n ? '没有找到包含“' + query + '”的章节。'
           : result.approximate ? '显示最相关的前 ' + n + ' 个章节（常用词只检索最相关的部分；按省份或地区筛选可得全部结果）'
           : '找到 ' + n + ' 个章节' + (n > shown ? '，显示前 ' + shown + ' 个' : '');
         more.hidden = shown >= n;
