@@ -444,6 +444,12 @@ class SearchIndex:
                 removal.setdefault(t, set()).add(old_order[slug])
         for t, rs in removal.items():
             key, wt = self._post[t]
+            if len(rs) == 1:  # one report: its rows are one slice
+                r = next(iter(rs))
+                lo, hi = np.searchsorted(key, [np.uint64(r) << np.uint64(16), np.uint64(r + 1) << np.uint64(16)])
+                note(t, r, key[lo:hi], wt[lo:hi])
+                self._post[t] = (np.concatenate([key[:lo], key[hi:]]), np.concatenate([wt[:lo], wt[hi:]]))
+                continue
             gone_rows = np.isin((key >> np.uint64(16)).astype(np.int64), np.fromiter(rs, np.int64))
             for r in rs:
                 note(t, r, key[gone_rows], wt[gone_rows])
@@ -466,13 +472,9 @@ class SearchIndex:
                 r = new_order[e.slug]
                 for t, (key, wt) in _postings_of(r, e.terms).items():
                     note(t, r, key, wt)
-                    if t in self._post and len(self._post[t][0]):
-                        k0, w0 = self._post[t]
-                        k, w = np.concatenate([k0, key]), np.concatenate([w0, wt])
-                        order = np.argsort(k, kind="stable")
-                        self._post[t] = (k[order], w[order])
-                    else:
-                        self._post[t] = (key.copy(), wt.copy())
+                    k0, w0 = self._post.get(t, (_EMPTY_KEY, _EMPTY_WT))
+                    at = int(np.searchsorted(k0, np.uint64(r) << np.uint64(16)))
+                    self._post[t] = (np.concatenate([k0[:at], key, k0[at:]]), np.concatenate([w0[:at], wt, w0[at:]]))
         for t in [t for t in affected if t in self._post and not len(self._post[t][0])]:
             del self._post[t]
 
@@ -662,28 +664,43 @@ class SearchIndex:
         the provinces in ``only`` are re-encoded; the other files keep their digests.
         """
         ranks = rank(key, wt)
-        theta = old[3] if old is not None else int(np.partition(ranks, len(ranks) - PRUNE)[len(ranks) - PRUNE])
+        name = _id(t)
+        if old is not None:
+            # The top list is unchanged: re-encode only these provinces' remainders.
+            prov_all = province_of[(key >> np.uint64(16)).astype(np.intp)]
+            rest_mask = ranks < old[3]
+            wanted_list = sorted(only)
+            parts = []
+            for p in wanted_list:
+                m = rest_mask & (prov_all == p)
+                parts.append((key[m], wt[m]))
+            files = {}
+            present = set(old[1])
+            for p, enc in zip(wanted_list, encode_postings_many(parts)):
+                label = f"{name}-{p if p >= 0 else 'x'}"
+                if enc:
+                    files[f"{PREFIX}t/{label}.js"] = _js("t", label, enc)
+                    present.add(p)
+                else:
+                    present.discard(p)
+            redone = {f"{PREFIX}t/{name}-{q if q >= 0 else 'x'}.js" for q in wanted_list}
+            kept = {p: d for p, d in old[2].items() if p not in redone}
+            return files, tuple(sorted(present)), old[3], kept
+        theta = int(np.partition(ranks, len(ranks) - PRUNE)[len(ranks) - PRUNE])
         rest = np.nonzero(ranks < theta)[0]
         prov = province_of[(key[rest] >> np.uint64(16)).astype(np.intp)]
         order = np.argsort(prov, kind="stable")
         rest, prov = rest[order], prov[order]
         present = np.unique(prov)
-        wanted = present if only is None else np.array(sorted(only), np.int64)
-        lo = np.searchsorted(prov, wanted, "left")
-        hi = np.searchsorted(prov, wanted, "right")
-        name = _id(t)
-        files: dict[str, bytes] = {}
-        if old is None:
-            top = np.nonzero(ranks >= theta)[0]
-            files[f"{PREFIX}t/{name}.js"] = _js("t", name, encode_postings(key[top], wt[top]))
+        lo = np.searchsorted(prov, present, "left")
+        hi = np.searchsorted(prov, present, "right")
+        top = np.nonzero(ranks >= theta)[0]
+        files = {f"{PREFIX}t/{name}.js": _js("t", name, encode_postings(key[top], wt[top]))}
         parts = encode_postings_many([(key[rest[a:b]], wt[rest[a:b]]) for a, b in zip(lo, hi)])
-        for p, enc in zip(wanted.tolist(), parts):
-            if enc:
-                files[f"{PREFIX}t/{name}-{p if p >= 0 else 'x'}.js"] = _js("t", f"{name}-{p if p >= 0 else 'x'}", enc)
-        provinces = tuple(int(p) for p in present)
-        redone = {f"{PREFIX}t/{name}-{q if q >= 0 else 'x'}.js" for q in wanted.tolist()}
-        kept = {p: d for p, d in old[2].items() if p not in redone} if old is not None else {}
-        return files, provinces, theta, kept
+        for p, enc in zip(present.tolist(), parts):
+            label = f"{name}-{p if p >= 0 else 'x'}"
+            files[f"{PREFIX}t/{label}.js"] = _js("t", label, enc)
+        return files, tuple(int(p) for p in present), theta, {}
 
     def _first_char_files(self, c: str, terms: list[str]) -> dict[str, bytes]:
         """v/ and p/ files of the terms starting with c; split by the second character when
