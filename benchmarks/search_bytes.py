@@ -74,32 +74,41 @@ def _visit(browser, site: Path, root: str, url: str, timeout_ms: int = 60_000) -
             "ms": round(ms, 1), "query ms": int(query_ms) if query_ms else None, "count": count, "results": results}
 
 
-def measure(site: Path, queries: Sequence[str] = DEFAULT_QUERIES, chromium: str | None = None) -> dict:
+def measure(site: Path, queries: Sequence[str] = DEFAULT_QUERIES, chromium: str | None = None, browser=None) -> dict:
     """{"http": {...}, "file": {...}}, each {"before first query": {bytes, files, ms},
     "queries": {query: {"bytes": bytes loaded for the query, "files": n, "ms": navigation → results,
     "query ms": the page's own clock from starting the query to results shown,
-    "count": the result count line, "results": items shown}}}."""
+    "count": the result count line, "results": items shown}}}.
+    ``browser``: a Playwright Chromium to use (else one is launched: ``chromium`` or Debian's)."""
+    if browser is not None:
+        return _measure(browser, Path(site).resolve(), queries)
     from playwright.sync_api import sync_playwright
 
-    site = Path(site).resolve()
     chromium = chromium or os.environ.get("FAZHI_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    with sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            return _measure(launched, Path(site).resolve(), queries)
+        finally:
+            launched.close()
+
+
+def _measure(browser, site: Path, queries: Sequence[str]) -> dict:
     server, http_root = _serve(site)
     out: dict = {}
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            for scheme, root in (("http", http_root), ("file", site.as_uri() + "/")):
-                base = _visit(browser, site, root, root + "search/index.html")
-                before = set(base["files"])
-                rows = {}
-                for q in queries:
-                    got = _visit(browser, site, root, root + "search/index.html?q=" + urllib.parse.quote(q))
-                    extra = [f for f in got["files"] if f not in before]
-                    rows[q] = {"bytes": sum((site / f).stat().st_size for f in extra), "files": len(extra),
-                               "ms": got["ms"], "query ms": got["query ms"], "count": got["count"], "results": got["results"]}
-                out[scheme] = {"before first query": {"bytes": base["bytes"], "files": len(base["files"]), "ms": base["ms"]},
-                               "queries": rows}
-            browser.close()
+        for scheme, root in (("http", http_root), ("file", site.as_uri() + "/")):
+            base = _visit(browser, site, root, root + "search/index.html")
+            before = set(base["files"])
+            rows = {}
+            for q in queries:
+                got = _visit(browser, site, root, root + "search/index.html?q=" + urllib.parse.quote(q))
+                extra = [f for f in got["files"] if f not in before]
+                rows[q] = {"bytes": sum((site / f).stat().st_size for f in extra), "files": len(extra),
+                           "ms": got["ms"], "query ms": got["query ms"], "count": got["count"],
+                           "results": got["results"]}
+            out[scheme] = {"before first query": {"bytes": base["bytes"], "files": len(base["files"]), "ms": base["ms"]},
+                           "queries": rows}
     finally:
         server.shutdown()
     return out
