@@ -561,9 +561,10 @@ class SearchIndex:
                 continue
             key, wt = self._post[t]
             old = old_big.get(t)
-            if old is not None and old[3] is not None and t not in top_hit and t in touched:
+            if old is not None and old[3] is not None and t in touched:
                 own, provinces, theta, kept = self._big_files(t, key, wt, province_of, old,
-                                                              {int(province_of[r]) for r in touched[t]})
+                                                              {int(province_of[r]) for r in touched[t]},
+                                                              t in top_hit)
             else:
                 own, provinces, theta, kept = self._big_files(t, key, wt, province_of)
             cache.update(own)
@@ -657,36 +658,39 @@ class SearchIndex:
             "sections": [[a, list(p), text] for a, p, text in rt.sections[k * CHUNK:(k + 1) * CHUNK]],
         })
 
-    def _big_files(self, t, key, wt, province_of, old=None, only: set[int] | None = None):
+    def _big_files(self, t, key, wt, province_of, old=None, only: set[int] = frozenset(), top_hit: bool = False):
         """A large term's top PRUNE postings by rank, and the rest split by province.
 
-        With ``old`` (the term's previous entry, whose top list is known unchanged) only
-        the provinces in ``only`` are re-encoded; the other files keep their digests.
+        With ``old`` (the term's previous entry) only what the edit can have changed is
+        re-encoded: the provinces in ``only`` (the edited reports'), those of the postings
+        whose rank lies between the old and the new threshold (moved in or out of the top
+        list), and the top list if it changed; the other files keep their digests.
         """
         ranks = rank(key, wt)
         name = _id(t)
+        theta = int(np.partition(ranks, len(ranks) - PRUNE)[len(ranks) - PRUNE])
         if old is not None:
-            # The top list is unchanged: re-encode only these provinces' remainders.
             prov_all = province_of[(key >> np.uint64(16)).astype(np.intp)]
-            rest_mask = ranks < old[3]
-            wanted_list = sorted(only)
-            parts = []
-            for p in wanted_list:
-                m = rest_mask & (prov_all == p)
-                parts.append((key[m], wt[m]))
-            files = {}
+            lo, hi = min(theta, old[3]), max(theta, old[3])
+            moved = prov_all[(ranks >= lo) & (ranks < hi)]
+            redo = sorted(set(only) | set(np.unique(moved).tolist()))
+            rest_mask = ranks < theta
+            parts = [(key[m], wt[m]) for m in (rest_mask & (prov_all == p) for p in redo)]
+            files: dict[str, bytes] = {}
+            if top_hit or theta != old[3]:
+                top = ranks >= theta
+                files[f"{PREFIX}t/{name}.js"] = _js("t", name, encode_postings(key[top], wt[top]))
             present = set(old[1])
-            for p, enc in zip(wanted_list, encode_postings_many(parts)):
+            for p, enc in zip(redo, encode_postings_many(parts)):
                 label = f"{name}-{p if p >= 0 else 'x'}"
                 if enc:
                     files[f"{PREFIX}t/{label}.js"] = _js("t", label, enc)
                     present.add(p)
                 else:
                     present.discard(p)
-            redone = {f"{PREFIX}t/{name}-{q if q >= 0 else 'x'}.js" for q in wanted_list}
+            redone = {f"{PREFIX}t/{name}-{q if q >= 0 else 'x'}.js" for q in redo} | set(files)
             kept = {p: d for p, d in old[2].items() if p not in redone}
-            return files, tuple(sorted(present)), old[3], kept
-        theta = int(np.partition(ranks, len(ranks) - PRUNE)[len(ranks) - PRUNE])
+            return files, tuple(sorted(present)), theta, kept
         rest = np.nonzero(ranks < theta)[0]
         prov = province_of[(key[rest] >> np.uint64(16)).astype(np.intp)]
         order = np.argsort(prov, kind="stable")
