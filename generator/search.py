@@ -62,7 +62,7 @@ from generator.segment import default_segmenter
 ROOT = Path(__file__).resolve().parent.parent
 LUNR_JS = ROOT / "node_modules" / "lunr" / "lunr.min.js"
 PREFIX = "search/"
-VERSION = 1
+VERSION = 2
 
 # lunr's BM25 constants and our fixed average field lengths (tokens; the seeds'
 # averages rounded: headings 8.0, bodies 129.8 terms over their 101 sections).
@@ -71,10 +71,11 @@ FIELDS = ("heading", "body")
 BOOST = {"heading": 4, "body": 1}
 AVG_LENGTH = {"heading": 8.0, "body": 130.0}
 
-# Postings kept for an unfiltered query of a very common term: a top list is ~5.3 bytes a
-# posting (32 kB at 6,000), so a two-word query with 20 excerpts stays near 220 kB (measured
-# on 10,000 synthetic reports; at 2,000 two common words rarely met in both top lists).
-PRUNE = 6000
+# Postings kept for an unfiltered query of a very common term. Measured on 10,000 synthetic
+# reports: a top list is ~5.3 bytes a posting (16 kB at 3,000), and lunr.js scores ~40
+# sections a millisecond, so 3,000 keeps one word near 100 ms of scoring; at 2,000 two common
+# words rarely met in both top lists, at 6,000 a one-word query spent ~150 ms in lunr.
+PRUNE = 3000
 GROUP_BYTES = 24_000  # small terms' postings per p/ file
 VOCAB_BYTES = 32_000  # a v/ file above this is split by the terms' second character
 CHUNK = 4             # sections per c/ file (~4.6 kB; 20 results load ~90 kB of text)
@@ -320,6 +321,11 @@ def _meta(e: IndexEntry) -> IndexEntry:
 
 # --- the persistent index -----------------------------------------------------------
 
+def _state_version() -> tuple:
+    """What a saved state was derived with; a state saved with anything else is not reused."""
+    return (VERSION, PRUNE, CHUNK, GROUP_BYTES, VOCAB_BYTES, tuple(sorted(AVG_LENGTH.items())), K1, B)
+
+
 _EMPTY_KEY = np.zeros(0, np.uint64)
 _EMPTY_WT = np.zeros(0, np.uint32)
 
@@ -357,7 +363,7 @@ class SearchIndex:
         try:
             with open(state_dir / "index.pickle", "rb") as f:
                 meta = pickle.load(f)
-            if meta["version"] != VERSION:
+            if meta["version"] != _state_version():
                 return cls()
             arrays = np.load(state_dir / "postings.npz")
             key, wt, bounds = arrays["key"], arrays["wt"], arrays["bounds"]
@@ -394,7 +400,7 @@ class SearchIndex:
         with open(tmp / "postings.npz", "wb") as f:
             np.savez(f, key=key, wt=wt, bounds=bounds)
         with open(tmp / "index.pickle", "wb") as f:
-            pickle.dump({"version": VERSION, "entries": self._entries, "terms": terms, "small": self._small, "vfiles": self._vfiles,
+            pickle.dump({"version": _state_version(), "entries": self._entries, "terms": terms, "small": self._small, "vfiles": self._vfiles,
                          "big": self._big, "chunks": self._chunks, "files": self._files,
                          "provinces": self._provinces}, f, protocol=pickle.HIGHEST_PROTOCOL)
         old = state_dir.with_name(state_dir.name + ".old")

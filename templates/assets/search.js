@@ -299,14 +299,25 @@
         return { terms: [], hits: hits, approximate: false };
       });
     }
+    lunr();  /* start loading lunr.js while the vocabulary loads */
     return cut(parsed.words).then(function (c) {
       if (!c.terms.length || c.missing.length) return { terms: c.terms, hits: [], approximate: false };
       return Promise.all([lunr(), allowed(fo.filters)].concat(c.entries.map(function (e) { return postings(e, fo.provinces); })))
         .then(function (got) {
           var lunrjs = got[0], set = got[1], lists = got.slice(2), approximate = false;
-          var shaped = lists.map(function (l, i) {
+          /* Every term is required, so only sections in every list (and allowed by the filters)
+             can match: lunr scores just those (the same answer, much less work). */
+          var count = {};
+          lists.forEach(function (l) {
             if (!l.complete) approximate = true;
-            var list = set ? l.list.filter(function (p) { return set[p[0]]; }) : l.list;
+            var seen = {};
+            l.list.forEach(function (p) {
+              var ref = p[0] + '-' + p[1];
+              if (!seen[ref] && (!set || set[p[0]])) { seen[ref] = true; count[ref] = (count[ref] || 0) + 1; }
+            });
+          });
+          var shaped = lists.map(function (l, i) {
+            var list = l.list.filter(function (p) { return count[p[0] + '-' + p[1]] === lists.length; });
             return { term: c.entries[i].term, df: c.entries[i].df, list: list };
           });
           var idx = lunrjs.Index.load(S.expand(shaped, S.dir().sections));
