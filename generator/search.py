@@ -26,6 +26,7 @@ tag (works from file://, where fetch and XHR cannot read files):
   t/<id>.js        postings of one large term; above PRUNE postings only the top PRUNE
                    by weight (static index pruning), the rest in
   t/<id>-<p>.js    per province p, loaded only when a province or place filter is on
+                   (t/<id>-r.js: all of it, when it is at most REST_POSTINGS postings)
   f/<id>.js        the report numbers of one filter value (province, place, year, topic)
   c/<r>-<k>.js     report r's title, place, year and the text of its sections
                    k·CHUNK … k·CHUNK+CHUNK−1, for excerpts; loaded for results shown
@@ -77,6 +78,10 @@ AVG_LENGTH = {"heading": 8.0, "body": 130.0}
 # words rarely met in both top lists, at 6,000 a one-word query spent ~150 ms in lunr.
 PRUNE = 3000
 GROUP_BYTES = 24_000  # small terms' postings per p/ file
+# A pruned term whose remainder has at most this many postings keeps it in one file,
+# t/<id>-r.js (≤ ~16 kB), instead of one tiny file per province.
+REST_POSTINGS = 3000
+MERGED = (-2,)        # the "provinces" of a merged remainder
 VOCAB_BYTES = 32_000  # a v/ file above this is split by the terms' second character
 CHUNK = 4             # sections per c/ file (~4.6 kB; 20 results load ~90 kB of text)
 
@@ -323,7 +328,7 @@ def _meta(e: IndexEntry) -> IndexEntry:
 
 def _state_version() -> tuple:
     """What a saved state was derived with; a state saved with anything else is not reused."""
-    return (VERSION, PRUNE, CHUNK, GROUP_BYTES, VOCAB_BYTES, tuple(sorted(AVG_LENGTH.items())), K1, B)
+    return (VERSION, PRUNE, CHUNK, GROUP_BYTES, VOCAB_BYTES, REST_POSTINGS, tuple(sorted(AVG_LENGTH.items())), K1, B)
 
 
 _EMPTY_KEY = np.zeros(0, np.uint64)
@@ -675,7 +680,13 @@ class SearchIndex:
         ranks = rank(key, wt)
         name = _id(t)
         theta = int(np.partition(ranks, len(ranks) - PRUNE)[len(ranks) - PRUNE])
-        if old is not None:
+        rest = np.nonzero(ranks < theta)[0]
+        if len(rest) <= REST_POSTINGS:
+            top = np.nonzero(ranks >= theta)[0]
+            return ({f"{PREFIX}t/{name}.js": _js("t", name, encode_postings(key[top], wt[top])),
+                     f"{PREFIX}t/{name}-r.js": _js("t", f"{name}-r", encode_postings(key[rest], wt[rest]))},
+                    MERGED, theta, {})
+        if old is not None and old[1] != MERGED:
             prov_all = province_of[(key >> np.uint64(16)).astype(np.intp)]
             lo, hi = min(theta, old[3]), max(theta, old[3])
             moved = prov_all[(ranks >= lo) & (ranks < hi)]
@@ -697,7 +708,6 @@ class SearchIndex:
             redone = {f"{PREFIX}t/{name}-{q if q >= 0 else 'x'}.js" for q in redo} | set(files)
             kept = {p: d for p, d in old[2].items() if p not in redone}
             return files, tuple(sorted(present)), theta, kept
-        rest = np.nonzero(ranks < theta)[0]
         prov = province_of[(key[rest] >> np.uint64(16)).astype(np.intp)]
         order = np.argsort(prov, kind="stable")
         rest, prov = rest[order], prov[order]
@@ -744,7 +754,8 @@ class SearchIndex:
                 entries.append([t[len(prefix):], df, len(groups)])
             else:
                 df, provinces, _, _ = self._big[t]
-                entries.append([t[len(prefix):], df, _id(t)] + ([list(provinces)] if provinces else []))
+                rest = ["r" if provinces == MERGED else list(provinces)] if provinces else []
+                entries.append([t[len(prefix):], df, _id(t)] + rest)
         if group:
             groups.append(group)
         key = hexkey(prefix)

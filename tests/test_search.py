@@ -241,6 +241,7 @@ def pruned_site(tmp_path_factory) -> Path:
     site = tmp_path_factory.mktemp("pruned")
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(search, "PRUNE", 10)
+        mp.setattr(search, "REST_POSTINGS", 20)
         files = search_files([index_entry(r, ()) for r in synthetic_reports(60)], {})
     for path, data in files.items():
         (site / path).parent.mkdir(parents=True, exist_ok=True)
@@ -354,6 +355,7 @@ def test_incremental_updates_of_pruned_terms_give_the_full_builds_bytes(tmp_path
     """With PRUNE low, edits move postings in and out of top lists and province remainders."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(search, "PRUNE", 10)
+        mp.setattr(search, "REST_POSTINGS", 20)  # remainders both merged and per province
         _run_edits(tmp_path_factory.mktemp("state") / "search", synthetic_reports(60), edits)
 
 

@@ -206,7 +206,9 @@
     var parts = [load('t', entry.loc)];
     var complete = !entry.provs;
     if (entry.provs && provinces) {
-      provinces.forEach(function (p) { if (entry.provs.indexOf(p) >= 0) parts.push(load('t', entry.loc + '-' + p)); });
+      /* "r": the whole remainder is one small file; else one file per province. */
+      if (entry.provs === 'r') parts.push(load('t', entry.loc + '-r'));
+      else provinces.forEach(function (p) { if (entry.provs.indexOf(p) >= 0) parts.push(load('t', entry.loc + '-' + p)); });
       complete = true;
     }
     return Promise.all(parts).then(function (texts) {
