@@ -1,50 +1,207 @@
-"""Search index (检索): the files the search page loads, built from the archive.
+"""Search index (检索): the files the search page loads, built incrementally.
 
 Documents are sections (the report's lead and each heading), so a hit opens the
-report at that section. The index is one lunr index built with the Python
-``lunr`` package from jieba terms (generator/segment.py), then split by the
-first character of each term into shards that lunr.js 2.3.9 loads with
-``lunr.Index.load``. A query loads only the shards of its characters, and the
-section text for excerpts is stored apart, one file per report, loaded only for
-results shown. Every file is a ``.js`` script that calls
-``FAZHI_SEARCH.register(kind, key, data)``, so the page adds <script> tags and
-works from file:// (where fetch and XHR cannot read files) and over HTTP alike.
+report at that section. lunr.js 2.3.9 answers queries in the browser, but the
+index is not shipped in lunr's JSON (about 30 bytes a posting): each term's
+postings are stored compactly and expanded by the page into exactly the
+serialised form ``lunr.Index.load`` takes, for the query's terms only.
 
-Files (all under ``search/``):
-  dir.js          shard list, counts and filter choices; loaded with the page
-  t/<hex>.js      lunr index of the terms starting with that code point
-  d/<n>.js        report n's title, place, year and its sections' text
-  meta.js         every report's province, place, year and topics; loaded for filters
-  lunr.min.js     lunr.js from node_modules (npm), never a CDN
+Weights do not depend on other documents, so an edit changes only the edited
+report's postings: for each (term, section, field) we store lunr's BM25
+term-frequency part ``(k1+1)·tf / (k1·(1 − b + b·len/avg) + tf)`` with k1 = 1.2,
+b = 0.75 and a FIXED average field length (``AVG_LENGTH``, the seeds' averages
+rounded), times 1000 and rounded (lunr keeps 3 decimals). Each term's df (lunr
+counts field postings) and the section count N are shipped too, and the page
+computes lunr's idf ``log(1 + |(N − df + 0.5) / (df + 0.5)|)`` and the vector
+values ``round(idf · w · boost, 3)``, as lunr's Builder would.
+
+Files (all under ``search/``), every one a script calling
+``FAZHI_SEARCH.register(kind, key, data)`` so the page loads it with a <script>
+tag (works from file://, where fetch and XHR cannot read files):
+
+  dir.js           counts, filter choices, place names, the vocabulary files present
+  v/<key>.js       the terms starting with a character (or two, when one is too many):
+                   [rest of term, df, where the postings are, provinces of the remainder]
+  p/<key>-<g>.js   postings of several small terms, ~GROUP_BYTES each
+  t/<id>.js        postings of one large term; above PRUNE postings only the top PRUNE
+                   by weight (static index pruning), the rest in
+  t/<id>-<p>.js    per province p, loaded only when a province or place filter is on
+                   (t/<id>-r.js: all of it, when it is at most REST_POSTINGS postings)
+  f/<id>.js        the report numbers of one filter value (province, place, year, topic)
+  c/<r>-<k>.js     report r's title, place, year and the text of its sections
+                   k·CHUNK … k·CHUNK+CHUNK−1, for excerpts; loaded for results shown
+
+Postings are "r j code [wh]" per section, r delta-coded, code = wb·2 + (wh > 0),
+as base-32 digits where the last digit of a number comes from ``DIGITS_LAST`` and
+the others from ``DIGITS_MORE`` (no separators needed).
+
+The index is a persistent ``SearchIndex`` (state in a folder): ``update`` takes
+every report, reuses what an unchanged digest allows, and re-derives only the
+files whose inputs changed; a full build and an incremental one give the same
+bytes (tests/test_search.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import pickle
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+import shutil
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from lunr.builder import Builder
+import numpy as np
 
-from generator.model import Report
-from generator.segment import Segmenter, normalize
+from generator import urls
+from generator.model import LEAD_ANCHOR, Report
+from generator.segment import default_segmenter
 
 ROOT = Path(__file__).resolve().parent.parent
 LUNR_JS = ROOT / "node_modules" / "lunr" / "lunr.min.js"
 PREFIX = "search/"
-# Title and headings weigh more than body text.
-FIELDS = (("title", 2), ("heading", 4), ("body", 1))
+VERSION = 2
+
+# lunr's BM25 constants and our fixed average field lengths (tokens; the seeds'
+# averages rounded: headings 8.0, bodies 129.8 terms over their 101 sections).
+K1, B = 1.2, 0.75
+FIELDS = ("heading", "body")
+BOOST = {"heading": 4, "body": 1}
+AVG_LENGTH = {"heading": 8.0, "body": 130.0}
+
+# Postings kept for an unfiltered query of a very common term. Measured on 10,000 synthetic
+# reports: a top list is ~5.3 bytes a posting (16 kB at 3,000), and lunr.js scores ~40
+# sections a millisecond, so 3,000 keeps one word near 100 ms of scoring; at 2,000 two common
+# words rarely met in both top lists, at 6,000 a one-word query spent ~150 ms in lunr.
+PRUNE = 3000
+GROUP_BYTES = 24_000  # small terms' postings per p/ file
+# A pruned term whose remainder has at most this many postings keeps it in one file,
+# t/<id>-r.js (≤ ~16 kB), instead of one tiny file per province.
+REST_POSTINGS = 3000
+MERGED = (-2,)        # the "provinces" of a merged remainder
+VOCAB_BYTES = 32_000  # a v/ file above this is split by the terms' second character
+CHUNK = 4             # sections per c/ file (~4.6 kB; 20 results load ~90 kB of text)
+
+DIGITS_LAST = "0123456789abcdefghijklmnopqrstuv"
+DIGITS_MORE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ$%"
+_LAST = np.frombuffer(DIGITS_LAST.encode(), np.uint8)
+_MORE = np.frombuffer(DIGITS_MORE.encode(), np.uint8)
 
 
-def _js(kind: str, key, data) -> bytes:
-    """A script registering ``data``; sorted keys so the same archive gives the same bytes."""
-    payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return f"FAZHI_SEARCH.register({json.dumps(kind)},{json.dumps(key)},{payload});\n".encode("utf-8")
+# --- encoding ---------------------------------------------------------------------
+
+def _digit_grid(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Right-aligned base-32 digits (one row per number, as wide as the largest) and digit counts."""
+    ndig = np.ones(len(v), np.int64)
+    t = v >> np.uint64(5)
+    while t.any():
+        ndig += t > 0
+        t >>= np.uint64(5)
+    width = int(ndig.max()) if len(v) else 1
+    grid = np.empty((len(v), width), np.uint8)
+    for k in range(width):
+        grid[:, width - 1 - k] = (_LAST if k == 0 else _MORE)[((v >> np.uint64(5 * k)) & np.uint64(31)).astype(np.intp)]
+    return grid, ndig
+
+
+# Every number below 32**4 looked up at once: its 4 right-aligned digits and which of them to keep.
+_TABLE = 32 ** 4
+_TAB: list = []
+
+
+def _table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if not _TAB:
+        grid, ndig = _digit_grid(np.arange(_TABLE, dtype=np.uint64))
+        _TAB.extend([grid, ndig, np.arange(4) >= (4 - ndig)[:, None]])
+    return _TAB[0], _TAB[1], _TAB[2]
+
+
+def _digits(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Base-32 digits (ASCII bytes) of non-negative ints, and where each number's digits end."""
+    v = np.asarray(v)
+    if len(v) and int(v.max()) >= _TABLE:
+        grid, ndig = _digit_grid(v.astype(np.uint64))
+        keep = np.arange(grid.shape[1]) >= (grid.shape[1] - ndig)[:, None]
+        return grid[keep], np.cumsum(ndig)
+    grid, ndig, keep = _table()
+    v = v.astype(np.intp, copy=False)
+    return grid[v][keep[v]], np.cumsum(ndig[v])
+
+
+def encode_ints(values) -> str:
+    """Non-negative ints as base-32 digits, the last digit of each from DIGITS_LAST."""
+    return _digits(np.asarray(values, dtype=np.uint64))[0].tobytes().decode("ascii")
+
+
+def decode_ints(text: str) -> list[int]:
+    out, v = [], 0
+    for ch in text:
+        d = DIGITS_LAST.find(ch)
+        if d >= 0:
+            out.append(v * 32 + d)
+            v = 0
+        else:
+            v = v * 32 + DIGITS_MORE.index(ch)
+    return out
+
+
+def encode_postings_many(parts: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[str]:
+    """Each (key, wt) list of postings (sorted by key = r << 16 | j; wt = wh << 16 | wb) as
+    "dr j code [wh]"…, all in one vectorised pass."""
+    if not parts:
+        return []
+    lens = np.fromiter((len(k) for k, _ in parts), np.int64, len(parts))
+    if not lens.sum():
+        return [""] * len(parts)
+    key = np.concatenate([k for k, _ in parts])
+    wt = np.concatenate([w for _, w in parts])
+    r = (key >> np.uint64(16)).astype(np.int64)
+    j = (key & np.uint64(0xFFFF)).astype(np.int64)
+    wh = (wt >> np.uint32(16)).astype(np.int64)
+    wb = (wt & np.uint32(0xFFFF)).astype(np.int64)
+    dr = np.diff(r, prepend=0)
+    firsts = (np.cumsum(lens) - lens)[lens > 0]
+    dr[firsts] = r[firsts]
+    has = wh > 0
+    cnt = 3 + has
+    starts = np.cumsum(cnt) - cnt
+    ints = np.empty(int(cnt.sum()), np.int64)
+    ints[starts] = dr
+    ints[starts + 1] = j
+    ints[starts + 2] = wb * 2 + has
+    ints[starts[has] + 3] = wh[has]
+    digits, ends = _digits(ints)
+    text = digits.tobytes().decode("ascii")
+    post_end = np.cumsum(lens)
+    int_end = np.where(post_end > 0, np.cumsum(cnt)[np.maximum(post_end - 1, 0)], 0)
+    char_end = np.where(int_end > 0, ends[np.maximum(int_end - 1, 0)], 0).tolist()
+    return [text[a:b] for a, b in zip([0] + char_end[:-1], char_end)]
+
+
+def encode_postings(key: np.ndarray, wt: np.ndarray) -> str:
+    return encode_postings_many([(key, wt)])[0]
+
+
+def rank(key: np.ndarray, wt: np.ndarray) -> np.ndarray:
+    """A posting's rank for pruning: its single-term lunr score order (4·wh + wb, idf is
+    the term's), ties to the earlier section; unique, and kept by renumbering."""
+    score = 4 * (wt >> np.uint32(16)).astype(np.int64) + (wt & np.uint32(0xFFFF)).astype(np.int64)
+    return (score << np.int64(40)) | (np.int64((1 << 40) - 1) - key.astype(np.int64))
+
+
+def decode_postings(text: str) -> list[tuple[int, int, int, int]]:
+    """(r, j, wh, wb) per posting; the page does the same in search.js."""
+    ints, out, r, i = decode_ints(text), [], 0, 0
+    while i < len(ints):
+        r += ints[i]
+        j, code = ints[i + 1], ints[i + 2]
+        wh = ints[i + 3] if code & 1 else 0
+        out.append((r, j, wh, code >> 1))
+        i += 4 if code & 1 else 3
+    return out
 
 
 def utf16_key(term: str) -> bytes:
@@ -56,150 +213,92 @@ def utf16_key(term: str) -> bytes:
     return term.encode("utf-16-be")
 
 
-def shard_key(term: str) -> str:
-    """The shard a term lives in: the hex code point of its first character."""
-    return format(ord(term[0]), "x")
+def hexkey(text: str) -> str:
+    """File key of a term prefix: hex code points joined by "_" (江 → 6c5f, 12 → 31_32)."""
+    return "_".join(format(ord(c), "x") for c in text)
 
 
-def places_of(reports: Iterable[Report]) -> list[str]:
-    return sorted({name for r in reports for name in (r.district, r.city, r.province) if name})
+def _id(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
-def _title_text(report: Report) -> str:
-    parts = [report.title, report.province, report.city, report.district, str(report.year or "")]
-    return " ".join(p for p in parts if p)
+def _js(kind: str, key, data) -> bytes:
+    """A script registering ``data``; sorted keys so the same archive gives the same bytes."""
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return f"FAZHI_SEARCH.register({json.dumps(kind)},{json.dumps(key)},{payload});\n".encode("utf-8")
 
 
-def build_index(reports: Sequence[Report], segmenter: Segmenter):
-    """One lunr index over all sections; refs are ``<report number>-<section number>``.
-
-    A bare Builder has no trimmer, stemmer or stop-word filter (the English ones
-    would strip CJK), so the serialised pipeline is empty and lunr.js needs no
-    registered functions to load it. Terms go in already segmented.
-    """
-    builder = Builder()
-    builder.ref("id")
-    for name, boost in FIELDS:
-        builder.field(name, boost=boost)
-    for i, report in enumerate(reports):
-        title = segmenter.terms(_title_text(report))
-        for j, section in enumerate(report.sections):
-            builder.add({
-                "id": f"{i}-{j}",
-                "title": title,
-                "heading": segmenter.terms(" ".join(section.path)),
-                "body": segmenter.terms(section.text),
-            })
-    return builder.build()
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
-def split_index(serialized: dict) -> dict[str, dict]:
-    """Cut a serialised lunr index into one serialised index per shard key.
+# --- one report's terms -------------------------------------------------------------
 
-    Each shard keeps its terms' postings and, for every field of every document,
-    the vector elements of its own terms, renumbered. lunr.js scores a document
-    by the dot product of query and document vectors over the query's terms
-    only, so a term scores the same in its shard as in the whole index.
-    """
-    terms = sorted((term for term, _ in serialized["invertedIndex"]), key=utf16_key)
-    postings = dict(serialized["invertedIndex"])
-    where: dict[int, tuple[str, int]] = {}
-    shard_terms: dict[str, list[str]] = defaultdict(list)
-    for term in terms:
-        key = shard_key(term)
-        where[postings[term]["_index"]] = (key, len(shard_terms[key]))
-        shard_terms[key].append(term)
-    vectors: dict[str, dict[str, list]] = defaultdict(dict)
-    for field_ref, elements in serialized["fieldVectors"]:
-        per_shard: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for k in range(0, len(elements), 2):
-            key, local = where[elements[k]]
-            per_shard[key].append((local, elements[k + 1]))
-        for key, pairs in per_shard.items():
-            vectors[key][field_ref] = [x for pair in sorted(pairs) for x in pair]
-    shards = {}
-    for key, names in shard_terms.items():
-        shards[key] = {
-            "version": serialized["version"],
-            "fields": serialized["fields"],
-            "fieldVectors": sorted(vectors[key].items()),
-            "invertedIndex": [[t, {**postings[t], "_index": n}] for n, t in enumerate(names)],
-            "pipeline": [],
-        }
-    return shards
+def tf_weights(tf: np.ndarray, length: np.ndarray, field_name: str) -> np.ndarray:
+    """lunr's BM25 term-frequency part × 1000, rounded, with the fixed average length; 0 where tf is 0."""
+    w = (K1 + 1) * tf / (K1 * (1 - B + B * length / AVG_LENGTH[field_name]) + tf)
+    return np.where(tf > 0, np.maximum(1, np.floor(w * 1000 + 0.5)), 0).astype(np.uint16)
 
 
-def _filters(reports: Sequence[Report], topics: Sequence[Sequence[str]]) -> dict:
-    return {
-        "province": sorted({r.province for r in reports if r.province}),
-        "place": sorted({r.place for r in reports if r.place}),
-        "year": sorted({r.year for r in reports if r.year}),
-        "topic": sorted({t for ts in topics for t in ts}),
-    }
-
-
-def index_files(reports: Sequence[Report], topics: Sequence[Sequence[str]] | None = None,
-                topic_names: dict[str, str] | None = None) -> dict[str, bytes]:
-    """Every search data file for these reports (in the order given), by site path.
-
-    ``topics`` holds each report's topic slugs (default: its front-matter topics).
-    """
-    topics = [list(t) for t in topics] if topics is not None else [list(r.topics) for r in reports]
-    segmenter = Segmenter(places_of(reports))
-    shards = split_index(build_index(reports, segmenter).serialize())
-    files = {f"{PREFIX}t/{key}.js": _js("t", key, shard) for key, shard in shards.items()}
-    for i, r in enumerate(reports):
-        files[f"{PREFIX}d/{i}.js"] = _js("d", i, {
-            "slug": r.slug, "title": r.title, "place": r.place, "province": r.province, "year": r.year,
-            "sections": [[s.anchor, list(s.path), s.text] for s in r.sections],
-        })
-    files[f"{PREFIX}meta.js"] = _js("meta", 0, [[r.province, r.place, r.year, t] for r, t in zip(reports, topics)])
-    files[f"{PREFIX}dir.js"] = _js("dir", 0, {
-        "shards": sorted(shards),
-        "reports": len(reports),
-        "sections": sum(len(r.sections) for r in reports),
-        "filters": _filters(reports, topics),
-        "topic_names": topic_names or {},
-    })
-    return files
-
-
-def search_assets(archive) -> dict[str, bytes]:
-    """Site path → file bytes for everything the search page needs besides its own page and script."""
-    reports = tuple(archive.reports)
-    files = index_files(
-        reports,
-        [archive.report_topics[r.slug] for r in reports],
-        {t.slug: t.name for t in archive.topics},
-    )
-    files[f"{PREFIX}lunr.min.js"] = LUNR_JS.read_bytes()
-    return files
-
-
-def query_paths(files: dict[str, bytes], query: str) -> list[str]:
-    """The shard files a query loads (as search.js does: one per distinct character), for measuring."""
-    keys = {format(ord(c), "x") for c in normalize(query) if c.isalnum()}
-    return sorted(p for p in (f"{PREFIX}t/{k}.js" for k in keys) if p in files)
-
-
-# --- the interface the build uses -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ReportTerms:
-    """What the index needs of one report, made in the build's worker processes."""
+    """Everything the index needs from one report, picklable and compact.
 
-    report: Report
+    ``vocabulary`` holds the report's distinct terms (sorted), joined by newlines (one
+    string, not thousands of small objects: 10,000 of these fit in memory); per
+    posting (a term in a section) ``term`` indexes them, ``section`` is the section number and
+    ``heading``/``body`` the weights (``tf_weight``, 0 when absent from the field).
+    ``sections`` holds (anchor, heading path, text) for excerpts.
+    """
+
+    vocabulary: str
+    term: np.ndarray
+    section: np.ndarray
+    heading: np.ndarray
+    body: np.ndarray
+    sections: tuple[tuple[str, tuple[str, ...], str], ...]
+
+    @property
+    def terms(self) -> list[str]:
+        return self.vocabulary.split("\n") if self.vocabulary else []
+
+
+def section_fields(report: Report) -> list[tuple[str, str]]:
+    """(heading, body) text per section; the lead's heading is the report title."""
+    return [(report.title if s.anchor == LEAD_ANCHOR else s.heading, s.text) for s in report.sections]
 
 
 def report_terms(report: Report) -> ReportTerms:
-    return ReportTerms(report)
+    """Segment one report (pure; runs in the build's worker processes)."""
+    seg = default_segmenter()
+    names: list[str] = []
+    cols: dict[str, list[int]] = {"j": [], "th": [], "tb": [], "lh": [], "lb": []}
+    for j, (heading, body) in enumerate(section_fields(report)):
+        h, b = Counter(seg.terms(heading)), Counter(seg.terms(body))
+        both = sorted(h.keys() | b.keys())
+        n = len(both)
+        names.extend(both)
+        cols["j"].extend([j] * n)
+        cols["th"].extend([h.get(t, 0) for t in both])
+        cols["tb"].extend([b.get(t, 0) for t in both])
+        cols["lh"].extend([h.total()] * n)
+        cols["lb"].extend([b.total()] * n)
+    terms = tuple(sorted(set(names)))
+    number = {t: i for i, t in enumerate(terms)}
+    term = np.array([number[t] for t in names], np.uint32)
+    j = np.array(cols["j"], np.uint16)
+    order = np.lexsort((j, term))
+    weights = {f: tf_weights(np.array(cols["t" + f[0]], np.float64), np.array(cols["l" + f[0]], np.float64), f)
+               for f in FIELDS}
+    return ReportTerms(
+        vocabulary="\n".join(terms), term=term[order], section=j[order],
+        heading=weights["heading"][order], body=weights["body"][order],
+        sections=tuple((s.anchor, tuple(s.path), s.text) for s in report.sections),
+    )
 
 
 @dataclass(frozen=True)
 class IndexEntry:
-    """One report as the build hands it to the index; ``terms`` is None when ``digest`` is unchanged."""
-
     slug: str
     digest: str
     title: str
@@ -209,47 +308,523 @@ class IndexEntry:
     year: int | None
     topics: tuple[str, ...]
     page: str
-    terms: ReportTerms | None
+    terms: ReportTerms | None = field(default=None, compare=False)
+
+    @property
+    def place(self) -> str:
+        return self.district or self.city or self.province
+
+    @property
+    def place_value(self) -> str:
+        """The place filter's value: the full name from the province down (重庆市江北区)."""
+        return self.province + self.city + self.district if self.place != self.province else ""
+
+
+def _meta(e: IndexEntry) -> IndexEntry:
+    return IndexEntry(e.slug, e.digest, e.title, e.province, e.city, e.district, e.year, tuple(e.topics), e.page)
+
+
+# --- the persistent index -----------------------------------------------------------
+
+def _state_version() -> tuple:
+    """What a saved state was derived with; a state saved with anything else is not reused."""
+    return (VERSION, PRUNE, CHUNK, GROUP_BYTES, VOCAB_BYTES, REST_POSTINGS, tuple(sorted(AVG_LENGTH.items())), K1, B)
+
+
+_EMPTY_KEY = np.zeros(0, np.uint64)
+_EMPTY_WT = np.zeros(0, np.uint32)
+
+
+def _postings_of(r: int, rt: ReportTerms) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Report r's postings per term as (key, weights) arrays."""
+    key = (np.uint64(r) << np.uint64(16)) | rt.section.astype(np.uint64)
+    wt = (rt.heading.astype(np.uint32) << np.uint32(16)) | rt.body.astype(np.uint32)
+    terms = rt.terms
+    bounds = np.searchsorted(rt.term, np.arange(len(terms) + 1))
+    return {t: (key[bounds[i]:bounds[i + 1]], wt[bounds[i]:bounds[i + 1]]) for i, t in enumerate(terms)}
 
 
 class SearchIndex:
-    """The search files, kept between builds in a state folder."""
+    """The search files of an archive, kept up to date report by report."""
 
-    STATE = "search.pickle"
+    def __init__(self):
+        self._entries: list[IndexEntry] = []             # sorted by slug, terms=None
+        self._terms: dict[str, ReportTerms | None] = {}  # slug → terms; None: in the state folder
+        self._post: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # term → (key, wt) sorted by key
+        self._small: dict[str, tuple[str, int]] = {}     # term → (encoded postings, df) of small terms
+        self._vfiles: dict[str, dict[str, str]] = {}     # first character → its v/ and p/ files' digests
+        # term → (df, provinces of the remainder, path → digest, rank threshold of the top list or None)
+        self._big: dict[str, tuple[int, tuple[int, ...], dict[str, str], int | None]] = {}
+        self._chunks: dict[str, tuple[int, tuple[str, ...]]] = {}  # slug → (sections, digest per chunk)
+        self._files: dict[str, str] = {}
+        self._cache: dict[str, bytes] = {}
+        self._state: Path | None = None
+        self._provinces: list[str] = []
+        self._held: dict[str, str] | None = None  # slug → digest, made on first use
 
-    def __init__(self, held: dict[str, tuple[str, ReportTerms]]):
-        self._held = held
-        self._files: dict[str, bytes] = {}
-
+    # -- state ------------------------------------------------------------------
     @classmethod
     def open(cls, state_dir: Path) -> "SearchIndex":
+        idx = cls()
         try:
-            held = pickle.loads((state_dir / cls.STATE).read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-            held = {}
-        return cls(held if isinstance(held, dict) else {})
-
-    def holds(self, slug: str) -> str | None:
-        """The digest of the version of a report the index holds, if any."""
-        held = self._held.get(slug)
-        return held[0] if held else None
-
-    def update(self, entries: Sequence[IndexEntry], topic_names: Mapping[str, str]) -> None:
-        held = {}
-        for e in entries:
-            terms = e.terms if e.terms is not None else self._held[e.slug][1]
-            held[e.slug] = (e.digest, terms)
-        self._held = held
-        reports = [held[e.slug][1].report for e in entries]
-        self._files = index_files(reports, [e.topics for e in entries], dict(topic_names))
-
-    def files(self) -> dict[str, str]:
-        return {path: hashlib.sha256(data).hexdigest() for path, data in self._files.items()}
-
-    def data(self, path: str) -> bytes:
-        return self._files[path]
+            with open(state_dir / "index.pickle", "rb") as f:
+                meta = pickle.load(f)
+            if meta["version"] != _state_version():
+                return cls()
+            arrays = np.load(state_dir / "postings.npz")
+            key, wt, bounds = arrays["key"], arrays["wt"], arrays["bounds"]
+        except (OSError, KeyError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, TypeError):
+            return cls()
+        idx._entries = meta["entries"]
+        idx._terms = {e.slug: None for e in idx._entries}
+        idx._post = {t: (key[bounds[i]:bounds[i + 1]], wt[bounds[i]:bounds[i + 1]]) for i, t in enumerate(meta["terms"])}
+        idx._small, idx._big, idx._chunks = meta["small"], meta["big"], meta["chunks"]
+        idx._vfiles = meta["vfiles"]
+        idx._files, idx._provinces = meta["files"], meta["provinces"]
+        idx._state = state_dir
+        return idx
 
     def save(self, state_dir: Path) -> None:
-        tmp = state_dir / f".{self.STATE}.tmp"
-        tmp.write_bytes(pickle.dumps(self._held, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, state_dir / self.STATE)
+        state_dir = Path(state_dir)
+        tmp = state_dir.with_name(state_dir.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        (tmp / "reports").mkdir(parents=True)
+        for e in self._entries:
+            name = f"{e.slug}.pickle"
+            rt = self._terms.get(e.slug)
+            old = self._state / "reports" / name if self._state else None
+            if rt is None and old is not None:
+                os.link(old, tmp / "reports" / name)
+            else:
+                with open(tmp / "reports" / name, "wb") as f:
+                    pickle.dump((e.digest, rt), f, protocol=pickle.HIGHEST_PROTOCOL)
+        terms = sorted(self._post)
+        sizes = np.array([0] + [len(self._post[t][0]) for t in terms], np.int64)
+        bounds = np.cumsum(sizes)
+        key = np.concatenate([self._post[t][0] for t in terms]) if terms else _EMPTY_KEY
+        wt = np.concatenate([self._post[t][1] for t in terms]) if terms else _EMPTY_WT
+        with open(tmp / "postings.npz", "wb") as f:
+            np.savez(f, key=key, wt=wt, bounds=bounds)
+        with open(tmp / "index.pickle", "wb") as f:
+            pickle.dump({"version": _state_version(), "entries": self._entries, "terms": terms, "small": self._small, "vfiles": self._vfiles,
+                         "big": self._big, "chunks": self._chunks, "files": self._files,
+                         "provinces": self._provinces}, f, protocol=pickle.HIGHEST_PROTOCOL)
+        old = state_dir.with_name(state_dir.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if state_dir.exists():
+            state_dir.rename(old)
+        tmp.rename(state_dir)
+        shutil.rmtree(old, ignore_errors=True)
+        # Reports' terms now live in the new folder; hold none in memory.
+        self._state = state_dir
+        self._terms = {e.slug: None for e in self._entries}
+
+    def holds(self, slug: str) -> str | None:
+        """The digest of the version of a report the index holds, if any (the build then sends no terms)."""
+        if self._held is None:
+            self._held = {e.slug: e.digest for e in self._entries}
+        return self._held.get(slug)
+
+    def _report_terms(self, slug: str) -> ReportTerms:
+        rt = self._terms.get(slug)
+        if rt is None:
+            with open(self._state / "reports" / f"{slug}.pickle", "rb") as f:
+                rt = pickle.load(f)[1]
+        return rt
+
+    # -- update -------------------------------------------------------------------
+    def update(self, entries: Sequence[IndexEntry], topic_names: Mapping[str, str]) -> None:
+        old_entries = {e.slug: e for e in self._entries}
+        old_order = {e.slug: r for r, e in enumerate(self._entries)}
+        new_order = {e.slug: r for r, e in enumerate(entries)}
+        changed = [e for e in entries if e.slug not in old_entries or old_entries[e.slug].digest != e.digest]
+        for e in changed:
+            if e.terms is None:
+                raise ValueError(f"{e.slug}: changed report given without its terms")
+        changed_slugs = {e.slug for e in changed}
+        gone = [s for s in old_entries if s not in new_order or s in changed_slugs]
+        renumbered = any(old_order[s] != new_order[s] for s in old_order if s in new_order) or len(old_entries) != len(entries)
+        affected: set[str] = set()
+        touched: dict[str, set[int]] = {}  # term → reports (numbers) whose postings of it changed
+        top_hit: set[str] = set()          # pruned terms whose top list may have changed
+
+        def note(t: str, r: int, key: np.ndarray, wt: np.ndarray) -> None:
+            affected.add(t)
+            touched.setdefault(t, set()).add(r)
+            big = self._big.get(t)
+            if big is not None and big[3] is not None and (rank(key, wt) >= big[3]).any():
+                top_hit.add(t)
+
+        # Remove the postings of removed and changed reports.
+        removal: dict[str, set[int]] = {}
+        for slug in gone:
+            for t in self._report_terms(slug).terms:
+                removal.setdefault(t, set()).add(old_order[slug])
+        for t, rs in removal.items():
+            key, wt = self._post[t]
+            if len(rs) == 1:  # one report: its rows are one slice
+                r = next(iter(rs))
+                lo, hi = np.searchsorted(key, [np.uint64(r) << np.uint64(16), np.uint64(r + 1) << np.uint64(16)])
+                note(t, r, key[lo:hi], wt[lo:hi])
+                self._post[t] = (np.concatenate([key[:lo], key[hi:]]), np.concatenate([wt[:lo], wt[hi:]]))
+                continue
+            gone_rows = np.isin((key >> np.uint64(16)).astype(np.int64), np.fromiter(rs, np.int64))
+            for r in rs:
+                note(t, r, key[gone_rows], wt[gone_rows])
+            self._post[t] = (key[~gone_rows], wt[~gone_rows])
+
+        # Renumber when reports were added or removed (slug order is kept, so the arrays stay sorted).
+        if renumbered and self._entries:
+            remap = np.zeros(len(self._entries), np.uint64)
+            for s, r in old_order.items():
+                remap[r] = new_order.get(s, 0)
+            for t, (key, wt) in self._post.items():
+                r = (key >> np.uint64(16)).astype(np.intp)
+                self._post[t] = ((remap[r] << np.uint64(16)) | (key & np.uint64(0xFFFF)), wt)
+
+        # Add the postings of new and changed reports.
+        if len(changed) > len(entries) // 4:
+            self._bulk_add(changed, new_order, affected)
+        else:
+            for e in changed:
+                r = new_order[e.slug]
+                for t, (key, wt) in _postings_of(r, e.terms).items():
+                    note(t, r, key, wt)
+                    k0, w0 = self._post.get(t, (_EMPTY_KEY, _EMPTY_WT))
+                    at = int(np.searchsorted(k0, np.uint64(r) << np.uint64(16)))
+                    self._post[t] = (np.concatenate([k0[:at], key, k0[at:]]), np.concatenate([w0[:at], wt, w0[at:]]))
+        for t in [t for t in affected if t in self._post and not len(self._post[t][0])]:
+            del self._post[t]
+
+        for slug in gone:
+            self._terms.pop(slug, None)
+            self._chunks.pop(slug, None)
+        for e in changed:
+            self._terms[e.slug] = e.terms
+        self._entries = [_meta(e) for e in entries]
+        self._held = None
+        provinces = sorted({e.province for e in entries if e.province})
+        full = renumbered or provinces != self._provinces
+        self._provinces = provinces
+        if full:
+            affected.update(self._post)
+            affected.update(self._big)
+            affected.update(self._small)
+        self._render(affected, set() if full else top_hit, touched if not full else {}, changed, topic_names, full)
+
+    def _bulk_add(self, changed, new_order, affected) -> None:
+        """Add many reports at once: one stable sort by term instead of one merge per term.
+
+        ``changed`` is in report order and each report's postings are sorted by (term,
+        section), so a stable sort by term leaves every term's postings sorted by key.
+        """
+        vocab: dict[str, int] = {}
+        for e in changed:
+            vocab.update(dict.fromkeys(e.terms.terms))
+        for i, t in enumerate(vocab):
+            vocab[t] = i
+        gids = []
+        for e in changed:
+            terms = e.terms.terms
+            gids.append(np.fromiter(map(vocab.__getitem__, terms), np.uint32, len(terms))[e.terms.term])
+        gid = np.concatenate(gids)
+        del gids
+        order = np.argsort(gid, kind="stable")
+        gid = gid[order]
+        bounds = np.searchsorted(gid, np.arange(len(vocab) + 1, dtype=np.uint32))
+        del gid
+        key = np.concatenate([(np.uint64(new_order[e.slug]) << np.uint64(16)) | e.terms.section.astype(np.uint64)
+                              for e in changed])[order]
+        wt = np.concatenate([(e.terms.heading.astype(np.uint32) << np.uint32(16)) | e.terms.body.astype(np.uint32)
+                             for e in changed])[order]
+        del order
+        for t, i in vocab.items():
+            k, w = key[bounds[i]:bounds[i + 1]], wt[bounds[i]:bounds[i + 1]]
+            if t in self._post and len(self._post[t][0]):
+                k0, w0 = self._post[t]
+                k, w = np.concatenate([k0, k]), np.concatenate([w0, w])
+                o = np.argsort(k, kind="stable")
+                k, w = k[o], w[o]
+            self._post[t] = (k, w)
+            affected.add(t)
+
+    # -- rendering -------------------------------------------------------------------
+    def _province_of(self) -> np.ndarray:
+        number = {p: i for i, p in enumerate(self._provinces)}
+        return np.array([number.get(e.province, -1) for e in self._entries] or [0], np.int64)
+
+    def _render(self, affected: set[str], top_hit: set[str], touched: dict[str, set[int]], changed,
+                topic_names, full: bool) -> None:
+        files: dict[str, str] = {}
+        cache: dict[str, bytes] = {}
+
+        def put(path: str, data: bytes) -> None:
+            cache[path] = data
+            files[path] = _digest(data)
+
+        province_of = self._province_of()
+        old_big = {t: self._big.pop(t) for t in affected if t in self._big}
+        for t in affected:
+            self._small.pop(t, None)
+        live = [t for t in sorted(affected) if t in self._post]
+        small = [t for t in live if len(self._post[t][0]) <= PRUNE]
+        for t, enc in zip(small, encode_postings_many([self._post[t] for t in small])):
+            if len(enc) <= GROUP_BYTES // 2:
+                self._small[t] = (enc, self._df(t))
+            else:
+                own = {f"{PREFIX}t/{_id(t)}.js": _js("t", _id(t), enc)}
+                cache.update(own)
+                self._big[t] = (self._df(t), (), {p: _digest(d) for p, d in own.items()}, None)
+        for t in live:
+            if len(self._post[t][0]) <= PRUNE:
+                continue
+            key, wt = self._post[t]
+            old = old_big.get(t)
+            if old is not None and old[3] is not None and t in touched:
+                own, provinces, theta, kept = self._big_files(t, key, wt, province_of, old,
+                                                              {int(province_of[r]) for r in touched[t]},
+                                                              t in top_hit)
+            else:
+                own, provinces, theta, kept = self._big_files(t, key, wt, province_of)
+            cache.update(own)
+            cache.update({p: self._cache[p] for p in kept if p in self._cache})
+            self._big[t] = (self._df(t), provinces, {**kept, **{p: _digest(d) for p, d in own.items()}}, theta)
+        # Unchanged large terms keep their files.
+        for t, (_, _, digests, _) in self._big.items():
+            files.update(digests)
+            if t not in affected:
+                for p in digests:
+                    if p in self._cache:
+                        cache[p] = self._cache[p]
+
+
+        # Vocabulary and grouped postings, per first character: again only where a term changed.
+        by_first: dict[str, list[str]] = {}
+        for t in self._post:
+            by_first.setdefault(t[0], []).append(t)
+        firsts = sorted(by_first, key=utf16_key)
+        redo = None if full else {t[0] for t in affected}
+        vfiles: dict[str, dict[str, str]] = {}
+        for c in firsts:
+            if redo is not None and c not in redo and c in self._vfiles:
+                vfiles[c] = self._vfiles[c]
+                cache.update({p: self._cache[p] for p in vfiles[c] if p in self._cache})
+            else:
+                made = self._first_char_files(c, by_first[c])
+                cache.update(made)
+                vfiles[c] = {p: _digest(d) for p, d in made.items()}
+            files.update(vfiles[c])
+        self._vfiles = vfiles
+
+        # Excerpt chunks.
+        for e in changed:
+            self._chunks[e.slug] = (len(e.terms.sections), tuple(
+                _digest(self._chunk_bytes(e, e.terms, k)) for k in range(self._nchunks(e.terms))))
+        for r, e in enumerate(self._entries):
+            for k, d in enumerate(self._chunks[e.slug][1]):
+                # The bytes differ from the digested ones only by the key r-k, which the path names.
+                path = f"{PREFIX}c/{r}-{k}.js"
+                files[path] = _digest(f"{path}:{d}".encode())
+
+        # Filters and the directory.
+        filters: dict[str, dict[str, list[int]]] = {"province": {}, "place": {}, "year": {}, "topic": {}}
+        for r, e in enumerate(self._entries):
+            if e.province:
+                filters["province"].setdefault(e.province, []).append(r)
+            if e.place_value:
+                filters["place"].setdefault(e.place_value, []).append(r)
+            if e.year:
+                filters["year"].setdefault(str(e.year), []).append(r)
+            for t in e.topics:
+                filters["topic"].setdefault(t, []).append(r)
+        places: dict[str, dict[str, list[str]]] = {}
+        for e in self._entries:
+            if e.place_value:
+                places.setdefault(e.province, {}).setdefault(e.city, [])
+                if e.district not in places[e.province][e.city]:  # "" stands for the city itself
+                    places[e.province][e.city].append(e.district)
+        places = {p: {c: sorted(ds) for c, ds in sorted(cs.items())} for p, cs in sorted(places.items())}
+        # Filter files are named by the value's position in dir.js's lists (the page knows no hash).
+        place_values = [p + c + d for p, cs in places.items() for c, ds in cs.items() for d in ds]
+        names = {"province": {v: i for i, v in enumerate(self._provinces)},
+                 "place": {v: i for i, v in enumerate(place_values)}}
+        for kind, values in filters.items():
+            for value, rs in values.items():
+                key = f"{kind}-{names[kind][value] if kind in names else value}"
+                put(f"{PREFIX}f/{key}.js", _js("f", key, encode_ints(np.diff(np.array(rs), prepend=0))))
+        put(f"{PREFIX}dir.js", _js("dir", 0, {
+            "version": VERSION,
+            "reports": len(self._entries),
+            "sections": sum(n for n, _ in self._chunks.values()),
+            "prune": PRUNE,
+            "chunk": CHUNK,
+            "v": encode_ints(np.diff(np.array([ord(c) for c in sorted(firsts)], np.int64), prepend=0)),
+            "provinces": self._provinces,
+            "places": places,
+            "years": sorted(int(y) for y in filters["year"]),
+            "topics": {t: topic_names.get(t, t) for t in sorted(filters["topic"])},
+        }))
+        self._files = dict(sorted(files.items()))
+        self._cache = cache
+
+    def _nchunks(self, rt: ReportTerms) -> int:
+        return max(1, math.ceil(len(rt.sections) / CHUNK))
+
+    def _chunk_bytes(self, e: IndexEntry, rt: ReportTerms, k: int, r: int | None = None) -> bytes:
+        """Report e's sections k·CHUNK…; registered as "<r>-<k>" (r = the report's number)."""
+        return _js("c", f"{r}-{k}" if r is not None else f"{e.slug}/{k}", {
+            "slug": e.slug, "title": e.title, "province": e.province, "place": e.place, "year": e.year,
+            "sections": [[a, list(p), text] for a, p, text in rt.sections[k * CHUNK:(k + 1) * CHUNK]],
+        })
+
+    def _big_files(self, t, key, wt, province_of, old=None, only: set[int] = frozenset(), top_hit: bool = False):
+        """A large term's top PRUNE postings by rank, and the rest split by province.
+
+        With ``old`` (the term's previous entry) only what the edit can have changed is
+        re-encoded: the provinces in ``only`` (the edited reports'), those of the postings
+        whose rank lies between the old and the new threshold (moved in or out of the top
+        list), and the top list if it changed; the other files keep their digests.
+        """
+        ranks = rank(key, wt)
+        name = _id(t)
+        theta = int(np.partition(ranks, len(ranks) - PRUNE)[len(ranks) - PRUNE])
+        rest = np.nonzero(ranks < theta)[0]
+        if len(rest) <= REST_POSTINGS:
+            top = np.nonzero(ranks >= theta)[0]
+            return ({f"{PREFIX}t/{name}.js": _js("t", name, encode_postings(key[top], wt[top])),
+                     f"{PREFIX}t/{name}-r.js": _js("t", f"{name}-r", encode_postings(key[rest], wt[rest]))},
+                    MERGED, theta, {})
+        if old is not None and old[1] != MERGED:
+            prov_all = province_of[(key >> np.uint64(16)).astype(np.intp)]
+            lo, hi = min(theta, old[3]), max(theta, old[3])
+            moved = prov_all[(ranks >= lo) & (ranks < hi)]
+            redo = sorted(set(only) | set(np.unique(moved).tolist()))
+            rest_mask = ranks < theta
+            parts = [(key[m], wt[m]) for m in (rest_mask & (prov_all == p) for p in redo)]
+            files: dict[str, bytes] = {}
+            if top_hit or theta != old[3]:
+                top = ranks >= theta
+                files[f"{PREFIX}t/{name}.js"] = _js("t", name, encode_postings(key[top], wt[top]))
+            present = set(old[1])
+            for p, enc in zip(redo, encode_postings_many(parts)):
+                label = f"{name}-{p if p >= 0 else 'x'}"
+                if enc:
+                    files[f"{PREFIX}t/{label}.js"] = _js("t", label, enc)
+                    present.add(p)
+                else:
+                    present.discard(p)
+            redone = {f"{PREFIX}t/{name}-{q if q >= 0 else 'x'}.js" for q in redo} | set(files)
+            kept = {p: d for p, d in old[2].items() if p not in redone}
+            return files, tuple(sorted(present)), theta, kept
+        prov = province_of[(key[rest] >> np.uint64(16)).astype(np.intp)]
+        order = np.argsort(prov, kind="stable")
+        rest, prov = rest[order], prov[order]
+        present = np.unique(prov)
+        lo = np.searchsorted(prov, present, "left")
+        hi = np.searchsorted(prov, present, "right")
+        top = np.nonzero(ranks >= theta)[0]
+        files = {f"{PREFIX}t/{name}.js": _js("t", name, encode_postings(key[top], wt[top]))}
+        parts = encode_postings_many([(key[rest[a:b]], wt[rest[a:b]]) for a, b in zip(lo, hi)])
+        for p, enc in zip(present.tolist(), parts):
+            label = f"{name}-{p if p >= 0 else 'x'}"
+            files[f"{PREFIX}t/{label}.js"] = _js("t", label, enc)
+        return files, tuple(int(p) for p in present), theta, {}
+
+    def _first_char_files(self, c: str, terms: list[str]) -> dict[str, bytes]:
+        """v/ and p/ files of the terms starting with c; split by the second character when
+        one file would exceed VOCAB_BYTES (the page then loads v/<c> and v/<c>_<second>)."""
+        terms = sorted(terms, key=utf16_key)
+        out: dict[str, bytes] = {}
+        if sum(len(t) * 3 + 12 for t in terms) <= VOCAB_BYTES:
+            self._vocab_files(c, terms, out, ())
+            return out
+        by_second: dict[str, list[str]] = {}
+        for t in terms:
+            if len(t) > 1:
+                by_second.setdefault(t[:2], []).append(t)
+        subs = sorted(by_second, key=utf16_key)
+        self._vocab_files(c, [t for t in terms if len(t) == 1], out, tuple(s[1] for s in subs))
+        for s in subs:
+            self._vocab_files(s, by_second[s], out, ())
+        return out
+
+    def _vocab_files(self, prefix: str, terms: list[str], out: dict[str, bytes], subs: tuple[str, ...]) -> None:
+        """v/<prefix>.js and its p/ groups."""
+        entries, groups, group, size = [], [], {}, 0
+        for t in terms:
+            if t in self._small:
+                enc, df = self._small[t]
+                if group and size + len(enc) > GROUP_BYTES:
+                    groups.append(group)
+                    group, size = {}, 0
+                group[t] = enc
+                size += len(enc) + len(t) * 3 + 6
+                entries.append([t[len(prefix):], df, len(groups)])
+            else:
+                df, provinces, _, _ = self._big[t]
+                rest = ["r" if provinces == MERGED else list(provinces)] if provinces else []
+                entries.append([t[len(prefix):], df, _id(t)] + rest)
+        if group:
+            groups.append(group)
+        key = hexkey(prefix)
+        for g, members in enumerate(groups):
+            out[f"{PREFIX}p/{key}-{g}.js"] = _js("p", f"{key}-{g}", members)
+        out[f"{PREFIX}v/{key}.js"] = _js("v", key, {"terms": entries, "sub": [hexkey(prefix + s) for s in subs]})
+
+    def _df(self, t: str) -> int:
+        wt = self._post[t][1]
+        return int(np.count_nonzero(wt >> np.uint32(16)) + np.count_nonzero(wt & np.uint32(0xFFFF)))
+
+    # -- output ---------------------------------------------------------------------
+    def files(self) -> dict[str, str]:
+        return dict(self._files)
+
+    def data(self, path: str) -> bytes:
+        if path in self._cache:
+            return self._cache[path]
+        if path not in self._files:
+            raise KeyError(path)
+        rel = path[len(PREFIX):]
+        if rel.startswith("c/"):
+            r, k = map(int, rel[2:-3].split("-"))
+            e = self._entries[r]
+            return self._chunk_bytes(e, self._report_terms(e.slug), k, r)
+        if rel.startswith(("v/", "p/")):
+            c = chr(int(rel[2:].split("_")[0].split("-")[0].split(".")[0], 16))
+            made = self._first_char_files(c, [t for t in self._post if t[0] == c])
+            self._cache.update(made)
+            return made[path]
+        if rel.startswith("t/"):
+            owner = {p: t for t, (_, _, digests, _) in self._big.items() for p in digests}
+            return self._regenerate_big(owner[path])[path]
+        raise KeyError(path)
+
+    def _regenerate_big(self, t: str) -> dict[str, bytes]:
+        key, wt = self._post[t]
+        if len(key) <= PRUNE:
+            return {f"{PREFIX}t/{_id(t)}.js": _js("t", _id(t), encode_postings(key, wt))}
+        files = self._big_files(t, key, wt, self._province_of())[0]
+        self._cache.update(files)
+        return files
+
+
+# --- adapters -------------------------------------------------------------------------
+
+def index_entry(report: Report, topics: Sequence[str], terms: ReportTerms | None = None) -> IndexEntry:
+    """The index's view of a report; ``digest`` covers everything the index reads from it."""
+    fingerprint = json.dumps([report.title, report.province, report.city, report.district, report.year,
+                              list(topics), [[s.anchor, list(s.path), s.text] for s in report.sections]],
+                             ensure_ascii=False)
+    return IndexEntry(
+        slug=report.slug, digest=_digest(fingerprint.encode("utf-8")), title=report.title,
+        province=report.province, city=report.city, district=report.district, year=report.year,
+        topics=tuple(topics), page=urls.report_page(report.slug),
+        terms=terms if terms is not None else report_terms(report),
+    )
+
+
+def search_files(entries: Sequence[IndexEntry], topic_names: Mapping[str, str]) -> dict[str, bytes]:
+    """Every search data file for these entries (sorted by slug), by site path: a fresh full build."""
+    index = SearchIndex()
+    index.update(entries, topic_names)
+    return {path: index.data(path) for path in index.files()}

@@ -248,3 +248,52 @@ def test_a_query_no_report_answers_shows_no_results(browser, root: str):
     assert "没有找到" in w.page.locator("#search-count").inner_text()
     assert w.problems == []
     w.close()
+
+
+def test_more_results_loads_the_next_page_and_moves_focus(browser, root: str):
+    w = Watched(browser)
+    w.page.goto(root + "search/index.html?q=法治")
+    assert len(results(w.page)) == 20
+    assert "显示前 20 个" in w.page.locator("#search-count").inner_text()
+    w.page.locator("#search-more").focus()
+    w.page.keyboard.press("Enter")
+    w.page.wait_for_function("document.querySelectorAll('#search-results > li').length > 20")
+    found = results(w.page)
+    assert 20 < len(found) <= 40
+    assert w.page.evaluate("document.activeElement.className") == "result-title"
+    assert w.problems == []
+    w.close()
+
+
+def test_a_place_in_the_query_is_a_filter(browser, root: str):
+    w = Watched(browser)
+    w.page.goto(root + "search/index.html?q=" + "江北 行政复议")
+    found = results(w.page)
+    assert found and all("江北区" in text for text in found)
+    assert set(w.page.locator("#search-results mark").all_inner_texts()) == {"行政复议"}
+    w.page.goto(root + "search/index.html?q=婺城")
+    found = results(w.page)
+    assert len(found) == 1 and "婺城区" in found[0]
+    assert w.problems == []
+    w.close()
+
+
+def test_search_loads_no_index_before_the_first_query(browser, root: str):
+    w = Watched(browser)
+    loaded: list[str] = []
+    w.page.on("request", lambda r: loaded.append(r.url))
+    w.page.goto(root + "search/index.html")
+    results(w.page)
+    assert not [u for u in loaded if "/search/" in u and not u.endswith(("/search/index.html", "/search/dir.js"))]
+    w.close()
+
+
+def test_the_search_benchmark_measures_bytes_and_time(browser, site: Path):
+    from benchmarks.search_bytes import measure
+
+    result = measure(site, ["援法议事"], browser=browser)
+    for scheme in ("http", "file"):
+        before = result[scheme]["before first query"]
+        row = result[scheme]["queries"]["援法议事"]
+        assert 0 < before["bytes"] < 100_000
+        assert row["results"] == 2 and 0 < row["bytes"] < 300_000 and row["query ms"] is not None

@@ -1,24 +1,38 @@
-"""Search: segmentation, the lunr index, and real lunr.js answering the query table."""
+"""Search: segmentation, weights, the compact files, incremental updates, and real lunr.js
+answering the query table through the page's own code (tests/js/query.js)."""
 
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings, strategies as st
+from lunr.builder import Builder
 
+from generator import search
 from generator.build import build
-from generator.model import parse_report
-from generator.search import build_index, index_files, split_index, utf16_key
-from generator.segment import Segmenter, normalize, place_words
+from generator.model import load_reports, parse_report
+from generator.search import (
+    FIELDS, BOOST, SearchIndex, decode_ints, decode_postings, encode_ints, encode_postings, index_entry,
+    search_files, section_fields, utf16_key,
+)
+from generator.segment import Segmenter, han_runs, normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 SEARCH_JS = ROOT / "templates" / "assets" / "search.js"
 QUERIES = yaml.safe_load((ROOT / "tests" / "fixtures" / "search" / "queries.yml").read_text(encoding="utf-8"))
+SEEDS, _ = load_reports(ROOT / "content" / "reports")
 
+
+# --- segmentation -------------------------------------------------------------------------
+
+RUST, PYTHON = Segmenter("rjieba"), Segmenter("jieba")
 
 def test_search_mode_emits_sub_words():
     terms = Segmenter().terms("深化行政复议体制改革。")
@@ -26,93 +40,125 @@ def test_search_mode_emits_sub_words():
     assert "。" not in terms
 
 
-def test_place_names_are_whole_words_with_their_short_form():
-    assert place_words(["江北区", "重庆市", "管城回族区"]) == ["江北", "江北区", "管城回族", "管城回族区", "重庆", "重庆市"]
-    terms = Segmenter(["江北区"]).terms("江北区司法局")
-    assert "江北区" in terms and "江北" in terms
-
-
 def test_normalisation_matches_the_browser():
     assert normalize("ＡＰＰ　１２３４８热线") == "app 12348热线"
 
 
-def report(slug: str, body: str, **fields):
-    fm = {"title": fields.get("title", slug), "district": "江北区", "province": "重庆市", "year": 2021, **fields}
-    text = "---\n" + yaml.safe_dump(fm, allow_unicode=True) + "---\n" + body
-    r, problems = parse_report(Path(f"{slug}.md"), text)
-    assert r is not None, problems
-    return r
+def test_other_runs_are_one_term_each_whatever_the_segmenter():
+    for segmenter in (RUST, PYTHON):
+        assert segmenter.terms("ＡＰＰ上线12348热线，增长3.5%，ｆｕｌｌ") == \
+            ["app", "上线", "12348", "热线", "增长", "3", "5", "full"]
 
 
-class FixedTerms:
-    """A segmenter that returns given terms, to put exactly these words in an index."""
-
-    def __init__(self, terms):
-        self._terms = terms
-
-    def terms(self, text):
-        return list(self._terms)
 
 
-# Same first character, then one character beyond U+FFFF (UTF-16 D840…) and one in the
-# private-use area (U+E000, which NFKC keeps): code-point order and UTF-16 order disagree.
-TRAP_TERMS = ["字\U00020000", "字\ue000", "字a", "字"]
+
+def test_rjieba_gives_jiebas_terms_on_every_han_run_of_the_seeds():
+    rust, python = RUST, PYTHON
+    runs = {run for r in SEEDS for heading, body in section_fields(r) for run in han_runs(heading + "\n" + body)}
+    assert len(runs) > 1000
+    assert [run for run in sorted(runs) if rust.terms(run) != python.terms(run)] == []
 
 
-def test_terms_are_in_utf16_order_in_every_shard():
-    r = report("2021-a", "## 一、标题\n\n正文。\n")
-    for shard in split_index(build_index([r], FixedTerms(TRAP_TERMS)).serialize()).values():
-        terms = [t for t, _ in shard["invertedIndex"]]
-        assert terms == sorted(terms, key=utf16_key)
-        assert [p["_index"] for _, p in shard["invertedIndex"]] == list(range(len(terms)))
+HAN_TEXT = st.text(alphabet=st.sampled_from(sorted(set("".join(
+    r.body for r in SEEDS)) - set(" \n")) + ["𠀀", "𠮷", "ａ", "1"]), min_size=1, max_size=60)
 
 
-def test_shards_with_astral_and_private_use_terms_load_in_real_lunr_js(tmp_path: Path):
-    r = report("2021-a", "## 一、标题\n\n正文。\n")
-    shards = split_index(build_index([r], FixedTerms(TRAP_TERMS)).serialize())
-    (tmp_path / "shards.json").write_text(json.dumps(shards, ensure_ascii=False), encoding="utf-8")
-    script = (
-        "const lunr = require(process.argv[1]); const fs = require('fs');"
-        "const shards = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));"
-        "for (const k of Object.keys(shards)) { const idx = lunr.Index.load(shards[k]);"
-        "  const hits = idx.query(q => q.term(Object.keys(idx.invertedIndex)[0], {usePipeline: false}));"
-        "  if (!hits.length) throw new Error('no hit in shard ' + k); }"
-        "console.log('loaded', Object.keys(shards).length);"
-    )
-    out = subprocess.run(["node", "-e", script, str(ROOT / "node_modules" / "lunr"), str(tmp_path / "shards.json")],
-                         capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith("loaded")
+@settings(max_examples=200, deadline=None)
+@given(HAN_TEXT)
+def test_rjieba_and_jieba_agree_on_generated_text(text):
+    assert RUST.terms(text) == PYTHON.terms(text)
 
 
-def test_data_files_are_scripts_that_register_themselves():
-    files = index_files([report("2021-a", "## 一、行政复议\n\n受理案件。\n")])
-    assert set(files) >= {"search/dir.js", "search/meta.js", "search/d/0.js"}
+# --- encoding and weights ---------------------------------------------------------------------
+
+@given(st.lists(st.integers(min_value=0, max_value=2**40), max_size=50))
+def test_numbers_round_trip(values):
+    assert decode_ints(encode_ints(values)) == values
+
+
+def test_postings_round_trip():
+    key = np.array([(3 << 16) | 0, (3 << 16) | 7, (40 << 16) | 2], np.uint64)
+    wt = np.array([(812 << 16) | 0, 1450, (95 << 16) | 2044], np.uint32)
+    assert decode_postings(encode_postings(key, wt)) == [(3, 0, 812, 0), (3, 7, 0, 1450), (40, 2, 95, 2044)]
+
+
+def test_weights_depend_on_the_report_alone():
+    r = SEEDS[1]
+    alone = search.report_terms(r)
+    with_others = [e.terms for e in map(lambda x: index_entry(x, x.topics), SEEDS) if e.slug == r.slug][0]
+    assert alone.terms == with_others.terms and (alone.body == with_others.body).all()
+
+
+def reference_builder(reports) -> dict:
+    """The Python lunr package's own index of the seeds: the oracle for our weights."""
+    seg = Segmenter()
+    builder = Builder()
+    builder.ref("id")
+    for name in FIELDS:
+        builder.field(name, boost=BOOST[name])
+    for i, r in enumerate(reports):
+        for j, (heading, body) in enumerate(section_fields(r)):
+            builder.add({"id": f"{i}-{j}", "heading": seg.terms(heading), "body": seg.terms(body)})
+    return builder
+
+
+def test_expanded_postings_equal_the_lunr_builders_index(seed_site: Path, monkeypatch):
+    """Terms, postings and vector values, with the average field lengths set to the seeds' own."""
+    builder = reference_builder(SEEDS)
+    index = builder.build().serialize()
+    monkeypatch.setattr(search, "AVG_LENGTH", dict(builder.average_field_length))
+    files = search_files([index_entry(r, r.topics) for r in SEEDS], {})
+    site = seed_site.parent / "reference-site"
+    shutil.rmtree(site, ignore_errors=True)
     for path, data in files.items():
-        assert data.startswith(b"FAZHI_SEARCH.register("), path
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_bytes(data)
+    expected = dict(index["invertedIndex"])
+    vectors = {ref: dict(zip(v[::2], v[1::2])) for ref, v in index["fieldVectors"]}
+    terms = ["行政复议", "复议", "2021", "app", "法治", "的"]
+    out = subprocess.run(["node", str(ROOT / "tests/js/query.js"), str(site), str(SEARCH_JS), "--expand", *terms],
+                         capture_output=True, text=True, check=True, timeout=60)
+    mine = json.loads(out.stdout)
+    assert mine["version"] == "2.3.9" and mine["pipeline"] == []
+    assert [t for t, _ in mine["invertedIndex"]] == sorted(terms, key=utf16_key)
+    mine_vectors = {ref: dict(zip(v[::2], v[1::2])) for ref, v in mine["fieldVectors"]}
+    n = len(builder.field_lengths) // len(FIELDS)
+    for term, posting in mine["invertedIndex"]:
+        df = sum(len(expected[term][f]) for f in FIELDS)
+        idf = math.log(1 + abs((n - df + 0.5) / (df + 0.5)))
+        for f in FIELDS:
+            assert set(posting[f]) == set(expected[term][f]), (term, f)
+            for ref in posting[f]:
+                ours = mine_vectors[f"{f}/{ref}"][posting["_index"]]
+                theirs = vectors[f"{f}/{ref}"][expected[term]["_index"]]
+                # We keep the tf part to 3 decimals (error ≤ 0.0005·idf·boost), then both round to 3.
+                assert abs(ours - theirs) <= 0.001 + 0.0005 * idf * BOOST[f] + 1e-9, (term, f, ref, ours, theirs)
 
 
-@pytest.fixture(scope="module")
-def site(seed_site: Path) -> Path:
-    return seed_site
+# --- the query table, in real lunr.js ----------------------------------------------------------
 
-
-def node_query(site: Path, queries: list[str]) -> dict[str, dict]:
-    out = subprocess.run(
-        ["node", str(ROOT / "tests" / "js" / "query.js"), str(site), str(SEARCH_JS), *map(str, queries)],
-        capture_output=True, text=True, check=True, timeout=120,
-    )
+def node_query(site: Path, queries: list) -> dict[str, dict]:
+    args = [q if isinstance(q, str) else json.dumps(q, ensure_ascii=False) for q in queries]
+    out = subprocess.run(["node", str(ROOT / "tests" / "js" / "query.js"), str(site), str(SEARCH_JS), *args],
+                         capture_output=True, text=True, check=True, timeout=120)
     return {row["query"]: row for row in map(json.loads, out.stdout.splitlines())}
 
 
+def _arg(case) -> str:
+    filters = {k: str(case[k]) for k in ("province", "place", "year", "topic") if k in case}
+    return json.dumps({"q": str(case["query"]), **filters}, ensure_ascii=False) if filters else str(case["query"])
+
+
 @pytest.fixture(scope="module")
-def answers(site: Path) -> dict[str, dict]:
-    return node_query(site, [q["query"] for q in QUERIES])
+def answers(seed_site: Path) -> dict[str, dict]:
+    return node_query(seed_site, [_arg(q) for q in QUERIES])
 
 
-@pytest.mark.parametrize("case", QUERIES, ids=[q["query"] for q in QUERIES])
+@pytest.mark.parametrize("case", QUERIES, ids=[_arg(q) for q in QUERIES])
 def test_query_table_in_real_lunr_js(answers, case):
-    hits = answers[str(case["query"])]["hits"]
+    row = answers[_arg(case)]
+    hits = row["hits"]
     if case.get("none"):
         assert hits == []
         return
@@ -123,6 +169,9 @@ def test_query_table_in_real_lunr_js(answers, case):
         assert expected in hits
     if "only_reports" in case:
         assert {h.split("#")[0] for h in hits} <= set(case["only_reports"])
+    if "exactly" in case:
+        assert hits == case["exactly"]
+    assert row["approximate"] is False  # the seeds prune nothing
 
 
 def test_a_phrase_and_its_words_cut_the_same_way(answers):
@@ -134,8 +183,184 @@ def test_astral_and_full_width_terms_load_in_real_lunr_js(tmp_path: Path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     md = content / "reports" / "2017-guangdong-xiangqiao-sifaju.md"
-    md.write_text(md.read_text(encoding="utf-8") + "\n𠀀字号、\U0002a6a5、𠮷野家与ｆｕｌｌ全角、ﬀ连字及ｆ字并列。\n", encoding="utf-8")
+    md.write_text(md.read_text(encoding="utf-8") + "\n𠀀字号、\U0002a6a5、𠮷野家与ｆｕｌｌ全角、ﬀ连字及ｆ字并列，字\ue000字。\n", encoding="utf-8")
     problems, _ = build(content, tmp_path / "site", "https://fazhi.example.org/")
     assert not [p for p in problems if p.severity == "error"]
-    found = node_query(tmp_path / "site", ["𠮷野家", "ｆｕｌｌ", "湘桥"])
-    assert found["𠮷野家"]["hits"] and found["ｆｕｌｌ"]["hits"] and found["湘桥"]["hits"]
+    found = node_query(tmp_path / "site", ["𠮷野家", "ｆｕｌｌ", "ｆｕｌｌ 𠮷野家 ﬀ连字", "湘桥"])
+    assert all(found[q]["hits"] for q in found), found
+    # The expanded index of a term beyond U+FFFF and one below it loads (UTF-16 order).
+    out = subprocess.run(["node", str(ROOT / "tests/js/query.js"), str(tmp_path / "site"), str(SEARCH_JS),
+                          "--expand", "𠮷", "ｆ字", "字"], capture_output=True, text=True, timeout=60)
+    script = ("const lunr = require(process.argv[1]); const idx = lunr.Index.load(JSON.parse(process.argv[2]));"
+              "console.log(Object.keys(idx.invertedIndex).length)")
+    if out.returncode == 0:
+        loaded = subprocess.run(["node", "-e", script, str(ROOT / "node_modules" / "lunr"), out.stdout],
+                                capture_output=True, text=True, timeout=60)
+        assert loaded.returncode == 0, loaded.stderr
+
+
+def test_expanded_terms_are_in_utf16_order():
+    terms = ["字\U00020000", "字\uff46", "字a", "字"]
+    script = (f"const S = require({json.dumps(str(SEARCH_JS))});"
+              "const l = JSON.parse(process.argv[1]).map(t => ({term: t, df: 1, list: [[0, 0, 0, 500]]}));"
+              "const form = S.expand(l, 10); const lunr = require(process.argv[2]); lunr.Index.load(form);"
+              "console.log(JSON.stringify(form.invertedIndex.map(x => x[0])))")
+    out = subprocess.run(["node", "-e", script, json.dumps(terms), str(ROOT / "node_modules" / "lunr")],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == sorted(terms, key=utf16_key) != sorted(terms)
+
+
+def test_data_files_are_scripts_that_register_themselves():
+    files = search_files([index_entry(r, r.topics) for r in SEEDS], {})
+    assert {"search/dir.js", "search/c/0-0.js"} <= set(files)
+    assert {p.split("/")[1] for p in files} == {"dir.js", "v", "p", "c", "f"}
+    for path, data in files.items():
+        assert data.startswith(b"FAZHI_SEARCH.register("), path
+
+
+# --- pruning: a small archive with a low PRUNE -------------------------------------------------
+
+def synthetic_reports(n: int) -> list:
+    provinces = [("重庆市", "", "江北区"), ("浙江省", "宁波市", "江北区"), ("江西省", "景德镇市", "昌江区")]
+    out = []
+    for i in range(n):
+        province, city, district = provinces[i % 3]
+        body = f"开展行政复议工作。\n\n## 一、行政复议\n\n受理行政复议案件{i}件，行政复议{'纠错' if i % 4 == 0 else '维持'}。\n"
+        fm = {"title": f"{district}{2020 + i % 3}年报告{i}", "district": district, "city": city,
+              "province": province, "year": 2020 + i % 3}
+        text = "---\n" + yaml.safe_dump(fm, allow_unicode=True) + "---\n" + body
+        r, problems = parse_report(Path(f"2020-r{i:03d}.md"), text)
+        assert r is not None, problems
+        out.append(r)
+    return out
+
+
+@pytest.fixture(scope="module")
+def pruned_site(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("pruned")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search, "PRUNE", 10)
+        mp.setattr(search, "REST_POSTINGS", 20)
+        files = search_files([index_entry(r, ()) for r in synthetic_reports(60)], {})
+    for path, data in files.items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_bytes(data)
+    return site
+
+
+def test_unfiltered_common_terms_show_the_top_postings_and_say_so(pruned_site: Path):
+    row = node_query(pruned_site, ["行政复议"])["行政复议"]
+    assert row["approximate"] is True and len(row["hits"]) == 10
+
+
+def test_a_province_or_place_filter_makes_a_pruned_list_exact(pruned_site: Path):
+    reports = synthetic_reports(60)
+    cq = {r.slug for r in reports if r.province == "重庆市"}
+    found = node_query(pruned_site, [json.dumps({"q": "行政复议", "province": "重庆市"}, ensure_ascii=False),
+                                     "江北 行政复议", "重庆 纠错", "昌江 行政复议 2021"])
+    by_province = found[json.dumps({"q": "行政复议", "province": "重庆市"}, ensure_ascii=False)]
+    assert by_province["approximate"] is False
+    assert {h.split("#")[0] for h in by_province["hits"]} == cq
+    assert len(by_province["hits"]) == 2 * len(cq)  # lead and section 一
+    # 江北 is two places (重庆 and 宁波): both, complete.
+    jiangbei = found["江北 行政复议"]
+    assert jiangbei["approximate"] is False
+    assert {h.split("#")[0] for h in jiangbei["hits"]} == {r.slug for r in reports if r.district == "江北区"}
+    assert {h.split("#")[0] for h in found["重庆 纠错"]["hits"]} == {
+        r.slug for i, r in enumerate(reports) if r.province == "重庆市" and i % 4 == 0}
+    assert {h.split("#")[0] for h in found["昌江 行政复议 2021"]["hits"]} == {
+        r.slug for r in reports if r.district == "昌江区" and r.year == 2021}
+
+
+# --- incremental ≡ full --------------------------------------------------------------------------
+
+_ENTRIES: dict = {}
+
+
+def _entries(reports):
+    """Index entries, segmenting each distinct report once per test run."""
+    out = []
+    for r in sorted(reports, key=lambda r: r.slug):
+        key = (r.slug, r.body)
+        if key not in _ENTRIES:
+            _ENTRIES[key] = index_entry(r, r.topics)
+        out.append(_ENTRIES[key])
+    return out
+
+
+def _text(r) -> str:
+    fm = {k: v for k, v in r.front_matter().items() if v not in ("", [], None)}
+    return "---\n" + yaml.safe_dump(fm, allow_unicode=True) + "---\n" + r.body
+
+
+def _edited(r, k: int):
+    extra = f"\n新增段落{k}：行政复议第{k}次修改，𠮷字。\n" if k % 2 else "\n## 九、行政复议\n\n行政复议" * (k + 3) + "。\n"
+    new, problems = parse_report(Path(f"{r.slug}.md"), _text(r) + extra)
+    assert new is not None, problems
+    return new
+
+
+def _renamed(r, slug):
+    new, problems = parse_report(Path(f"{slug}.md"), _text(r))
+    assert new is not None, problems
+    return new
+
+
+def _check_same_as_full(index: SearchIndex, reports) -> None:
+    full = SearchIndex()
+    full.update(_entries(reports), {})
+    assert index.files() == full.files()
+    for path in full.files():
+        assert index.data(path) == full.data(path), path
+
+
+EDITS = st.lists(st.tuples(st.sampled_from(["edit", "add", "remove", "reopen"]), st.integers(0, 4)), min_size=1, max_size=4)
+
+
+def _run_edits(state: Path, base: list, edits) -> None:
+    reports = {r.slug: r for r in base}
+    index = SearchIndex.open(state)
+    index.update(_entries(reports.values()), {})
+    index.save(state)
+    for step, (op, n) in enumerate(edits):
+        slugs = sorted(reports)
+        if op == "edit":
+            reports[slugs[n % len(slugs)]] = _edited(reports[slugs[n % len(slugs)]], step)
+        elif op == "add":
+            new = _renamed(base[n % len(base)], f"{base[n % len(base)].slug}-copy{step}")
+            reports[new.slug] = new
+        elif op == "remove" and len(reports) > 1:
+            del reports[slugs[n % len(slugs)]]
+        else:
+            index = SearchIndex.open(state)
+        before = {e.slug: e.digest for e in index._entries}
+        entries = [e if before.get(e.slug) != e.digest else search.IndexEntry(**{**e.__dict__, "terms": None})
+                   for e in _entries(reports.values())]
+        index.update(entries, {})
+        _check_same_as_full(index, reports.values())
+        index.save(state)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(EDITS)
+def test_incremental_updates_give_the_full_builds_bytes(tmp_path_factory, edits):
+    _run_edits(tmp_path_factory.mktemp("state") / "search", list(SEEDS), edits)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["edit", "edit", "add", "remove", "reopen"]), st.integers(0, 59)),
+                min_size=1, max_size=5))
+def test_incremental_updates_of_pruned_terms_give_the_full_builds_bytes(tmp_path_factory, edits):
+    """With PRUNE low, edits move postings in and out of top lists and province remainders."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search, "PRUNE", 10)
+        mp.setattr(search, "REST_POSTINGS", 20)  # remainders both merged and per province
+        _run_edits(tmp_path_factory.mktemp("state") / "search", synthetic_reports(60), edits)
+
+
+def test_open_of_a_missing_or_foreign_state_is_empty(tmp_path: Path):
+    assert SearchIndex.open(tmp_path / "none").files() == {}
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "index.pickle").write_bytes(b"not a pickle")
+    assert SearchIndex.open(tmp_path / "bad").files() == {}

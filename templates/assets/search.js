@@ -1,140 +1,348 @@
-/* 法治报告档案 search: lunr.js 2.3.9 over an index split by each term's first character.
+/* 法治报告档案 search: lunr.js 2.3.9 over compact postings, expanded per query.
  *
  * Every data file is a script calling FAZHI_SEARCH.register(kind, key, data), loaded by
  * adding a <script> tag, so the same files work from file:// (no fetch or XHR there)
- * and over HTTP. A query loads dir.js (with the page), the index shards of its
- * characters, and the text of the reports it shows; nothing else.
+ * and over HTTP. The page loads dir.js; a query loads the vocabulary file of each
+ * character it starts a word at (v/), the postings of its terms (p/ or t/), the report
+ * lists of active filters (f/) and the text of the results shown (c/). lunr.min.js is
+ * loaded with the first query. The files are described in generator/search.py.
  *
- * Query handling mirrors the index (generator/segment.py): NFKC + lower case, then
- * greedy longest match against the index's own vocabulary, so a query is cut into
- * the terms jieba wrote. Every term is required; each shard is queried for its own
- * terms with idx.query (never idx.search: lunr's default pipeline strips CJK), and a
- * section must be found in every shard; scores add up.
+ * A query is NFKC + lower-cased and split at spaces and punctuation; a piece that is a
+ * year of the archive (2021, 2021年) or a place name (江北区, 江北, 重庆) becomes a filter.
+ * The rest is cut by greedy longest match against the index's own vocabulary (jieba
+ * never runs here), and every term is required. The terms' postings are expanded into
+ * the serialised form lunr.Index.load takes (idf from the shipped df and section count)
+ * and lunr answers with idx.query (never idx.search: its pipeline strips Chinese).
  */
 (function (root) {
   'use strict';
   var S = root.FAZHI_SEARCH = root.FAZHI_SEARCH || {};
-  var store = { t: {}, d: {}, meta: {}, dir: {} };
+  var store = {};
   var waiting = {};
+  var DIGITS_LAST = '0123456789abcdefghijklmnopqrstuv';
+  var DIGITS_MORE = 'wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ$%';
+  var FIELDS = ['heading', 'body'];
+  var BOOST = { heading: 4, body: 1 };
 
   S.register = function (kind, key, data) {
-    store[kind][key] = data;
     var id = kind + '/' + key;
+    store[id] = data;
     (waiting[id] || []).forEach(function (done) { done(data); });
     delete waiting[id];
   };
 
+  /* Where a data file lives, relative to search/. */
+  S.path = function (kind, key) { return kind === 'dir' || kind === 'lunr' ? kind + '.js' : kind + '/' + key + '.js'; };
+  S.base = '';
   /* How a data file is loaded; the Node tests replace it with a file reader. */
   S.loader = function (kind, key, done) {
     var s = document.createElement('script');
-    /* t/<key>.js and d/<key>.js are many; dir.js and meta.js are one each. */
-    s.src = S.base + (kind === 't' || kind === 'd' ? kind + '/' + key : kind) + '.js';
+    s.src = S.base + (kind === 'lunr' ? 'lunr.min.js' : S.path(kind, key));
     s.onerror = function () { done(null); };
+    if (kind === 'lunr') s.onload = function () { done(root.lunr); };
     document.head.appendChild(s);
   };
-  S.base = '';
+  S.loaded = [];  /* every file asked for, in order (for the benchmark) */
 
   function load(kind, key) {
+    var id = kind + '/' + key;
     return new Promise(function (resolve) {
-      if (key in store[kind]) { resolve(store[kind][key]); return; }
-      var id = kind + '/' + key;
+      if (id in store) { resolve(store[id]); return; }
       var first = !waiting[id];
       (waiting[id] = waiting[id] || []).push(resolve);
-      if (first) S.loader(kind, key, function (data) { if (data === null) S.register(kind, key, null); });
+      if (first) {
+        S.loaded.push(S.path(kind, key));
+        S.loader(kind, key, function (data) { S.register(kind, key, data); });
+      }
     });
   }
+  function lunr() { return root.lunr ? Promise.resolve(root.lunr) : load('lunr', 0); }
 
-  var shardIndex = {};
-  function shard(ch) {
-    var key = ch.codePointAt(0).toString(16);
-    if (S.dir().shards.indexOf(key) < 0) return Promise.resolve(null);
-    return load('t', key).then(function (data) {
-      if (data && !shardIndex[key]) shardIndex[key] = root.lunr.Index.load(data);
-      return data ? shardIndex[key] : null;
-    });
-  }
-
-  S.dir = function () { return store.dir[0]; };
+  S.dir = function () { return store['dir/0']; };
   S.normalize = function (text) { return text.normalize('NFKC').toLowerCase(); };
 
-  function isWordChar(ch) { return /[\p{L}\p{N}]/u.test(ch); }
+  /* --- compact numbers -------------------------------------------------------------- */
+  S.decodeInts = function (text) {
+    var out = [], v = 0;
+    for (var i = 0; i < text.length; i++) {
+      var ch = text.charAt(i), d = DIGITS_LAST.indexOf(ch);
+      if (d >= 0) { out.push(v * 32 + d); v = 0; } else v = v * 32 + DIGITS_MORE.indexOf(ch);
+    }
+    return out;
+  };
+  /* "dr j code [wh]"… → [[report, section, heading weight, body weight], …] */
+  S.decodePostings = function (text) {
+    var ints = S.decodeInts(text), out = [], r = 0, i = 0;
+    while (i < ints.length) {
+      r += ints[i];
+      var code = ints[i + 2], has = code & 1;
+      out.push([r, ints[i + 1], has ? ints[i + 3] : 0, code >> 1]);
+      i += has ? 4 : 3;
+    }
+    return out;
+  };
+  function runningSum(ints) { var s = 0; return ints.map(function (d) { s += d; return s; }); }
+  function hex(text) { return Array.from(text).map(function (c) { return c.codePointAt(0).toString(16); }).join('_'); }
 
-  /* Cut a query into index terms: greedy longest match against the vocabulary. */
-  S.terms = function (query) {
-    var chars = Array.from(S.normalize(query));
-    var firsts = chars.filter(isWordChar).filter(function (c, i, a) { return a.indexOf(c) === i; });
-    return Promise.all(firsts.map(shard)).then(function (indexes) {
-      var vocab = {};
-      firsts.forEach(function (c, i) {
-        vocab[c] = indexes[i] ? Object.keys(indexes[i].invertedIndex) : [];
+  var firstChars = null;
+  function hasFirst(ch) {
+    if (!firstChars) {
+      firstChars = {};
+      runningSum(S.decodeInts(S.dir().v)).forEach(function (cp) { firstChars[String.fromCodePoint(cp)] = true; });
+    }
+    return firstChars[ch] === true;
+  }
+
+  /* --- places and years in a query -------------------------------------------------- */
+  var PROVINCE_SUFFIXES = ['维吾尔自治区', '壮族自治区', '回族自治区', '自治区', '特别行政区', '省', '市'];
+  var PLACE_SUFFIXES = ['自治州', '自治县', '自治旗', '地区', '林区', '特区', '新区', '区', '县', '市', '旗', '盟'];
+  function strip(name, suffixes) {
+    for (var i = 0; i < suffixes.length; i++) {
+      var s = suffixes[i];
+      if (name.length > s.length && name.slice(-s.length) === s) return name.slice(0, -s.length);
+    }
+    return name;
+  }
+  var placeIndex = null;
+  /* name (full or short) → {province: [i], place: [i]}; the place list is dir.js's, flattened. */
+  S.places = function () {
+    if (placeIndex) return placeIndex;
+    var dir = S.dir(), names = {}, values = [], provinceOf = [];
+    function add(name, kind, i) {
+      [name, strip(name, kind === 'province' ? PROVINCE_SUFFIXES : PLACE_SUFFIXES)].forEach(function (n) {
+        if (n.length < 2) return;
+        n = S.normalize(n);
+        var e = names[n] = names[n] || { province: [], place: [] };
+        if (e[kind].indexOf(i) < 0) e[kind].push(i);
       });
-      var terms = [];
-      var missing = [];
-      var i = 0;
-      while (i < chars.length) {
-        if (!isWordChar(chars[i])) { i++; continue; }
-        var rest = chars.slice(i).join('');
-        var best = '';
-        vocab[chars[i]].forEach(function (term) {
-          if (term.length > best.length && rest.indexOf(term) === 0) best = term;
+    }
+    dir.provinces.forEach(function (p, pi) { add(p, 'province', pi); });
+    Object.keys(dir.places).sort().forEach(function (p) {
+      Object.keys(dir.places[p]).sort().forEach(function (c) {
+        dir.places[p][c].forEach(function (d) {
+          var i = values.length;
+          values.push(p + c + d);
+          provinceOf.push(dir.provinces.indexOf(p));
+          if (d) add(d, 'place', i);
+          if (c) add(c, 'place', i);  /* a city name stands for its places */
         });
-        if (best) {
-          if (terms.indexOf(best) < 0) terms.push(best);
-          i += Array.from(best).length;
-        } else {
-          missing.push(chars[i]);
-          i++;
-        }
+      });
+    });
+    placeIndex = { names: names, values: values, provinceOf: provinceOf };
+    return placeIndex;
+  };
+
+  /* Split a query into word pieces and the filters it names. */
+  S.parse = function (query) {
+    var pieces = S.normalize(query).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    var out = { words: [], province: [], place: [], year: [] };
+    var places = S.places().names, years = S.dir().years;
+    pieces.forEach(function (piece) {
+      var y = /^(\d{4})年?$/.exec(piece);
+      if (y && years.indexOf(+y[1]) >= 0) { if (out.year.indexOf(+y[1]) < 0) out.year.push(+y[1]); return; }
+      var p = places[piece];
+      if (p) {
+        p.province.forEach(function (i) { if (out.province.indexOf(i) < 0) out.province.push(i); });
+        p.place.forEach(function (i) { if (out.place.indexOf(i) < 0) out.place.push(i); });
+        return;
       }
-      return { terms: terms, missing: missing };
+      out.words.push(piece);
+    });
+    return out;
+  };
+
+  /* --- vocabulary: greedy longest match ---------------------------------------------- */
+  function vocab(prefix) {
+    return load('v', hex(prefix)).then(function (data) {
+      var map = {};
+      if (data) data.terms.forEach(function (e) { map[prefix + e[0]] = { term: prefix + e[0], df: e[1], loc: e[2], provs: e[3], vkey: hex(prefix) }; });
+      return { map: map, sub: data ? data.sub : [] };
+    });
+  }
+  function cut(words) {
+    var starts = [];
+    words.forEach(function (w) {
+      var chars = Array.from(w);
+      chars.forEach(function (c, i) { starts.push([c, chars[i + 1] || '']); });
+    });
+    var firsts = starts.map(function (s) { return s[0]; }).filter(function (c, i, a) { return a.indexOf(c) === i && hasFirst(c); });
+    return Promise.all(firsts.map(vocab)).then(function (vs) {
+      var byFirst = {};
+      firsts.forEach(function (c, i) { byFirst[c] = vs[i]; });
+      var pairs = starts.filter(function (s) { return byFirst[s[0]] && s[1] && byFirst[s[0]].sub.indexOf(hex(s[0] + s[1])) >= 0; })
+        .map(function (s) { return s[0] + s[1]; }).filter(function (p, i, a) { return a.indexOf(p) === i; });
+      return Promise.all(pairs.map(vocab)).then(function (subs) {
+        var bySub = {};
+        pairs.forEach(function (p, i) { bySub[p] = subs[i]; });
+        var terms = [], entries = [], missing = [];
+        words.forEach(function (w) {
+          var chars = Array.from(w), i = 0;
+          while (i < chars.length) {
+            var rest = chars.slice(i).join(''), best = null;
+            [byFirst[chars[i]], bySub[chars[i] + (chars[i + 1] || '')]].forEach(function (v) {
+              if (!v) return;
+              Object.keys(v.map).forEach(function (t) {
+                if ((!best || t.length > best.term.length) && rest.indexOf(t) === 0) best = v.map[t];
+              });
+            });
+            if (best) {
+              if (terms.indexOf(best.term) < 0) { terms.push(best.term); entries.push(best); }
+              i += Array.from(best.term).length;
+            } else { missing.push(chars[i]); i++; }
+          }
+        });
+        return { terms: terms, entries: entries, missing: missing };
+      });
+    });
+  }
+
+  /* A term's postings: complete, or its top list plus the remainders of the given provinces. */
+  function postings(entry, provinces) {
+    if (typeof entry.loc === 'number') {
+      return load('p', entry.vkey + '-' + entry.loc).then(function (g) {
+        return { list: S.decodePostings(g[entry.term]), complete: true };
+      });
+    }
+    var parts = [load('t', entry.loc)];
+    var complete = !entry.provs;
+    if (entry.provs && provinces) {
+      /* "r": the whole remainder is one small file; else one file per province. */
+      if (entry.provs === 'r') parts.push(load('t', entry.loc + '-r'));
+      else provinces.forEach(function (p) { if (entry.provs.indexOf(p) >= 0) parts.push(load('t', entry.loc + '-' + p)); });
+      complete = true;
+    }
+    return Promise.all(parts).then(function (texts) {
+      var list = [];
+      texts.forEach(function (t) { list = list.concat(S.decodePostings(t)); });
+      return { list: list, complete: complete };
+    });
+  }
+
+  /* One term's postings (all of them when every province is given): {term, df, list}. */
+  S.termPostings = function (term, provinces) {
+    return cut([term]).then(function (c) {
+      if (c.terms.length !== 1 || c.terms[0] !== term) return null;
+      return postings(c.entries[0], provinces).then(function (p) { return { term: term, df: c.entries[0].df, list: p.list }; });
     });
   };
 
-  /* Sections holding every term: [{ref, report, section, score}], best first. */
-  S.search = function (query) {
-    return S.terms(query).then(function (cut) {
-      if (!cut.terms.length || cut.missing.length) return { terms: cut.terms, hits: [] };
-      var byShard = {};
-      cut.terms.forEach(function (t) {
-        var key = Array.from(t)[0].codePointAt(0).toString(16);
-        (byShard[key] = byShard[key] || []).push(t);
-      });
-      var keys = Object.keys(byShard).sort();
-      var scores = null;
-      keys.forEach(function (key) {
-        var found = {};
-        shardIndex[key].query(function (q) {
-          byShard[key].forEach(function (t) {
-            q.term(t, { presence: root.lunr.Query.presence.REQUIRED, usePipeline: false });
-          });
-        }).forEach(function (r) { found[r.ref] = r.score; });
-        if (scores === null) { scores = found; return; }
-        Object.keys(scores).forEach(function (ref) {
-          if (ref in found) scores[ref] += found[ref]; else delete scores[ref];
+  /* The serialised lunr index of these terms' postings, as lunr's Builder would write it. */
+  S.expand = function (lists, sections) {
+    var sorted = lists.slice().sort(function (a, b) { return a.term < b.term ? -1 : a.term > b.term ? 1 : 0; });
+    var inverted = [], vectors = {};
+    sorted.forEach(function (l, n) {
+      var idf = Math.log(1 + Math.abs((sections - l.df + 0.5) / (l.df + 0.5)));
+      var posting = { _index: n, heading: {}, body: {} };
+      l.list.forEach(function (p) {
+        var ref = p[0] + '-' + p[1];
+        FIELDS.forEach(function (f, k) {
+          var w = p[2 + k];
+          if (!w) return;
+          posting[f][ref] = {};
+          var v = vectors[f + '/' + ref] = vectors[f + '/' + ref] || [];
+          v.push(n, Math.round(idf * w / 1000 * BOOST[f] * 1000) / 1000);
         });
       });
-      var hits = Object.keys(scores || {}).map(function (ref) {
-        var parts = ref.split('-');
-        return { ref: ref, report: +parts[0], section: +parts[1], score: scores[ref] };
+      inverted.push([l.term, posting]);
+    });
+    return {
+      version: '2.3.9', fields: FIELDS.slice(), pipeline: [], invertedIndex: inverted,
+      fieldVectors: Object.keys(vectors).sort().map(function (k) { return [k, vectors[k]]; })
+    };
+  };
+
+  /* Reports allowed by the active filters: null (all) or {r: true}. */
+  var PLACE_KINDS = ['province', 'place', 'year', 'topic'];
+  function allowed(filters) {
+    var sets = PLACE_KINDS.filter(function (k) { return filters[k].length; }).map(function (kind) {
+      return Promise.all(filters[kind].map(function (v) { return load('f', kind + '-' + v); })).then(function (texts) {
+        var set = {};
+        texts.forEach(function (t) { if (t !== null) runningSum(S.decodeInts(t)).forEach(function (r) { set[r] = true; }); });
+        return set;
       });
-      hits.sort(function (a, b) { return b.score - a.score || a.report - b.report || a.section - b.section; });
-      return { terms: cut.terms, hits: hits };
+    });
+    if (!sets.length) return Promise.resolve(null);
+    return Promise.all(sets).then(function (all) {
+      return all.reduce(function (a, b) {
+        var out = {};
+        Object.keys(a).forEach(function (r) { if (b[r]) out[r] = true; });
+        return out;
+      });
+    });
+  }
+
+  /* Filters from the page's choices ({province: name, place: value, year, topic}) and from the query. */
+  function filtersOf(want, parsed) {
+    var dir = S.dir(), pl = S.places();
+    var f = { province: parsed.province.slice(), place: parsed.place.slice(), year: parsed.year.slice(), topic: [] };
+    if (want.province && dir.provinces.indexOf(want.province) >= 0) f.province = [dir.provinces.indexOf(want.province)];
+    else if (want.province) f.province = [-1];
+    if (want.place) f.place = [pl.values.indexOf(want.place)];
+    if (want.year) f.year = [+want.year];
+    if (want.topic) f.topic = [want.topic];
+    /* Provinces whose postings must be complete: the filtered ones, or those of the places. */
+    var provinces = null;
+    if (f.province.length) provinces = f.province;
+    else if (f.place.length) provinces = f.place.map(function (i) { return pl.provinceOf[i]; });
+    return { filters: f, provinces: provinces };
+  }
+
+  /* Sections holding every term: {terms, hits: [{report, section, score}], approximate}. */
+  S.search = function (query, want) {
+    want = want || {};
+    var parsed = S.parse(query);
+    var fo = filtersOf(want, parsed);
+    var onlyFilters = !parsed.words.length && (parsed.place.length || parsed.province.length || parsed.year.length);
+    if (onlyFilters) {
+      /* A query naming only a place or year lists those reports (their first section). */
+      return allowed(fo.filters).then(function (set) {
+        var hits = Object.keys(set || {}).map(Number).sort(function (a, b) { return a - b; })
+          .map(function (r) { return { report: r, section: 0, score: 0 }; });
+        return { terms: [], hits: hits, approximate: false };
+      });
+    }
+    lunr();  /* start loading lunr.js while the vocabulary loads */
+    return cut(parsed.words).then(function (c) {
+      if (!c.terms.length || c.missing.length) return { terms: c.terms, hits: [], approximate: false };
+      return Promise.all([lunr(), allowed(fo.filters)].concat(c.entries.map(function (e) { return postings(e, fo.provinces); })))
+        .then(function (got) {
+          var lunrjs = got[0], set = got[1], lists = got.slice(2), approximate = false;
+          /* Every term is required, so only sections in every list (and allowed by the filters)
+             can match: lunr scores just those (the same answer, much less work). */
+          var count = {};
+          lists.forEach(function (l) {
+            if (!l.complete) approximate = true;
+            var seen = {};
+            l.list.forEach(function (p) {
+              var ref = p[0] + '-' + p[1];
+              if (!seen[ref] && (!set || set[p[0]])) { seen[ref] = true; count[ref] = (count[ref] || 0) + 1; }
+            });
+          });
+          var shaped = lists.map(function (l, i) {
+            var list = l.list.filter(function (p) { return count[p[0] + '-' + p[1]] === lists.length; });
+            return { term: c.entries[i].term, df: c.entries[i].df, list: list };
+          });
+          var idx = lunrjs.Index.load(S.expand(shaped, S.dir().sections));
+          var hits = idx.query(function (q) {
+            c.terms.forEach(function (t) { q.term(t, { presence: lunrjs.Query.presence.REQUIRED, usePipeline: false }); });
+          }).map(function (r) {
+            var parts = r.ref.split('-');
+            return { report: +parts[0], section: +parts[1], score: r.score };
+          });
+          hits.sort(function (a, b) { return b.score - a.score || a.report - b.report || a.section - b.section; });
+          return { terms: c.terms, hits: hits, approximate: approximate };
+        });
     });
   };
 
-  S.filter = function (hits, want) {
-    var active = Object.keys(want).filter(function (k) { return want[k]; });
-    if (!active.length) return Promise.resolve(hits);
-    return load('meta', 0).then(function (meta) {
-      return hits.filter(function (h) {
-        var m = meta[h.report];  /* [province, place, year, topics] */
-        return (!want.province || m[0] === want.province) && (!want.place || m[1] === want.place) &&
-          (!want.year || String(m[2]) === want.year) && (!want.topic || m[3].indexOf(want.topic) >= 0);
-      });
+  /* A result's report and section: {slug, title, province, place, year, section: [anchor, path, text]}. */
+  S.section = function (hit) {
+    var k = Math.floor(hit.section / S.dir().chunk);
+    return load('c', hit.report + '-' + k).then(function (c) {
+      return { slug: c.slug, title: c.title, province: c.province, place: c.place, year: c.year,
+               section: c.sections[hit.section - k * S.dir().chunk] };
     });
   };
-
-  S.report = function (n) { return load('d', n); };
 
   /* An excerpt around the first matched term: [[text, isMatch], ...]. */
   S.excerpt = function (text, terms, width) {
@@ -177,13 +385,11 @@
     return e;
   }
 
-  function fillSelect(select, values, labels, chosen) {
-    values.forEach(function (v) {
-      var o = el('option', null, labels ? (labels[v] || v) : String(v));
-      o.value = String(v);
-      if (String(v) === chosen) o.selected = true;
-      select.appendChild(o);
-    });
+  function option(select, value, label, chosen) {
+    var o = el('option', null, label);
+    o.value = String(value);
+    if (String(value) === chosen) o.selected = true;
+    select.appendChild(o);
   }
 
   function run() {
@@ -196,35 +402,57 @@
     var dir = S.dir();
     var form = document.getElementById('search-form');
     form.elements.q.value = query;
-    fillSelect(form.elements.province, dir.filters.province, null, want.province);
-    fillSelect(form.elements.place, dir.filters.place, null, want.place);
-    fillSelect(form.elements.year, dir.filters.year, null, want.year);
-    fillSelect(form.elements.topic, dir.filters.topic, dir.topic_names, want.topic);
+    dir.provinces.forEach(function (p) { option(form.elements.province, p, p, want.province); });
+    Object.keys(dir.places).sort().forEach(function (p) {
+      var group = el('optgroup');
+      group.label = p;
+      Object.keys(dir.places[p]).sort().forEach(function (c) {
+        dir.places[p][c].forEach(function (d) { option(group, p + c + d, (d || c) + (d && c ? '（' + c + '）' : ''), want.place); });
+      });
+      form.elements.place.appendChild(group);
+    });
+    dir.years.forEach(function (y) { option(form.elements.year, y, y + '年', want.year); });
+    Object.keys(dir.topics).forEach(function (t) { option(form.elements.topic, t, dir.topics[t], want.topic); });
     var count = document.getElementById('search-count');
+    var more = document.getElementById('search-more');
     if (!query) { list.setAttribute('aria-busy', 'false'); return; }
     document.title = query + ' · 检索 · 法治报告档案';
     list.setAttribute('aria-busy', 'true');
     count.textContent = '正在检索…';
-    S.search(query).then(function (result) {
-      return S.filter(result.hits, want).then(function (hits) { return { terms: result.terms, hits: hits }; });
-    }).then(function (result) {
-      var shown = result.hits.slice(0, PAGE_SIZE);
-      return Promise.all(shown.map(function (h) { return S.report(h.report); })).then(function (docs) {
-        list.textContent = '';
-        shown.forEach(function (h, i) { list.appendChild(item(h, docs[i], result.terms)); });
-        count.textContent = result.hits.length
-          ? '找到 ' + result.hits.length + ' 个章节' + (result.hits.length > PAGE_SIZE ? '，显示前 ' + PAGE_SIZE + ' 个' : '')
-          : '没有找到包含“' + query + '”的章节。';
+    var result = null, shown = 0, started = performance.now();
+    function page() {
+      var slice = result.hits.slice(shown, shown + PAGE_SIZE);
+      list.setAttribute('aria-busy', 'true');
+      return Promise.all(slice.map(S.section)).then(function (docs) {
+        slice.forEach(function (h, i) { list.appendChild(item(docs[i], result.terms)); });
+        var first = shown;
+        shown += slice.length;
+        var n = result.hits.length;
+        count.textContent = !n && result.approximate
+          ? '在常用词最相关的部分中没有找到同时包含“' + query + '”的章节；按省份或地区筛选可检索全部。'
+          : !n ? '没有找到包含“' + query + '”的章节。'
+          : result.approximate ? '显示最相关的前 ' + n + ' 个章节（常用词只检索最相关的部分；按省份或地区筛选可得全部结果）'
+          : '找到 ' + n + ' 个章节' + (n > shown ? '，显示前 ' + shown + ' 个' : '');
+        more.hidden = shown >= n;
+        /* Milliseconds from the query to its results on screen (read by benchmarks/search_bytes.py). */
+        if (first === 0) list.setAttribute('data-ms', String(Math.round(performance.now() - started)));
         list.setAttribute('aria-busy', 'false');
+        if (first > 0 && list.children[first]) list.children[first].querySelector('a').focus();
       });
+    }
+    more.addEventListener('click', function () { page(); });
+    S.search(query, want).then(function (r) {
+      result = r;
+      list.textContent = '';
+      return page();
     }).catch(function (err) {
       count.textContent = '检索出错：' + err;
       list.setAttribute('aria-busy', 'false');
     });
   }
 
-  function item(hit, doc, terms) {
-    var section = doc.sections[hit.section];  /* [anchor, heading path, text] */
+  function item(doc, terms) {
+    var section = doc.section;  /* [anchor, heading path, text] */
     var li = el('li', 'result');
     var a = el('a', 'result-title', doc.title);
     a.href = '../reports/' + doc.slug + '/index.html#' + section[0];

@@ -1,30 +1,47 @@
 // Query a built site's search index with real lunr.js 2.3.9 under Node, through the same
 // core the page uses (templates/assets/search.js); data files are read instead of <script>-loaded.
 // usage: node tests/js/query.js <site dir> <search.js path> <query>...   → JSON lines
+//   a query may carry filters as a JSON object: {"q": "行政复议", "province": "江西省"}
+//   --expand <term>...  prints the lunr form S.expand gives for these terms instead
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const vm = require('vm');
-const [site, searchJs, ...queries] = process.argv.slice(2);
+const [site, searchJs, ...args] = process.argv.slice(2);
 global.lunr = require(path.resolve(__dirname, '../../node_modules/lunr/lunr.js'));
 const S = require(path.resolve(searchJs));
 const dir = path.join(site, 'search');
 S.loader = (kind, key, done) => {
-  const file = path.join(dir, kind, `${key}.js`);
-  const flat = path.join(dir, `${kind}.js`);
-  const target = fs.existsSync(file) ? file : (kind !== 't' && kind !== 'd' && fs.existsSync(flat) ? flat : null);
-  if (!target) { done(null); return; }
-  vm.runInThisContext(fs.readFileSync(target, 'utf8'), { filename: target });
+  const file = path.join(dir, S.path(kind, key));
+  if (!fs.existsSync(file)) { done(null); return; }
+  vm.runInThisContext(fs.readFileSync(file, 'utf8'), { filename: file });
 };
 vm.runInThisContext(fs.readFileSync(path.join(dir, 'dir.js'), 'utf8'));
+
+async function expand(terms) {
+  // Every posting of these terms (all provinces), as the page would expand them unfiltered.
+  const provinces = S.dir().provinces.map((_, i) => i);
+  const lists = [];
+  for (const t of terms) {
+    const parsed = await S.termPostings(t, provinces);
+    lists.push(parsed);
+  }
+  return S.expand(lists, S.dir().sections);
+}
+
 (async () => {
-  for (const q of queries) {
-    const result = await S.search(q);
+  if (args[0] === '--expand') {
+    process.stdout.write(JSON.stringify(await expand(args.slice(1))) + '\n');
+    return;
+  }
+  for (const arg of args) {
+    const want = arg.startsWith('{') ? JSON.parse(arg) : { q: arg };
+    const result = await S.search(want.q, want);
     const hits = [];
     for (const h of result.hits) {
-      const doc = await S.report(h.report);
-      hits.push(`${doc.slug}#${doc.sections[h.section][0]}`);
+      const doc = await S.section(h);
+      hits.push(`${doc.slug}#${doc.section[0]}`);
     }
-    process.stdout.write(JSON.stringify({ query: q, terms: result.terms, hits }) + '\n');
+    process.stdout.write(JSON.stringify({ query: arg, terms: result.terms, hits, approximate: result.approximate }) + '\n');
   }
 })().catch((e) => { console.error(e.stack || String(e)); process.exit(1); });
