@@ -95,24 +95,28 @@ def _open(browser, url: str, site: Path, timeout_ms: float) -> tuple[dict[str, i
         context.close()
 
 
-def measure_search(site: Path, queries: dict[str, str], chromium: str = CHROMIUM, timeout_s: float = 120) -> dict:
+def measure_search(site: Path, queries: dict[str, str], chromium: str = CHROMIUM, timeout_s: float = 120, browser=None) -> dict:
     """For HTTP and file://: bytes of the search page before a query, and per query the bytes it
-    loads beyond that page and the time until its results show."""
-    from playwright.sync_api import sync_playwright
+    loads beyond that page and the time until its results show. Launches Chromium unless given
+    a Playwright ``browser`` (as the tests do)."""
+    if browser is None:
+        from playwright.sync_api import sync_playwright
 
+        with sync_playwright() as pw:
+            own = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            try:
+                return measure_search(site, queries, chromium, timeout_s, own)
+            finally:
+                own.close()
     site = site.resolve()
     out: dict = {}
-    with serve(site) as http_root, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            for mode, root in (("HTTP", http_root), ("file", site.as_uri() + "/")):
-                page, ms = _open(browser, root + "search/index.html", site, timeout_s * 1000)
-                out[f"search page before a query, {mode} (bytes)"] = sum(page.values())
-                out[f"search page ready, {mode} (ms)"] = ms
-                for label, query in queries.items():
-                    loaded, ms = _open(browser, root + "search/index.html?q=" + quote(query), site, timeout_s * 1000)
-                    out[f"{label} query: bytes beyond the page, {mode}"] = sum(n for u, n in loaded.items() if u not in page)
-                    out[f"{label} query: time to results, {mode} (ms)"] = ms
-        finally:
-            browser.close()
+    with serve(site) as http_root:
+        for mode, root in (("HTTP", http_root), ("file", site.as_uri() + "/")):
+            page, ms = _open(browser, root + "search/index.html", site, timeout_s * 1000)
+            out[f"search page before a query, {mode} (bytes)"] = sum(page.values())
+            out[f"search page ready, {mode} (ms)"] = ms
+            for label, query in queries.items():
+                loaded, ms = _open(browser, root + "search/index.html?q=" + quote(query), site, timeout_s * 1000)
+                out[f"{label} query: bytes beyond the page, {mode}"] = sum(n for u, n in loaded.items() if u not in page)
+                out[f"{label} query: time to results, {mode} (ms)"] = ms
     return out

@@ -61,3 +61,15 @@ def test_cost_per_report_shows_what_grows_faster_than_the_corpus():
     assert "| ingest | 10.00 | 5.00 (×0.50) | 5.00 (×1.00) |" in text  # linear from 1,000 on
     assert "| full build | 100.00 | 150.00 (×1.50) |  |" in text  # super-linear, then timed out
     assert "| Hugo build | 5.00 | 1.50 (×0.30) |  |" in text
+
+
+def test_search_is_measured_from_the_page_alike_over_http_and_from_disk(seed_site: Path, browser):
+    """The reader's side of search, measured in headless Chromium, whatever the index format."""
+    from benchmarks.search_load import measure_search
+
+    found = measure_search(seed_site, {"one word": "行政复议"}, browser=browser)
+    for mode in ("HTTP", "file"):
+        assert found[f"search page before a query, {mode} (bytes)"] > 10_000
+        assert found[f"one word query: bytes beyond the page, {mode}"] > 0
+        assert 0 < found[f"one word query: time to results, {mode} (ms)"] < 60_000
+    assert found["one word query: bytes beyond the page, HTTP"] == found["one word query: bytes beyond the page, file"]
