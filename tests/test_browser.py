@@ -286,14 +286,3 @@ def test_search_loads_no_index_before_the_first_query(browser, root: str):
     results(w.page)
     assert not [u for u in loaded if "/search/" in u and not u.endswith(("/search/index.html", "/search/dir.js"))]
     w.close()
-
-
-def test_the_search_benchmark_measures_bytes_and_time(browser, site: Path):
-    from benchmarks.search_bytes import measure
-
-    result = measure(site, ["援法议事"], browser=browser)
-    for scheme in ("http", "file"):
-        before = result[scheme]["before first query"]
-        row = result[scheme]["queries"]["援法议事"]
-        assert 0 < before["bytes"] < 100_000
-        assert row["results"] == 2 and 0 < row["bytes"] < 300_000 and row["query ms"] is not None
