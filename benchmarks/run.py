@@ -129,7 +129,8 @@ def ours(n: int, timeout: float) -> dict:
     if project.exists():
         shutil.rmtree(project)
     synthesize(project / "content" / "raw", n)
-    shutil.copy(ROOT / "content" / "topics.yml", project / "content" / "topics.yml")
+    for config in ("topics.yml", "indicators.yml"):
+        shutil.copy(ROOT / "content" / config, project / "content" / config)
     fazhi = [PY, "-m", "generator"]
     r: dict = {"reports": n, "raw text (MB)": round(size(project / "content" / "raw") / 1e6, 1)}
     r["ingest (s)"], r["peak RSS, ingest (MB)"] = timed(fazhi + ["ingest"], project, timeout)

@@ -36,7 +36,7 @@ import jinja2
 from generator import records as rec_mod
 from generator import figure_pages, figures, search, urls
 from generator.pages import PRODUCERS, Archive, model_archive, sitemap
-from generator.planned import Planned, key_of
+from generator.planned import Planned, key_of, tree_digest
 from generator.problems import Problem, error, report as print_problems
 from generator.progress import progress, summary as closing_line
 from generator.records import Job, Outcome, Record, Stamp
@@ -150,14 +150,6 @@ def _assets() -> dict[str, tuple[str, bytes]]:
     folder = TEMPLATES / "assets"
     found = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()} if folder.is_dir() else {}
     return {name: (fingerprint(name, data), data) for name, data in found.items()}
-
-
-def templates_version() -> str:
-    h = hashlib.sha256()
-    for path in sorted(TEMPLATES.rglob("*")):
-        if path.is_file():
-            h.update(path.relative_to(TEMPLATES).as_posix().encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -344,7 +336,7 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
     assets = _assets()
     render = Renderer(TEMPLATES, {name: path for name, (path, _) in assets.items()})
     table = content / "indicators.yml"
-    output_version = key_of(record_version, templates_version(), base_url, table.read_bytes() if table.exists() else b"")
+    output_version = key_of(record_version, tree_digest(TEMPLATES), base_url, table.read_bytes() if table.exists() else b"")
     try:
         steps, plan_problems = plan(archive, render, assets, index)
     except jinja2.TemplateError as exc:

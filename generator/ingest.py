@@ -30,6 +30,7 @@ from pathlib import Path
 import yaml
 
 from generator import places
+from generator.planned import tree_digest
 from generator.model import FRONT_MATTER_KEYS, TextLoader, sections_of, split_front_matter
 from generator.figures import Indicator, extract_sections, load_indicators
 from generator.topics import Topic, classify_report, load_topics
@@ -555,12 +556,9 @@ _PARALLEL_FROM = 32  # fewer files than this are ingested in this process: a poo
 @lru_cache(maxsize=1)
 def ingest_version() -> str:
     """A digest of everything in the generator that shapes ingest's output (code and division data)."""
-    h = hashlib.sha256(f"fazhi ingest cache {CACHE_FORMAT}\n".encode())
     package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.name not in _NOT_INGEST and path.suffix != ".pyc":
-            h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
+    code = tree_digest(package, lambda path: "__pycache__" not in path.parts and path.name not in _NOT_INGEST and path.suffix != ".pyc")
+    return hashlib.sha256(f"fazhi ingest cache {CACHE_FORMAT}\n{code}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,27 @@
-"""The unit of the build's plan: an output's path, a key of what it shows, and how to make it."""
+"""The unit of the build's plan (an output's path, a key of what it shows, how to make it),
+and the digests that cache keys are made of."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 
 def key_of(*parts) -> str:
     """A digest of everything an output shows; equal keys mean equal bytes."""
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def tree_digest(folder: Path, keep: Callable[[Path], bool] = lambda path: True) -> str:
+    """A digest of the files below ``folder`` that ``keep`` accepts, names and bytes: the version
+    of the code, data or templates they are."""
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and keep(path):
+            h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from typing import NamedTuple
 from generator import search, urls
 from generator.figure_pages import source_anchor
 from generator.model import Report, parse_report
+from generator.planned import tree_digest
 from generator.problems import Problem, error
 from generator.render import body_html
 from generator.topics import Topic, classify
@@ -130,11 +131,7 @@ def _sha(data: bytes) -> str:
 
 def code_version() -> str:
     """A digest of the generator's own code and data: a new version invalidates every cache."""
-    h = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".json", ".txt", ".csv", ".yml"):
-            h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
+    return tree_digest(PACKAGE, lambda path: path.suffix in (".py", ".json", ".txt", ".csv", ".yml"))
 
 
 @dataclass(frozen=True)
