@@ -191,6 +191,15 @@ def _stating(a) -> dict[str, list]:
     return found
 
 
+def _shown(record, indicator: str | None = None) -> tuple:
+    """What figure tables and data files show of a report: its name, place, year and figures (of
+    one indicator, or all). Keys made of this, not of the report's digest, leave the large
+    indicator pages and data files alone when an edit changes no figure."""
+    r = record.report
+    figures = [(f, anchor) for f, anchor in zip(r.figures, record.figure_anchors) if indicator in (None, f.indicator)]
+    return (r.slug, r.title, r.year, r.period, r.province, r.city, r.district, r.adcode, figures)
+
+
 def indicator_pages(a, render) -> Iterator[Planned]:
     """indicators/index.html and one comparison page per indicator."""
     stating = _stating(a)
@@ -205,7 +214,7 @@ def indicator_pages(a, render) -> Iterator[Planned]:
             return render.page("indicator.html", page, indicator=indicator, rows=rows,
                                chart=chart_svg(indicator, rows) if rows else None)
 
-        yield Planned(page, key_of("indicator", indicator, [(r.slug, r.digest) for r in records], places), make)
+        yield Planned(page, key_of("indicator", indicator, [_shown(r, indicator.key) for r in records], places), make)
         rows = [f for r in records for f in r.report.figures if f.indicator == indicator.key]
         summary.append((indicator, len(rows), len({r.report.adcode or r.slug for r in records})))
     yield Planned(urls.INDICATORS, key_of("indicators", summary),
@@ -245,7 +254,7 @@ def data_rows(a) -> list[dict]:
 
 def figure_data(a, render) -> Iterator[Planned]:
     """data/figures.csv (UTF-8 with BOM, CRLF) and data/figures.json (keys sorted)."""
-    key = key_of("figures", a.indicators, [(r.slug, r.digest) for r in a.records if r.report.figures])
+    key = key_of("figures", a.indicators, a.base_url, [_shown(r) for r in a.records if r.report.figures])
 
     def csv_bytes() -> bytes:
         buffer = io.StringIO()

@@ -68,6 +68,8 @@ def test_editing_one_report_rebuilds_its_pages_only_and_matches_a_full_build(con
     # A report of another province and year that does not list this one is not touched.
     assert f"reports/{XIANGQIAO}/index.html" not in changed
     assert "about/index.html" not in changed and not any(p.startswith("assets/") for p in changed)
+    # The edit changes no stated figure: the (large, at scale) indicator pages and figure data stay.
+    assert not any(p.startswith("indicators/") or p.startswith("data/figures") for p in changed), changed
     assert files(out) == full(content, tmp_path)
 
 
