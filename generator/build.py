@@ -35,6 +35,7 @@ import jinja2
 
 from generator import records as rec_mod
 from generator import figure_pages, figures, search, urls
+from generator.model import without_slug_clashes
 from generator.pages import PRODUCERS, Archive, model_archive, sitemap
 from generator.planned import Planned, key_of, tree_digest
 from generator.problems import Problem, error, report as print_problems
@@ -98,17 +99,8 @@ def read_records(reports_dir: Path, root: Path, cache: dict[str, Entry], pool_si
             problems.extend(chosen[slug].problems)
     cache.clear()
     cache.update((slug, (stamps[slug], chosen[slug])) for slug in sorted(chosen))
-    result: list[Record] = []
-    seen: dict[str, str] = {}
-    for slug in sorted(chosen):
-        record = chosen[slug]
-        # Case-insensitive file systems would write two such pages to one folder.
-        if slug.lower() in seen:
-            problems.append(error(record.report.file, f"slug {slug!r} would write the same pages as {seen[slug.lower()]}"))
-            continue
-        seen[slug.lower()] = record.report.file
-        result.append(record)
-    return result, problems, sorted(analysed)
+    result, clashes = without_slug_clashes([chosen[slug] for slug in sorted(chosen)], lambda r: r.report.file)
+    return result, problems + clashes, sorted(analysed)
 
 
 def _run(fn, items: list, pool_size: int) -> Iterable:
@@ -407,14 +399,6 @@ def _index_entry(record: Record, a: Archive, held: str | None) -> search.IndexEn
     )
 
 
-def _stamp(path: str) -> Stamp | None:
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return Stamp(st.st_size, st.st_mtime_ns)
-
-
 def _stage(steps: dict[str, Step], before: Mapping[str, Output], staging: Staging, pool_size: int) -> tuple[dict[str, Output], list[Problem]]:
     """Keep every output whose key and published copy are unchanged; render the rest into staging."""
     global _STEPS, _STAGING
@@ -423,7 +407,7 @@ def _stage(steps: dict[str, Step], before: Mapping[str, Output], staging: Stagin
     for path in sorted(steps):
         step = steps[path]
         old = before.get(path)
-        if old is not None and old.key == step.planned.key and _stamp(os.path.join(staging.out, path)) == old.stamp:
+        if old is not None and old.key == step.planned.key and Stamp.of(os.path.join(staging.out, path)) == old.stamp:
             staging.keep(path)
             outputs[path] = old
         else:

@@ -33,7 +33,7 @@ from generator import places
 from generator.planned import tree_digest
 from generator.model import FRONT_MATTER_KEYS, TextLoader, sections_of, split_front_matter
 from generator.figures import Indicator, extract_sections, load_indicators
-from generator.topics import Topic, classify_report, load_topics
+from generator.topics import Topic, classify, load_topics
 from generator.problems import Problem, error, report, warning
 from generator.progress import progress, summary
 
@@ -460,7 +460,7 @@ def ingest_text(
         "source": facts.source,
         "raw": raw,
         "raw_sha256": sha256,
-        "topics": list(classify_report(sections_of(body), topics)),
+        "topics": list(classify(sections_of(body), topics)[1]),
         "figures": extract_sections(sections_of(body), indicators, period, year),
     }
     return Ingested(fields, body)

@@ -366,29 +366,42 @@ def parse_report(path: Path, text: str, root: Path | None = None) -> tuple[Repor
     return report, problems
 
 
+def parse_report_file(path: Path, data: bytes, root: Path | None = None) -> tuple[Report | None, list[Problem]]:
+    """Parse a report file's bytes (UTF-8, else one problem naming the byte)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        shown = path.relative_to(root) if root and path.is_relative_to(root) else path
+        return None, [error(shown, f"not UTF-8 (byte {exc.start})")]
+    return parse_report(path, text, root)
+
+
+def without_slug_clashes(reports: list, file_of) -> tuple[list, list[Problem]]:
+    """Drop (with a problem) each report whose slug differs from an earlier one only in case:
+    case-insensitive file systems would write both to one folder."""
+    kept, problems, seen = [], [], {}
+    for item in reports:
+        file = file_of(item)
+        key = Path(file).stem.lower()
+        if key in seen:
+            problems.append(error(file, f"slug {Path(file).stem!r} would write the same pages as {seen[key]}"))
+            continue
+        seen[key] = file
+        kept.append(item)
+    return kept, problems
+
+
 def load_reports(reports_dir: Path, root: Path | None = None) -> tuple[tuple[Report, ...], list[Problem]]:
     """Read every report in sorted order; a bad file is reported and skipped."""
     problems: list[Problem] = []
     reports: list[Report] = []
-    seen: dict[str, str] = {}
     for path in sorted(reports_dir.glob("*.md")):
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            problems.append(error(path.relative_to(root) if root else path, f"not UTF-8 (byte {exc.start})"))
-            continue
-        report, found = parse_report(path, text, root)
+        report, found = parse_report_file(path, path.read_bytes(), root)
         problems.extend(found)
-        if report is None:
-            continue
-        # Case-insensitive file systems would write two such pages to one folder.
-        key = report.slug.lower()
-        if key in seen:
-            problems.append(error(report.file, f"slug {report.slug!r} would write the same pages as {seen[key]}"))
-            continue
-        seen[key] = report.file
-        reports.append(report)
-    return tuple(reports), problems
+        if report is not None:
+            reports.append(report)
+    kept, clashes = without_slug_clashes(reports, lambda r: r.file)
+    return tuple(kept), problems + clashes
 
 
 # --- sections and anchors ------------------------------------------------------

@@ -25,9 +25,9 @@ from typing import NamedTuple
 
 from generator import search, urls
 from generator.figure_pages import source_anchor
-from generator.model import Report, parse_report
+from generator.model import Report, parse_report_file
 from generator.planned import tree_digest
-from generator.problems import Problem, error
+from generator.problems import Problem
 from generator.render import body_html
 from generator.topics import Topic, classify
 
@@ -170,14 +170,9 @@ def _original(report: Report, root: Path) -> Path | None:
 
 def analyse(job: Job) -> Outcome:
     """Read, parse and analyse one report; write its blob; never raises on bad content."""
-    shown = job.path.relative_to(job.root) if job.path.is_relative_to(job.root) else job.path
     md_stamp = Stamp.of(job.path)
     data = job.path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return Outcome(job.path.stem, (md_stamp, None), None, False, (error(shown, f"not UTF-8 (byte {exc.start})"),))
-    report, problems = parse_report(job.path, text, job.root)
+    report, problems = parse_report_file(job.path, data, job.root)
     if report is None:
         return Outcome(job.path.stem, (md_stamp, None), None, False, tuple(problems))
     original = _original(report, job.root)
@@ -238,11 +233,6 @@ def prune_blobs(blobs: Path, records: "list[Record]") -> None:
     for entry in os.scandir(blobs):
         if entry.name not in keep:
             os.unlink(entry.path)
-
-
-def original_path(record: Record, root: Path) -> Path | None:
-    """The archived original of a report, when it exists."""
-    return _original(record.report, root) if record.original_sha256 else None
 
 
 def original_page(record: Record) -> str | None:

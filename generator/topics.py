@@ -84,8 +84,9 @@ def _present(section: Section, topics: tuple[Topic, ...]) -> set[str]:
     return found
 
 
-def score(section: Section, topic: Topic, present: set[str] | None = None) -> int:
-    words = topic.words if present is None else [w for w in topic.words if w in present]
+def score(section: Section, topic: Topic, present: set[str]) -> int:
+    """Heading hits ×3 plus text hits of the topic's words; ``present`` are the words found at all."""
+    words = [w for w in topic.words if w in present]
     return sum(HEADING_WEIGHT * section.heading.count(w) + section.text.count(w) for w in words)
 
 
@@ -107,17 +108,3 @@ def classify(sections: tuple[Section, ...], topics: tuple[Topic, ...]) -> tuple[
                 central.add(t.slug)
         per_section.append(tuple(mine))
     return per_section, tuple(t.slug for t in topics if t.slug in central)
-
-
-def classify_section(section: Section, topics: tuple[Topic, ...]) -> tuple[str, ...]:
-    present = _present(section, topics)
-    return tuple(t.slug for t in topics if score(section, t, present) >= THRESHOLD)
-
-
-def classify_report(sections: tuple[Section, ...], topics: tuple[Topic, ...]) -> tuple[str, ...]:
-    found = [(s, _present(s, topics)) for s in sections]
-
-    def central(section: Section, present: set[str], topic: Topic) -> bool:
-        return any(w in section.heading for w in topic.words if w in present) or score(section, topic, present) >= 2 * THRESHOLD
-
-    return tuple(t.slug for t in topics if any(central(s, p, t) for s, p in found))

@@ -39,7 +39,6 @@ class Staging:
         if self.root.exists():
             shutil.rmtree(self.root)
         self.root.mkdir(parents=True)
-        self._made: set[str] = {""}
         self.staged: list[str] = []
         self.kept = 0
 
@@ -47,16 +46,12 @@ class Staging:
     def written(self) -> int:
         return len(self.staged)
 
-    def put(self, rel: str, data: bytes) -> os.stat_result:
-        self.staged.append(rel)
-        return write_file(self.root, rel, data, self._made)
-
     def keep(self, rel: str) -> None:
         """Leave the published ``rel`` as it is (the caller has checked it is current)."""
         self.kept += 1
 
     def note_written(self, rel: str) -> None:
-        """Count a file a worker process wrote into the staging folder itself."""
+        """Count a file written into the staging folder (by ``write_file``, often in a worker)."""
         self.staged.append(rel)
 
     def publish(self, removed: set[str]) -> None:

@@ -142,3 +142,19 @@ def test_the_pool_gives_the_same_bytes_as_one_process(content: Path, tmp_path: P
     ok(content, tmp_path / "pooled", jobs=2)
     ok(content, tmp_path / "single", jobs=1)
     assert files(tmp_path / "pooled") == files(tmp_path / "single")
+
+
+def test_a_template_error_in_a_pool_worker_names_the_template_and_keeps_the_site(content: Path, tmp_path: Path, monkeypatch):
+    out = tmp_path / "site"
+    ok(content, out)
+    before = files(out)
+    templates = tmp_path / "templates"
+    shutil.copytree(builder.TEMPLATES, templates)
+    edit(templates / "report.html", "{{ citation }}", "{{ citation.nope.missing }}")
+    monkeypatch.setattr(builder, "TEMPLATES", templates)
+    monkeypatch.setattr(builder, "POOL_MIN", 1)
+    problems, summary = build(content, out, BASE, jobs=2)
+    assert summary == {}
+    assert [p.path for p in problems] == ["templates/report.html"]  # once, though five pages failed
+    assert "while rendering reports: UndefinedError" in problems[0].message and problems[0].line
+    assert files(out) == before and not list(tmp_path.glob(".site-staging"))
