@@ -323,7 +323,10 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
         return problems, {}
     archive = model_archive(tuple(found), topics, indicators, base_url, root, cache.blobs)
     index = search.SearchIndex.open(cache.search)
-    index.update([_index_entry(r, archive, index.holds(r.slug)) for r in found], {t.slug: t.name for t in topics})
+    entries = [_index_entry(r, archive, index.holds(r.slug)) for r in found]
+    index.update(entries, {t.slug: t.name for t in topics})
+    # The index learnt something it must keep when it was given terms or lost a report.
+    index_changed = any(e.terms is not None for e in entries) or known_slugs != set(records)
 
     assets = _assets()
     render = Renderer(TEMPLATES, {name: path for name, (path, _) in assets.items()})
@@ -357,8 +360,9 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
         manifest.save(outputs, (set(staging.staged) | (set(before) - set(outputs))) if before else None)
     if analysed or known_slugs != set(records):
         record_shelf.save(records, set(analysed) | (known_slugs ^ set(records)) if known_slugs else None)
-        index.save(cache.search)
         rec_mod.prune_blobs(cache.blobs, found)
+    if index_changed:
+        index.save(cache.search)
     if zip_path:
         write_zip(staging.out, sorted(outputs), zip_path)
     return problems, {

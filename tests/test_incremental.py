@@ -144,6 +144,20 @@ def test_the_pool_gives_the_same_bytes_as_one_process(content: Path, tmp_path: P
     assert files(tmp_path / "pooled") == files(tmp_path / "single")
 
 
+def test_a_lost_search_state_is_made_once_again(content: Path, tmp_path: Path, monkeypatch):
+    out = tmp_path / "site"
+    ok(content, out)
+    shutil.rmtree(tmp_path / ".site-cache" / "search")
+    ok(content, out)  # the index is rebuilt from the reports' cached terms ...
+    fed: list[int] = []
+    update = builder.search.SearchIndex.update
+    monkeypatch.setattr(builder.search.SearchIndex, "update",
+                        lambda self, entries, names: (fed.append(sum(e.terms is not None for e in entries)), update(self, entries, names))[1])
+    ok(content, out)  # ... and saved, so the next build gives it no terms at all
+    assert fed == [0]
+    assert files(out) == full(content, tmp_path)
+
+
 def test_a_template_error_in_a_pool_worker_names_the_template_and_keeps_the_site(content: Path, tmp_path: Path, monkeypatch):
     out = tmp_path / "site"
     ok(content, out)
