@@ -19,7 +19,8 @@ Files (all under ``search/``), every one a script calling
 ``FAZHI_SEARCH.register(kind, key, data)`` so the page loads it with a <script>
 tag (works from file://, where fetch and XHR cannot read files):
 
-  dir.js           counts, filter choices, place names, the vocabulary files present
+  dir.js           counts (reports per province too), filter choices, place names,
+                   the vocabulary files present
   v/<key>.js       the terms starting with a character (or two, when one is too many):
                    [rest of term, df, where the postings are, provinces of the remainder]
   p/<key>-<g>.js   postings of several small terms, ~GROUP_BYTES each
@@ -660,6 +661,8 @@ class SearchIndex:
             "chunk": CHUNK,
             "v": encode_ints(np.diff(np.array([ord(c) for c in sorted(firsts)], np.int64), prepend=0)),
             "provinces": self._provinces,
+            # Reports per province: the page widens a common-word query to the largest first.
+            "province_reports": [len(filters["province"].get(p, ())) for p in self._provinces],
             "places": places,
             "years": sorted(int(y) for y in filters["year"]),
             "topics": {t: topic_names.get(t, t) for t in sorted(filters["topic"])},

@@ -232,6 +232,48 @@ def test_typing_a_query_and_using_the_keyboard(browser, root: str):
     w.close()
 
 
+def test_a_search_on_the_search_page_runs_in_place_and_back_restores_the_last(browser, root: str):
+    """The search page answers its own form without reloading (the index files it loaded stay
+    loaded), puts each search in the URL and the history, and Back shows the previous one."""
+    w = Watched(browser)
+    w.page.goto(root + "search/index.html?q=行政复议")
+    first = results(w.page)
+    w.page.evaluate("window.__samePage = true")
+    w.page.locator("#q").fill("援法议事")
+    w.page.locator("#q").press("Enter")
+    w.page.wait_for_url(re.compile(r".*search/index\.html\?q=%E6%8F%B4%E6%B3%95%E8%AE%AE%E4%BA%8B$"))
+    second = results(w.page)
+    assert len(second) == 2 and w.page.evaluate("window.__samePage") is True
+    assert w.page.title().startswith("援法议事")
+    w.page.go_back()
+    w.page.wait_for_function("document.getElementById('q').value === '行政复议'")
+    assert results(w.page) == first and w.page.evaluate("window.__samePage") is True
+    assert w.problems == []
+    w.close()
+
+
+def test_the_place_list_offers_the_chosen_provinces_places(browser, root: str):
+    w = Watched(browser)
+    w.page.goto(root + "search/index.html")
+    results(w.page)
+    place = w.page.locator("select[name=place]")
+    assert place.locator("option").all_inner_texts() == ["全部（先选省份）"]
+    w.page.locator("select[name=province]").select_option("重庆市")
+    assert place.locator("option").all_inner_texts() == ["全部", "江北区"]
+    place.select_option("重庆市江北区")
+    w.page.locator("#q").fill("行政复议")
+    w.page.locator("#q").press("Enter")
+    found = results(w.page)
+    assert found and all("江北区" in text for text in found)
+    assert "place=%E9%87%8D%E5%BA%86%E5%B8%82%E6%B1%9F%E5%8C%97%E5%8C%BA" in w.page.url
+    # Opened from the URL, a place shows its province's places with it chosen.
+    w.page.goto(root + "search/index.html?q=行政复议&place=重庆市江北区")
+    results(w.page)
+    assert place.input_value() == "重庆市江北区"
+    assert w.problems == []
+    w.close()
+
+
 def test_filters_narrow_the_results_and_stay_in_the_url(browser, root: str):
     w = Watched(browser)
     w.page.goto(root + "search/index.html?q=行政复议&province=江西省")

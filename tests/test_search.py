@@ -251,7 +251,41 @@ def pruned_site(tmp_path_factory) -> Path:
 
 def test_unfiltered_common_terms_show_the_top_postings_and_say_so(pruned_site: Path):
     row = node_query(pruned_site, ["行政复议"])["行政复议"]
-    assert row["approximate"] is True and len(row["hits"]) == 10
+    # The top 10 are fewer than a page (20), so the two provinces with most reports are
+    # added (all three have 20; ties go in the index's order, 江西省 and 浙江省): the lead and
+    # section 一 of their 40 reports. The third is not: approximate.
+    assert row["approximate"] is True
+    reports = synthetic_reports(60)
+    largest = {r.slug for r in reports if r.province in ("江西省", "浙江省")}
+    assert len(row["hits"]) == len(set(row["hits"])) > 2 * len(largest)
+    assert largest <= {h.split("#")[0] for h in row["hits"]}
+
+
+def _report(i: int, province: tuple[str, str, str], body: str):
+    fm = {"title": f"报告{i}", "province": province[0], "city": province[1], "district": province[2], "year": 2021}
+    r, problems = parse_report(Path(f"2021-w{i:03d}.md"), "---\n" + yaml.safe_dump(fm, allow_unicode=True) + "---\n" + body)
+    assert r is not None, problems
+    return r
+
+
+def test_common_words_whose_top_lists_share_no_section_are_still_found_together(tmp_path: Path):
+    """人民调解 is heavy in reports 0–19, 行政复议 in 20–39, and both appear once in 40–59: the
+    top 10 of each share nothing, so the page loads the rest province by province."""
+    provinces = [("重庆市", "", "江北区"), ("浙江省", "宁波市", "江北区"), ("江西省", "景德镇市", "昌江区")]
+    bodies = ["## 一、工作\n\n" + "人民调解。" * 5 + "\n", "## 一、工作\n\n" + "行政复议。" * 5 + "\n",
+              "## 一、工作\n\n人民调解和行政复议。\n"]
+    reports = [_report(i, provinces[i % 3], bodies[i // 20]) for i in range(60)]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search, "PRUNE", 10)
+        mp.setattr(search, "REST_POSTINGS", 5)
+        files = search_files([index_entry(r, ()) for r in sorted(reports, key=lambda r: r.slug)], {})
+    for path, data in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(data)
+    row = node_query(tmp_path, ["人民调解 行政复议"])["人民调解 行政复议"]
+    # Two provinces hold 14 of the 20 matches, fewer than a page: the third is loaded too, so exact.
+    assert sorted(row["hits"]) == sorted(f"{r.slug}#s1" for r in reports[40:])
+    assert row["approximate"] is False
 
 
 def test_a_province_or_place_filter_makes_a_pruned_list_exact(pruned_site: Path):

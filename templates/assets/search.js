@@ -103,45 +103,72 @@
     }
     return name;
   }
-  var placeIndex = null;
-  /* name (full or short) → {province: [i], place: [i]}; the place list is dir.js's, flattened. */
+  var placeList = null;
+  /* Division names are CJK, unchanged by NFKC and case; others are normalized like the query. */
+  function names(name, suffixes) {
+    if (/[^\u3400-\u9fff]/.test(name)) name = S.normalize(name);
+    var short = strip(name, suffixes);
+    return [name, short.length >= 2 ? short : name];
+  }
+  /* dir.js's places flattened, in the order of the place filter's files, with each place's
+     names full and short (江北区, 江北; its city's too, since a city name stands for its places). */
   S.places = function () {
-    if (placeIndex) return placeIndex;
-    var dir = S.dir(), names = {}, values = [], provinceOf = [];
-    function add(name, kind, i) {
-      [name, strip(name, kind === 'province' ? PROVINCE_SUFFIXES : PLACE_SUFFIXES)].forEach(function (n) {
-        if (n.length < 2) return;
-        n = S.normalize(n);
-        var e = names[n] = names[n] || { province: [], place: [] };
-        if (e[kind].indexOf(i) < 0) e[kind].push(i);
-      });
-    }
-    dir.provinces.forEach(function (p, pi) { add(p, 'province', pi); });
+    if (placeList) return placeList;
+    var dir = S.dir(), out = { values: [], provinceOf: [], names: [], provinceNames: [] };
+    dir.provinces.forEach(function (p) { out.provinceNames.push(names(p, PROVINCE_SUFFIXES)); });
     Object.keys(dir.places).sort().forEach(function (p) {
+      var pi = dir.provinces.indexOf(p);
       Object.keys(dir.places[p]).sort().forEach(function (c) {
+        var city = c ? names(c, PLACE_SUFFIXES) : [];
         dir.places[p][c].forEach(function (d) {
-          var i = values.length;
-          values.push(p + c + d);
-          provinceOf.push(dir.provinces.indexOf(p));
-          if (d) add(d, 'place', i);
-          if (c) add(c, 'place', i);  /* a city name stands for its places */
+          out.values.push(p + c + d);
+          out.provinceOf.push(pi);
+          out.names.push(d ? city.concat(names(d, PLACE_SUFFIXES)) : city);
         });
       });
     });
-    placeIndex = { names: names, values: values, provinceOf: provinceOf };
-    return placeIndex;
+    placeList = out;
+    return out;
+  };
+  /* The longest full name (with its suffix: 江北区, 重庆市) a piece starts with, when more
+     follows: {length, province, place}; short names (江北) count only as whole pieces, since
+     a word may begin like one (新城镇 is not 新城区). */
+  S.placePrefix = function (piece) {
+    var pl = S.places(), best = null;
+    function consider(name, kind, i) {
+      if (name.length < 3 || name.length >= piece.length || piece.lastIndexOf(name, 0) !== 0) return;
+      if (!best || name.length > best.length) best = { length: name.length, province: [], place: [] };
+      if (name.length === best.length && best[kind].indexOf(i) < 0) best[kind].push(i);
+    }
+    pl.provinceNames.forEach(function (n, i) { consider(n[0], 'province', i); });
+    pl.names.forEach(function (n, i) { for (var k = 0; k < n.length; k += 2) consider(n[k], 'place', i); });
+    return best;
+  };
+  /* The provinces and places (indexes into S.places()) a query piece names. */
+  S.placesNamed = function (piece) {
+    var pl = S.places(), out = { province: [], place: [] };
+    if (piece.length < 2) return out;
+    pl.provinceNames.forEach(function (n, i) { if (n.indexOf(piece) >= 0) out.province.push(i); });
+    pl.names.forEach(function (n, i) { if (n.indexOf(piece) >= 0) out.place.push(i); });
+    return out;
   };
 
   /* Split a query into word pieces and the filters it names. */
   S.parse = function (query) {
     var pieces = S.normalize(query).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
     var out = { words: [], province: [], place: [], year: [] };
-    var places = S.places().names, years = S.dir().years;
+    var years = S.dir().years;
     pieces.forEach(function (piece) {
+      /* A full place name may open a piece (江北区行政复议): the name filters, the rest is searched. */
+      for (var named = S.placePrefix(piece); named; named = S.placePrefix(piece)) {
+        named.province.forEach(function (i) { if (out.province.indexOf(i) < 0) out.province.push(i); });
+        named.place.forEach(function (i) { if (out.place.indexOf(i) < 0) out.place.push(i); });
+        piece = piece.slice(named.length);
+      }
       var y = /^(\d{4})年?$/.exec(piece);
       if (y && years.indexOf(+y[1]) >= 0) { if (out.year.indexOf(+y[1]) < 0) out.year.push(+y[1]); return; }
-      var p = places[piece];
-      if (p) {
+      var p = S.placesNamed(piece);
+      if (p.province.length || p.place.length) {
         p.province.forEach(function (i) { if (out.province.indexOf(i) < 0) out.province.push(i); });
         p.place.forEach(function (i) { if (out.place.indexOf(i) < 0) out.place.push(i); });
         return;
@@ -306,34 +333,86 @@
       if (!c.terms.length || c.missing.length) return { terms: c.terms, hits: [], approximate: false };
       return Promise.all([lunr(), allowed(fo.filters)].concat(c.entries.map(function (e) { return postings(e, fo.provinces); })))
         .then(function (got) {
-          var lunrjs = got[0], set = got[1], lists = got.slice(2), approximate = false;
-          /* Every term is required, so only sections in every list (and allowed by the filters)
-             can match: lunr scores just those (the same answer, much less work). */
-          var count = {};
-          lists.forEach(function (l) {
-            if (!l.complete) approximate = true;
-            var seen = {};
-            l.list.forEach(function (p) {
-              var ref = p[0] + '-' + p[1];
-              if (!seen[ref] && (!set || set[p[0]])) { seen[ref] = true; count[ref] = (count[ref] || 0) + 1; }
-            });
-          });
-          var shaped = lists.map(function (l, i) {
-            var list = l.list.filter(function (p) { return count[p[0] + '-' + p[1]] === lists.length; });
-            return { term: c.entries[i].term, df: c.entries[i].df, list: list };
-          });
-          var idx = lunrjs.Index.load(S.expand(shaped, S.dir().sections));
-          var hits = idx.query(function (q) {
-            c.terms.forEach(function (t) { q.term(t, { presence: lunrjs.Query.presence.REQUIRED, usePipeline: false }); });
-          }).map(function (r) {
-            var parts = r.ref.split('-');
-            return { report: +parts[0], section: +parts[1], score: r.score };
-          });
-          hits.sort(function (a, b) { return b.score - a.score || a.report - b.report || a.section - b.section; });
-          return { terms: c.terms, hits: hits, approximate: approximate };
+          var lunrjs = got[0], set = got[1], lists = got.slice(2);
+          var shaped = matching(c, lists, set);
+          return shaped[0].list.length >= WANTED || complete(lists) ? score(lunrjs, c, shaped, lists)
+            : widen(lunrjs, c, lists, set, 0, []);
         });
     });
   };
+
+  function complete(lists) { return lists.every(function (l) { return l.complete; }); }
+
+  /* Each term's postings in the sections found in every list and allowed by the filters: every
+     term is required, so only those can match and lunr need score no others (same answer). */
+  function matching(c, lists, set) {
+    var need = lists.length, count = new Map();  /* report·65536 + section → lists holding it */
+    if (need > 1 || set) {
+      lists.forEach(function (l) {
+        l.list.forEach(function (p) {
+          if (!set || set[p[0]]) { var k = p[0] * 65536 + p[1]; count.set(k, (count.get(k) || 0) + 1); }
+        });
+      });
+    }
+    return lists.map(function (l, i) {
+      var list = need > 1 || set ? l.list.filter(function (p) { return count.get(p[0] * 65536 + p[1]) === need; }) : l.list;
+      return { term: c.entries[i].term, df: c.entries[i].df, list: list };
+    });
+  }
+
+  /* lunr's answer over the matching postings. */
+  function score(lunrjs, c, shaped, lists) {
+    var idx = lunrjs.Index.load(S.expand(shaped, S.dir().sections));
+    var hits = idx.query(function (q) {
+      c.terms.forEach(function (t) { q.term(t, { presence: lunrjs.Query.presence.REQUIRED, usePipeline: false }); });
+    }).map(function (r) {
+      var parts = r.ref.split('-');
+      return { report: +parts[0], section: +parts[1], score: r.score };
+    });
+    hits.sort(function (a, b) { return b.score - a.score || a.report - b.report || a.section - b.section; });
+    return { terms: c.terms, hits: hits, approximate: !complete(lists) };
+  }
+
+  /* Common words' top lists may share few sections (人民调解 and 社区矫正 are each in tens of
+     thousands, their best 3,000 in different ones). Then the rest of their postings is loaded
+     for a few provinces at a time, those with the most reports first, until a page of results
+     is found: each such province's answer is complete, so every hit is a true match. */
+  var WANTED = 20;
+  var WIDEN = [2, 6];  /* provinces added per round */
+  function widen(lunrjs, c, lists, set, round, loaded) {
+    var dir = S.dir();
+    /* -1: reports placed in no province, last */
+    var order = dir.provinces.map(function (_, i) { return i; })
+      .sort(function (a, b) { return dir.province_reports[b] - dir.province_reports[a] || a - b; })
+      .concat([-1]).filter(function (p) { return loaded.indexOf(p) < 0; });
+    var next = order.slice(0, WIDEN[round]);
+    next.forEach(function (p) { loaded.push(p); });
+    return Promise.all(c.entries.map(function (e, i) {
+      return lists[i].complete ? null : rest(e, next, order.length === next.length);
+    })).then(function (extra) {
+      extra.forEach(function (x, i) {
+        if (!x) return;
+        lists[i].list = lists[i].list.concat(x.list);
+        lists[i].complete = x.complete;
+      });
+      var shaped = matching(c, lists, set);
+      return shaped[0].list.length >= WANTED || complete(lists) || round + 1 >= WIDEN.length ? score(lunrjs, c, shaped, lists)
+        : widen(lunrjs, c, lists, set, round + 1, loaded);
+    });
+  }
+  /* The postings beyond a term's top list in these provinces; complete once all are in. */
+  function rest(entry, provinces, last) {
+    if (entry.provs === 'r') {
+      return load('t', entry.loc + '-r').then(function (t) { return { list: S.decodePostings(t), complete: true }; });
+    }
+    var files = provinces.filter(function (p) { return entry.provs.indexOf(p) >= 0; })
+      .map(function (p) { return load('t', entry.loc + '-' + (p < 0 ? 'x' : p)); });
+    return Promise.all(files).then(function (texts) {
+      var list = [];
+      texts.forEach(function (t) { list = list.concat(S.decodePostings(t)); });
+      return { list: list, complete: last };
+    });
+  }
 
   /* A result's report and section: {slug, title, province, place, year, section: [anchor, path, text]}. */
   S.section = function (hit) {
@@ -392,38 +471,71 @@
     select.appendChild(o);
   }
 
-  function run() {
+  /* The page's query and filters, from its URL (links and bookmarks carry them). */
+  function wanted() {
+    var params = new URLSearchParams(location.search);
+    return { q: (params.get('q') || '').trim(), province: params.get('province') || '', place: params.get('place') || '',
+             year: params.get('year') || '', topic: params.get('topic') || '' };
+  }
+
+  function setUp() {
     var list = document.getElementById('search-results');
     if (!list || !S.dir()) return;
-    var params = new URLSearchParams(location.search);
-    var query = (params.get('q') || '').trim();
-    var want = { province: params.get('province') || '', place: params.get('place') || '',
-                 year: params.get('year') || '', topic: params.get('topic') || '' };
-    var dir = S.dir();
-    var form = document.getElementById('search-form');
-    form.elements.q.value = query;
-    dir.provinces.forEach(function (p) { option(form.elements.province, p, p, want.province); });
-    Object.keys(dir.places).sort().forEach(function (p) {
-      var group = el('optgroup');
-      group.label = p;
-      Object.keys(dir.places[p]).sort().forEach(function (c) {
-        dir.places[p][c].forEach(function (d) { option(group, p + c + d, (d || c) + (d && c ? '（' + c + '）' : ''), want.place); });
+    var dir = S.dir(), form = document.getElementById('search-form');
+    dir.provinces.forEach(function (p) { option(form.elements.province, p, p, ''); });
+    dir.years.forEach(function (y) { option(form.elements.year, y, y + '年', ''); });
+    Object.keys(dir.topics).forEach(function (t) { option(form.elements.topic, t, dir.topics[t], ''); });
+    form.elements.province.addEventListener('change', function () { fillPlaces(form.elements.place, form.elements.province.value, ''); });
+    /* A search from this page runs here, without reloading it (the index files it already
+       loaded stay loaded), and its URL goes into the history so it can be linked and revisited. */
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var params = new URLSearchParams();
+      ['q', 'province', 'place', 'year', 'topic'].forEach(function (name) {
+        var value = form.elements[name].value.trim();
+        if (value) params.set(name, value);
       });
-      form.elements.place.appendChild(group);
+      history.pushState(null, '', '?' + params.toString());
+      show(wanted());
     });
-    dir.years.forEach(function (y) { option(form.elements.year, y, y + '年', want.year); });
-    Object.keys(dir.topics).forEach(function (t) { option(form.elements.topic, t, dir.topics[t], want.topic); });
+    window.addEventListener('popstate', function () { show(wanted()); });
+    document.getElementById('search-more').addEventListener('click', function () { if (current) current.page(); });
+    show(wanted());
+  }
+
+  var current = null;  /* the search on screen: {page()} */
+
+  function show(want) {
+    var list = document.getElementById('search-results');
     var count = document.getElementById('search-count');
     var more = document.getElementById('search-more');
-    if (!query) { list.setAttribute('aria-busy', 'false'); return; }
+    var form = document.getElementById('search-form');
+    var dir = S.dir(), query = want.q;
+    form.elements.q.value = query;
+    form.elements.province.value = dir.provinces.indexOf(want.province) >= 0 ? want.province : '';
+    /* The place list holds one province's places (thousands in all would slow every page
+       load and be no use to scroll): the chosen province's, or the chosen place's. */
+    var placeProvince = want.province || dir.provinces.filter(function (p) { return want.place.indexOf(p) === 0; })[0] || '';
+    fillPlaces(form.elements.place, placeProvince, want.place);
+    form.elements.year.value = want.year && dir.years.indexOf(+want.year) >= 0 ? want.year : '';
+    form.elements.topic.value = want.topic in dir.topics ? want.topic : '';
+    list.textContent = '';
+    more.hidden = true;
+    var me = current = { page: function () {} };
+    if (!query) {
+      count.textContent = '';
+      list.setAttribute('aria-busy', 'false');
+      return;
+    }
     document.title = query + ' · 检索 · 法治报告档案';
     list.setAttribute('aria-busy', 'true');
     count.textContent = '正在检索…';
     var result = null, shown = 0, started = performance.now();
-    function page() {
+    me.page = function () {
       var slice = result.hits.slice(shown, shown + PAGE_SIZE);
       list.setAttribute('aria-busy', 'true');
       return Promise.all(slice.map(S.section)).then(function (docs) {
+        if (current !== me) return;  /* a newer search replaced this one */
         slice.forEach(function (h, i) { list.appendChild(item(docs[i], result.terms)); });
         var first = shown;
         shown += slice.length;
@@ -434,20 +546,29 @@
           : result.approximate ? '显示最相关的前 ' + n + ' 个章节（常用词只检索最相关的部分；按省份或地区筛选可得全部结果）'
           : '找到 ' + n + ' 个章节' + (n > shown ? '，显示前 ' + shown + ' 个' : '');
         more.hidden = shown >= n;
-        /* Milliseconds from the query to its results on screen (read by benchmarks/search_bytes.py). */
+        /* Milliseconds from the query to its results on screen (read by benchmarks/search_load.py). */
         if (first === 0) list.setAttribute('data-ms', String(Math.round(performance.now() - started)));
         list.setAttribute('aria-busy', 'false');
         if (first > 0 && list.children[first]) list.children[first].querySelector('a').focus();
       });
-    }
-    more.addEventListener('click', function () { page(); });
+    };
     S.search(query, want).then(function (r) {
+      if (current !== me) return;
       result = r;
-      list.textContent = '';
-      return page();
+      return me.page();
     }).catch(function (err) {
+      if (current !== me) return;
       count.textContent = '检索出错：' + err;
       list.setAttribute('aria-busy', 'false');
+    });
+  }
+
+  function fillPlaces(select, province, chosen) {
+    var places = S.dir().places[province] || {};
+    while (select.options.length > 1) select.remove(1);
+    select.options[0].textContent = province ? '全部' : '全部（先选省份）';
+    Object.keys(places).sort().forEach(function (c) {
+      places[c].forEach(function (d) { option(select, province + c + d, (d || c) + (d && c ? '（' + c + '）' : ''), chosen); });
     });
   }
 
@@ -472,6 +593,6 @@
     var me = document.currentScript && document.currentScript.getAttribute('data-base');
     return me || '';
   })();
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', run);
-  else run();
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', setUp);
+  else setUp();
 })(typeof window !== 'undefined' ? window : globalThis);
