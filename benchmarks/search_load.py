@@ -10,6 +10,9 @@ from disk the files the requests named). A query's bytes are those of the reques
 the bare page did not make; its time is from the start of navigation to the
 moment the results stop being busy (performance.now() in the page, via a
 MutationObserver installed before the page's own scripts).
+
+A query is measured two ways: opened as a link (``?q=``, the time counts the page's own
+load), and typed into the search page once it is open (the time from pressing Enter).
 """
 
 from __future__ import annotations
@@ -36,6 +39,11 @@ _READY_OBSERVER = """
   };
   new MutationObserver(done).observe(document, {subtree: true, childList: true, attributes: true,
                                                  attributeFilter: ['aria-busy']});
+  // A query typed on the open page: time from its submission (before the page's handler runs).
+  document.addEventListener('submit', () => {
+    window.__fazhiSubmit = performance.now();
+    window.__fazhiReady = undefined;
+  }, true);
 })();
 """
 
@@ -95,6 +103,33 @@ def _open(browser, url: str, site: Path, timeout_ms: float) -> tuple[dict[str, i
         context.close()
 
 
+def _typed(browser, url: str, query: str, site: Path, page_bytes: dict[str, int], timeout_ms: float) -> tuple[int, float]:
+    """Bytes beyond the open search page and ms from pressing Enter to results, for a typed query."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.add_init_script(_READY_OBSERVER)
+        page.goto(url, wait_until="load", timeout=timeout_ms)
+        page.wait_for_selector('#search-results[aria-busy="false"]', state="attached", timeout=timeout_ms)
+        finished = []
+        page.on("requestfinished", lambda request: finished.append(request))
+        page.fill("#q", query)
+        page.press("#q", "Enter")
+        page.wait_for_function("window.__fazhiSubmit !== undefined && window.__fazhiReady !== undefined", timeout=timeout_ms)
+        try:
+            page.wait_for_load_state("networkidle", timeout=5000)
+        except Exception:
+            pass
+        ms = page.evaluate("window.__fazhiReady - window.__fazhiSubmit")
+        sizes: dict[str, int] = {}
+        for request in finished:
+            key = request.url.split("#")[0]
+            sizes[key] = max(sizes.get(key, 0), _body_size(request, site))
+        return sum(n for u, n in sizes.items() if u not in page_bytes), round(ms, 1)
+    finally:
+        context.close()
+
+
 def measure_search(site: Path, queries: dict[str, str], chromium: str = CHROMIUM, timeout_s: float = 120, browser=None) -> dict:
     """For HTTP and file://: bytes of the search page before a query, and per query the bytes it
     loads beyond that page and the time until its results show. Launches Chromium unless given
@@ -119,4 +154,7 @@ def measure_search(site: Path, queries: dict[str, str], chromium: str = CHROMIUM
                 loaded, ms = _open(browser, root + "search/index.html?q=" + quote(query), site, timeout_s * 1000)
                 out[f"{label} query: bytes beyond the page, {mode}"] = sum(n for u, n in loaded.items() if u not in page)
                 out[f"{label} query: time to results, {mode} (ms)"] = ms
+                typed, ms = _typed(browser, root + "search/index.html", query, site, page, timeout_s * 1000)
+                out[f"{label} query typed on the page: bytes, {mode}"] = typed
+                out[f"{label} query typed on the page: time to results, {mode} (ms)"] = ms
     return out
