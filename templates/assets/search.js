@@ -181,9 +181,13 @@
   /* --- vocabulary: greedy longest match ---------------------------------------------- */
   function vocab(prefix) {
     return load('v', hex(prefix)).then(function (data) {
-      var map = {};
-      if (data) data.terms.forEach(function (e) { map[prefix + e[0]] = { term: prefix + e[0], df: e[1], loc: e[2], provs: e[3], vkey: hex(prefix) }; });
-      return { map: map, sub: data ? data.sub : [] };
+      var map = Object.create(null), longest = 0;  /* no prototype: a query may say "constructor" */
+      if (data) data.terms.forEach(function (e) {
+        var term = prefix + e[0];
+        map[term] = { term: term, df: e[1], loc: e[2], provs: e[3], vkey: hex(prefix) };
+        longest = Math.max(longest, Array.from(term).length);
+      });
+      return { map: map, sub: data ? data.sub : [], longest: longest };
     });
   }
   function cut(words) {
@@ -205,13 +209,13 @@
         words.forEach(function (w) {
           var chars = Array.from(w), i = 0;
           while (i < chars.length) {
-            var rest = chars.slice(i).join(''), best = null;
-            [byFirst[chars[i]], bySub[chars[i] + (chars[i + 1] || '')]].forEach(function (v) {
-              if (!v) return;
-              Object.keys(v.map).forEach(function (t) {
-                if ((!best || t.length > best.term.length) && rest.indexOf(t) === 0) best = v.map[t];
-              });
-            });
+            var best = null, maps = [byFirst[chars[i]], bySub[chars[i] + (chars[i + 1] || '')]];
+            /* The longest term of the vocabulary starting here. */
+            var longest = Math.max.apply(null, maps.map(function (v) { return v ? v.longest : 0; }));
+            for (var n = Math.min(chars.length - i, longest); n > 0 && !best; n--) {
+              var t = chars.slice(i, i + n).join('');
+              maps.forEach(function (v) { if (!best && v && v.map[t]) best = v.map[t]; });
+            }
             if (best) {
               if (terms.indexOf(best.term) < 0) { terms.push(best.term); entries.push(best); }
               i += Array.from(best.term).length;
@@ -362,6 +366,7 @@
 
   /* lunr's answer over the matching postings. */
   function score(lunrjs, c, shaped, lists) {
+    prefetch(shaped);
     var idx = lunrjs.Index.load(S.expand(shaped, S.dir().sections));
     var hits = idx.query(function (q) {
       c.terms.forEach(function (t) { q.term(t, { presence: lunrjs.Query.presence.REQUIRED, usePipeline: false }); });
@@ -371,6 +376,22 @@
     });
     hits.sort(function (a, b) { return b.score - a.score || a.report - b.report || a.section - b.section; });
     return { terms: c.terms, hits: hits, approximate: !complete(lists) };
+  }
+
+  /* Start loading the text of the likely first page of results before lunr scores them, so the
+     requests overlap its work: lunr's score of a section is Σ idf·(4·heading + body weight) over
+     the terms, up to a constant, so these are its first results, bar rounding. */
+  function prefetch(shaped) {
+    var sections = S.dir().sections, estimate = new Map();
+    shaped.forEach(function (l) {
+      var idf = Math.log(1 + Math.abs((sections - l.df + 0.5) / (l.df + 0.5)));
+      l.list.forEach(function (p) {
+        var k = p[0] * 65536 + p[1];
+        estimate.set(k, (estimate.get(k) || 0) + idf * (BOOST.heading * p[2] + BOOST.body * p[3]));
+      });
+    });
+    Array.from(estimate.keys()).sort(function (a, b) { return estimate.get(b) - estimate.get(a) || a - b; })
+      .slice(0, WANTED).forEach(function (k) { S.section({ report: Math.floor(k / 65536), section: k % 65536 }); });
   }
 
   /* Common words' top lists may share few sections (人民调解 and 社区矫正 are each in tens of
@@ -501,6 +522,8 @@
     window.addEventListener('popstate', function () { show(wanted()); });
     document.getElementById('search-more').addEventListener('click', function () { if (current) current.page(); });
     show(wanted());
+    /* The place names a query is checked against, made while the reader types. */
+    setTimeout(S.places, 0);
   }
 
   var current = null;  /* the search on screen: {page()} */
