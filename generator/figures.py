@@ -287,14 +287,28 @@ def in_sentence(sentence: str, indicators: tuple[Indicator, ...], default_period
     return sorted(kept, key=lambda f: (f.span[0], order[f.indicator]))
 
 
-def extract(text: str, indicators: tuple[Indicator, ...], default_period: str, year: int | None = None) -> list[Found]:
-    return [f for s in sentences(text) for f in in_sentence(s, indicators, default_period, year)]
+def stating_gate(indicators: tuple[Indicator, ...]) -> re.Pattern:
+    """What every phrasing needs: a numeral, then (past 余/多/万/亿) one of the units, or 百分之.
+
+    Most sentences state no such number; one search rules them out for every indicator at
+    once (the phrasings' own searches were half of ingest)."""
+    units = sorted({u for i in indicators for u in i.units} | ({"％"} if any(PERCENT in i.units for i in indicators) else set()),
+                   key=len, reverse=True)
+    alternatives = "|".join(re.escape(u) for u in units) or "(?!)"
+    return re.compile(rf"[\d零〇一二两三四五六七八九十百千][余多]?[万亿]?[余多]?\s*(?:{alternatives})|百分之")
+
+
+def extract(text: str, indicators: tuple[Indicator, ...], default_period: str, year: int | None = None,
+            gate: re.Pattern | None = None) -> list[Found]:
+    gate = gate or stating_gate(indicators)
+    return [f for s in sentences(text) if gate.search(s) for f in in_sentence(s, indicators, default_period, year)]
 
 
 def extract_sections(sections: tuple[Section, ...], indicators: tuple[Indicator, ...], default_period: str,
                      year: int | None = None) -> list[dict]:
     """The report's figures as front-matter items, in reading order."""
-    return [as_item(f) for s in sections for f in extract(s.text, indicators, default_period or "annual", year)]
+    gate = stating_gate(indicators)
+    return [as_item(f) for s in sections for f in extract(s.text, indicators, default_period or "annual", year, gate)]
 
 
 def as_item(f: Found) -> dict:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import yaml
 
-from generator.figures import cn_to_int, extract, load_indicators, number_pattern, period_of, plain, sentences, stated_text
+from generator.figures import (Found, cn_to_int, extract, in_sentence, load_indicators, number_pattern, period_of, plain, sentences,
+                               stated_text, stating_gate)
 from generator.ingest import decode, ingest_text, run_ingest
 from generator.model import Figure, parse_report
 
@@ -321,3 +323,39 @@ def test_hand_corrected_figures_survive_reingest(tmp_path: Path):
     assert [f.value for f in report.figures if f.indicator == "mediation-disputes"] == [3801]
     # and an untouched report still gets its figures refreshed from a changed table
     assert len(report.figures) == 9 and not any(math.isnan(f.value) for f in report.figures)
+
+
+# --- the gate: sentences that cannot state a figure are skipped unread ---------------------------
+
+def _stating() -> list[Found]:
+    """Every figure the seeds and the held-out texts state (their sentences pass the gate)."""
+    texts = [decode(seed.read_bytes()) for seed in SEEDS] + [t.read_text(encoding="utf-8") for t in sorted(FIGURE_FIXTURES.glob("*.txt"))]
+    return [f for text in texts for s in sentences(text) for f in in_sentence(s, INDICATORS, "annual")]
+
+
+STATING = _stating()
+_NUMBERS = ["3800", "1.8", "99.84", "1,245", "80-100", "１２", "二千三百", "十二", "一〇五", "两", "百分之九十八", "百分之99.5"]
+_AFTER = ["", "余", "多", "万", "亿", "万余", "余万", " ", "次"]
+
+
+def test_a_sentence_the_gate_skips_states_no_figure():
+    """Each real figure's phrasing with its number rewritten in every form, with every unit of
+    its indicator: the gate never skips a sentence that states a figure."""
+    gate, by_key, tried = stating_gate(INDICATORS), {i.key: i for i in INDICATORS}, 0
+    for found in STATING:
+        start, _ = found.span
+        # The words before the number (its phrasing), without other numbers that would open the gate.
+        before = re.sub(r"[\d０-９]", "", found.quote[max(0, start - 12):start])
+        for number in _NUMBERS:
+            for after in _AFTER:
+                for unit in ("", "％", *by_key[found.indicator].units):
+                    sentence = before + number + after + unit
+                    if in_sentence(sentence, INDICATORS, "annual"):
+                        tried += 1
+                        assert gate.search(sentence), sentence
+    assert tried > 1000
+
+
+def test_the_gate_lets_through_every_figure_of_the_seeds_and_held_out_texts():
+    gate = stating_gate(INDICATORS)
+    assert len(STATING) > 40 and all(gate.search(f.quote) for f in STATING)
