@@ -439,6 +439,7 @@ def ingest_text(
         problems.append(warning(path, "year not found in the title or first sentence: year left empty"))
     if not publisher:
         problems.append(warning(path, "publisher not found: publisher left empty"))
+    sections = sections_of(body)
     title = facts.title
     if not title:
         title = compose_title(place, publisher, year, period)
@@ -460,8 +461,8 @@ def ingest_text(
         "source": facts.source,
         "raw": raw,
         "raw_sha256": sha256,
-        "topics": list(classify(sections_of(body), topics)[1]),
-        "figures": extract_sections(sections_of(body), indicators, period, year),
+        "topics": list(classify(sections, topics)[1]),
+        "figures": extract_sections(sections, indicators, period, year),
     }
     return Ingested(fields, body)
 
