@@ -22,7 +22,7 @@ from generator.search import (
     FIELDS, BOOST, SearchIndex, decode_ints, decode_postings, encode_ints, encode_postings, index_entry,
     search_files, section_fields, utf16_key,
 )
-from generator.segment import Segmenter, han_runs, normalize
+from generator.segment import _RUN, Segmenter, han_runs, normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 SEARCH_JS = ROOT / "templates" / "assets" / "search.js"
@@ -68,6 +68,17 @@ HAN_TEXT = st.text(alphabet=st.sampled_from(sorted(set("".join(
 @given(HAN_TEXT)
 def test_rjieba_and_jieba_agree_on_generated_text(text):
     assert RUST.terms(text) == PYTHON.terms(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(HAN_TEXT, st.sampled_from(["APP", "12348", "3.5", " ", "，", "\n", "_", "ｆｕｌｌ", "。"])), max_size=12))
+def test_one_call_per_text_gives_the_words_of_one_call_per_run(pieces):
+    """terms() sends all Han runs to jieba at once: the words must be those of a call per run."""
+    text = "".join(pieces)
+    for segmenter in (RUST, PYTHON):
+        per_run = [w for m in _RUN.finditer(normalize(text))
+                   for w in (segmenter._cut(m.group()) if m.lastgroup == "han" else [m.group()])]
+        assert segmenter.terms(text) == per_run
 
 
 # --- encoding and weights ---------------------------------------------------------------------
