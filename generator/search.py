@@ -270,30 +270,38 @@ def section_fields(report: Report) -> list[tuple[str, str]]:
 
 
 def report_terms(report: Report) -> ReportTerms:
-    """Segment one report (pure; runs in the build's worker processes)."""
+    """Segment one report (pure; runs in the build's worker processes).
+
+    Counting is done on arrays: every word of the report gets a number in order of first
+    sight, and (section, field, word) triples are counted at once."""
     seg = default_segmenter()
-    names: list[str] = []
-    cols: dict[str, list[int]] = {"j": [], "th": [], "tb": [], "lh": [], "lb": []}
+    number: dict[str, int] = {}
+    ids: list[int] = []
+    slot: list[int] = []  # section·2 + field (0 heading, 1 body) of each word
     for j, (heading, body) in enumerate(section_fields(report)):
-        h, b = Counter(seg.terms(heading)), Counter(seg.terms(body))
-        both = sorted(h.keys() | b.keys())
-        n = len(both)
-        names.extend(both)
-        cols["j"].extend([j] * n)
-        cols["th"].extend([h.get(t, 0) for t in both])
-        cols["tb"].extend([b.get(t, 0) for t in both])
-        cols["lh"].extend([h.total()] * n)
-        cols["lb"].extend([b.total()] * n)
-    terms = tuple(sorted(set(names)))
-    number = {t: i for i, t in enumerate(terms)}
-    term = np.array([number[t] for t in names], np.uint32)
-    j = np.array(cols["j"], np.uint16)
-    order = np.lexsort((j, term))
-    weights = {f: tf_weights(np.array(cols["t" + f[0]], np.float64), np.array(cols["l" + f[0]], np.float64), f)
-               for f in FIELDS}
+        for f, text in enumerate((heading, body)):
+            words = seg.terms(text)
+            ids.extend([number.setdefault(w, len(number)) for w in words])
+            slot.extend([2 * j + f] * len(words))
+    terms = sorted(number)
+    sorted_id = np.zeros(len(number), np.int64)
+    sorted_id[[number[t] for t in terms]] = np.arange(len(terms))
+    word = sorted_id[np.array(ids, np.int64)]
+    where = np.array(slot, np.int64)
+    # Words per field of each section (lunr's field length), and each word's count there.
+    lengths = np.bincount(where, minlength=2 * len(report.sections))
+    triple, tf = np.unique((word * (1 << 32)) | where, return_counts=True)
+    w, sf = triple >> 32, triple & 0xFFFFFFFF
+    j, f = sf >> 1, sf & 1
+    # One row per (word, section), sorted by both: a heading and a body count per row.
+    pair, row = np.unique((w << 16) | j, return_inverse=True)
+    counts = np.zeros((len(pair), 2), np.float64)
+    counts[row, f] = tf
+    section = pair & 0xFFFF
     return ReportTerms(
-        vocabulary="\n".join(terms), term=term[order], section=j[order],
-        heading=weights["heading"][order], body=weights["body"][order],
+        vocabulary="\n".join(terms), term=(pair >> 16).astype(np.uint32), section=section.astype(np.uint16),
+        heading=tf_weights(counts[:, 0], lengths[2 * section].astype(np.float64), "heading"),
+        body=tf_weights(counts[:, 1], lengths[2 * section + 1].astype(np.float64), "body"),
         sections=tuple((s.anchor, tuple(s.path), s.text) for s in report.sections),
     )
 
