@@ -45,12 +45,12 @@ bytes (tests/test_search.py).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import os
 import pickle
 import shutil
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -272,19 +272,20 @@ def section_fields(report: Report) -> list[tuple[str, str]]:
 def report_terms(report: Report) -> ReportTerms:
     """Segment one report (pure; runs in the build's worker processes).
 
-    Counting is done on arrays: every word of the report gets a number in order of first
-    sight, and (section, field, word) triples are counted at once."""
+    Counting is done on arrays: every word of the report gets a number when first seen,
+    and (section, field, word) triples are counted at once."""
     seg = default_segmenter()
     number: dict[str, int] = {}
+    fresh = itertools.count()  # numbers need only be distinct: setdefault in C, unused ones skipped
     ids: list[int] = []
     slot: list[int] = []  # section·2 + field (0 heading, 1 body) of each word
     for j, (heading, body) in enumerate(section_fields(report)):
         for f, text in enumerate((heading, body)):
             words = seg.terms(text)
-            ids.extend([number.setdefault(w, len(number)) for w in words])
+            ids.extend(map(number.setdefault, words, fresh))
             slot.extend([2 * j + f] * len(words))
     terms = sorted(number)
-    sorted_id = np.zeros(len(number), np.int64)
+    sorted_id = np.zeros(len(ids), np.int64)
     sorted_id[[number[t] for t in terms]] = np.arange(len(terms))
     word = sorted_id[np.array(ids, np.int64)]
     where = np.array(slot, np.int64)
