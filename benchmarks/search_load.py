@@ -79,8 +79,11 @@ def _body_size(request, site: Path) -> int:
         return 0
 
 
-def _open(browser, url: str, site: Path, timeout_ms: float) -> tuple[dict[str, int], float]:
-    """Bytes per requested URL and ms until the results were ready, in a fresh context (empty cache)."""
+def _open(browser, url: str, site: Path, timeout_ms: float, typed: str | None = None) -> tuple[dict[str, int], float]:
+    """Bytes per requested URL and ms until the results were ready, in a fresh context (empty cache).
+
+    With ``typed``, the page is opened first and the query then typed into it: the bytes are
+    the requests made from pressing Enter on, the time runs from the form's submission."""
     context = browser.new_context()
     try:
         page = context.new_page()
@@ -89,43 +92,22 @@ def _open(browser, url: str, site: Path, timeout_ms: float) -> tuple[dict[str, i
         page.on("requestfinished", lambda request: finished.append(request))
         page.goto(url, wait_until="load", timeout=timeout_ms)
         page.wait_for_selector('#search-results[aria-busy="false"]', state="attached", timeout=timeout_ms)
+        if typed is not None:
+            finished.clear()
+            page.fill("#q", typed)
+            page.press("#q", "Enter")
+            page.wait_for_function("window.__fazhiSubmit !== undefined && window.__fazhiReady !== undefined", timeout=timeout_ms)
         try:
             page.wait_for_load_state("networkidle", timeout=5000)
         except Exception:
             pass
-        ready = page.evaluate("window.__fazhiReady === undefined ? performance.now() : window.__fazhiReady")
+        ready = page.evaluate("window.__fazhiReady === undefined ? performance.now() : window.__fazhiReady"
+                              " - (window.__fazhiSubmit || 0)")
         sizes: dict[str, int] = {}
         for request in finished:
             key = request.url.split("#")[0]
             sizes[key] = max(sizes.get(key, 0), _body_size(request, site))
         return sizes, round(ready, 1)
-    finally:
-        context.close()
-
-
-def _typed(browser, url: str, query: str, site: Path, page_bytes: dict[str, int], timeout_ms: float) -> tuple[int, float]:
-    """Bytes beyond the open search page and ms from pressing Enter to results, for a typed query."""
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.add_init_script(_READY_OBSERVER)
-        page.goto(url, wait_until="load", timeout=timeout_ms)
-        page.wait_for_selector('#search-results[aria-busy="false"]', state="attached", timeout=timeout_ms)
-        finished = []
-        page.on("requestfinished", lambda request: finished.append(request))
-        page.fill("#q", query)
-        page.press("#q", "Enter")
-        page.wait_for_function("window.__fazhiSubmit !== undefined && window.__fazhiReady !== undefined", timeout=timeout_ms)
-        try:
-            page.wait_for_load_state("networkidle", timeout=5000)
-        except Exception:
-            pass
-        ms = page.evaluate("window.__fazhiReady - window.__fazhiSubmit")
-        sizes: dict[str, int] = {}
-        for request in finished:
-            key = request.url.split("#")[0]
-            sizes[key] = max(sizes.get(key, 0), _body_size(request, site))
-        return sum(n for u, n in sizes.items() if u not in page_bytes), round(ms, 1)
     finally:
         context.close()
 
@@ -154,7 +136,7 @@ def measure_search(site: Path, queries: dict[str, str], chromium: str = CHROMIUM
                 loaded, ms = _open(browser, root + "search/index.html?q=" + quote(query), site, timeout_s * 1000)
                 out[f"{label} query: bytes beyond the page, {mode}"] = sum(n for u, n in loaded.items() if u not in page)
                 out[f"{label} query: time to results, {mode} (ms)"] = ms
-                typed, ms = _typed(browser, root + "search/index.html", query, site, page, timeout_s * 1000)
-                out[f"{label} query typed on the page: bytes, {mode}"] = typed
+                typed, ms = _open(browser, root + "search/index.html", site, timeout_s * 1000, query)
+                out[f"{label} query typed on the page: bytes, {mode}"] = sum(n for u, n in typed.items() if u not in page)
                 out[f"{label} query typed on the page: time to results, {mode} (ms)"] = ms
     return out
