@@ -84,6 +84,9 @@ REST_POSTINGS = 3000
 MERGED = (-2,)        # the "provinces" of a merged remainder
 VOCAB_BYTES = 32_000  # a v/ file above this is split by the terms' second character
 CHUNK = 4             # sections per c/ file (~4.6 kB; 20 results load ~90 kB of text)
+# Reports edited since the saved postings were written, beyond which save writes them anew
+# (open replays each such report onto every term it has).
+LOG_REPORTS = 64
 
 DIGITS_LAST = "0123456789abcdefghijklmnopqrstuv"
 DIGITS_MORE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ$%"
@@ -335,6 +338,16 @@ _EMPTY_KEY = np.zeros(0, np.uint64)
 _EMPTY_WT = np.zeros(0, np.uint32)
 
 
+def _terms_name(slug: str, digest: str) -> str:
+    return f"{slug}.{digest[:20]}.pickle"
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
 def _postings_of(r: int, rt: ReportTerms) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Report r's postings per term as (key, weights) arrays."""
     key = (np.uint64(r) << np.uint64(16)) | rt.section.astype(np.uint64)
@@ -361,63 +374,121 @@ class SearchIndex:
         self._state: Path | None = None
         self._provinces: list[str] = []
         self._held: dict[str, str] | None = None  # slug → digest, made on first use
+        self._base: tuple[str, list[str]] | None = None  # the saved postings' id and each report's digest in them
+        self._whole = False  # an update renumbered the reports: the next save writes new postings
 
     # -- state ------------------------------------------------------------------
+    # The state folder holds index.pickle (everything but the postings, rewritten by every
+    # save), base-<id>/ (every term's postings as raw arrays, mapped lazily on open) and
+    # reports/<slug>.<digest>.pickle (each version's terms, written once). Postings are the
+    # bulk of the state (~360 MB at 10,000 reports), so after an edit save writes no new
+    # base: index.pickle names the base and the reports whose version differs from it,
+    # and open replays those reports onto the base's postings.
     @classmethod
     def open(cls, state_dir: Path) -> "SearchIndex":
-        idx = cls()
+        idx = cls._at(state_dir)
         try:
-            with open(state_dir / "index.pickle", "rb") as f:
+            with open(idx._state / "index.pickle", "rb") as f:
                 meta = pickle.load(f)
             if meta["version"] != _state_version():
-                return cls()
-            arrays = np.load(state_dir / "postings.npz")
-            key, wt, bounds = arrays["key"], arrays["wt"], arrays["bounds"]
+                return idx
+            base = idx._state / f"base-{meta['base']}"
+            with open(base / "terms.pickle", "rb") as f:
+                terms = pickle.load(f)
+            key, wt, bounds = (np.load(base / f"{name}.npy", mmap_mode="r") for name in ("key", "wt", "bounds"))
         except (OSError, KeyError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, TypeError):
-            return cls()
+            return idx
         idx._entries = meta["entries"]
         idx._terms = {e.slug: None for e in idx._entries}
-        idx._post = {t: (key[bounds[i]:bounds[i + 1]], wt[bounds[i]:bounds[i + 1]]) for i, t in enumerate(meta["terms"])}
+        idx._post = {t: (key[bounds[i]:bounds[i + 1]], wt[bounds[i]:bounds[i + 1]]) for i, t in enumerate(terms)}
         idx._small, idx._big, idx._chunks = meta["small"], meta["big"], meta["chunks"]
         idx._vfiles = meta["vfiles"]
         idx._files, idx._provinces = meta["files"], meta["provinces"]
-        idx._state = state_dir
+        idx._base = (meta["base"], meta["base_digests"])
+        try:
+            idx._replay()
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError):
+            return cls._at(state_dir)
         return idx
+
+    @classmethod
+    def _at(cls, state_dir: Path) -> "SearchIndex":
+        """An empty index whose state goes to ``state_dir``."""
+        idx = cls()
+        idx._state = Path(state_dir)
+        return idx
+
+    def _replay(self) -> None:
+        """Bring the base's postings up to date: the reports whose version differs from the base's
+        (the base holds every report at the same number, or it would have been rewritten)."""
+        redo = [(r, old, e) for r, (old, e) in enumerate(zip(self._base[1], self._entries)) if old != e.digest]
+        if not redo:
+            return
+        rs = np.array([r for r, _, _ in redo], np.uint64)
+        new = [_postings_of(r, self._report_terms(e.slug)) for r, _, e in redo]
+        terms = set().union(*(self._terms_file(e.slug, old).terms for _, old, e in redo), *new)
+        for t in terms:
+            key, wt = self._post.get(t, (_EMPTY_KEY, _EMPTY_WT))
+            lo = np.searchsorted(key, rs << np.uint64(16))
+            hi = np.searchsorted(key, (rs + np.uint64(1)) << np.uint64(16))
+            keep = np.ones(len(key), bool)
+            for a, b in zip(lo.tolist(), hi.tolist()):
+                keep[a:b] = False
+            parts = [p[t] for p in new if t in p]
+            key = np.concatenate([key[keep]] + [k for k, _ in parts])
+            wt = np.concatenate([wt[keep]] + [w for _, w in parts])
+            order = np.argsort(key, kind="stable")
+            if len(key):
+                self._post[t] = (key[order], wt[order])
+            else:
+                self._post.pop(t, None)
 
     def save(self, state_dir: Path) -> None:
         state_dir = Path(state_dir)
-        tmp = state_dir.with_name(state_dir.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        (tmp / "reports").mkdir(parents=True)
+        (state_dir / "reports").mkdir(parents=True, exist_ok=True)
         for e in self._entries:
-            name = f"{e.slug}.pickle"
             rt = self._terms.get(e.slug)
-            old = self._state / "reports" / name if self._state else None
-            if rt is None and old is not None:
-                os.link(old, tmp / "reports" / name)
-            else:
-                with open(tmp / "reports" / name, "wb") as f:
-                    pickle.dump((e.digest, rt), f, protocol=pickle.HIGHEST_PROTOCOL)
-        terms = sorted(self._post)
-        sizes = np.array([0] + [len(self._post[t][0]) for t in terms], np.int64)
-        bounds = np.cumsum(sizes)
-        key = np.concatenate([self._post[t][0] for t in terms]) if terms else _EMPTY_KEY
-        wt = np.concatenate([self._post[t][1] for t in terms]) if terms else _EMPTY_WT
-        with open(tmp / "postings.npz", "wb") as f:
-            np.savez(f, key=key, wt=wt, bounds=bounds)
-        with open(tmp / "index.pickle", "wb") as f:
-            pickle.dump({"version": _state_version(), "entries": self._entries, "terms": terms, "small": self._small, "vfiles": self._vfiles,
-                         "big": self._big, "chunks": self._chunks, "files": self._files,
-                         "provinces": self._provinces}, f, protocol=pickle.HIGHEST_PROTOCOL)
-        old = state_dir.with_name(state_dir.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if state_dir.exists():
-            state_dir.rename(old)
-        tmp.rename(state_dir)
-        shutil.rmtree(old, ignore_errors=True)
-        # Reports' terms now live in the new folder; hold none in memory.
+            path = state_dir / "reports" / _terms_name(e.slug, e.digest)
+            if (rt is not None or self._state != state_dir) and not path.exists():
+                _write_atomic(path, pickle.dumps(rt if rt is not None else self._report_terms(e.slug), protocol=pickle.HIGHEST_PROTOCOL))
+        old_base = self._base[0] if self._base is not None and self._state == state_dir else None
+        digests = [e.digest for e in self._entries]
+        differ = sum(a != b for a, b in zip(self._base[1], digests)) if old_base is not None else 0
+        if old_base is None or self._whole or differ > LOG_REPORTS:
+            base_id = os.urandom(8).hex()
+            self._write_base(state_dir / f"base-{base_id}")
+            self._base = (base_id, digests)
+        self._whole = False
+        _write_atomic(state_dir / "index.pickle", pickle.dumps({
+            "version": _state_version(), "base": self._base[0], "base_digests": self._base[1],
+            "entries": self._entries, "small": self._small, "vfiles": self._vfiles, "big": self._big,
+            "chunks": self._chunks, "files": self._files, "provinces": self._provinces}, protocol=pickle.HIGHEST_PROTOCOL))
+        # What neither the base nor the present version needs any more.
+        keep = {f"base-{self._base[0]}"}
+        for entry in os.scandir(state_dir):
+            if entry.name not in keep and entry.name.startswith("base-"):
+                shutil.rmtree(entry.path, ignore_errors=True)
+        keep = {_terms_name(e.slug, d) for e, d in zip(self._entries, self._base[1])} | {_terms_name(e.slug, e.digest) for e in self._entries}
+        for entry in os.scandir(state_dir / "reports"):
+            if entry.name not in keep:
+                os.unlink(entry.path)
         self._state = state_dir
         self._terms = {e.slug: None for e in self._entries}
+
+    def _write_base(self, folder: Path) -> None:
+        """Every term's postings, one after another, written through a memory map (no second copy)."""
+        folder.mkdir(parents=True)
+        terms = sorted(self._post)
+        bounds = np.cumsum(np.array([0] + [len(self._post[t][0]) for t in terms], np.int64))
+        np.save(folder / "bounds.npy", bounds)
+        for name, dtype, i in (("key", np.uint64, 0), ("wt", np.uint32, 1)):
+            out = np.lib.format.open_memmap(folder / f"{name}.npy", mode="w+", dtype=dtype, shape=(int(bounds[-1]),))
+            for t, a, b in zip(terms, bounds[:-1].tolist(), bounds[1:].tolist()):
+                out[a:b] = self._post[t][i]
+            out.flush()
+            del out
+        with open(folder / "terms.pickle", "wb") as f:
+            pickle.dump(terms, f, protocol=pickle.HIGHEST_PROTOCOL)
 
     def holds(self, slug: str) -> str | None:
         """The digest of the version of a report the index holds, if any (the build then sends no terms)."""
@@ -428,9 +499,12 @@ class SearchIndex:
     def _report_terms(self, slug: str) -> ReportTerms:
         rt = self._terms.get(slug)
         if rt is None:
-            with open(self._state / "reports" / f"{slug}.pickle", "rb") as f:
-                rt = pickle.load(f)[1]
+            return self._terms_file(slug, self.holds(slug))
         return rt
+
+    def _terms_file(self, slug: str, digest: str) -> ReportTerms:
+        with open(self._state / "reports" / _terms_name(slug, digest), "rb") as f:
+            return pickle.load(f)
 
     # -- update -------------------------------------------------------------------
     def update(self, entries: Sequence[IndexEntry], topic_names: Mapping[str, str]) -> None:
@@ -505,6 +579,7 @@ class SearchIndex:
         self._held = None
         provinces = sorted({e.province for e in entries if e.province})
         full = renumbered or provinces != self._provinces
+        self._whole = self._whole or renumbered
         self._provinces = provinces
         if full:
             affected.update(self._post)
