@@ -50,6 +50,9 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 # Below this many reports or pages, a process pool costs more than it saves.
 POOL_MIN = 64
+# The links of the manifest's pages are saved in many small shards: an edit re-renders a few
+# hundred pages, whose shards are then all that is written.
+LINK_SHARDS = 4096
 
 
 def workers() -> int:
@@ -184,26 +187,28 @@ _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:")
 
 
 class Output(NamedTuple):
-    """What the manifest keeps of one published file: its key, its stamp, and for HTML its links and ids.
+    """What the manifest keeps of one published file: its key, its stamp, and for HTML its ids.
 
-    ``links`` holds one ``link\tresolved site path\tanchor`` line per relative link and ``ids``
-    one id per line: one string per page keeps the manifest quick to load, and they
-    are split only for the pages a build checks."""
+    ``ids`` holds one id per line: one string per page keeps the manifest quick to load,
+    and it is split only for the pages a build checks. A page's links (see ``link_table``)
+    are kept apart: they are most of the manifest's bytes and needed only when every page
+    is checked."""
 
     key: str
     stamp: Stamp
-    links: str
     ids: str
-
-    def link_rows(self) -> list[list[str]]:
-        return [row.split("\t") for row in self.links.split("\n")] if self.links else []
 
     def id_set(self) -> frozenset[str]:
         return frozenset(self.ids.split("\n")) if self.ids else frozenset()
 
 
+def link_rows(links: str) -> list[list[str]]:
+    return [row.split("\t") for row in links.split("\n")] if links else []
+
+
 def link_table(path: str, text: str) -> tuple[str, str]:
-    """The relative links of a page, resolved to site paths, and the ids it defines (see Output)."""
+    """The relative links of a page, resolved to site paths (one ``link\tresolved site
+    path\tanchor`` line each), and the ids it defines (see Output)."""
     links = []
     for raw in _LINK.findall(text):
         link = html.unescape(raw)
@@ -215,12 +220,12 @@ def link_table(path: str, text: str) -> tuple[str, str]:
     return "\n".join(links), "\n".join(sorted({html.unescape(i) for i in _ID.findall(text)}))
 
 
-def check_table(outputs: Mapping[str, Output], pages: Iterable[str] | None = None) -> list[Problem]:
-    """Every relative link of ``pages`` (default: all) resolves to an output, every #anchor to an id there."""
+def check_table(outputs: Mapping[str, Output], links: Mapping[str, str]) -> list[Problem]:
+    """Every relative link of the pages in ``links`` (path → links) resolves to an output, every #anchor to an id there."""
     problems = []
     ids: dict[str, frozenset[str]] = {}
-    for path in sorted(outputs if pages is None else pages):
-        for link, resolved, anchor in outputs[path].link_rows():
+    for path in sorted(links):
+        for link, resolved, anchor in link_rows(links[path]):
             if resolved == "/":
                 problems.append(error(f"site/{path}", f"link {link!r} is absolute: it breaks from disk and under a sub-path"))
             elif resolved not in outputs:
@@ -235,11 +240,11 @@ def check_table(outputs: Mapping[str, Output], pages: Iterable[str] | None = Non
 
 def check_links(files: Mapping[str, bytes]) -> list[Problem]:
     """The link check over a whole site given as path → bytes (tests use it on a published site)."""
-    outputs = {}
+    outputs, links = {}, {}
     for path, data in files.items():
-        links, ids = link_table(path, data.decode("utf-8")) if path.endswith(".html") else ("", "")
-        outputs[path] = Output("", Stamp(len(data), 0), links, ids)
-    return check_table(outputs)
+        links[path], ids = link_table(path, data.decode("utf-8")) if path.endswith(".html") else ("", "")
+        outputs[path] = Output("", Stamp(len(data), 0), ids)
+    return check_table(outputs, links)
 
 
 # Set in the parent before forking the render workers, so they inherit the plan.
@@ -287,6 +292,10 @@ class Cache:
     @property
     def manifest(self) -> Path:
         return self.root / "manifest"
+
+    @property
+    def links(self) -> Path:
+        return self.root / "links"
 
     @property
     def search(self) -> Path:
@@ -341,14 +350,17 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
         return problems, {}
 
     manifest = Shelf(cache.manifest, output_version)
+    link_shelf = Shelf(cache.links, output_version, LINK_SHARDS)
     before: dict[str, Output] = manifest.load()
     published = set(before) if before else _published(out)
     staging = Staging(out)
     try:
-        outputs, render_problems = _stage(steps, before, staging, pool_size)
+        outputs, links, render_problems = _stage(steps, before, staging, pool_size)
         problems += render_problems
         if not render_problems:
-            problems += check_table(outputs, _pages_to_check(before, outputs, staging.staged))
+            if _every_page_to_check(before, outputs, staging.staged):
+                links = _all_links(outputs, links, link_shelf.load(), staging.out)
+            problems += check_table(outputs, links)
         if any(p.severity == "error" for p in problems):
             staging.abort()
             return problems, {}
@@ -357,7 +369,9 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
         staging.abort()
         raise
     if staging.written or published != set(outputs):
-        manifest.save(outputs, (set(staging.staged) | (set(before) - set(outputs))) if before else None)
+        changed = (set(staging.staged) | (set(before) - set(outputs))) if before else None
+        manifest.save(outputs, changed)
+        link_shelf.update(links, changed)
     if analysed or known_slugs != set(records):
         record_shelf.save(records, set(analysed) | (known_slugs ^ set(records)) if known_slugs else None)
         rec_mod.prune_blobs(cache.blobs, found)
@@ -378,13 +392,21 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
     }
 
 
-def _pages_to_check(before: Mapping[str, Output], outputs: Mapping[str, Output], rendered: list[str]) -> Iterable[str] | None:
-    """The pages whose links may have broken: those rendered now, and, when a file vanished or a
-    page lost an id, every page (a kept page is the one checked before, but its targets may not be)."""
-    weakened = any(path not in outputs for path in before) or any(
-        path in before and not before[path].id_set() <= outputs[path].id_set() for path in rendered
-    )
-    return None if weakened or not before else rendered
+def _every_page_to_check(before: Mapping[str, Output], outputs: Mapping[str, Output], rendered: Iterable[str]) -> bool:
+    """Whether links of pages not rendered now may have broken: when a file vanished or a page lost
+    an id (a kept page is the one checked before, but its targets may not be)."""
+    return bool(before) and (any(path not in outputs for path in before) or any(
+        path in before and not before[path].id_set() <= outputs[path].id_set() for path in rendered))
+
+
+def _all_links(outputs: Mapping[str, Output], rendered: dict[str, str], kept: Mapping[str, str], out: Path) -> dict[str, str]:
+    """Every page's links: those rendered now, the others' from the saved table or, where it
+    lacks a page (a damaged shard), read again from the published page."""
+    links = dict(rendered)
+    for path in outputs:
+        if path not in links and path.endswith(".html"):
+            links[path] = kept[path] if path in kept else link_table(path, (out / path).read_text(encoding="utf-8"))[0]
+    return links
 
 
 def _published(out: Path) -> set[str]:
@@ -403,10 +425,14 @@ def _index_entry(record: Record, a: Archive, held: str | None) -> search.IndexEn
     )
 
 
-def _stage(steps: dict[str, Step], before: Mapping[str, Output], staging: Staging, pool_size: int) -> tuple[dict[str, Output], list[Problem]]:
-    """Keep every output whose key and published copy are unchanged; render the rest into staging."""
+def _stage(steps: dict[str, Step], before: Mapping[str, Output], staging: Staging,
+           pool_size: int) -> tuple[dict[str, Output], dict[str, str], list[Problem]]:
+    """Keep every output whose key and published copy are unchanged; render the rest into staging.
+
+    Returns every output, the links of the pages rendered (path → links) and the problems."""
     global _STEPS, _STAGING
     outputs: dict[str, Output] = {}
+    links: dict[str, str] = {}
     todo: list[Step] = []
     for path in sorted(steps):
         step = steps[path]
@@ -420,7 +446,7 @@ def _stage(steps: dict[str, Step], before: Mapping[str, Output], staging: Stagin
     problems: list[Problem] = []
     try:
         with progress("build: rendering", total=len(todo), unit="files") as bar:
-            for i, stamp, links, ids, problem in _run(_render, list(range(len(todo))), pool_size):
+            for i, stamp, page_links, ids, problem in _run(_render, list(range(len(todo))), pool_size):
                 bar.update(1)
                 if problem is not None:
                     if problem not in problems:
@@ -428,10 +454,12 @@ def _stage(steps: dict[str, Step], before: Mapping[str, Output], staging: Stagin
                     continue
                 path = todo[i].planned.path
                 staging.note_written(path)
-                outputs[path] = Output(todo[i].planned.key, stamp, links, ids)
+                outputs[path] = Output(todo[i].planned.key, stamp, ids)
+                if page_links:
+                    links[path] = page_links
     finally:
         _STEPS, _STAGING = [], None
-    return outputs, problems
+    return outputs, links, problems
 
 
 def write_zip(site: Path, paths: list[str], zip_path: Path) -> None:

@@ -122,6 +122,26 @@ def test_a_damaged_cache_or_site_is_rebuilt_correctly(content: Path, tmp_path: P
     (out / "index.html").unlink()
     ok(content, out)
     assert files(out) == full(content, tmp_path)
+    # The saved links of kept pages, read when a removal makes every page be checked again.
+    for shard in (cache / "links").glob("*.pickle"):
+        shard.write_bytes(b"not a pickle")
+    (content / "reports" / f"{XIANGQIAO}.md").unlink()
+    ok(content, out)
+    assert files(out) == full(content, tmp_path)
+
+
+def test_a_removal_checks_the_links_of_kept_pages(content: Path, tmp_path: Path, monkeypatch):
+    out = tmp_path / "site"
+    ok(content, out)
+    checked: list[set[str]] = []
+    check = builder.check_table
+    monkeypatch.setattr(builder, "check_table", lambda outputs, links: (checked.append(set(links)), check(outputs, links))[1])
+    edit(content / "reports" / f"{JIANGBEI}.md", "起草印发工作文件31份", "起草印发工作文件32份")
+    ok(content, out)
+    assert "about/index.html" not in checked[-1]  # only the pages rendered again
+    (content / "reports" / f"{XIANGQIAO}.md").unlink()
+    ok(content, out)
+    assert "about/index.html" in checked[-1]
 
 
 def test_a_failed_build_leaves_site_and_cache_consistent(content: Path, tmp_path: Path):
