@@ -29,7 +29,8 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, NamedTuple
+from functools import partial
+from typing import Callable, Iterable, Mapping, NamedTuple
 
 import jinja2
 
@@ -155,7 +156,21 @@ class Step:
     planned: Planned
 
 
-def plan(a: Archive, render: Renderer, assets: Mapping[str, tuple[str, bytes]], index: search.SearchIndex) -> tuple[dict[str, Step], list[Problem]]:
+@dataclass(frozen=True)
+class Batch:
+    """Many outputs of one producer, made by one function of their path: the search index's
+    100,000 files at scale, where a Step each would cost more than checking them."""
+
+    producer: str
+    keys: Mapping[str, str]  # path → key
+    make: Callable[[str], str | bytes]
+
+    def step(self, path: str) -> Step:
+        return Step(self.producer, Planned(path, self.keys[path], partial(self.make, path)))
+
+
+def plan(a: Archive, render: Renderer, assets: Mapping[str, tuple[str, bytes]],
+         index: search.SearchIndex) -> tuple[dict[str, Step], Batch, list[Problem]]:
     steps: dict[str, Step] = {}
     problems: list[Problem] = []
 
@@ -170,13 +185,14 @@ def plan(a: Archive, render: Renderer, assets: Mapping[str, tuple[str, bytes]], 
     for name, producer in PRODUCERS:
         for planned in producer(a, render):
             add(name, planned)
-    for path, digest in sorted(index.files().items()):
-        add("search", Planned(path, digest, lambda path=path: index.data(path)))
+    batch = Batch("search", index.files(), index.data)
     # lunr.js from node_modules (npm), never a CDN; the search page loads it with its first query.
     lunr = search.LUNR_JS.read_bytes()
     add("search", Planned(f"{search.PREFIX}lunr.min.js", key_of("lunr", hashlib.sha256(lunr).hexdigest()), lambda: lunr))
-    add("data", sitemap(render, a.base_url, list(steps)))
-    return steps, problems
+    add("data", sitemap(render, a.base_url, [*steps, *batch.keys]))
+    for path in sorted(steps.keys() & batch.keys.keys()):
+        problems.append(error(f"site/{path}", f"written by both {steps[path].producer} and {batch.producer}"))
+    return steps, batch, problems
 
 
 # --- 3. rendering and the link table --------------------------------------------------------------
@@ -342,7 +358,7 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
     table = content / "indicators.yml"
     output_version = key_of(record_version, tree_digest(TEMPLATES), base_url, table.read_bytes() if table.exists() else b"")
     try:
-        steps, plan_problems = plan(archive, render, assets, index)
+        steps, batch, plan_problems = plan(archive, render, assets, index)
     except jinja2.TemplateError as exc:
         return problems + [_template_problem(exc, "the plan")], {}
     problems += plan_problems
@@ -355,7 +371,7 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
     published = set(before) if before else _published(out)
     staging = Staging(out)
     try:
-        outputs, links, render_problems = _stage(steps, before, staging, pool_size)
+        outputs, links, render_problems = _stage(steps, batch, before, staging, pool_size)
         problems += render_problems
         if not render_problems:
             if _every_page_to_check(before, outputs, staging.staged):
@@ -425,23 +441,18 @@ def _index_entry(record: Record, a: Archive, held: str | None) -> search.IndexEn
     )
 
 
-def _stage(steps: dict[str, Step], before: Mapping[str, Output], staging: Staging,
+def _stage(steps: dict[str, Step], batch: Batch, before: Mapping[str, Output], staging: Staging,
            pool_size: int) -> tuple[dict[str, Output], dict[str, str], list[Problem]]:
     """Keep every output whose key and published copy are unchanged; render the rest into staging.
 
     Returns every output, the links of the pages rendered (path → links) and the problems."""
     global _STEPS, _STAGING
-    outputs: dict[str, Output] = {}
     links: dict[str, str] = {}
-    todo: list[Step] = []
-    for path in sorted(steps):
-        step = steps[path]
-        old = before.get(path)
-        if old is not None and old.key == step.planned.key and Stamp.of(os.path.join(staging.out, path)) == old.stamp:
-            staging.keep(path)
-            outputs[path] = old
-        else:
-            todo.append(step)
+    keys = {path: step.planned.key for path, step in steps.items()}
+    keys.update(batch.keys)
+    outputs = _unchanged(keys, before, staging.out)
+    staging.keep(len(outputs))
+    todo = [steps[path] if path in steps else batch.step(path) for path in sorted(keys.keys() - outputs.keys())]
     _STEPS, _STAGING = todo, staging.root
     problems: list[Problem] = []
     try:
@@ -460,6 +471,25 @@ def _stage(steps: dict[str, Step], before: Mapping[str, Output], staging: Stagin
     finally:
         _STEPS, _STAGING = [], None
     return outputs, links, problems
+
+
+def _unchanged(keys: Mapping[str, str], before: Mapping[str, Output], out: Path) -> dict[str, Output]:
+    """The outputs whose key is the one published and whose published copy is intact (same stamp).
+
+    The one loop over every file of an unchanged site (130,000 at 10,000 reports), kept tight."""
+    kept = {}
+    prefix = f"{out}{os.sep}"
+    stat = os.stat
+    for path, key in keys.items():
+        old = before.get(path)
+        if old is not None and old.key == key:
+            try:
+                st = stat(prefix + path)
+            except FileNotFoundError:
+                continue
+            if st.st_mtime_ns == old.stamp.mtime_ns and st.st_size == old.stamp.size:
+                kept[path] = old
+    return kept
 
 
 def write_zip(site: Path, paths: list[str], zip_path: Path) -> None:
