@@ -70,21 +70,23 @@ def read_records(reports_dir: Path, root: Path, cache: dict[str, Entry], pool_si
     """Every report's record, sorted by slug; reports with errors are left out.
 
     ``cache`` (slug → Entry) is brought up to date; returns the slugs analysed again."""
-    paths = sorted(reports_dir.glob("*.md"))
-    root_text = str(root)
+    # Plain strings and os.stat: this loop runs over every report on every build.
+    names = sorted(entry.name for entry in os.scandir(reports_dir) if entry.name.endswith(".md"))
+    folder, root_text = f"{reports_dir}{os.sep}", str(root)
     chosen: dict[str, Record] = {}
     stamps: dict[str, tuple] = {}
     jobs: list[Job] = []
-    for path in paths:
-        cached = cache.get(path.stem)
+    for name in names:
+        slug = name[:-3]
+        cached = cache.get(slug)
         if cached is not None:
             (md_stamp, raw_stamp), record = cached
             raw = record.report.raw
-            if md_stamp == Stamp.of(path) and raw_stamp == (Stamp.of(os.path.join(root_text, raw)) if raw and record.original_sha256 else None):
-                chosen[path.stem] = record
-                stamps[path.stem] = (md_stamp, raw_stamp)
+            if md_stamp == Stamp.of(folder + name) and raw_stamp == (Stamp.of(os.path.join(root_text, raw)) if raw and record.original_sha256 else None):
+                chosen[slug] = record
+                stamps[slug] = (md_stamp, raw_stamp)
                 continue
-        jobs.append(Job(path, root, cached[1].digest if cached else None))
+        jobs.append(Job(reports_dir / name, root, cached[1].digest if cached else None))
     problems: list[Problem] = []
     with progress("build: reading", total=len(jobs), unit="reports") as bar:
         for outcome in _run(rec_mod.analyse, jobs, pool_size):
@@ -348,10 +350,10 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
         return problems, {}
     archive = model_archive(tuple(found), topics, indicators, base_url, root, cache.blobs)
     index = search.SearchIndex.open(cache.search)
-    entries = [_index_entry(r, archive, index.holds(r.slug)) for r in found]
-    index.update(entries, {t.slug: t.name for t in topics})
-    # The index learnt something it must keep when it was given terms or lost a report.
-    index_changed = any(e.terms is not None for e in entries) or known_slugs != set(records)
+    # The index learns something it must keep when it is given terms or loses a report.
+    index_changed = any(index.holds(r.slug) != r.digest for r in found) or known_slugs != set(records)
+    index.update([_index_entry(r) for r in found], {t.slug: t.name for t in topics},
+                 lambda e: rec_mod.read_blob(archive.blobs, archive.by_slug[e.slug]).terms)
 
     assets = _assets()
     render = Renderer(TEMPLATES, {name: path for name, (path, _) in assets.items()})
@@ -430,14 +432,12 @@ def _published(out: Path) -> set[str]:
     return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} if out.is_dir() else set()
 
 
-def _index_entry(record: Record, a: Archive, held: str | None) -> search.IndexEntry:
-    """The index is given a report's terms only when it does not hold this version already."""
+def _index_entry(record: Record) -> search.IndexEntry:
+    """A report as the index sees it; its terms are read from its blob only if the index asks."""
     r = record.report
-    unchanged = held == record.digest
     return search.IndexEntry(
         slug=r.slug, digest=record.digest, title=r.title, province=r.province, city=r.city, district=r.district,
         year=r.year, topics=record.topics, page=urls.report_page(r.slug),
-        terms=None if unchanged else rec_mod.read_blob(a.blobs, record).terms,
     )
 
 

@@ -50,7 +50,7 @@ import os
 import pickle
 import shutil
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -507,14 +507,22 @@ class SearchIndex:
             return pickle.load(f)
 
     # -- update -------------------------------------------------------------------
-    def update(self, entries: Sequence[IndexEntry], topic_names: Mapping[str, str]) -> None:
+    def update(self, entries: Sequence[IndexEntry], topic_names: Mapping[str, str],
+               load: Callable[[IndexEntry], ReportTerms] | None = None) -> None:
+        """Take every report (sorted by slug); a report the index does not hold in this version
+        brings its terms, or ``load`` gives them (read one report at a time, and not kept in
+        memory when the index has a state folder: a full build then never holds them all)."""
         old_entries = {e.slug: e for e in self._entries}
         old_order = {e.slug: r for r, e in enumerate(self._entries)}
         new_order = {e.slug: r for r, e in enumerate(entries)}
         changed = [e for e in entries if e.slug not in old_entries or old_entries[e.slug].digest != e.digest]
         for e in changed:
-            if e.terms is None:
+            if e.terms is None and load is None:
                 raise ValueError(f"{e.slug}: changed report given without its terms")
+
+        def terms_of(e: IndexEntry) -> ReportTerms:
+            return e.terms if e.terms is not None else load(e)
+
         changed_slugs = {e.slug for e in changed}
         gone = [s for s in old_entries if s not in new_order or s in changed_slugs]
         renumbered = any(old_order[s] != new_order[s] for s in old_order if s in new_order) or len(old_entries) != len(entries)
@@ -546,6 +554,9 @@ class SearchIndex:
             for r in rs:
                 note(t, r, key[gone_rows], wt[gone_rows])
             self._post[t] = (key[~gone_rows], wt[~gone_rows])
+        for slug in gone:
+            self._terms.pop(slug, None)
+            self._chunks.pop(slug, None)
 
         # Renumber when reports were added or removed (slug order is kept, so the arrays stay sorted).
         if renumbered and self._entries:
@@ -558,11 +569,13 @@ class SearchIndex:
 
         # Add the postings of new and changed reports.
         if len(changed) > len(entries) // 4:
-            self._bulk_add(changed, new_order, affected)
+            self._bulk_add(changed, new_order, affected, terms_of)
         else:
             for e in changed:
                 r = new_order[e.slug]
-                for t, (key, wt) in _postings_of(r, e.terms).items():
+                rt = terms_of(e)
+                self._keep(e, rt)
+                for t, (key, wt) in _postings_of(r, rt).items():
                     note(t, r, key, wt)
                     k0, w0 = self._post.get(t, (_EMPTY_KEY, _EMPTY_WT))
                     at = int(np.searchsorted(k0, np.uint64(r) << np.uint64(16)))
@@ -570,11 +583,6 @@ class SearchIndex:
         for t in [t for t in affected if t in self._post and not len(self._post[t][0])]:
             del self._post[t]
 
-        for slug in gone:
-            self._terms.pop(slug, None)
-            self._chunks.pop(slug, None)
-        for e in changed:
-            self._terms[e.slug] = e.terms
         self._entries = [_meta(e) for e in entries]
         self._held = None
         provinces = sorted({e.province for e in entries if e.province})
@@ -585,34 +593,50 @@ class SearchIndex:
             affected.update(self._post)
             affected.update(self._big)
             affected.update(self._small)
-        self._render(affected, set() if full else top_hit, touched if not full else {}, changed, topic_names, full)
+        self._render(affected, set() if full else top_hit, touched if not full else {}, topic_names, full)
 
-    def _bulk_add(self, changed, new_order, affected) -> None:
+    def _keep(self, e: IndexEntry, rt: ReportTerms) -> None:
+        """Note a changed report's excerpt chunks, and keep its terms: written to the state
+        folder at once (named by digest, so never mistaken for another version) when there is one."""
+        self._chunks[e.slug] = (len(rt.sections), tuple(
+            _digest(self._chunk_bytes(e, rt, k)) for k in range(self._nchunks(rt))))
+        if self._state is None:
+            self._terms[e.slug] = rt
+            return
+        (self._state / "reports").mkdir(parents=True, exist_ok=True)
+        path = self._state / "reports" / _terms_name(e.slug, e.digest)
+        if not path.exists():
+            _write_atomic(path, pickle.dumps(rt, protocol=pickle.HIGHEST_PROTOCOL))
+        self._terms[e.slug] = None
+
+    def _bulk_add(self, changed, new_order, affected, terms_of) -> None:
         """Add many reports at once: one stable sort by term instead of one merge per term.
 
         ``changed`` is in report order and each report's postings are sorted by (term,
         section), so a stable sort by term leaves every term's postings sorted by key.
+        Each report's terms are read once and only their postings kept.
         """
         vocab: dict[str, int] = {}
+        gids, keys, wts = [], [], []
         for e in changed:
-            vocab.update(dict.fromkeys(e.terms.terms))
-        for i, t in enumerate(vocab):
-            vocab[t] = i
-        gids = []
-        for e in changed:
-            terms = e.terms.terms
-            gids.append(np.fromiter(map(vocab.__getitem__, terms), np.uint32, len(terms))[e.terms.term])
+            rt = terms_of(e)
+            self._keep(e, rt)
+            terms = rt.terms
+            for t in terms:
+                vocab.setdefault(t, len(vocab))
+            gids.append(np.fromiter(map(vocab.__getitem__, terms), np.uint32, len(terms))[rt.term])
+            keys.append((np.uint64(new_order[e.slug]) << np.uint64(16)) | rt.section.astype(np.uint64))
+            wts.append((rt.heading.astype(np.uint32) << np.uint32(16)) | rt.body.astype(np.uint32))
         gid = np.concatenate(gids)
         del gids
         order = np.argsort(gid, kind="stable")
         gid = gid[order]
         bounds = np.searchsorted(gid, np.arange(len(vocab) + 1, dtype=np.uint32))
         del gid
-        key = np.concatenate([(np.uint64(new_order[e.slug]) << np.uint64(16)) | e.terms.section.astype(np.uint64)
-                              for e in changed])[order]
-        wt = np.concatenate([(e.terms.heading.astype(np.uint32) << np.uint32(16)) | e.terms.body.astype(np.uint32)
-                             for e in changed])[order]
-        del order
+        key = np.concatenate(keys)[order]
+        del keys
+        wt = np.concatenate(wts)[order]
+        del wts, order
         for t, i in vocab.items():
             k, w = key[bounds[i]:bounds[i + 1]], wt[bounds[i]:bounds[i + 1]]
             if t in self._post and len(self._post[t][0]):
@@ -628,7 +652,7 @@ class SearchIndex:
         number = {p: i for i, p in enumerate(self._provinces)}
         return np.array([number.get(e.province, -1) for e in self._entries] or [0], np.int64)
 
-    def _render(self, affected: set[str], top_hit: set[str], touched: dict[str, set[int]], changed,
+    def _render(self, affected: set[str], top_hit: set[str], touched: dict[str, set[int]],
                 topic_names, full: bool) -> None:
         files: dict[str, str] = {}
         cache: dict[str, bytes] = {}
@@ -692,9 +716,6 @@ class SearchIndex:
         self._vfiles = vfiles
 
         # Excerpt chunks.
-        for e in changed:
-            self._chunks[e.slug] = (len(e.terms.sections), tuple(
-                _digest(self._chunk_bytes(e, e.terms, k)) for k in range(self._nchunks(e.terms))))
         for r, e in enumerate(self._entries):
             for k, d in enumerate(self._chunks[e.slug][1]):
                 # The bytes differ from the digested ones only by the key r-k, which the path names.
