@@ -29,7 +29,8 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, NamedTuple
+from functools import partial
+from typing import Callable, Iterable, Mapping, NamedTuple
 
 import jinja2
 
@@ -50,6 +51,9 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 # Below this many reports or pages, a process pool costs more than it saves.
 POOL_MIN = 64
+# The links of the manifest's pages are saved in many small shards: an edit re-renders a few
+# hundred pages, whose shards are then all that is written.
+LINK_SHARDS = 4096
 
 
 def workers() -> int:
@@ -66,21 +70,23 @@ def read_records(reports_dir: Path, root: Path, cache: dict[str, Entry], pool_si
     """Every report's record, sorted by slug; reports with errors are left out.
 
     ``cache`` (slug → Entry) is brought up to date; returns the slugs analysed again."""
-    paths = sorted(reports_dir.glob("*.md"))
-    root_text = str(root)
+    # Plain strings and os.stat: this loop runs over every report on every build.
+    names = sorted(entry.name for entry in os.scandir(reports_dir) if entry.name.endswith(".md"))
+    folder, root_text = f"{reports_dir}{os.sep}", str(root)
     chosen: dict[str, Record] = {}
     stamps: dict[str, tuple] = {}
     jobs: list[Job] = []
-    for path in paths:
-        cached = cache.get(path.stem)
+    for name in names:
+        slug = name[:-3]
+        cached = cache.get(slug)
         if cached is not None:
             (md_stamp, raw_stamp), record = cached
             raw = record.report.raw
-            if md_stamp == Stamp.of(path) and raw_stamp == (Stamp.of(os.path.join(root_text, raw)) if raw and record.original_sha256 else None):
-                chosen[path.stem] = record
-                stamps[path.stem] = (md_stamp, raw_stamp)
+            if md_stamp == Stamp.of(folder + name) and raw_stamp == (Stamp.of(os.path.join(root_text, raw)) if raw and record.original_sha256 else None):
+                chosen[slug] = record
+                stamps[slug] = (md_stamp, raw_stamp)
                 continue
-        jobs.append(Job(path, root, cached[1].digest if cached else None))
+        jobs.append(Job(reports_dir / name, root, cached[1].digest if cached else None))
     problems: list[Problem] = []
     with progress("build: reading", total=len(jobs), unit="reports") as bar:
         for outcome in _run(rec_mod.analyse, jobs, pool_size):
@@ -152,7 +158,21 @@ class Step:
     planned: Planned
 
 
-def plan(a: Archive, render: Renderer, assets: Mapping[str, tuple[str, bytes]], index: search.SearchIndex) -> tuple[dict[str, Step], list[Problem]]:
+@dataclass(frozen=True)
+class Batch:
+    """Many outputs of one producer, made by one function of their path: the search index's
+    100,000 files at scale, where a Step each would cost more than checking them."""
+
+    producer: str
+    keys: Mapping[str, str]  # path → key
+    make: Callable[[str], str | bytes]
+
+    def step(self, path: str) -> Step:
+        return Step(self.producer, Planned(path, self.keys[path], partial(self.make, path)))
+
+
+def plan(a: Archive, render: Renderer, assets: Mapping[str, tuple[str, bytes]],
+         index: search.SearchIndex) -> tuple[dict[str, Step], Batch, list[Problem]]:
     steps: dict[str, Step] = {}
     problems: list[Problem] = []
 
@@ -167,13 +187,14 @@ def plan(a: Archive, render: Renderer, assets: Mapping[str, tuple[str, bytes]], 
     for name, producer in PRODUCERS:
         for planned in producer(a, render):
             add(name, planned)
-    for path, digest in sorted(index.files().items()):
-        add("search", Planned(path, digest, lambda path=path: index.data(path)))
+    batch = Batch("search", index.files(), index.data)
     # lunr.js from node_modules (npm), never a CDN; the search page loads it with its first query.
     lunr = search.LUNR_JS.read_bytes()
     add("search", Planned(f"{search.PREFIX}lunr.min.js", key_of("lunr", hashlib.sha256(lunr).hexdigest()), lambda: lunr))
-    add("data", sitemap(render, a.base_url, list(steps)))
-    return steps, problems
+    add("data", sitemap(render, a.base_url, [*steps, *batch.keys]))
+    for path in sorted(steps.keys() & batch.keys.keys()):
+        problems.append(error(f"site/{path}", f"written by both {steps[path].producer} and {batch.producer}"))
+    return steps, batch, problems
 
 
 # --- 3. rendering and the link table --------------------------------------------------------------
@@ -184,26 +205,28 @@ _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:")
 
 
 class Output(NamedTuple):
-    """What the manifest keeps of one published file: its key, its stamp, and for HTML its links and ids.
+    """What the manifest keeps of one published file: its key, its stamp, and for HTML its ids.
 
-    ``links`` holds one ``link\tresolved site path\tanchor`` line per relative link and ``ids``
-    one id per line: one string per page keeps the manifest quick to load, and they
-    are split only for the pages a build checks."""
+    ``ids`` holds one id per line: one string per page keeps the manifest quick to load,
+    and it is split only for the pages a build checks. A page's links (see ``link_table``)
+    are kept apart: they are most of the manifest's bytes and needed only when every page
+    is checked."""
 
     key: str
     stamp: Stamp
-    links: str
     ids: str
-
-    def link_rows(self) -> list[list[str]]:
-        return [row.split("\t") for row in self.links.split("\n")] if self.links else []
 
     def id_set(self) -> frozenset[str]:
         return frozenset(self.ids.split("\n")) if self.ids else frozenset()
 
 
+def link_rows(links: str) -> list[list[str]]:
+    return [row.split("\t") for row in links.split("\n")] if links else []
+
+
 def link_table(path: str, text: str) -> tuple[str, str]:
-    """The relative links of a page, resolved to site paths, and the ids it defines (see Output)."""
+    """The relative links of a page, resolved to site paths (one ``link\tresolved site
+    path\tanchor`` line each), and the ids it defines (see Output)."""
     links = []
     for raw in _LINK.findall(text):
         link = html.unescape(raw)
@@ -215,12 +238,12 @@ def link_table(path: str, text: str) -> tuple[str, str]:
     return "\n".join(links), "\n".join(sorted({html.unescape(i) for i in _ID.findall(text)}))
 
 
-def check_table(outputs: Mapping[str, Output], pages: Iterable[str] | None = None) -> list[Problem]:
-    """Every relative link of ``pages`` (default: all) resolves to an output, every #anchor to an id there."""
+def check_table(outputs: Mapping[str, Output], links: Mapping[str, str]) -> list[Problem]:
+    """Every relative link of the pages in ``links`` (path → links) resolves to an output, every #anchor to an id there."""
     problems = []
     ids: dict[str, frozenset[str]] = {}
-    for path in sorted(outputs if pages is None else pages):
-        for link, resolved, anchor in outputs[path].link_rows():
+    for path in sorted(links):
+        for link, resolved, anchor in link_rows(links[path]):
             if resolved == "/":
                 problems.append(error(f"site/{path}", f"link {link!r} is absolute: it breaks from disk and under a sub-path"))
             elif resolved not in outputs:
@@ -235,11 +258,11 @@ def check_table(outputs: Mapping[str, Output], pages: Iterable[str] | None = Non
 
 def check_links(files: Mapping[str, bytes]) -> list[Problem]:
     """The link check over a whole site given as path → bytes (tests use it on a published site)."""
-    outputs = {}
+    outputs, links = {}, {}
     for path, data in files.items():
-        links, ids = link_table(path, data.decode("utf-8")) if path.endswith(".html") else ("", "")
-        outputs[path] = Output("", Stamp(len(data), 0), links, ids)
-    return check_table(outputs)
+        links[path], ids = link_table(path, data.decode("utf-8")) if path.endswith(".html") else ("", "")
+        outputs[path] = Output("", Stamp(len(data), 0), ids)
+    return check_table(outputs, links)
 
 
 # Set in the parent before forking the render workers, so they inherit the plan.
@@ -289,6 +312,10 @@ class Cache:
         return self.root / "manifest"
 
     @property
+    def links(self) -> Path:
+        return self.root / "links"
+
+    @property
     def search(self) -> Path:
         return self.root / "search"
 
@@ -323,17 +350,17 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
         return problems, {}
     archive = model_archive(tuple(found), topics, indicators, base_url, root, cache.blobs)
     index = search.SearchIndex.open(cache.search)
-    entries = [_index_entry(r, archive, index.holds(r.slug)) for r in found]
-    index.update(entries, {t.slug: t.name for t in topics})
-    # The index learnt something it must keep when it was given terms or lost a report.
-    index_changed = any(e.terms is not None for e in entries) or known_slugs != set(records)
+    # The index learns something it must keep when it is given terms or loses a report.
+    index_changed = any(index.holds(r.slug) != r.digest for r in found) or known_slugs != set(records)
+    index.update([_index_entry(r) for r in found], {t.slug: t.name for t in topics},
+                 lambda e: rec_mod.read_blob(archive.blobs, archive.by_slug[e.slug]).terms)
 
     assets = _assets()
     render = Renderer(TEMPLATES, {name: path for name, (path, _) in assets.items()})
     table = content / "indicators.yml"
     output_version = key_of(record_version, tree_digest(TEMPLATES), base_url, table.read_bytes() if table.exists() else b"")
     try:
-        steps, plan_problems = plan(archive, render, assets, index)
+        steps, batch, plan_problems = plan(archive, render, assets, index)
     except jinja2.TemplateError as exc:
         return problems + [_template_problem(exc, "the plan")], {}
     problems += plan_problems
@@ -341,14 +368,17 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
         return problems, {}
 
     manifest = Shelf(cache.manifest, output_version)
+    link_shelf = Shelf(cache.links, output_version, LINK_SHARDS)
     before: dict[str, Output] = manifest.load()
     published = set(before) if before else _published(out)
     staging = Staging(out)
     try:
-        outputs, render_problems = _stage(steps, before, staging, pool_size)
+        outputs, links, render_problems = _stage(steps, batch, before, staging, pool_size)
         problems += render_problems
         if not render_problems:
-            problems += check_table(outputs, _pages_to_check(before, outputs, staging.staged))
+            if _every_page_to_check(before, outputs, staging.staged):
+                links = _all_links(outputs, links, link_shelf.load(), staging.out)
+            problems += check_table(outputs, links)
         if any(p.severity == "error" for p in problems):
             staging.abort()
             return problems, {}
@@ -357,7 +387,9 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
         staging.abort()
         raise
     if staging.written or published != set(outputs):
-        manifest.save(outputs, (set(staging.staged) | (set(before) - set(outputs))) if before else None)
+        changed = (set(staging.staged) | (set(before) - set(outputs))) if before else None
+        manifest.save(outputs, changed)
+        link_shelf.update(links, changed)
     if analysed or known_slugs != set(records):
         record_shelf.save(records, set(analysed) | (known_slugs ^ set(records)) if known_slugs else None)
         rec_mod.prune_blobs(cache.blobs, found)
@@ -378,13 +410,21 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
     }
 
 
-def _pages_to_check(before: Mapping[str, Output], outputs: Mapping[str, Output], rendered: list[str]) -> Iterable[str] | None:
-    """The pages whose links may have broken: those rendered now, and, when a file vanished or a
-    page lost an id, every page (a kept page is the one checked before, but its targets may not be)."""
-    weakened = any(path not in outputs for path in before) or any(
-        path in before and not before[path].id_set() <= outputs[path].id_set() for path in rendered
-    )
-    return None if weakened or not before else rendered
+def _every_page_to_check(before: Mapping[str, Output], outputs: Mapping[str, Output], rendered: Iterable[str]) -> bool:
+    """Whether links of pages not rendered now may have broken: when a file vanished or a page lost
+    an id (a kept page is the one checked before, but its targets may not be)."""
+    return bool(before) and (any(path not in outputs for path in before) or any(
+        path in before and not before[path].id_set() <= outputs[path].id_set() for path in rendered))
+
+
+def _all_links(outputs: Mapping[str, Output], rendered: dict[str, str], kept: Mapping[str, str], out: Path) -> dict[str, str]:
+    """Every page's links: those rendered now, the others' from the saved table or, where it
+    lacks a page (a damaged shard), read again from the published page."""
+    links = dict(rendered)
+    for path in outputs:
+        if path not in links and path.endswith(".html"):
+            links[path] = kept[path] if path in kept else link_table(path, (out / path).read_text(encoding="utf-8"))[0]
+    return links
 
 
 def _published(out: Path) -> set[str]:
@@ -392,35 +432,32 @@ def _published(out: Path) -> set[str]:
     return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} if out.is_dir() else set()
 
 
-def _index_entry(record: Record, a: Archive, held: str | None) -> search.IndexEntry:
-    """The index is given a report's terms only when it does not hold this version already."""
+def _index_entry(record: Record) -> search.IndexEntry:
+    """A report as the index sees it; its terms are read from its blob only if the index asks."""
     r = record.report
-    unchanged = held == record.digest
     return search.IndexEntry(
         slug=r.slug, digest=record.digest, title=r.title, province=r.province, city=r.city, district=r.district,
         year=r.year, topics=record.topics, page=urls.report_page(r.slug),
-        terms=None if unchanged else rec_mod.read_blob(a.blobs, record).terms,
     )
 
 
-def _stage(steps: dict[str, Step], before: Mapping[str, Output], staging: Staging, pool_size: int) -> tuple[dict[str, Output], list[Problem]]:
-    """Keep every output whose key and published copy are unchanged; render the rest into staging."""
+def _stage(steps: dict[str, Step], batch: Batch, before: Mapping[str, Output], staging: Staging,
+           pool_size: int) -> tuple[dict[str, Output], dict[str, str], list[Problem]]:
+    """Keep every output whose key and published copy are unchanged; render the rest into staging.
+
+    Returns every output, the links of the pages rendered (path → links) and the problems."""
     global _STEPS, _STAGING
-    outputs: dict[str, Output] = {}
-    todo: list[Step] = []
-    for path in sorted(steps):
-        step = steps[path]
-        old = before.get(path)
-        if old is not None and old.key == step.planned.key and Stamp.of(os.path.join(staging.out, path)) == old.stamp:
-            staging.keep(path)
-            outputs[path] = old
-        else:
-            todo.append(step)
+    links: dict[str, str] = {}
+    keys = {path: step.planned.key for path, step in steps.items()}
+    keys.update(batch.keys)
+    outputs = _unchanged(keys, before, staging.out)
+    staging.keep(len(outputs))
+    todo = [steps[path] if path in steps else batch.step(path) for path in sorted(keys.keys() - outputs.keys())]
     _STEPS, _STAGING = todo, staging.root
     problems: list[Problem] = []
     try:
         with progress("build: rendering", total=len(todo), unit="files") as bar:
-            for i, stamp, links, ids, problem in _run(_render, list(range(len(todo))), pool_size):
+            for i, stamp, page_links, ids, problem in _run(_render, list(range(len(todo))), pool_size):
                 bar.update(1)
                 if problem is not None:
                     if problem not in problems:
@@ -428,10 +465,31 @@ def _stage(steps: dict[str, Step], before: Mapping[str, Output], staging: Stagin
                     continue
                 path = todo[i].planned.path
                 staging.note_written(path)
-                outputs[path] = Output(todo[i].planned.key, stamp, links, ids)
+                outputs[path] = Output(todo[i].planned.key, stamp, ids)
+                if page_links:
+                    links[path] = page_links
     finally:
         _STEPS, _STAGING = [], None
-    return outputs, problems
+    return outputs, links, problems
+
+
+def _unchanged(keys: Mapping[str, str], before: Mapping[str, Output], out: Path) -> dict[str, Output]:
+    """The outputs whose key is the one published and whose published copy is intact (same stamp).
+
+    The one loop over every file of an unchanged site (130,000 at 10,000 reports), kept tight."""
+    kept = {}
+    prefix = f"{out}{os.sep}"
+    stat = os.stat
+    for path, key in keys.items():
+        old = before.get(path)
+        if old is not None and old.key == key:
+            try:
+                st = stat(prefix + path)
+            except FileNotFoundError:
+                continue
+            if st.st_mtime_ns == old.stamp.mtime_ns and st.st_size == old.stamp.size:
+                kept[path] = old
+    return kept
 
 
 def write_zip(site: Path, paths: list[str], zip_path: Path) -> None:

@@ -51,7 +51,7 @@ import math
 import os
 import pickle
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,6 +85,9 @@ REST_POSTINGS = 3000
 MERGED = (-2,)        # the "provinces" of a merged remainder
 VOCAB_BYTES = 32_000  # a v/ file above this is split by the terms' second character
 CHUNK = 4             # sections per c/ file (~4.6 kB; 20 results load ~90 kB of text)
+# Reports edited since the saved postings were written, beyond which save writes them anew
+# (open replays each such report onto every term it has).
+LOG_REPORTS = 64
 
 DIGITS_LAST = "0123456789abcdefghijklmnopqrstuv"
 DIGITS_MORE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ$%"
@@ -345,6 +348,16 @@ _EMPTY_KEY = np.zeros(0, np.uint64)
 _EMPTY_WT = np.zeros(0, np.uint32)
 
 
+def _terms_name(slug: str, digest: str) -> str:
+    return f"{slug}.{digest[:20]}.pickle"
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
 def _postings_of(r: int, rt: ReportTerms) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Report r's postings per term as (key, weights) arrays."""
     key = (np.uint64(r) << np.uint64(16)) | rt.section.astype(np.uint64)
@@ -371,63 +384,121 @@ class SearchIndex:
         self._state: Path | None = None
         self._provinces: list[str] = []
         self._held: dict[str, str] | None = None  # slug → digest, made on first use
+        self._base: tuple[str, list[str]] | None = None  # the saved postings' id and each report's digest in them
+        self._whole = False  # an update renumbered the reports: the next save writes new postings
 
     # -- state ------------------------------------------------------------------
+    # The state folder holds index.pickle (everything but the postings, rewritten by every
+    # save), base-<id>/ (every term's postings as raw arrays, mapped lazily on open) and
+    # reports/<slug>.<digest>.pickle (each version's terms, written once). Postings are the
+    # bulk of the state (~360 MB at 10,000 reports), so after an edit save writes no new
+    # base: index.pickle names the base and the reports whose version differs from it,
+    # and open replays those reports onto the base's postings.
     @classmethod
     def open(cls, state_dir: Path) -> "SearchIndex":
-        idx = cls()
+        idx = cls._at(state_dir)
         try:
-            with open(state_dir / "index.pickle", "rb") as f:
+            with open(idx._state / "index.pickle", "rb") as f:
                 meta = pickle.load(f)
             if meta["version"] != _state_version():
-                return cls()
-            arrays = np.load(state_dir / "postings.npz")
-            key, wt, bounds = arrays["key"], arrays["wt"], arrays["bounds"]
+                return idx
+            base = idx._state / f"base-{meta['base']}"
+            with open(base / "terms.pickle", "rb") as f:
+                terms = pickle.load(f)
+            key, wt, bounds = (np.load(base / f"{name}.npy", mmap_mode="r") for name in ("key", "wt", "bounds"))
         except (OSError, KeyError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, TypeError):
-            return cls()
+            return idx
         idx._entries = meta["entries"]
         idx._terms = {e.slug: None for e in idx._entries}
-        idx._post = {t: (key[bounds[i]:bounds[i + 1]], wt[bounds[i]:bounds[i + 1]]) for i, t in enumerate(meta["terms"])}
+        idx._post = {t: (key[bounds[i]:bounds[i + 1]], wt[bounds[i]:bounds[i + 1]]) for i, t in enumerate(terms)}
         idx._small, idx._big, idx._chunks = meta["small"], meta["big"], meta["chunks"]
         idx._vfiles = meta["vfiles"]
         idx._files, idx._provinces = meta["files"], meta["provinces"]
-        idx._state = state_dir
+        idx._base = (meta["base"], meta["base_digests"])
+        try:
+            idx._replay()
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError):
+            return cls._at(state_dir)
         return idx
+
+    @classmethod
+    def _at(cls, state_dir: Path) -> "SearchIndex":
+        """An empty index whose state goes to ``state_dir``."""
+        idx = cls()
+        idx._state = Path(state_dir)
+        return idx
+
+    def _replay(self) -> None:
+        """Bring the base's postings up to date: the reports whose version differs from the base's
+        (the base holds every report at the same number, or it would have been rewritten)."""
+        redo = [(r, old, e) for r, (old, e) in enumerate(zip(self._base[1], self._entries)) if old != e.digest]
+        if not redo:
+            return
+        rs = np.array([r for r, _, _ in redo], np.uint64)
+        new = [_postings_of(r, self._report_terms(e.slug)) for r, _, e in redo]
+        terms = set().union(*(self._terms_file(e.slug, old).terms for _, old, e in redo), *new)
+        for t in terms:
+            key, wt = self._post.get(t, (_EMPTY_KEY, _EMPTY_WT))
+            lo = np.searchsorted(key, rs << np.uint64(16))
+            hi = np.searchsorted(key, (rs + np.uint64(1)) << np.uint64(16))
+            keep = np.ones(len(key), bool)
+            for a, b in zip(lo.tolist(), hi.tolist()):
+                keep[a:b] = False
+            parts = [p[t] for p in new if t in p]
+            key = np.concatenate([key[keep]] + [k for k, _ in parts])
+            wt = np.concatenate([wt[keep]] + [w for _, w in parts])
+            order = np.argsort(key, kind="stable")
+            if len(key):
+                self._post[t] = (key[order], wt[order])
+            else:
+                self._post.pop(t, None)
 
     def save(self, state_dir: Path) -> None:
         state_dir = Path(state_dir)
-        tmp = state_dir.with_name(state_dir.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        (tmp / "reports").mkdir(parents=True)
+        (state_dir / "reports").mkdir(parents=True, exist_ok=True)
         for e in self._entries:
-            name = f"{e.slug}.pickle"
             rt = self._terms.get(e.slug)
-            old = self._state / "reports" / name if self._state else None
-            if rt is None and old is not None:
-                os.link(old, tmp / "reports" / name)
-            else:
-                with open(tmp / "reports" / name, "wb") as f:
-                    pickle.dump((e.digest, rt), f, protocol=pickle.HIGHEST_PROTOCOL)
-        terms = sorted(self._post)
-        sizes = np.array([0] + [len(self._post[t][0]) for t in terms], np.int64)
-        bounds = np.cumsum(sizes)
-        key = np.concatenate([self._post[t][0] for t in terms]) if terms else _EMPTY_KEY
-        wt = np.concatenate([self._post[t][1] for t in terms]) if terms else _EMPTY_WT
-        with open(tmp / "postings.npz", "wb") as f:
-            np.savez(f, key=key, wt=wt, bounds=bounds)
-        with open(tmp / "index.pickle", "wb") as f:
-            pickle.dump({"version": _state_version(), "entries": self._entries, "terms": terms, "small": self._small, "vfiles": self._vfiles,
-                         "big": self._big, "chunks": self._chunks, "files": self._files,
-                         "provinces": self._provinces}, f, protocol=pickle.HIGHEST_PROTOCOL)
-        old = state_dir.with_name(state_dir.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if state_dir.exists():
-            state_dir.rename(old)
-        tmp.rename(state_dir)
-        shutil.rmtree(old, ignore_errors=True)
-        # Reports' terms now live in the new folder; hold none in memory.
+            path = state_dir / "reports" / _terms_name(e.slug, e.digest)
+            if (rt is not None or self._state != state_dir) and not path.exists():
+                _write_atomic(path, pickle.dumps(rt if rt is not None else self._report_terms(e.slug), protocol=pickle.HIGHEST_PROTOCOL))
+        old_base = self._base[0] if self._base is not None and self._state == state_dir else None
+        digests = [e.digest for e in self._entries]
+        differ = sum(a != b for a, b in zip(self._base[1], digests)) if old_base is not None else 0
+        if old_base is None or self._whole or differ > LOG_REPORTS:
+            base_id = os.urandom(8).hex()
+            self._write_base(state_dir / f"base-{base_id}")
+            self._base = (base_id, digests)
+        self._whole = False
+        _write_atomic(state_dir / "index.pickle", pickle.dumps({
+            "version": _state_version(), "base": self._base[0], "base_digests": self._base[1],
+            "entries": self._entries, "small": self._small, "vfiles": self._vfiles, "big": self._big,
+            "chunks": self._chunks, "files": self._files, "provinces": self._provinces}, protocol=pickle.HIGHEST_PROTOCOL))
+        # What neither the base nor the present version needs any more.
+        keep = {f"base-{self._base[0]}"}
+        for entry in os.scandir(state_dir):
+            if entry.name not in keep and entry.name.startswith("base-"):
+                shutil.rmtree(entry.path, ignore_errors=True)
+        keep = {_terms_name(e.slug, d) for e, d in zip(self._entries, self._base[1])} | {_terms_name(e.slug, e.digest) for e in self._entries}
+        for entry in os.scandir(state_dir / "reports"):
+            if entry.name not in keep:
+                os.unlink(entry.path)
         self._state = state_dir
         self._terms = {e.slug: None for e in self._entries}
+
+    def _write_base(self, folder: Path) -> None:
+        """Every term's postings, one after another, written through a memory map (no second copy)."""
+        folder.mkdir(parents=True)
+        terms = sorted(self._post)
+        bounds = np.cumsum(np.array([0] + [len(self._post[t][0]) for t in terms], np.int64))
+        np.save(folder / "bounds.npy", bounds)
+        for name, dtype, i in (("key", np.uint64, 0), ("wt", np.uint32, 1)):
+            out = np.lib.format.open_memmap(folder / f"{name}.npy", mode="w+", dtype=dtype, shape=(int(bounds[-1]),))
+            for t, a, b in zip(terms, bounds[:-1].tolist(), bounds[1:].tolist()):
+                out[a:b] = self._post[t][i]
+            out.flush()
+            del out
+        with open(folder / "terms.pickle", "wb") as f:
+            pickle.dump(terms, f, protocol=pickle.HIGHEST_PROTOCOL)
 
     def holds(self, slug: str) -> str | None:
         """The digest of the version of a report the index holds, if any (the build then sends no terms)."""
@@ -438,19 +509,30 @@ class SearchIndex:
     def _report_terms(self, slug: str) -> ReportTerms:
         rt = self._terms.get(slug)
         if rt is None:
-            with open(self._state / "reports" / f"{slug}.pickle", "rb") as f:
-                rt = pickle.load(f)[1]
+            return self._terms_file(slug, self.holds(slug))
         return rt
 
+    def _terms_file(self, slug: str, digest: str) -> ReportTerms:
+        with open(self._state / "reports" / _terms_name(slug, digest), "rb") as f:
+            return pickle.load(f)
+
     # -- update -------------------------------------------------------------------
-    def update(self, entries: Sequence[IndexEntry], topic_names: Mapping[str, str]) -> None:
+    def update(self, entries: Sequence[IndexEntry], topic_names: Mapping[str, str],
+               load: Callable[[IndexEntry], ReportTerms] | None = None) -> None:
+        """Take every report (sorted by slug); a report the index does not hold in this version
+        brings its terms, or ``load`` gives them (read one report at a time, and not kept in
+        memory when the index has a state folder: a full build then never holds them all)."""
         old_entries = {e.slug: e for e in self._entries}
         old_order = {e.slug: r for r, e in enumerate(self._entries)}
         new_order = {e.slug: r for r, e in enumerate(entries)}
         changed = [e for e in entries if e.slug not in old_entries or old_entries[e.slug].digest != e.digest]
         for e in changed:
-            if e.terms is None:
+            if e.terms is None and load is None:
                 raise ValueError(f"{e.slug}: changed report given without its terms")
+
+        def terms_of(e: IndexEntry) -> ReportTerms:
+            return e.terms if e.terms is not None else load(e)
+
         changed_slugs = {e.slug for e in changed}
         gone = [s for s in old_entries if s not in new_order or s in changed_slugs]
         renumbered = any(old_order[s] != new_order[s] for s in old_order if s in new_order) or len(old_entries) != len(entries)
@@ -482,6 +564,9 @@ class SearchIndex:
             for r in rs:
                 note(t, r, key[gone_rows], wt[gone_rows])
             self._post[t] = (key[~gone_rows], wt[~gone_rows])
+        for slug in gone:
+            self._terms.pop(slug, None)
+            self._chunks.pop(slug, None)
 
         # Renumber when reports were added or removed (slug order is kept, so the arrays stay sorted).
         if renumbered and self._entries:
@@ -494,11 +579,13 @@ class SearchIndex:
 
         # Add the postings of new and changed reports.
         if len(changed) > len(entries) // 4:
-            self._bulk_add(changed, new_order, affected)
+            self._bulk_add(changed, new_order, affected, terms_of)
         else:
             for e in changed:
                 r = new_order[e.slug]
-                for t, (key, wt) in _postings_of(r, e.terms).items():
+                rt = terms_of(e)
+                self._keep(e, rt)
+                for t, (key, wt) in _postings_of(r, rt).items():
                     note(t, r, key, wt)
                     k0, w0 = self._post.get(t, (_EMPTY_KEY, _EMPTY_WT))
                     at = int(np.searchsorted(k0, np.uint64(r) << np.uint64(16)))
@@ -506,48 +593,60 @@ class SearchIndex:
         for t in [t for t in affected if t in self._post and not len(self._post[t][0])]:
             del self._post[t]
 
-        for slug in gone:
-            self._terms.pop(slug, None)
-            self._chunks.pop(slug, None)
-        for e in changed:
-            self._terms[e.slug] = e.terms
         self._entries = [_meta(e) for e in entries]
         self._held = None
         provinces = sorted({e.province for e in entries if e.province})
         full = renumbered or provinces != self._provinces
+        self._whole = self._whole or renumbered
         self._provinces = provinces
         if full:
             affected.update(self._post)
             affected.update(self._big)
             affected.update(self._small)
-        self._render(affected, set() if full else top_hit, touched if not full else {}, changed, topic_names, full)
+        self._render(affected, set() if full else top_hit, touched if not full else {}, topic_names, full)
 
-    def _bulk_add(self, changed, new_order, affected) -> None:
+    def _keep(self, e: IndexEntry, rt: ReportTerms) -> None:
+        """Note a changed report's excerpt chunks, and keep its terms: written to the state
+        folder at once (named by digest, so never mistaken for another version) when there is one."""
+        self._chunks[e.slug] = (len(rt.sections), tuple(
+            _digest(self._chunk_bytes(e, rt, k)) for k in range(self._nchunks(rt))))
+        if self._state is None:
+            self._terms[e.slug] = rt
+            return
+        (self._state / "reports").mkdir(parents=True, exist_ok=True)
+        path = self._state / "reports" / _terms_name(e.slug, e.digest)
+        if not path.exists():
+            _write_atomic(path, pickle.dumps(rt, protocol=pickle.HIGHEST_PROTOCOL))
+        self._terms[e.slug] = None
+
+    def _bulk_add(self, changed, new_order, affected, terms_of) -> None:
         """Add many reports at once: one stable sort by term instead of one merge per term.
 
         ``changed`` is in report order and each report's postings are sorted by (term,
         section), so a stable sort by term leaves every term's postings sorted by key.
+        Each report's terms are read once and only their postings kept.
         """
         vocab: dict[str, int] = {}
+        gids, keys, wts = [], [], []
         for e in changed:
-            vocab.update(dict.fromkeys(e.terms.terms))
-        for i, t in enumerate(vocab):
-            vocab[t] = i
-        gids = []
-        for e in changed:
-            terms = e.terms.terms
-            gids.append(np.fromiter(map(vocab.__getitem__, terms), np.uint32, len(terms))[e.terms.term])
+            rt = terms_of(e)
+            self._keep(e, rt)
+            terms = rt.terms
+            for t in terms:
+                vocab.setdefault(t, len(vocab))
+            gids.append(np.fromiter(map(vocab.__getitem__, terms), np.uint32, len(terms))[rt.term])
+            keys.append((np.uint64(new_order[e.slug]) << np.uint64(16)) | rt.section.astype(np.uint64))
+            wts.append((rt.heading.astype(np.uint32) << np.uint32(16)) | rt.body.astype(np.uint32))
         gid = np.concatenate(gids)
         del gids
         order = np.argsort(gid, kind="stable")
         gid = gid[order]
         bounds = np.searchsorted(gid, np.arange(len(vocab) + 1, dtype=np.uint32))
         del gid
-        key = np.concatenate([(np.uint64(new_order[e.slug]) << np.uint64(16)) | e.terms.section.astype(np.uint64)
-                              for e in changed])[order]
-        wt = np.concatenate([(e.terms.heading.astype(np.uint32) << np.uint32(16)) | e.terms.body.astype(np.uint32)
-                             for e in changed])[order]
-        del order
+        key = np.concatenate(keys)[order]
+        del keys
+        wt = np.concatenate(wts)[order]
+        del wts, order
         for t, i in vocab.items():
             k, w = key[bounds[i]:bounds[i + 1]], wt[bounds[i]:bounds[i + 1]]
             if t in self._post and len(self._post[t][0]):
@@ -563,7 +662,7 @@ class SearchIndex:
         number = {p: i for i, p in enumerate(self._provinces)}
         return np.array([number.get(e.province, -1) for e in self._entries] or [0], np.int64)
 
-    def _render(self, affected: set[str], top_hit: set[str], touched: dict[str, set[int]], changed,
+    def _render(self, affected: set[str], top_hit: set[str], touched: dict[str, set[int]],
                 topic_names, full: bool) -> None:
         files: dict[str, str] = {}
         cache: dict[str, bytes] = {}
@@ -627,9 +726,6 @@ class SearchIndex:
         self._vfiles = vfiles
 
         # Excerpt chunks.
-        for e in changed:
-            self._chunks[e.slug] = (len(e.terms.sections), tuple(
-                _digest(self._chunk_bytes(e, e.terms, k)) for k in range(self._nchunks(e.terms))))
         for r, e in enumerate(self._entries):
             for k, d in enumerate(self._chunks[e.slug][1]):
                 # The bytes differ from the digested ones only by the key r-k, which the path names.

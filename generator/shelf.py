@@ -20,16 +20,19 @@ SHARDS = 256
 _UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError)
 
 
-def _shard(key: str) -> int:
-    return zlib.crc32(key.encode("utf-8")) % SHARDS
-
-
 class Shelf:
     """Entries by string key under ``folder``, valid for one ``version`` of what made them."""
 
-    def __init__(self, folder: Path, version: str):
+    def __init__(self, folder: Path, version: str, shards: int = SHARDS):
         self.folder = folder
         self.version = version
+        self.shards = shards
+
+    def _shard(self, key: str) -> int:
+        return zlib.crc32(key.encode("utf-8")) % self.shards
+
+    def _path(self, i: int) -> Path:
+        return self.folder / f"{i:04d}.pickle"
 
     def _current(self) -> bool:
         try:
@@ -44,10 +47,9 @@ class Shelf:
         data: dict = {}
         gc.disable()  # the collector would walk every new object while hundreds of thousands are made
         try:
-            for i in range(SHARDS):
-                path = self.folder / f"{i:03d}.pickle"
-                if path.exists():
-                    part = pickle.loads(path.read_bytes())
+            for entry in sorted(os.scandir(self.folder), key=lambda e: e.name):
+                if entry.name.endswith(".pickle") and not entry.name.startswith("."):
+                    part = pickle.loads(Path(entry.path).read_bytes())
                     if not isinstance(part, dict):
                         return {}
                     data.update(part)
@@ -60,18 +62,46 @@ class Shelf:
     def save(self, data: dict, changed: Iterable[str] | None = None) -> None:
         """Write the shards holding ``changed`` keys (added, altered or removed); all when None."""
         if changed is None or not self._current():
-            shutil.rmtree(self.folder, ignore_errors=True)
-            self.folder.mkdir(parents=True)
-            shards = set(range(SHARDS))
+            self._clear()
+            shards = set(range(self.shards))
         else:
-            shards = {_shard(k) for k in changed}
+            shards = {self._shard(k) for k in changed}
         parts: dict[int, dict] = {i: {} for i in shards}
         for key, value in data.items():
-            i = _shard(key)
+            i = self._shard(key)
             if i in parts:
                 parts[i][key] = value
+        self._write(parts)
+
+    def update(self, entries: dict, changed: Iterable[str] | None) -> None:
+        """Like ``save``, given only the ``changed`` keys' present entries: the other entries of
+        their shards are read back (those of a damaged shard are lost, so a reader of this shelf
+        must cope with missing entries); all entries when ``changed`` is None."""
+        if changed is None or not self._current():
+            self.save(entries)
+            return
+        parts: dict[int, dict] = {}
+        for key in changed:
+            i = self._shard(key)
+            if i not in parts:
+                try:
+                    part = pickle.loads(self._path(i).read_bytes())
+                except _UNREADABLE:
+                    part = {}
+                parts[i] = part if isinstance(part, dict) else {}
+            if key in entries:
+                parts[i][key] = entries[key]
+            else:
+                parts[i].pop(key, None)
+        self._write(parts)
+
+    def _clear(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True)
+
+    def _write(self, parts: dict[int, dict]) -> None:
         for i, part in sorted(parts.items()):
-            path = self.folder / f"{i:03d}.pickle"
+            path = self._path(i)
             tmp = path.with_name(f".{path.name}.tmp")
             tmp.write_bytes(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(tmp, path)

@@ -46,9 +46,9 @@ class Staging:
     def written(self) -> int:
         return len(self.staged)
 
-    def keep(self, rel: str) -> None:
-        """Leave the published ``rel`` as it is (the caller has checked it is current)."""
-        self.kept += 1
+    def keep(self, count: int) -> None:
+        """Leave ``count`` published files as they are (the caller has checked they are current)."""
+        self.kept += count
 
     def note_written(self, rel: str) -> None:
         """Count a file written into the staging folder (by ``write_file``, often in a worker)."""

@@ -132,9 +132,12 @@ def test_second_build_writes_nothing(tmp_path: Path):
     out = tmp_path / "site"
     build_ok(content, out)
     before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    cache = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (tmp_path / ".site-cache").rglob("*") if p.is_file()}
     summary = build_ok(content, out)
     assert summary["written"] == 0 and summary["unchanged"] == len(before)
     assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()} == before
+    # Nor is the cache written (the search index's postings above all).
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (tmp_path / ".site-cache").rglob("*") if p.is_file()} == cache
 
 
 def test_removed_report_disappears(tmp_path: Path):

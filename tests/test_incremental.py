@@ -59,8 +59,12 @@ def test_editing_one_report_rebuilds_its_pages_only_and_matches_a_full_build(con
     out = tmp_path / "site"
     ok(content, out)
     before = stamps(out)
+    postings = stamps(tmp_path / ".site-cache" / "search")
+    postings = {p: s for p, s in postings.items() if p.startswith("base-")}
     edit(content / "reports" / f"{JIANGBEI}.md", "起草印发工作文件31份", "起草印发工作文件32份")
     summary = ok(content, out)
+    # The search index's saved postings are not rewritten for one edit (see search.LOG_REPORTS).
+    assert {p: s for p, s in stamps(tmp_path / ".site-cache" / "search").items() if p.startswith("base-")} == postings
     after = stamps(out)
     changed = {p for p in after if after[p] != before.get(p)}
     assert summary["analysed"] == 1
@@ -122,6 +126,26 @@ def test_a_damaged_cache_or_site_is_rebuilt_correctly(content: Path, tmp_path: P
     (out / "index.html").unlink()
     ok(content, out)
     assert files(out) == full(content, tmp_path)
+    # The saved links of kept pages, read when a removal makes every page be checked again.
+    for shard in (cache / "links").glob("*.pickle"):
+        shard.write_bytes(b"not a pickle")
+    (content / "reports" / f"{XIANGQIAO}.md").unlink()
+    ok(content, out)
+    assert files(out) == full(content, tmp_path)
+
+
+def test_a_removal_checks_the_links_of_kept_pages(content: Path, tmp_path: Path, monkeypatch):
+    out = tmp_path / "site"
+    ok(content, out)
+    checked: list[set[str]] = []
+    check = builder.check_table
+    monkeypatch.setattr(builder, "check_table", lambda outputs, links: (checked.append(set(links)), check(outputs, links))[1])
+    edit(content / "reports" / f"{JIANGBEI}.md", "起草印发工作文件31份", "起草印发工作文件32份")
+    ok(content, out)
+    assert "about/index.html" not in checked[-1]  # only the pages rendered again
+    (content / "reports" / f"{XIANGQIAO}.md").unlink()
+    ok(content, out)
+    assert "about/index.html" in checked[-1]
 
 
 def test_a_failed_build_leaves_site_and_cache_consistent(content: Path, tmp_path: Path):
@@ -149,12 +173,12 @@ def test_a_lost_search_state_is_made_once_again(content: Path, tmp_path: Path, m
     ok(content, out)
     shutil.rmtree(tmp_path / ".site-cache" / "search")
     ok(content, out)  # the index is rebuilt from the reports' cached terms ...
-    fed: list[int] = []
+    fed: list[str] = []
     update = builder.search.SearchIndex.update
     monkeypatch.setattr(builder.search.SearchIndex, "update",
-                        lambda self, entries, names: (fed.append(sum(e.terms is not None for e in entries)), update(self, entries, names))[1])
-    ok(content, out)  # ... and saved, so the next build gives it no terms at all
-    assert fed == [0]
+                        lambda self, entries, names, load: update(self, entries, names, lambda e: (fed.append(e.slug), load(e))[1]))
+    ok(content, out)  # ... and saved, so the next build reads no report's terms at all
+    assert fed == []
     assert files(out) == full(content, tmp_path)
 
 
