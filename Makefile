@@ -45,7 +45,7 @@ golden: $(PY_STAMP)
 	FAZHI_UPDATE_GOLDEN=1 $(PY) -m pytest tests -k golden -q
 
 bench: $(PY_STAMP) $(NODE_STAMP)
-	$(PY) benchmarks/run.py --sizes 100 1000 10000 --timeout 1500
+	$(PY) benchmarks/run.py --sizes 100 1000 10000 --timeout 600
 
 clean:
 	rm -rf site site.zip .site-* .cache

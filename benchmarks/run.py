@@ -5,7 +5,8 @@
 
 For each size N it synthesizes N raw reports (benchmarks/synth.py) and measures, in
 one run on this machine: fazhi ingest, a second ingest with nothing changed, the full
-build, peak memory (RSS of the whole process tree, sampled), site and search sizes,
+build, peak memory (PSS of the whole process tree, sampled: pages shared with forked
+workers count once), site and search sizes,
 the rebuild after editing one report and after adding one; what the search page
 costs a reader in headless Chromium over HTTP and from file:// (benchmarks/search_load.py);
 then the peers build the same reports (the ingested Markdown) in their own virtual
@@ -46,10 +47,10 @@ TIMES = ("ingest (s)", "re-ingest, nothing changed (s)", "full build (s)", "rebu
 PEERS = ("Hugo build (s)", "Hugo + Pagefind (s)", "MkDocs-Material (s)")
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants (from /proc)."""
+def _tree_pss(pid: int) -> int:
+    """Proportional resident bytes (PSS) of a process and all its descendants (from /proc): a page
+    shared by forked workers counts once in all, where summing RSS would count it per process."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -59,26 +60,31 @@ def _tree_rss(pid: int) -> int:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(entry.name))
-        rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
-        total += rss.get(p, 0)
+        try:
+            with open(f"/proc/{p}/smaps_rollup", "rb") as f:
+                total += next(int(line.split()[1]) * 1024 for line in f if line.startswith(b"Pss:"))
+        except (OSError, StopIteration):
+            pass
         todo.extend(children.get(p, ()))
     return total
 
 
-def timed(cmd: list[str], cwd: Path, timeout: float) -> tuple[float | None, int]:
-    """Seconds a command took (None on timeout) and its peak RSS in MB (the process tree, sampled
-    every 0.2 s, or the largest single process from wait4 if that is more). Output is discarded."""
+def timed(cmd: list[str], cwd: Path, timeout: float) -> tuple[float | None, int, int]:
+    """Seconds a command took (None on timeout), the peak memory of its process tree in MB (PSS,
+    sampled every 0.2 s) and the peak RSS of its largest single process in MB (from wait4).
+    Output is discarded."""
     start = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     peak = [0]
+    largest = 0
     stop = threading.Event()
 
     def sample():
         while not stop.wait(0.2):
-            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            peak[0] = max(peak[0], _tree_pss(proc.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -89,14 +95,14 @@ def timed(cmd: list[str], cwd: Path, timeout: float) -> tuple[float | None, int]
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
             raise subprocess.CalledProcessError(proc.returncode, cmd)
-        peak[0] = max(peak[0], usage.ru_maxrss * 1024)
+        largest = usage.ru_maxrss * 1024
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, 9)
         proc.wait()
     finally:
         stop.set()
         sampler.join()
-    return seconds, round(peak[0] / 2**20)
+    return seconds, round(peak[0] / 2**20), round(largest / 2**20)
 
 
 def _wait4(proc: subprocess.Popen, timeout: float):
@@ -133,20 +139,21 @@ def ours(n: int, timeout: float) -> dict:
         shutil.copy(ROOT / "content" / config, project / "content" / config)
     fazhi = [PY, "-m", "generator"]
     r: dict = {"reports": n, "raw text (MB)": round(size(project / "content" / "raw") / 1e6, 1)}
-    r["ingest (s)"], r["peak RSS, ingest (MB)"] = timed(fazhi + ["ingest"], project, timeout)
-    r["re-ingest, nothing changed (s)"], _ = timed(fazhi + ["ingest"], project, timeout)
-    r["full build (s)"], r["peak RSS, build (MB)"] = timed(fazhi + ["build"], project, timeout)
+    r["ingest (s)"], r["peak memory (PSS), ingest (MB)"], _ = timed(fazhi + ["ingest"], project, timeout)
+    r["re-ingest, nothing changed (s)"], _, _ = timed(fazhi + ["ingest"], project, timeout)
+    r["full build (s)"], r["peak memory (PSS), build (MB)"], r["largest process peak RSS, build (MB)"] = timed(
+        fazhi + ["build"], project, timeout)
     r["site (MB)"] = round(size(project / "site") / 1e6, 1)
     r["search index (MB)"] = round(size(project / "site" / "search") / 1e6, 1)
     if r["full build (s)"] is None:
         return r
     md = sorted((project / "content" / "reports").glob("*.md"))[n // 2]
     md.write_text(md.read_text(encoding="utf-8") + "\n编者补充一句。\n", encoding="utf-8")
-    r["rebuild after editing one (s)"], _ = timed(fazhi + ["build"], project, timeout)
+    r["rebuild after editing one (s)"], _, _ = timed(fazhi + ["build"], project, timeout)
     synthesize(WORK / "extra", 1, seed=99)
     shutil.copy(WORK / "extra" / "00000.txt", project / "content" / "raw" / "new.txt")
-    r["ingest after adding one (s)"], _ = timed(fazhi + ["ingest"], project, timeout)
-    r["rebuild after adding one (s)"], _ = timed(fazhi + ["build"], project, timeout)
+    r["ingest after adding one (s)"], _, _ = timed(fazhi + ["ingest"], project, timeout)
+    r["rebuild after adding one (s)"], _, _ = timed(fazhi + ["build"], project, timeout)
     r.update(search_measures(project / "site"))
     return r
 
@@ -193,14 +200,14 @@ def peers(n: int, timeout: float) -> dict:
         "<body>{{ range .Pages }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}</body></html>", encoding="utf-8")
     (hugo / "hugo.toml").write_text('baseURL = "https://example.org/"\nlanguageCode = "zh-CN"\ntitle = "bench"\n'
                                     'disableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n', encoding="utf-8")
-    out["Hugo build (s)"], _ = timed([str(bin_dir / "hugo"), "--quiet"], hugo, timeout)
-    t, _ = timed([str(py), "-m", "pagefind", "--site", "public"], hugo, timeout)
+    out["Hugo build (s)"], _, _ = timed([str(bin_dir / "hugo"), "--quiet"], hugo, timeout)
+    t, _, _ = timed([str(py), "-m", "pagefind", "--site", "public"], hugo, timeout)
     out["Hugo + Pagefind (s)"] = round(out["Hugo build (s)"] + t, 2) if t is not None and out["Hugo build (s)"] else None
     out["Pagefind index (MB)"] = round(size(hugo / "public" / "pagefind") / 1e6, 1)
     mk = src
     (mk / "mkdocs.yml").write_text(
         "site_name: bench\ntheme:\n  name: material\n  language: zh\nplugins:\n  - search:\n      lang: zh\n", encoding="utf-8")
-    out["MkDocs-Material (s)"], out["MkDocs-Material peak RSS (MB)"] = timed([str(bin_dir / "mkdocs"), "build", "-q"], mk, timeout)
+    out["MkDocs-Material (s)"], out["MkDocs-Material peak memory (PSS, MB)"], _ = timed([str(bin_dir / "mkdocs"), "build", "-q"], mk, timeout)
     return out
 
 
