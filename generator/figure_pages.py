@@ -191,13 +191,22 @@ def _stating(a) -> dict[str, list]:
     return found
 
 
-def _shown(record, indicator: str | None = None) -> tuple:
-    """What figure tables and data files show of a report: its name, place, year and figures (of
-    one indicator, or all). Keys made of this, not of the report's digest, leave the large
-    indicator pages and data files alone when an edit changes no figure."""
-    r = record.report
-    figures = [(f, anchor) for f, anchor in zip(r.figures, record.figure_anchors) if indicator in (None, f.indicator)]
-    return (r.slug, r.title, r.year, r.period, r.province, r.city, r.district, r.adcode, figures)
+def shown_digests(r: Report, anchors: tuple[str | None, ...]) -> tuple[tuple[str, str], ...]:
+    """Digests of what figure tables and data files show of a report: its name, place, year and
+    figures, of each indicator it states and ("") of all. Made once when the report is read;
+    keys made of these, not of the report's digest, leave the large indicator pages and data
+    files alone when an edit changes no figure."""
+    def digest(indicator: str | None) -> str:
+        figures = [(f, anchor) for f, anchor in zip(r.figures, anchors) if indicator in (None, f.indicator)]
+        return key_of(r.slug, r.title, r.year, r.period, r.province, r.city, r.district, r.adcode, figures)
+
+    if not r.figures:
+        return ()
+    return (("", digest(None)),) + tuple((k, digest(k)) for k in sorted({f.indicator for f in r.figures}))
+
+
+def _shown(record, indicator: str = "") -> tuple[str, str]:
+    return record.slug, dict(record.figures_shown)[indicator]
 
 
 def indicator_pages(a, render) -> Iterator[Planned]:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from generator import search, urls
-from generator.figure_pages import source_anchor
+from generator.figure_pages import shown_digests, source_anchor
 from generator.model import Report, parse_report_file
 from generator.planned import tree_digest
 from generator.problems import Problem
@@ -85,6 +85,7 @@ class Record:
     by_topic: tuple[tuple[str, tuple[SectionRef, ...]], ...]
     places: tuple[PlaceRef, ...]
     figure_anchors: tuple[str | None, ...]  # the section stating each front-matter figure
+    figures_shown: tuple[tuple[str, str], ...]  # (indicator or "" for all, digest of what figure pages show)
     data_row: str  # its row of data/reports.json (front-matter, topics, slug) as JSON, without the address
     digest: str
     original_sha256: str  # '' when the original is missing
@@ -194,8 +195,9 @@ def analyse(job: Job) -> Outcome:
     _write_blob(report.slug, Blob(digest, str(body_html(report)), toc, search.report_terms(report)))
     light = replace(report, body="", sections=())
     anchors = tuple(source_anchor(report, f) for f in report.figures)
+    shown = shown_digests(report, anchors)
     row = json.dumps({**light.front_matter(), "topics": list(topics), "slug": light.slug}, ensure_ascii=False, sort_keys=True)
-    record = Record(light, topics, by_topic, places_of(light), anchors, row, digest, original_sha, tuple(problems))
+    record = Record(light, topics, by_topic, places_of(light), anchors, shown, row, digest, original_sha, tuple(problems))
     return Outcome(report.slug, (md_stamp, raw_stamp), record, False, tuple(problems))
 
 

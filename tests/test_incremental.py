@@ -77,6 +77,19 @@ def test_editing_one_report_rebuilds_its_pages_only_and_matches_a_full_build(con
     assert files(out) == full(content, tmp_path)
 
 
+def test_correcting_a_figure_rebuilds_its_indicator_page_and_the_figure_data(content: Path, tmp_path: Path):
+    out = tmp_path / "site"
+    ok(content, out)
+    before = stamps(out)
+    edit(content / "reports" / f"{JIANGBEI}.md", "  value: 47\n", "  value: 48\n")
+    ok(content, out)
+    after = stamps(out)
+    changed = {p for p in after if after[p] != before.get(p)}
+    assert {"indicators/normative-docs-reviewed/index.html", "data/figures.csv", "data/figures.json"} <= changed
+    assert "indicators/normative-docs-filed/index.html" not in changed
+    assert files(out) == full(content, tmp_path)
+
+
 def test_adding_and_removing_reports_match_a_full_build(content: Path, tmp_path: Path):
     out = tmp_path / "site"
     ok(content, out)
