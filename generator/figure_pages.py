@@ -206,12 +206,16 @@ def shown_digests(r: Report, anchors: tuple[str | None, ...]) -> tuple[tuple[str
 
 
 def _shown(record, indicator: str = "") -> tuple[str, str]:
-    return record.slug, dict(record.figures_shown)[indicator]
+    return record.slug, next(d for k, d in record.figures_shown if k == indicator)
 
 
 def indicator_pages(a, render) -> Iterator[Planned]:
     """indicators/index.html and one comparison page per indicator."""
     stating = _stating(a)
+    stated: dict[str, int] = {}  # indicator → figures stated, counted in one pass
+    for record in a.records:
+        for f in record.report.figures:
+            stated[f.indicator] = stated.get(f.indicator, 0) + 1
     summary = []
     for indicator in a.indicators:
         records = stating.get(indicator.key, [])
@@ -224,8 +228,7 @@ def indicator_pages(a, render) -> Iterator[Planned]:
                                chart=chart_svg(indicator, rows) if rows else None)
 
         yield Planned(page, key_of("indicator", indicator, [_shown(r, indicator.key) for r in records], places), make)
-        rows = [f for r in records for f in r.report.figures if f.indicator == indicator.key]
-        summary.append((indicator, len(rows), len({r.report.adcode or r.slug for r in records})))
+        summary.append((indicator, stated.get(indicator.key, 0), len({r.report.adcode or r.slug for r in records})))
     yield Planned(urls.INDICATORS, key_of("indicators", summary),
                   lambda: render.page("indicators.html", urls.INDICATORS, summary=summary))
 
