@@ -6,10 +6,11 @@
    a key of what it shows, a way to make it. Two producers planning one path is
    an error naming both.
 3. Update the search index (generator/search.py) from the changed reports.
-4. Into a staging folder: outputs whose key is unchanged and whose published copy
-   is intact are hard-linked; the rest are rendered (in the pool when many).
-5. Check every internal link and #anchor, then swap the staging folder in and save
-   the cache. A failure anywhere leaves the published site as it was.
+4. Outputs whose key is unchanged and whose published copy is intact are left as
+   they are; the rest are rendered into a staging folder (in the pool when many).
+5. Check the internal links and #anchors (of the pages rendered, or of every page
+   when a file vanished or a page lost an id), move each new file into place, delete
+   stale ones and save the cache. A failure before that leaves the site as it was.
 
 The cache (``.<out>-cache`` beside the output) is keyed on content digests and on
 the generator's code, templates, taxonomy and base URL, so a full build and an
@@ -289,35 +290,19 @@ def _render(i: int) -> tuple[int, Stamp | None, str, str, Problem | None]:
 # --- the build ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Cache:
-    """Where the build keeps what it knows between runs, beside the output folder."""
+class Cache(NamedTuple):
+    """Where the build keeps what it knows between runs: folders of ``.<out>-cache`` beside the output."""
 
-    root: Path
+    records: Path
+    blobs: Path
+    manifest: Path
+    links: Path
+    search: Path
 
     @classmethod
     def beside(cls, out: Path) -> "Cache":
-        return cls(out.resolve().with_name(f".{out.resolve().name}-cache"))
-
-    @property
-    def records(self) -> Path:
-        return self.root / "records"
-
-    @property
-    def blobs(self) -> Path:
-        return self.root / "blobs"
-
-    @property
-    def manifest(self) -> Path:
-        return self.root / "manifest"
-
-    @property
-    def links(self) -> Path:
-        return self.root / "links"
-
-    @property
-    def search(self) -> Path:
-        return self.root / "search"
+        root = out.resolve().with_name(f".{out.resolve().name}-cache")
+        return cls(*(root / name for name in cls._fields))
 
 
 def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None, jobs: int | None = None) -> tuple[list[Problem], dict]:
@@ -350,10 +335,8 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
         return problems, {}
     archive = model_archive(tuple(found), topics, indicators, base_url, root, cache.blobs)
     index = search.SearchIndex.open(cache.search)
-    # The index learns something it must keep when it is given terms or loses a report.
-    index_changed = any(index.holds(r.slug) != r.digest for r in found) or known_slugs != set(records)
-    index.update([_index_entry(r) for r in found], {t.slug: t.name for t in topics},
-                 lambda e: rec_mod.read_blob(archive.blobs, archive.by_slug[e.slug]).terms)
+    index_changed = index.update([_index_entry(r) for r in found], {t.slug: t.name for t in topics},
+                                 lambda e: rec_mod.read_blob(archive.blobs, archive.by_slug[e.slug]).terms)
 
     assets = _assets()
     render = Renderer(TEMPLATES, {name: path for name, (path, _) in assets.items()})

@@ -19,7 +19,6 @@ import json
 import multiprocessing
 import os
 import re
-import tempfile
 import time
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +35,7 @@ from generator.figures import Indicator, extract_sections, load_indicators
 from generator.topics import Topic, classify, load_topics
 from generator.problems import Problem, error, report, warning
 from generator.progress import progress, summary
+from generator.write import write_atomic
 
 MACHINE_FILE = ".machine.json"
 
@@ -496,20 +496,12 @@ def dump(fields: dict, body: str) -> str:
     return f"---\n{head}---\n{body}"
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Write through a temporary file and rename; skip (return False) when unchanged."""
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write atomically unless the file already holds ``data``; whether it wrote."""
     if path.exists() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, data)
     return True
 
 
@@ -640,7 +632,7 @@ def _ingest_file(job: _Job, topics: tuple[Topic, ...], indicators: tuple[Indicat
     current = _read_report(job.target) if job.target else None
     fields, body = merge(new, current, job.machine)
     out = dump(fields, body).encode("utf-8")
-    written = write_atomic(job.target, out) if job.target else False
+    written = write_if_changed(job.target, out) if job.target else False
     raw = str(fields["raw"]) if fields.get("raw") else None
     return _Done(sha256, tuple(found), "", new.fields, _sha(new.body), b"" if job.target else out, written,
                  hashlib.sha256(out).hexdigest(), raw)
@@ -792,7 +784,7 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
                 target = existing.get(key)
                 if target is None:
                     target = out_dir / f"{_new_slug(result.fields, taken)}.md"
-                    outcome.written += write_atomic(target, result.data)
+                    outcome.written += write_if_changed(target, result.data)
                 else:
                     outcome.written += result.written
                 machine[target.stem] = {"raw": key, "fields": result.fields, "body_sha256": result.body_sha256}
@@ -801,9 +793,9 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
         workers.close()
     if stale or not machine_path.exists():
         machine_bytes = (json.dumps(machine, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
-        write_atomic(machine_path, machine_bytes)
+        write_if_changed(machine_path, machine_bytes)
     state = {"format": CACHE_FORMAT, "version": version, "machine_sha256": hashlib.sha256(machine_bytes).hexdigest(), "files": files}
-    write_atomic(cache_path, (json.dumps(state, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
+    write_if_changed(cache_path, (json.dumps(state, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
     return outcome
 
 

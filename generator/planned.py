@@ -14,6 +14,12 @@ def key_of(*parts) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
+def versioned_name(slug: str, digest: str) -> str:
+    """A cache file of one version of a report: named by its digest too, so a file left by a
+    failed build is never taken for another version."""
+    return f"{slug}.{digest[:20]}.pickle"
+
+
 def tree_digest(folder: Path, keep: Callable[[Path], bool] = lambda path: True) -> str:
     """A digest of the files below ``folder`` that ``keep`` accepts, names and bytes: the version
     of the code, data or templates they are."""

@@ -26,10 +26,11 @@ from typing import NamedTuple
 from generator import search, urls
 from generator.figure_pages import shown_digests, source_anchor
 from generator.model import Report, parse_report_file
-from generator.planned import tree_digest
+from generator.planned import tree_digest, versioned_name
 from generator.problems import Problem
 from generator.render import body_html
 from generator.topics import Topic, classify
+from generator.write import write_atomic
 
 EXCERPT = 90
 PACKAGE = Path(__file__).resolve().parent
@@ -181,7 +182,7 @@ def analyse(job: Job) -> Outcome:
     raw = original.read_bytes() if raw_stamp else b""
     original_sha = _sha(raw) if raw_stamp else ""
     digest = _sha(f"{_sha(data)}:{original_sha}".encode())
-    if digest == job.known and _BLOBS is not None and (_BLOBS / blob_name(report.slug, digest)).exists():
+    if digest == job.known and _BLOBS is not None and (_BLOBS / versioned_name(report.slug, digest)).exists():
         return Outcome(report.slug, (md_stamp, raw_stamp), None, True, ())
     section_topics, classified = classify(report.sections, _TOPICS)
     by_topic = tuple(
@@ -213,25 +214,17 @@ def places_of(r: Report) -> tuple[PlaceRef, ...]:
     return tuple(p._replace(page=urls.place_page(p.code, p.name)) for p in chain)
 
 
-def blob_name(slug: str, digest: str) -> str:
-    """Blobs are named by digest too, so a blob left by a failed build is never taken for another version."""
-    return f"{slug}.{digest[:20]}.pickle"
-
-
 def _write_blob(slug: str, blob: Blob) -> None:
     assert _BLOBS is not None
-    path = _BLOBS / blob_name(slug, blob.digest)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(pickle.dumps(blob, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(tmp, path)
+    write_atomic(_BLOBS / versioned_name(slug, blob.digest), pickle.dumps(blob, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def read_blob(blobs: Path, record: Record) -> Blob:
-    return pickle.loads((blobs / blob_name(record.slug, record.digest)).read_bytes())
+    return pickle.loads((blobs / versioned_name(record.slug, record.digest)).read_bytes())
 
 
 def prune_blobs(blobs: Path, records: "list[Record]") -> None:
-    keep = {blob_name(r.slug, r.digest) for r in records}
+    keep = {versioned_name(r.slug, r.digest) for r in records}
     for entry in os.scandir(blobs):
         if entry.name not in keep:
             os.unlink(entry.path)

@@ -59,7 +59,9 @@ import numpy as np
 
 from generator import urls
 from generator.model import LEAD_ANCHOR, Report
+from generator.planned import versioned_name
 from generator.segment import default_segmenter
+from generator.write import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 LUNR_JS = ROOT / "node_modules" / "lunr" / "lunr.min.js"
@@ -348,14 +350,12 @@ _EMPTY_KEY = np.zeros(0, np.uint64)
 _EMPTY_WT = np.zeros(0, np.uint32)
 
 
-def _terms_name(slug: str, digest: str) -> str:
-    return f"{slug}.{digest[:20]}.pickle"
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+def _store_terms(state_dir: Path, e: IndexEntry, rt: ReportTerms) -> None:
+    """A report version's terms in a state folder, written once (named by its digest)."""
+    path = state_dir / "reports" / versioned_name(e.slug, e.digest)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, pickle.dumps(rt, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _postings_of(r: int, rt: ReportTerms) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -383,7 +383,6 @@ class SearchIndex:
         self._cache: dict[str, bytes] = {}
         self._state: Path | None = None
         self._provinces: list[str] = []
-        self._held: dict[str, str] | None = None  # slug → digest, made on first use
         self._base: tuple[str, list[str]] | None = None  # the saved postings' id and each report's digest in them
         self._whole = False  # an update renumbered the reports: the next save writes new postings
 
@@ -435,7 +434,7 @@ class SearchIndex:
         if not redo:
             return
         rs = np.array([r for r, _, _ in redo], np.uint64)
-        new = [_postings_of(r, self._report_terms(e.slug)) for r, _, e in redo]
+        new = [_postings_of(r, self._report_terms(e)) for r, _, e in redo]
         terms = set().union(*(self._terms_file(e.slug, old).terms for _, old, e in redo), *new)
         for t in terms:
             key, wt = self._post.get(t, (_EMPTY_KEY, _EMPTY_WT))
@@ -457,10 +456,8 @@ class SearchIndex:
         state_dir = Path(state_dir)
         (state_dir / "reports").mkdir(parents=True, exist_ok=True)
         for e in self._entries:
-            rt = self._terms.get(e.slug)
-            path = state_dir / "reports" / _terms_name(e.slug, e.digest)
-            if (rt is not None or self._state != state_dir) and not path.exists():
-                _write_atomic(path, pickle.dumps(rt if rt is not None else self._report_terms(e.slug), protocol=pickle.HIGHEST_PROTOCOL))
+            if self._terms.get(e.slug) is not None or self._state != state_dir:
+                _store_terms(state_dir, e, self._report_terms(e))
         old_base = self._base[0] if self._base is not None and self._state == state_dir else None
         digests = [e.digest for e in self._entries]
         differ = sum(a != b for a, b in zip(self._base[1], digests)) if old_base is not None else 0
@@ -469,7 +466,7 @@ class SearchIndex:
             self._write_base(state_dir / f"base-{base_id}")
             self._base = (base_id, digests)
         self._whole = False
-        _write_atomic(state_dir / "index.pickle", pickle.dumps({
+        write_atomic(state_dir / "index.pickle", pickle.dumps({
             "version": _state_version(), "base": self._base[0], "base_digests": self._base[1],
             "entries": self._entries, "small": self._small, "vfiles": self._vfiles, "big": self._big,
             "chunks": self._chunks, "files": self._files, "provinces": self._provinces}, protocol=pickle.HIGHEST_PROTOCOL))
@@ -478,7 +475,7 @@ class SearchIndex:
         for entry in os.scandir(state_dir):
             if entry.name not in keep and entry.name.startswith("base-"):
                 shutil.rmtree(entry.path, ignore_errors=True)
-        keep = {_terms_name(e.slug, d) for e, d in zip(self._entries, self._base[1])} | {_terms_name(e.slug, e.digest) for e in self._entries}
+        keep = {versioned_name(e.slug, d) for e, d in zip(self._entries, self._base[1])} | {versioned_name(e.slug, e.digest) for e in self._entries}
         for entry in os.scandir(state_dir / "reports"):
             if entry.name not in keep:
                 os.unlink(entry.path)
@@ -500,28 +497,23 @@ class SearchIndex:
         with open(folder / "terms.pickle", "wb") as f:
             pickle.dump(terms, f, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def holds(self, slug: str) -> str | None:
-        """The digest of the version of a report the index holds, if any (the build then sends no terms)."""
-        if self._held is None:
-            self._held = {e.slug: e.digest for e in self._entries}
-        return self._held.get(slug)
-
-    def _report_terms(self, slug: str) -> ReportTerms:
-        rt = self._terms.get(slug)
-        if rt is None:
-            return self._terms_file(slug, self.holds(slug))
-        return rt
+    def _report_terms(self, e: IndexEntry) -> ReportTerms:
+        """The terms of the version of a report the index holds: in memory, or in the state folder."""
+        rt = self._terms.get(e.slug)
+        return rt if rt is not None else self._terms_file(e.slug, e.digest)
 
     def _terms_file(self, slug: str, digest: str) -> ReportTerms:
-        with open(self._state / "reports" / _terms_name(slug, digest), "rb") as f:
+        with open(self._state / "reports" / versioned_name(slug, digest), "rb") as f:
             return pickle.load(f)
 
     # -- update -------------------------------------------------------------------
     def update(self, entries: Sequence[IndexEntry], topic_names: Mapping[str, str],
-               load: Callable[[IndexEntry], ReportTerms] | None = None) -> None:
+               load: Callable[[IndexEntry], ReportTerms] | None = None) -> bool:
         """Take every report (sorted by slug); a report the index does not hold in this version
         brings its terms, or ``load`` gives them (read one report at a time, and not kept in
-        memory when the index has a state folder: a full build then never holds them all)."""
+        memory when the index has a state folder: a full build then never holds them all).
+
+        Returns whether a report was added, changed or removed: what ``save`` must then keep."""
         old_entries = {e.slug: e for e in self._entries}
         old_order = {e.slug: r for r, e in enumerate(self._entries)}
         new_order = {e.slug: r for r, e in enumerate(entries)}
@@ -550,7 +542,7 @@ class SearchIndex:
         # Remove the postings of removed and changed reports.
         removal: dict[str, set[int]] = {}
         for slug in gone:
-            for t in self._report_terms(slug).terms:
+            for t in self._report_terms(old_entries[slug]).terms:
                 removal.setdefault(t, set()).add(old_order[slug])
         for t, rs in removal.items():
             key, wt = self._post[t]
@@ -594,7 +586,6 @@ class SearchIndex:
             del self._post[t]
 
         self._entries = [_meta(e) for e in entries]
-        self._held = None
         provinces = sorted({e.province for e in entries if e.province})
         full = renumbered or provinces != self._provinces
         self._whole = self._whole or renumbered
@@ -604,6 +595,7 @@ class SearchIndex:
             affected.update(self._big)
             affected.update(self._small)
         self._render(affected, set() if full else top_hit, touched if not full else {}, topic_names, full)
+        return bool(changed or gone)
 
     def _keep(self, e: IndexEntry, rt: ReportTerms) -> None:
         """Note a changed report's excerpt chunks, and keep its terms: written to the state
@@ -613,10 +605,7 @@ class SearchIndex:
         if self._state is None:
             self._terms[e.slug] = rt
             return
-        (self._state / "reports").mkdir(parents=True, exist_ok=True)
-        path = self._state / "reports" / _terms_name(e.slug, e.digest)
-        if not path.exists():
-            _write_atomic(path, pickle.dumps(rt, protocol=pickle.HIGHEST_PROTOCOL))
+        _store_terms(self._state, e, rt)
         self._terms[e.slug] = None
 
     def _bulk_add(self, changed, new_order, affected, terms_of) -> None:
@@ -896,7 +885,7 @@ class SearchIndex:
         if rel.startswith("c/"):
             r, k = map(int, rel[2:-3].split("-"))
             e = self._entries[r]
-            return self._chunk_bytes(e, self._report_terms(e.slug), k, r)
+            return self._chunk_bytes(e, self._report_terms(e), k, r)
         if rel.startswith(("v/", "p/")):
             c = chr(int(rel[2:].split("_")[0].split("-")[0].split(".")[0], 16))
             made = self._first_char_files(c, [t for t in self._post if t[0] == c])

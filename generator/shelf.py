@@ -16,6 +16,8 @@ import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
+from generator.write import write_atomic
+
 SHARDS = 256
 _UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError)
 
@@ -101,8 +103,5 @@ class Shelf:
 
     def _write(self, parts: dict[int, dict]) -> None:
         for i, part in sorted(parts.items()):
-            path = self._path(i)
-            tmp = path.with_name(f".{path.name}.tmp")
-            tmp.write_bytes(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, path)
+            write_atomic(self._path(i), pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
         (self.folder / "version").write_text(self.version, encoding="utf-8")

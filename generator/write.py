@@ -14,20 +14,32 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 
-def write_file(root: Path, rel: str, data: bytes, made: set[str] | None = None) -> os.stat_result:
-    """Write ``data`` at ``root/rel`` (creating folders) and return its stat."""
+def write_file(root: Path, rel: str, data: bytes) -> os.stat_result:
+    """Write ``data`` at ``root/rel`` in the staging folder (creating folders) and return its stat."""
     dest = os.path.join(root, rel)
-    parent = os.path.dirname(rel)
-    if made is None or parent not in made:
-        os.makedirs(os.path.dirname(dest), exist_ok=True)
-        if made is not None:
-            made.add(parent)
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
     with open(dest, "wb") as f:
         f.write(data)
     return os.stat(dest)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` through a temporary file beside it: a reader sees the old
+    bytes or the new, never part. The temporary name is unique, so the pool's workers may write
+    side by side; a failure removes it."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
 
 
 class Staging:
