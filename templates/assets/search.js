@@ -158,22 +158,22 @@
     var pieces = S.normalize(query).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
     var out = { words: [], province: [], place: [], year: [] };
     var years = S.dir().years;
+    function filter(named) {
+      ['province', 'place'].forEach(function (kind) {
+        named[kind].forEach(function (i) { if (out[kind].indexOf(i) < 0) out[kind].push(i); });
+      });
+    }
     pieces.forEach(function (piece) {
       /* A full place name may open a piece (江北区行政复议): the name filters, the rest is searched. */
       for (var named = S.placePrefix(piece); named; named = S.placePrefix(piece)) {
-        named.province.forEach(function (i) { if (out.province.indexOf(i) < 0) out.province.push(i); });
-        named.place.forEach(function (i) { if (out.place.indexOf(i) < 0) out.place.push(i); });
+        filter(named);
         piece = piece.slice(named.length);
       }
       var y = /^(\d{4})年?$/.exec(piece);
       if (y && years.indexOf(+y[1]) >= 0) { if (out.year.indexOf(+y[1]) < 0) out.year.push(+y[1]); return; }
       var p = S.placesNamed(piece);
-      if (p.province.length || p.place.length) {
-        p.province.forEach(function (i) { if (out.province.indexOf(i) < 0) out.province.push(i); });
-        p.place.forEach(function (i) { if (out.place.indexOf(i) < 0) out.place.push(i); });
-        return;
-      }
-      out.words.push(piece);
+      if (p.province.length || p.place.length) filter(p);
+      else out.words.push(piece);
     });
     return out;
   };
@@ -234,18 +234,10 @@
         return { list: S.decodePostings(g[entry.term]), complete: true };
       });
     }
-    var parts = [load('t', entry.loc)];
-    var complete = !entry.provs;
-    if (entry.provs && provinces) {
-      /* "r": the whole remainder is one small file; else one file per province. */
-      if (entry.provs === 'r') parts.push(load('t', entry.loc + '-r'));
-      else provinces.forEach(function (p) { if (entry.provs.indexOf(p) >= 0) parts.push(load('t', entry.loc + '-' + p)); });
-      complete = true;
-    }
-    return Promise.all(parts).then(function (texts) {
-      var list = [];
-      texts.forEach(function (t) { list = list.concat(S.decodePostings(t)); });
-      return { list: list, complete: complete };
+    var top = load('t', entry.loc).then(function (t) { return { list: S.decodePostings(t), complete: !entry.provs }; });
+    if (!entry.provs || !provinces) return top;
+    return Promise.all([top, rest(entry, provinces, true)]).then(function (parts) {
+      return { list: parts[0].list.concat(parts[1].list), complete: true };
     });
   }
 
@@ -257,12 +249,17 @@
     });
   };
 
+  /* lunr's idf of a term in df of the archive's field postings (sections: the section count). */
+  function idf(df, sections) { return Math.log(1 + Math.abs((sections - df + 0.5) / (df + 0.5))); }
+  /* A posting's section as one number: report·65536 + section. */
+  function sectionKey(p) { return p[0] * 65536 + p[1]; }
+
   /* The serialised lunr index of these terms' postings, as lunr's Builder would write it. */
   S.expand = function (lists, sections) {
     var sorted = lists.slice().sort(function (a, b) { return a.term < b.term ? -1 : a.term > b.term ? 1 : 0; });
     var inverted = [], vectors = {};
     sorted.forEach(function (l, n) {
-      var idf = Math.log(1 + Math.abs((sections - l.df + 0.5) / (l.df + 0.5)));
+      var weight = idf(l.df, sections);
       var posting = { _index: n, heading: {}, body: {} };
       l.list.forEach(function (p) {
         var ref = p[0] + '-' + p[1];
@@ -271,7 +268,7 @@
           if (!w) return;
           posting[f][ref] = {};
           var v = vectors[f + '/' + ref] = vectors[f + '/' + ref] || [];
-          v.push(n, Math.round(idf * w / 1000 * BOOST[f] * 1000) / 1000);
+          v.push(n, Math.round(weight * w / 1000 * BOOST[f] * 1000) / 1000);
         });
       });
       inverted.push([l.term, posting]);
@@ -336,12 +333,7 @@
     return cut(parsed.words).then(function (c) {
       if (!c.terms.length || c.missing.length) return { terms: c.terms, hits: [], approximate: false };
       return Promise.all([lunr(), allowed(fo.filters)].concat(c.entries.map(function (e) { return postings(e, fo.provinces); })))
-        .then(function (got) {
-          var lunrjs = got[0], set = got[1], lists = got.slice(2);
-          var shaped = matching(c, lists, set);
-          return shaped[0].list.length >= WANTED || complete(lists) ? score(lunrjs, c, shaped, lists)
-            : widen(lunrjs, c, lists, set, 0, []);
-        });
+        .then(function (got) { return answer(got[0], c, got.slice(2), got[1], 0, []); });
     });
   };
 
@@ -350,16 +342,16 @@
   /* Each term's postings in the sections found in every list and allowed by the filters: every
      term is required, so only those can match and lunr need score no others (same answer). */
   function matching(c, lists, set) {
-    var need = lists.length, count = new Map();  /* report·65536 + section → lists holding it */
+    var need = lists.length, count = new Map();  /* section key → lists holding it */
     if (need > 1 || set) {
       lists.forEach(function (l) {
         l.list.forEach(function (p) {
-          if (!set || set[p[0]]) { var k = p[0] * 65536 + p[1]; count.set(k, (count.get(k) || 0) + 1); }
+          if (!set || set[p[0]]) { var k = sectionKey(p); count.set(k, (count.get(k) || 0) + 1); }
         });
       });
     }
     return lists.map(function (l, i) {
-      var list = need > 1 || set ? l.list.filter(function (p) { return count.get(p[0] * 65536 + p[1]) === need; }) : l.list;
+      var list = need > 1 || set ? l.list.filter(function (p) { return count.get(sectionKey(p)) === need; }) : l.list;
       return { term: c.entries[i].term, df: c.entries[i].df, list: list };
     });
   }
@@ -384,10 +376,10 @@
   function prefetch(shaped) {
     var sections = S.dir().sections, estimate = new Map();
     shaped.forEach(function (l) {
-      var idf = Math.log(1 + Math.abs((sections - l.df + 0.5) / (l.df + 0.5)));
+      var weight = idf(l.df, sections);
       l.list.forEach(function (p) {
-        var k = p[0] * 65536 + p[1];
-        estimate.set(k, (estimate.get(k) || 0) + idf * (BOOST.heading * p[2] + BOOST.body * p[3]));
+        var k = sectionKey(p);
+        estimate.set(k, (estimate.get(k) || 0) + weight * (BOOST.heading * p[2] + BOOST.body * p[3]));
       });
     });
     Array.from(estimate.keys()).sort(function (a, b) { return estimate.get(b) - estimate.get(a) || a - b; })
@@ -400,7 +392,9 @@
      is found: each such province's answer is complete, so every hit is a true match. */
   var WANTED = 20;
   var WIDEN = [2, 6];  /* provinces added per round */
-  function widen(lunrjs, c, lists, set, round, loaded) {
+  function answer(lunrjs, c, lists, set, round, loaded) {
+    var shaped = matching(c, lists, set);
+    if (shaped[0].list.length >= WANTED || complete(lists) || round >= WIDEN.length) return score(lunrjs, c, shaped, lists);
     var dir = S.dir();
     /* -1: reports placed in no province, last */
     var order = dir.provinces.map(function (_, i) { return i; })
@@ -416,9 +410,7 @@
         lists[i].list = lists[i].list.concat(x.list);
         lists[i].complete = x.complete;
       });
-      var shaped = matching(c, lists, set);
-      return shaped[0].list.length >= WANTED || complete(lists) || round + 1 >= WIDEN.length ? score(lunrjs, c, shaped, lists)
-        : widen(lunrjs, c, lists, set, round + 1, loaded);
+      return answer(lunrjs, c, lists, set, round + 1, loaded);
     });
   }
   /* The postings beyond a term's top list in these provinces; complete once all are in. */
@@ -527,6 +519,7 @@
   }
 
   var current = null;  /* the search on screen: {page()} */
+  var pageTitle = document.title;  /* 检索 · 法治报告档案; a search puts its query before it */
 
   function show(want) {
     var list = document.getElementById('search-results');
@@ -545,15 +538,15 @@
     list.textContent = '';
     more.hidden = true;
     var me = current = { page: function () {} };
+    document.title = query ? query + ' · ' + pageTitle : pageTitle;
     if (!query) {
       count.textContent = '';
       list.setAttribute('aria-busy', 'false');
       return;
     }
-    document.title = query + ' · 检索 · 法治报告档案';
     list.setAttribute('aria-busy', 'true');
     count.textContent = '正在检索…';
-    var result = null, shown = 0, started = performance.now();
+    var result = null, shown = 0;
     me.page = function () {
       var slice = result.hits.slice(shown, shown + PAGE_SIZE);
       list.setAttribute('aria-busy', 'true');
@@ -569,8 +562,6 @@
           : result.approximate ? '显示最相关的前 ' + n + ' 个章节（常用词只检索最相关的部分；按省份或地区筛选可得全部结果）'
           : '找到 ' + n + ' 个章节' + (n > shown ? '，显示前 ' + shown + ' 个' : '');
         more.hidden = shown >= n;
-        /* Milliseconds from the query to its results on screen (read by benchmarks/search_load.py). */
-        if (first === 0) list.setAttribute('data-ms', String(Math.round(performance.now() - started)));
         list.setAttribute('aria-busy', 'false');
         if (first > 0 && list.children[first]) list.children[first].querySelector('a').focus();
       });
