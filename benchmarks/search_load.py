@@ -101,8 +101,7 @@ def _open(browser, url: str, site: Path, timeout_ms: float, typed: str | None = 
             page.wait_for_load_state("networkidle", timeout=5000)
         except Exception:
             pass
-        ready = page.evaluate("window.__fazhiReady === undefined ? performance.now() : window.__fazhiReady"
-                              " - (window.__fazhiSubmit || 0)")
+        ready = page.evaluate("(window.__fazhiReady ?? performance.now()) - (window.__fazhiSubmit ?? 0)")
         sizes: dict[str, int] = {}
         for request in finished:
             key = request.url.split("#")[0]

@@ -72,4 +72,7 @@ def test_search_is_measured_from_the_page_alike_over_http_and_from_disk(seed_sit
         assert found[f"search page before a query, {mode} (bytes)"] > 10_000
         assert found[f"one word query: bytes beyond the page, {mode}"] > 0
         assert 0 < found[f"one word query: time to results, {mode} (ms)"] < 60_000
+        # Typed on the open page: the index files it loads, and the time from Enter.
+        assert found[f"one word query typed on the page: bytes, {mode}"] > 0
+        assert 0 < found[f"one word query typed on the page: time to results, {mode} (ms)"] < 60_000
     assert found["one word query: bytes beyond the page, HTTP"] == found["one word query: bytes beyond the page, file"]
