@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import shutil
 import http.server
 import threading
 from pathlib import Path
@@ -256,6 +257,24 @@ def test_a_search_on_the_search_page_runs_in_place_and_back_restores_the_last(br
     assert w.page.locator("#search-count").inner_text() == ""
     assert w.page.evaluate("window.__samePage") is True
     assert w.problems == []
+    w.close()
+
+
+def test_an_incomplete_copy_says_which_index_file_is_missing(browser, site: Path, tmp_path: Path):
+    """A copy of the site missing an index file (a half-finished download or unzip) must say so,
+    not answer as if the archive held no such words."""
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    (copy / "search" / "v" / "884c.js").unlink()  # the terms starting with 行
+    w = Watched(browser)
+    w.page.goto(copy.as_uri() + "/search/index.html?q=行政复议")
+    assert results(w.page) == []
+    message = w.page.locator("#search-count").inner_text()
+    assert "检索出错" in message and "search/v/884c.js" in message and "不完整" in message
+    w.page.locator("#q").fill("援法议事")  # the rest of the index still answers
+    w.page.locator("#q").press("Enter")
+    w.page.wait_for_function("document.getElementById('search-count').textContent.indexOf('找到') >= 0")
+    assert len(results(w.page)) == 2
     w.close()
 
 

@@ -32,24 +32,30 @@
   };
 
   /* Where a data file lives, relative to search/. */
-  S.path = function (kind, key) { return kind === 'dir' || kind === 'lunr' ? kind + '.js' : kind + '/' + key + '.js'; };
+  S.path = function (kind, key) { return kind === 'dir' ? 'dir.js' : kind === 'lunr' ? 'lunr.min.js' : kind + '/' + key + '.js'; };
   S.base = '';
   /* How a data file is loaded; the Node tests replace it with a file reader. */
   S.loader = function (kind, key, done) {
     var s = document.createElement('script');
-    s.src = S.base + (kind === 'lunr' ? 'lunr.min.js' : S.path(kind, key));
+    s.src = S.base + S.path(kind, key);
     s.onerror = function () { done(null); };
     if (kind === 'lunr') s.onload = function () { done(root.lunr); };
     document.head.appendChild(s);
   };
   S.loaded = [];  /* every file asked for, in order (for the benchmark) */
 
+  /* A data file's contents. A filter file may be absent (a value no report has); any other
+     file the index names is missing only from an incomplete copy of the site: say which. */
   function load(kind, key) {
     var id = kind + '/' + key;
-    return new Promise(function (resolve) {
-      if (id in store) { resolve(store[id]); return; }
+    return new Promise(function (resolve, reject) {
+      function settle(data) {
+        if (data === null && kind !== 'f') reject(new Error('索引文件 search/' + S.path(kind, key) + ' 无法载入，网站副本可能不完整'));
+        else resolve(data);
+      }
+      if (id in store) { settle(store[id]); return; }
       var first = !waiting[id];
-      (waiting[id] = waiting[id] || []).push(resolve);
+      (waiting[id] = waiting[id] || []).push(settle);
       if (first) {
         S.loaded.push(S.path(kind, key));
         S.loader(kind, key, function (data) { S.register(kind, key, data); });
@@ -182,12 +188,12 @@
   function vocab(prefix) {
     return load('v', hex(prefix)).then(function (data) {
       var map = Object.create(null), longest = 0;  /* no prototype: a query may say "constructor" */
-      if (data) data.terms.forEach(function (e) {
+      data.terms.forEach(function (e) {
         var term = prefix + e[0];
         map[term] = { term: term, df: e[1], loc: e[2], provs: e[3], vkey: hex(prefix) };
         longest = Math.max(longest, Array.from(term).length);
       });
-      return { map: map, sub: data ? data.sub : [], longest: longest };
+      return { map: map, sub: data.sub, longest: longest };
     });
   }
   function cut(words) {
