@@ -40,7 +40,7 @@ from generator import figure_pages, figures, search, urls
 from generator.model import without_slug_clashes
 from generator.pages import PRODUCERS, Archive, model_archive, sitemap
 from generator.planned import Planned, key_of, tree_digest
-from generator.problems import Problem, error, report as print_problems
+from generator.problems import Problem, error, has_errors, report as print_problems
 from generator.progress import progress, summary as closing_line
 from generator.records import Job, Outcome, Record, Stamp
 from generator.shelf import Shelf
@@ -312,7 +312,7 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
     root = content.parent
     pool_size = jobs or workers()
     topics, problems = load_topics(content / "topics.yml")
-    if any(p.severity == "error" for p in problems):
+    if has_errors(problems):
         return problems, {}
     cache = Cache.beside(out)
     taxonomy = (content / "topics.yml").read_bytes()
@@ -326,12 +326,12 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
     rec_mod.configure(topics, cache.blobs)
     found, read_problems, analysed = read_records(content / "reports", root, records, pool_size)
     problems += read_problems
-    if any(p.severity == "error" for p in problems):
+    if has_errors(problems):
         return problems, {}
 
     indicators, indicator_problems = figure_pages.load(content)
     problems += indicator_problems + figures.check_figures(tuple(r.report for r in found), indicators)
-    if any(p.severity == "error" for p in problems):
+    if has_errors(problems):
         return problems, {}
     archive = model_archive(tuple(found), topics, indicators, base_url, root, cache.blobs)
     index = search.SearchIndex.open(cache.search)
@@ -362,7 +362,7 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
             if _every_page_to_check(before, outputs, staging.staged):
                 links = _all_links(outputs, links, link_shelf.load(), staging.out)
             problems += check_table(outputs, links)
-        if any(p.severity == "error" for p in problems):
+        if has_errors(problems):
             staging.abort()
             return problems, {}
         staging.publish(published - set(outputs))

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from generator.markdown import tokens_of
-from generator.problems import Problem, error, warning
+from generator.problems import Problem, error, has_errors, warning
 
 # The front-matter keys, in the order ingest writes them.
 FRONT_MATTER_KEYS = (
@@ -337,7 +337,7 @@ def parse_report(path: Path, text: str, root: Path | None = None) -> tuple[Repor
         else:
             figures.append(Figure(**{**figure.__dict__, "line": line}))
 
-    if any(p.severity == "error" for p in problems):
+    if has_errors(problems):
         return None, problems
     report = Report(
         slug=slug,

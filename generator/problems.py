@@ -68,6 +68,10 @@ def load_entries(path: Path, what: str, kind: str, required: tuple[str, ...], sl
     return entries, problems
 
 
+def has_errors(problems: Iterable[Problem]) -> bool:
+    return any(p.severity == "error" for p in problems)
+
+
 def report(problems: Iterable[Problem], stream=None) -> tuple[int, int]:
     """Print problems sorted by file and line; return (errors, warnings)."""
     stream = stream or sys.stderr
