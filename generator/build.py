@@ -118,12 +118,17 @@ def _run(fn, items: list, pool_size: int) -> Iterable:
 
 
 def _pooled(fn, items: list, pool_size: int):
-    gc.freeze()  # workers share the parent's objects copy-on-write; the collector would touch them all
-    try:
-        with multiprocessing.get_context("fork").Pool(pool_size) as pool:
-            yield from pool.imap(fn, items, chunksize=max(1, min(32, len(items) // (pool_size * 8))))
-    finally:
-        gc.unfreeze()
+    _settle()  # workers share the parent's objects copy-on-write; their collector would touch them all
+    with multiprocessing.get_context("fork").Pool(pool_size) as pool:
+        yield from pool.imap(fn, items, chunksize=max(1, min(32, len(items) // (pool_size * 8))))
+
+
+def _settle() -> None:
+    """Hide the objects made so far from the cyclic collector until the build ends (``build``
+    gives them back). They live as long as the build (records, the index, the manifest: millions
+    at 10,000 reports), and each full collection would walk them all again: 2.3 s of a 9 s
+    rebuild with nothing changed."""
+    gc.freeze()
 
 
 # --- 2. the plan ------------------------------------------------------------------------------------
@@ -307,6 +312,13 @@ class Cache(NamedTuple):
 
 def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None, jobs: int | None = None) -> tuple[list[Problem], dict]:
     """Model, plan, render what changed, check and publish; return the problems and a summary."""
+    try:
+        return _build(content, out, base_url, zip_path, jobs)
+    finally:
+        gc.unfreeze()  # what ``_settle`` hid is garbage now, or (``fazhi serve``) the next build's
+
+
+def _build(content: Path, out: Path, base_url: str, zip_path: Path | None, jobs: int | None) -> tuple[list[Problem], dict]:
     started = time.monotonic()
     content = content.resolve()
     root = content.parent
@@ -319,6 +331,7 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
     record_version = key_of(rec_mod.code_version(), taxonomy)
     record_shelf = Shelf(cache.records, record_version)
     records: dict[str, Entry] = record_shelf.load()
+    _settle()
     known_slugs = set(records)
     if not records:
         rec_mod.reset_dir(cache.blobs)
@@ -337,6 +350,7 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
     index = search.SearchIndex.open(cache.search)
     index_changed = index.update([_index_entry(r) for r in found], {t.slug: t.name for t in topics},
                                  lambda e: rec_mod.read_blob(archive.blobs, archive.by_slug[e.slug]).terms)
+    _settle()
 
     assets = _assets()
     render = Renderer(TEMPLATES, {name: path for name, (path, _) in assets.items()})
@@ -353,6 +367,7 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
     manifest = Shelf(cache.manifest, output_version)
     link_shelf = Shelf(cache.links, output_version, LINK_SHARDS)
     before: dict[str, Output] = manifest.load()
+    _settle()
     published = set(before) if before else _published(out)
     staging = Staging(out)
     try:
