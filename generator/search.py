@@ -404,7 +404,8 @@ class SearchIndex:
             base = idx._state / f"base-{meta['base']}"
             with open(base / "terms.pickle", "rb") as f:
                 terms = pickle.load(f)
-            key, wt, bounds = (np.load(base / f"{name}.npy", mmap_mode="r") for name in ("key", "wt", "bounds"))
+            # Plain array views of the maps: numpy.memmap's slicing runs Python code, once per term.
+            key, wt, bounds = (np.load(base / f"{name}.npy", mmap_mode="r").view(np.ndarray) for name in ("key", "wt", "bounds"))
         except (OSError, KeyError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, TypeError):
             return idx
         idx._entries = meta["entries"]
