@@ -132,6 +132,12 @@ def place_figures(a, node) -> list[tuple[str, str | None, list[Row]]]:
     ]
 
 
+def place_figures_key(a, node) -> list[tuple[str, str]]:
+    """What ``place_figures`` shows, as digests made when the reports were read."""
+    return [_shown(a.by_slug[s]) for s in node.reports
+            if a.by_slug[s].report.adcode == node.code and a.by_slug[s].figures_shown]
+
+
 def indicator_rows(a, indicator: Indicator) -> list[Row]:
     """Every figure of this indicator, largest value first (the table's default order)."""
     rows = [row for record in a.records for row in _rows(a, record) if row.figure.indicator == indicator.key]

@@ -94,6 +94,10 @@ class Archive:
     def digests(self, slugs) -> tuple[tuple[str, str], ...]:
         return tuple((s, self.by_slug[s].digest) for s in slugs)
 
+    def listed(self, slugs) -> str:
+        """For the key of a page that lists these reports (see ``records.listing``)."""
+        return " ".join(self.by_slug[s].listed for s in slugs)
+
     def site_info(self) -> SiteInfo:
         return SiteInfo(
             reports=len(self.records),
@@ -180,7 +184,7 @@ def report_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
         yield Planned(
             page,
             key_of("report", record.digest, record.topics, [(n.name, n.page) for n in chain],
-                   a.digests(same_place), a.digests(same_year), parent and a.places[parent].name),
+                   a.listed(same_place), a.listed(same_year), parent and a.places[parent].name),
             lambda record=record, page=page, same_place=same_place, same_year=same_year, chain=chain, parent=parent, original=original:
             render.page(
                 "report.html",
@@ -232,14 +236,15 @@ def place_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
         yield Planned(
             node.page,
             key_of("place", node.code, node.name, [(n.name, n.page) for n in chain],
-                   [(c.name, c.page, len(c.reports)) for c in kids], a.digests(node.reports)),
+                   [(c.name, c.page, len(c.reports)) for c in kids], a.listed(node.reports),
+                   figure_pages.place_figures_key(a, node)),
             make,
         )
     tree = [(p, [(c, children[c.code]) for c in children[p.code]]) for p in children[None]]
     yield Planned(
         urls.PLACES,
         key_of("places", [(p.page, p.name, len(p.reports), [(c.page, c.name, len(c.reports), [(d.page, d.name, len(d.reports)) for d in ds])
-                                                          for c, ds in cs]) for p, cs in tree], a.digests(a.unplaced)),
+                                                          for c, ds in cs]) for p, cs in tree], a.listed(a.unplaced)),
         lambda: render.page("places.html", urls.PLACES, tree=tree, unplaced=a.reports(a.unplaced)),
     )
 
@@ -304,7 +309,7 @@ def year_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
                 groups[r.province or UNPLACED].append(r)
             return render.page("year.html", page, year=year, groups=sorted(groups.items()), count=len(slugs))
 
-        yield Planned(page, key_of("year", year, a.digests(slugs)), make)
+        yield Planned(page, key_of("year", year, a.listed(slugs)), make)
     counts = [(y, len(s)) for y, s in a.years.items()]
     yield Planned(urls.YEARS, key_of("years", counts), lambda: render.page("years.html", urls.YEARS, years=counts))
 

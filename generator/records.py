@@ -26,7 +26,7 @@ from typing import NamedTuple
 from generator import search, urls
 from generator.figure_pages import shown_digests, source_anchor
 from generator.model import Report, parse_report_file
-from generator.planned import tree_digest, versioned_name
+from generator.planned import key_of, tree_digest, versioned_name
 from generator.problems import Problem
 from generator.render import body_html
 from generator.topics import Topic, classify
@@ -88,6 +88,7 @@ class Record:
     figure_anchors: tuple[str | None, ...]  # the section stating each front-matter figure
     figures_shown: tuple[tuple[str, str], ...]  # (indicator or "" for all, digest of what figure pages show)
     data_row: str  # its row of data/reports.json (front-matter, topics, slug) as JSON, without the address
+    listed: str  # digest of what a list of reports shows of it (see ``listing``)
     digest: str
     original_sha256: str  # '' when the original is missing
     problems: tuple[Problem, ...]
@@ -198,8 +199,15 @@ def analyse(job: Job) -> Outcome:
     anchors = tuple(source_anchor(report, f) for f in report.figures)
     shown = shown_digests(report, anchors)
     row = json.dumps({**light.front_matter(), "topics": list(topics), "slug": light.slug}, ensure_ascii=False, sort_keys=True)
-    record = Record(light, topics, by_topic, places_of(light), anchors, shown, row, digest, original_sha, tuple(problems))
+    record = Record(light, topics, by_topic, places_of(light), anchors, shown, row, listing(light), digest, original_sha, tuple(problems))
     return Outcome(report.slug, (md_stamp, raw_stamp), record, False, tuple(problems))
+
+
+def listing(r: Report) -> str:
+    """A digest of what a list of reports shows of one and sorts it by (``report_item`` in
+    templates/_macros.html): the pages that list a report are keyed on this, not on its digest,
+    so correcting its text re-renders its own page, not the hundred pages that list it."""
+    return key_of(r.slug, r.title, r.province, r.city, r.district, r.year, r.period)
 
 
 def places_of(r: Report) -> tuple[PlaceRef, ...]:

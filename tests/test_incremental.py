@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://fazhi.example.org/"
 JIANGBEI = "2021-chongqing-jiangbei-sifaju"
 XIANGQIAO = "2017-guangdong-xiangqiao-sifaju"
+JIANGBEI_PLACE = "places/500105-jiangbei/index.html"
 
 
 def files(site: Path) -> dict[str, bytes]:
@@ -71,9 +72,24 @@ def test_editing_one_report_rebuilds_its_pages_only_and_matches_a_full_build(con
     assert f"reports/{JIANGBEI}/index.html" in changed
     # A report of another province and year that does not list this one is not touched.
     assert f"reports/{XIANGQIAO}/index.html" not in changed
+    # Pages that list the report show its title, place and year, none of which changed.
+    assert not changed & {JIANGBEI_PLACE, "places/500000-chongqing/index.html", "years/2021/index.html"}, changed
     assert "about/index.html" not in changed and not any(p.startswith("assets/") for p in changed)
     # The edit changes no stated figure: the (large, at scale) indicator pages and figure data stay.
     assert not any(p.startswith("indicators/") or p.startswith("data/figures") for p in changed), changed
+    assert files(out) == full(content, tmp_path)
+
+
+def test_retitling_a_report_rebuilds_the_pages_that_list_it(content: Path, tmp_path: Path):
+    out = tmp_path / "site"
+    ok(content, out)
+    before = stamps(out)
+    edit(content / "reports" / f"{JIANGBEI}.md", "title: ", "title: 修订 ")
+    ok(content, out)
+    after = stamps(out)
+    changed = {p for p in after if after[p] != before.get(p)}
+    assert {f"reports/{JIANGBEI}/index.html", JIANGBEI_PLACE, "years/2021/index.html"} <= changed
+    assert "修订" in (out / JIANGBEI_PLACE).read_text(encoding="utf-8")
     assert files(out) == full(content, tmp_path)
 
 
@@ -85,7 +101,8 @@ def test_correcting_a_figure_rebuilds_its_indicator_page_and_the_figure_data(con
     ok(content, out)
     after = stamps(out)
     changed = {p for p in after if after[p] != before.get(p)}
-    assert {"indicators/normative-docs-reviewed/index.html", "data/figures.csv", "data/figures.json"} <= changed
+    # The place page's table of figures over the years too.
+    assert {"indicators/normative-docs-reviewed/index.html", "data/figures.csv", "data/figures.json", JIANGBEI_PLACE} <= changed
     assert "indicators/normative-docs-filed/index.html" not in changed
     assert files(out) == full(content, tmp_path)
 
