@@ -249,8 +249,9 @@ def place_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
     )
 
 
-def topic_hits(a: Archive) -> dict[str, dict[str, list[tuple[Record, tuple[rec_mod.SectionRef, ...]]]]]:
-    """topic slug → province code ('' when unplaced) → the reports with matching sections, by slug."""
+def topic_hits(a: Archive) -> dict[str, dict[str, list[tuple[Record, str]]]]:
+    """topic slug → province code ('' when unplaced) → the reports with matching sections
+    (packed, see ``records.pack_sections``), by slug."""
     hits: dict[str, dict[str, list]] = {t.slug: defaultdict(list) for t in a.topics}
     for record in a.records:
         province = record.places[0].code if record.places else ""
@@ -275,7 +276,7 @@ def topic_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
             def make(topic=topic, name=name, page=page, entries=entries) -> str:
                 by_year: dict[int | None, list] = defaultdict(list)
                 for record, sections in entries:
-                    by_year[record.report.year].append((record.report, sections))
+                    by_year[record.report.year].append((record.report, rec_mod.unpack_sections(sections)))
                 years = sorted(by_year.items(), key=lambda kv: -(kv[0] or 0))
                 return render.page("topic_place.html", page, topic=topic, province=name, years=years, count=len(entries))
 

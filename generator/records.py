@@ -42,14 +42,22 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
 
 
 class SectionRef(NamedTuple):
-    """A section as topic pages list it: its anchor, heading and opening words.
-
-    A named tuple, not a dataclass: ten thousand reports hold two hundred thousand
-    of these, and the cache loads tuples several times faster."""
+    """A section as topic pages list it: its anchor, heading and opening words."""
 
     anchor: str
     heading: str
     excerpt: str
+
+
+def pack_sections(refs: tuple[SectionRef, ...]) -> str:
+    """A topic's sections of one report as one string: ten thousand reports hold two hundred
+    thousand of them, and unpickling them as objects was half of a rebuild's cache load, while
+    only the few topic pages rendered again need them."""
+    return json.dumps(refs, ensure_ascii=False)
+
+
+def unpack_sections(packed: str) -> tuple[SectionRef, ...]:
+    return tuple(SectionRef(*ref) for ref in json.loads(packed))
 
 
 class TocEntry(NamedTuple):
@@ -76,14 +84,14 @@ class Record:
     ``report`` holds the front-matter fields (its body and sections are dropped).
     ``topics`` are the editor's when the front-matter sets them, else classified
     from the sections; ``by_topic`` gives each topic's sections, as topic pages
-    list them. ``places`` is the province → city → district chain, as far as the
+    list them (packed, see ``pack_sections``). ``places`` is the province → city → district chain, as far as the
     front-matter places the report. ``digest`` changes whenever the Markdown file
     or the original does.
     """
 
     report: Report
     topics: tuple[str, ...]
-    by_topic: tuple[tuple[str, tuple[SectionRef, ...]], ...]
+    by_topic: tuple[tuple[str, str], ...]
     places: tuple[PlaceRef, ...]
     figure_anchors: tuple[str | None, ...]  # the section stating each front-matter figure
     figures_shown: tuple[tuple[str, str], ...]  # (indicator or "" for all, digest of what figure pages show)
@@ -187,7 +195,7 @@ def analyse(job: Job) -> Outcome:
         return Outcome(report.slug, (md_stamp, raw_stamp), None, True, ())
     section_topics, classified = classify(report.sections, _TOPICS)
     by_topic = tuple(
-        (t.slug, refs) for t in _TOPICS
+        (t.slug, pack_sections(refs)) for t in _TOPICS
         if (refs := tuple(SectionRef(s.anchor, s.heading, excerpt(s.text))
                           for s, ts in zip(report.sections, section_topics) if t.slug in ts))
     )
