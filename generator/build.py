@@ -22,6 +22,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import html
+import itertools
 import multiprocessing
 import os
 import re
@@ -30,7 +31,6 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from functools import partial
 from typing import Callable, Iterable, Mapping, NamedTuple
 
 import jinja2
@@ -171,10 +171,7 @@ class Batch:
 
     producer: str
     keys: Mapping[str, str]  # path → key
-    make: Callable[[str], str | bytes]
-
-    def step(self, path: str) -> Step:
-        return Step(self.producer, Planned(path, self.keys[path], partial(self.make, path)))
+    make: Callable[[str], bytes]
 
 
 def plan(a: Archive, render: Renderer, assets: Mapping[str, tuple[str, bytes]],
@@ -443,20 +440,34 @@ def _stage(steps: dict[str, Step], batch: Batch, before: Mapping[str, Output], s
            pool_size: int) -> tuple[dict[str, Output], dict[str, str], list[Problem]]:
     """Keep every output whose key and published copy are unchanged; render the rest into staging.
 
-    Returns every output, the links of the pages rendered (path → links) and the problems."""
+    Pages are rendered in the pool (when there are enough); the batch's files are made already
+    and only written, by this process while the pool renders. Returns every output, the links
+    of the pages rendered (path → links) and the problems."""
     global _STEPS, _STAGING
     links: dict[str, str] = {}
     keys = {path: step.planned.key for path, step in steps.items()}
     keys.update(batch.keys)
     outputs = _unchanged(keys, before, staging.out)
     staging.keep(len(outputs))
-    todo = [steps[path] if path in steps else batch.step(path) for path in sorted(keys.keys() - outputs.keys())]
+    todo = [steps[path] for path in sorted(steps.keys() - outputs.keys())]
+    pending = sorted(batch.keys.keys() - outputs.keys())
+    files = iter(pending)
+    per_page = 1 + len(pending) // max(1, len(todo))
+
+    def write_files(count: int | None) -> None:
+        for path in itertools.islice(files, count):
+            st = write_file(staging.root, path, batch.make(path))
+            staging.note_written(path)
+            outputs[path] = Output(batch.keys[path], Stamp(st.st_size, st.st_mtime_ns), "")
+            bar.update(1)
+
     _STEPS, _STAGING = todo, staging.root
     problems: list[Problem] = []
     try:
-        with progress("build: rendering", total=len(todo), unit="files") as bar:
+        with progress("build: rendering", total=len(todo) + len(pending), unit="files") as bar:
             for i, stamp, page_links, ids, problem in _run(_render, list(range(len(todo))), pool_size):
                 bar.update(1)
+                write_files(per_page)
                 if problem is not None:
                     if problem not in problems:
                         problems.append(problem)
@@ -466,6 +477,7 @@ def _stage(steps: dict[str, Step], batch: Batch, before: Mapping[str, Output], s
                 outputs[path] = Output(todo[i].planned.key, stamp, ids)
                 if page_links:
                     links[path] = page_links
+            write_files(None)
     finally:
         _STEPS, _STAGING = [], None
     return outputs, links, problems
