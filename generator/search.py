@@ -367,6 +367,22 @@ def _postings_of(r: int, rt: ReportTerms) -> dict[str, tuple[np.ndarray, np.ndar
     return {t: (key[bounds[i]:bounds[i + 1]], wt[bounds[i]:bounds[i + 1]]) for i, t in enumerate(terms)}
 
 
+def _province_runs(province_of: np.ndarray) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Each province's reports as runs of consecutive numbers, as bounds of posting keys
+    (start, end): slugs begin with year and province, so a province has about one run a year."""
+    reports = np.argsort(province_of, kind="stable")
+    provinces = province_of[reports]
+    first = np.flatnonzero(np.concatenate([[True], (np.diff(reports) != 1) | (np.diff(provinces) != 0)]))
+    last = np.concatenate([first[1:], [len(reports)]]) - 1
+    runs: dict[int, tuple[list[int], list[int]]] = {}
+    for a, b in zip(first.tolist(), last.tolist()):
+        starts, ends = runs.setdefault(int(provinces[a]), ([], []))
+        starts.append(int(reports[a]))
+        ends.append(int(reports[b]) + 1)
+    return {p: (np.array(s, np.uint64) << np.uint64(16), np.array(e, np.uint64) << np.uint64(16))
+            for p, (s, e) in runs.items()}
+
+
 class SearchIndex:
     """The search files of an archive, kept up to date report by report."""
 
@@ -662,6 +678,7 @@ class SearchIndex:
             files[path] = _digest(data)
 
         province_of = self._province_of()
+        runs = None
         old_big = {t: self._big.pop(t) for t in affected if t in self._big}
         for t in affected:
             self._small.pop(t, None)
@@ -680,9 +697,11 @@ class SearchIndex:
             key, wt = self._post[t]
             old = old_big.get(t)
             if old is not None and old[3] is not None and t in touched:
+                if runs is None:
+                    runs = _province_runs(province_of)
                 own, provinces, theta, kept = self._big_files(t, key, wt, province_of, old,
                                                               {int(province_of[r]) for r in touched[t]},
-                                                              t in top_hit)
+                                                              t in top_hit, runs)
             else:
                 own, provinces, theta, kept = self._big_files(t, key, wt, province_of)
             cache.update(own)
@@ -775,7 +794,8 @@ class SearchIndex:
             "sections": [[a, list(p), text] for a, p, text in rt.sections[k * CHUNK:(k + 1) * CHUNK]],
         })
 
-    def _big_files(self, t, key, wt, province_of, old=None, only: set[int] = frozenset(), top_hit: bool = False):
+    def _big_files(self, t, key, wt, province_of, old=None, only: set[int] = frozenset(), top_hit: bool = False,
+                   runs: Mapping[int, tuple[np.ndarray, np.ndarray]] | None = None):
         """A large term's top PRUNE postings by rank, and the rest split by province.
 
         With ``old`` (the term's previous entry) only what the edit can have changed is
@@ -783,8 +803,22 @@ class SearchIndex:
         whose rank lies between the old and the new threshold (moved in or out of the top
         list), and the top list if it changed; the other files keep their digests.
         """
-        ranks = rank(key, wt)
         name = _id(t)
+        if old is not None and old[1] != MERGED and not top_hit and len(key) - PRUNE > REST_POSTINGS:
+            # Nothing moved into or out of the top list (see ``note`` in update), so its threshold
+            # stands: only the edited reports' provinces are encoded again, their rows found from
+            # their reports' numbers rather than by ranking all the term's postings.
+            redo = sorted(only)
+            parts = []
+            for p in redo:
+                starts, ends = runs[p]
+                lo, hi = np.searchsorted(key, starts), np.searchsorted(key, ends)
+                rows = np.concatenate([np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist())])
+                rows = rows[rank(key[rows], wt[rows]) < old[3]]
+                parts.append((key[rows], wt[rows]))
+            files, present, kept = self._provinces_redone(name, old, redo, parts, {})
+            return files, present, old[3], kept
+        ranks = rank(key, wt)
         theta = int(np.partition(ranks, len(ranks) - PRUNE)[len(ranks) - PRUNE])
         rest = np.nonzero(ranks < theta)[0]
         if len(rest) <= REST_POSTINGS:
@@ -803,17 +837,8 @@ class SearchIndex:
             if top_hit or theta != old[3]:
                 top = ranks >= theta
                 files[f"{PREFIX}t/{name}.js"] = _js("t", name, encode_postings(key[top], wt[top]))
-            present = set(old[1])
-            for p, enc in zip(redo, encode_postings_many(parts)):
-                label = f"{name}-{p if p >= 0 else 'x'}"
-                if enc:
-                    files[f"{PREFIX}t/{label}.js"] = _js("t", label, enc)
-                    present.add(p)
-                else:
-                    present.discard(p)
-            redone = {f"{PREFIX}t/{name}-{q if q >= 0 else 'x'}.js" for q in redo} | set(files)
-            kept = {p: d for p, d in old[2].items() if p not in redone}
-            return files, tuple(sorted(present)), theta, kept
+            files, present, kept = self._provinces_redone(name, old, redo, parts, files)
+            return files, present, theta, kept
         prov = province_of[(key[rest] >> np.uint64(16)).astype(np.intp)]
         order = np.argsort(prov, kind="stable")
         rest, prov = rest[order], prov[order]
@@ -827,6 +852,22 @@ class SearchIndex:
             label = f"{name}-{p if p >= 0 else 'x'}"
             files[f"{PREFIX}t/{label}.js"] = _js("t", label, enc)
         return files, tuple(int(p) for p in present), theta, {}
+
+    @staticmethod
+    def _provinces_redone(name: str, old, redo: list[int], parts: list, files: dict[str, bytes]):
+        """A large term's files after the provinces ``redo`` were encoded again from ``parts``
+        (their postings outside the top list): files, provinces present, files kept as they were."""
+        present = set(old[1])
+        for p, enc in zip(redo, encode_postings_many(parts)):
+            label = f"{name}-{p if p >= 0 else 'x'}"
+            if enc:
+                files[f"{PREFIX}t/{label}.js"] = _js("t", label, enc)
+                present.add(p)
+            else:
+                present.discard(p)
+        redone = {f"{PREFIX}t/{name}-{q if q >= 0 else 'x'}.js" for q in redo} | set(files)
+        kept = {p: d for p, d in old[2].items() if p not in redone}
+        return files, tuple(sorted(present)), kept
 
     def _first_char_files(self, c: str, terms: list[str]) -> dict[str, bytes]:
         """v/ and p/ files of the terms starting with c; split by the second character when
