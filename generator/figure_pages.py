@@ -133,8 +133,9 @@ def place_figures(a, node) -> list[tuple[str, str | None, list[Row]]]:
 
 
 def place_figures_key(a, node) -> list[tuple[str, str]]:
-    """What ``place_figures`` shows, as digests made when the reports were read."""
-    return [_shown(a.by_slug[s]) for s in node.reports
+    """What ``place_figures`` shows, as digests made when the reports were read (the first of a
+    record's ``figures_shown`` is that of all its figures)."""
+    return [(s, a.by_slug[s].figures_shown[0][1]) for s in node.reports
             if a.by_slug[s].report.adcode == node.code and a.by_slug[s].figures_shown]
 
 
@@ -188,12 +189,13 @@ def chart_description(indicator: Indicator, rows: list[Row]) -> str:
 # --- producers ------------------------------------------------------------------------------
 
 
-def _stating(a) -> dict[str, list]:
-    """indicator key → the records that state it, by slug."""
+def _stating(a) -> dict[str, list[tuple]]:
+    """indicator key → the records that state it, by slug, each with the digest of what the
+    indicator's page shows of it (``""`` → every record with figures, and the digest of all)."""
     found: dict[str, list] = {}
     for record in a.records:
-        for key in sorted({f.indicator for f in record.report.figures}):
-            found.setdefault(key, []).append(record)
+        for key, digest in record.figures_shown:
+            found.setdefault(key, []).append((record, digest))
     return found
 
 
@@ -211,10 +213,6 @@ def shown_digests(r: Report, anchors: tuple[str | None, ...]) -> tuple[tuple[str
     return (("", digest(None)),) + tuple((k, digest(k)) for k in sorted({f.indicator for f in r.figures}))
 
 
-def _shown(record, indicator: str = "") -> tuple[str, str]:
-    return record.slug, next(d for k, d in record.figures_shown if k == indicator)
-
-
 def indicator_pages(a, render) -> Iterator[Planned]:
     """indicators/index.html and one comparison page per indicator."""
     stating = _stating(a)
@@ -224,7 +222,7 @@ def indicator_pages(a, render) -> Iterator[Planned]:
             stated[f.indicator] = stated.get(f.indicator, 0) + 1
     summary = []
     for indicator in a.indicators:
-        records = stating.get(indicator.key, [])
+        records = [r for r, _ in stating.get(indicator.key, ())]
         page = urls.indicator_page(indicator.key)
         places = [a.places[r.report.adcode].page if r.report.adcode in a.places else "" for r in records]
 
@@ -233,7 +231,7 @@ def indicator_pages(a, render) -> Iterator[Planned]:
             return render.page("indicator.html", page, indicator=indicator, rows=rows,
                                chart=chart_svg(indicator, rows) if rows else None)
 
-        yield Planned(page, key_of("indicator", indicator, [_shown(r, indicator.key) for r in records], places), make)
+        yield Planned(page, key_of("indicator", indicator, [(r.slug, d) for r, d in stating.get(indicator.key, ())], places), make)
         summary.append((indicator, stated.get(indicator.key, 0), len({r.report.adcode or r.slug for r in records})))
     yield Planned(urls.INDICATORS, key_of("indicators", summary),
                   lambda: render.page("indicators.html", urls.INDICATORS, summary=summary))
@@ -272,7 +270,7 @@ def data_rows(a) -> list[dict]:
 
 def figure_data(a, render) -> Iterator[Planned]:
     """data/figures.csv (UTF-8 with BOM, CRLF) and data/figures.json (keys sorted)."""
-    key = key_of("figures", a.indicators, a.base_url, [_shown(r) for r in a.records if r.report.figures])
+    key = key_of("figures", a.indicators, a.base_url, [(r.slug, d) for r, d in _stating(a).get("", ())])
 
     def csv_bytes() -> bytes:
         buffer = io.StringIO()
