@@ -545,6 +545,18 @@ class SearchIndex:
         changed_slugs = {e.slug for e in changed}
         gone = [s for s in old_entries if s not in new_order or s in changed_slugs]
         renumbered = any(old_order[s] != new_order[s] for s in old_order if s in new_order) or len(old_entries) != len(entries)
+        # A correction leaves most of a report's terms as they were (same sections, same weights):
+        # their postings, and so their files, stay. Looked for when a few reports changed in place.
+        same: dict[str, set[str]] = {}      # slug → terms whose postings did not change
+        fresh: dict[str, ReportTerms] = {}  # their new terms, read once
+        if not renumbered and len(changed) <= LOG_REPORTS:
+            for e in changed:
+                if e.slug in old_entries:
+                    r = new_order[e.slug]
+                    fresh[e.slug] = terms_of(e)
+                    before = _postings_of(r, self._report_terms(old_entries[e.slug]))
+                    same[e.slug] = {t for t, (key, wt) in _postings_of(r, fresh[e.slug]).items() if t in before
+                                    and np.array_equal(key, before[t][0]) and np.array_equal(wt, before[t][1])}
         affected: set[str] = set()
         touched: dict[str, set[int]] = {}  # term → reports (numbers) whose postings of it changed
         top_hit: set[str] = set()          # pruned terms whose top list may have changed
@@ -559,8 +571,10 @@ class SearchIndex:
         # Remove the postings of removed and changed reports.
         removal: dict[str, set[int]] = {}
         for slug in gone:
+            kept = same.get(slug, ())
             for t in self._report_terms(old_entries[slug]).terms:
-                removal.setdefault(t, set()).add(old_order[slug])
+                if t not in kept:
+                    removal.setdefault(t, set()).add(old_order[slug])
         for t, rs in removal.items():
             key, wt = self._post[t]
             if len(rs) == 1:  # one report: its rows are one slice
@@ -592,9 +606,12 @@ class SearchIndex:
         else:
             for e in changed:
                 r = new_order[e.slug]
-                rt = terms_of(e)
+                rt = fresh.pop(e.slug) if e.slug in fresh else terms_of(e)
                 self._keep(e, rt)
+                kept = same.get(e.slug, ())
                 for t, (key, wt) in _postings_of(r, rt).items():
+                    if t in kept:
+                        continue
                     note(t, r, key, wt)
                     k0, w0 = self._post.get(t, (_EMPTY_KEY, _EMPTY_WT))
                     at = int(np.searchsorted(k0, np.uint64(r) << np.uint64(16)))
