@@ -249,15 +249,15 @@ def place_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
     )
 
 
-def topic_hits(a: Archive) -> dict[str, dict[str, list[tuple[Record, str]]]]:
-    """topic slug → province code ('' when unplaced) → the reports with matching sections
-    (packed, see ``records.pack_sections``), by slug."""
+def topic_hits(a: Archive) -> dict[str, dict[str, list[tuple[Record, str, str]]]]:
+    """topic slug → province code ('' when unplaced) → the reports with matching sections, by
+    slug: (record, its sections packed by ``records.pack_sections``, digest of what is shown)."""
     hits: dict[str, dict[str, list]] = {t.slug: defaultdict(list) for t in a.topics}
     for record in a.records:
         province = record.places[0].code if record.places else ""
-        for t, sections in record.by_topic:
+        for t, sections, shown in record.by_topic:
             if t in hits:
-                hits[t][province].append((record, sections))
+                hits[t][province].append((record, sections, shown))
     return hits
 
 
@@ -275,15 +275,15 @@ def topic_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
 
             def make(topic=topic, name=name, page=page, entries=entries) -> str:
                 by_year: dict[int | None, list] = defaultdict(list)
-                for record, sections in entries:
+                for record, sections, _ in entries:
                     by_year[record.report.year].append((record.report, rec_mod.unpack_sections(sections)))
                 years = sorted(by_year.items(), key=lambda kv: -(kv[0] or 0))
                 return render.page("topic_place.html", page, topic=topic, province=name, years=years, count=len(entries))
 
-            yield Planned(page, key_of("topic-place", t, topic.name, topic.description, name, " ".join(r.token for r, _ in entries)), make)
+            yield Planned(page, key_of("topic-place", t, topic.name, topic.description, name, " ".join(shown for _, _, shown in entries)), make)
         by_year_count: dict[int | None, int] = defaultdict(int)
         for entries in by_province.values():
-            for record, _ in entries:
+            for record, _, _ in entries:
                 by_year_count[record.report.year] += 1
         total = sum(n for _, _, n in provinces)
         counts[t] = total

@@ -84,14 +84,15 @@ class Record:
     ``report`` holds the front-matter fields (its body and sections are dropped).
     ``topics`` are the editor's when the front-matter sets them, else classified
     from the sections; ``by_topic`` gives each topic's sections, as topic pages
-    list them (packed, see ``pack_sections``). ``places`` is the province → city → district chain, as far as the
+    list them (packed, see ``pack_sections``), with a digest of what those pages show
+    of the report. ``places`` is the province → city → district chain, as far as the
     front-matter places the report. ``digest`` changes whenever the Markdown file
     or the original does.
     """
 
     report: Report
     topics: tuple[str, ...]
-    by_topic: tuple[tuple[str, str], ...]
+    by_topic: tuple[tuple[str, str, str], ...]  # (topic, packed sections, digest of what its pages show)
     places: tuple[PlaceRef, ...]
     figure_anchors: tuple[str | None, ...]  # the section stating each front-matter figure
     figures_shown: tuple[tuple[str, str], ...]  # (indicator or "" for all, digest of what figure pages show)
@@ -104,11 +105,6 @@ class Record:
     @property
     def slug(self) -> str:
         return self.report.slug
-
-    @property
-    def token(self) -> str:
-        """Slug and digest in one string, for the keys of pages that list many reports."""
-        return f"{self.report.slug}:{self.digest}"
 
 
 @dataclass(frozen=True)
@@ -194,20 +190,22 @@ def analyse(job: Job) -> Outcome:
     if digest == job.known and _BLOBS is not None and (_BLOBS / versioned_name(report.slug, digest)).exists():
         return Outcome(report.slug, (md_stamp, raw_stamp), None, True, ())
     section_topics, classified = classify(report.sections, _TOPICS)
-    by_topic = tuple(
-        (t.slug, pack_sections(refs)) for t in _TOPICS
-        if (refs := tuple(SectionRef(s.anchor, s.heading, excerpt(s.text))
-                          for s, ts in zip(report.sections, section_topics) if t.slug in ts))
-    )
+    light = replace(report, body="", sections=())
+    listed = listing(light)
+    by_topic = []
+    for t in _TOPICS:
+        refs = tuple(SectionRef(s.anchor, s.heading, excerpt(s.text)) for s, ts in zip(report.sections, section_topics) if t.slug in ts)
+        if refs:
+            packed = pack_sections(refs)
+            by_topic.append((t.slug, packed, key_of(listed, packed)))
     known = {t.slug for t in _TOPICS}
     topics = tuple(t for t in report.topics if t in known) if report.topics else classified
     toc = tuple(TocEntry(s.anchor, s.level, s.heading) for s in report.sections if s.level > 1)
     _write_blob(report.slug, Blob(digest, str(body_html(report)), toc, search.report_terms(report)))
-    light = replace(report, body="", sections=())
     anchors = tuple(source_anchor(report, f) for f in report.figures)
     shown = shown_digests(report, anchors)
     row = json.dumps({**light.front_matter(), "topics": list(topics), "slug": light.slug}, ensure_ascii=False, sort_keys=True)
-    record = Record(light, topics, by_topic, places_of(light), anchors, shown, row, listing(light), digest, original_sha, tuple(problems))
+    record = Record(light, topics, tuple(by_topic), places_of(light), anchors, shown, row, listed, digest, original_sha, tuple(problems))
     return Outcome(report.slug, (md_stamp, raw_stamp), record, False, tuple(problems))
 
 

@@ -72,11 +72,27 @@ def test_editing_one_report_rebuilds_its_pages_only_and_matches_a_full_build(con
     assert f"reports/{JIANGBEI}/index.html" in changed
     # A report of another province and year that does not list this one is not touched.
     assert f"reports/{XIANGQIAO}/index.html" not in changed
-    # Pages that list the report show its title, place and year, none of which changed.
+    # Pages that list the report show its title, place and year, none of which changed; topic
+    # pages show sections' opening words, and the edit is further into its section.
     assert not changed & {JIANGBEI_PLACE, "places/500000-chongqing/index.html", "years/2021/index.html"}, changed
+    assert not any(p.startswith("topics/") for p in changed), changed
     assert "about/index.html" not in changed and not any(p.startswith("assets/") for p in changed)
     # The edit changes no stated figure: the (large, at scale) indicator pages and figure data stay.
     assert not any(p.startswith("indicators/") or p.startswith("data/figures") for p in changed), changed
+    assert files(out) == full(content, tmp_path)
+
+
+def test_editing_a_sections_opening_rebuilds_its_topic_pages(content: Path, tmp_path: Path):
+    out = tmp_path / "site"
+    ok(content, out)
+    before = stamps(out)
+    edit(content / "reports" / f"{JIANGBEI}.md", "切实担负起区委依法治区办统筹协调", "切实担负起区委依法治区办全面统筹协调")
+    ok(content, out)
+    after = stamps(out)
+    changed = {p for p in after if after[p] != before.get(p)}
+    pages = {p for p in changed if p.startswith("topics/") and p.count("/") == 3}
+    assert pages and all("/500000-chongqing/" in p for p in pages), changed
+    assert all("全面统筹协调" in (out / p).read_text(encoding="utf-8") for p in pages)
     assert files(out) == full(content, tmp_path)
 
 
