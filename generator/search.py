@@ -383,6 +383,13 @@ def _province_runs(province_of: np.ndarray) -> dict[int, tuple[np.ndarray, np.nd
             for p, (s, e) in runs.items()}
 
 
+def _unchanged_terms(before: Mapping[str, tuple[np.ndarray, np.ndarray]],
+                     after: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> set[str]:
+    """The terms whose postings two versions of a report (``_postings_of``) share exactly."""
+    return {t for t, (key, wt) in after.items()
+            if t in before and np.array_equal(key, before[t][0]) and np.array_equal(wt, before[t][1])}
+
+
 class SearchIndex:
     """The search files of an archive, kept up to date report by report."""
 
@@ -446,28 +453,25 @@ class SearchIndex:
 
     def _replay(self) -> None:
         """Bring the base's postings up to date: the reports whose version differs from the base's
-        (the base holds every report at the same number, or it would have been rewritten)."""
-        redo = [(r, old, e) for r, (old, e) in enumerate(zip(self._base[1], self._entries)) if old != e.digest]
-        if not redo:
-            return
-        rs = np.array([r for r, _, _ in redo], np.uint64)
-        new = [_postings_of(r, self._report_terms(e)) for r, _, e in redo]
-        terms = set().union(*(self._terms_file(e.slug, old).terms for _, old, e in redo), *new)
-        for t in terms:
-            key, wt = self._post.get(t, (_EMPTY_KEY, _EMPTY_WT))
-            lo = np.searchsorted(key, rs << np.uint64(16))
-            hi = np.searchsorted(key, (rs + np.uint64(1)) << np.uint64(16))
-            keep = np.ones(len(key), bool)
-            for a, b in zip(lo.tolist(), hi.tolist()):
-                keep[a:b] = False
-            parts = [p[t] for p in new if t in p]
-            key = np.concatenate([key[keep]] + [k for k, _ in parts])
-            wt = np.concatenate([wt[keep]] + [w for _, w in parts])
-            order = np.argsort(key, kind="stable")
-            if len(key):
-                self._post[t] = (key[order], wt[order])
-            else:
-                self._post.pop(t, None)
+        (the base holds every report at the same number, or it would have been rewritten). A
+        report's rows of a term are one run of its postings, replaced in place; terms whose
+        postings the new version shares are left alone."""
+        for r, (old, e) in enumerate(zip(self._base[1], self._entries)):
+            if old == e.digest:
+                continue
+            before = _postings_of(r, self._terms_file(e.slug, old))
+            after = _postings_of(r, self._report_terms(e))
+            same = _unchanged_terms(before, after)
+            bounds = [np.uint64(r) << np.uint64(16), np.uint64(r + 1) << np.uint64(16)]
+            for t in sorted((before.keys() | after.keys()) - same):
+                key, wt = self._post.get(t, (_EMPTY_KEY, _EMPTY_WT))
+                lo, hi = np.searchsorted(key, bounds)
+                new_key, new_wt = after.get(t, (_EMPTY_KEY, _EMPTY_WT))
+                key = np.concatenate([key[:lo], new_key, key[hi:]])
+                if len(key):
+                    self._post[t] = (key, np.concatenate([wt[:lo], new_wt, wt[hi:]]))
+                else:
+                    self._post.pop(t, None)
 
     def save(self, state_dir: Path) -> None:
         state_dir = Path(state_dir)
@@ -554,9 +558,8 @@ class SearchIndex:
                 if e.slug in old_entries:
                     r = new_order[e.slug]
                     fresh[e.slug] = terms_of(e)
-                    before = _postings_of(r, self._report_terms(old_entries[e.slug]))
-                    same[e.slug] = {t for t, (key, wt) in _postings_of(r, fresh[e.slug]).items() if t in before
-                                    and np.array_equal(key, before[t][0]) and np.array_equal(wt, before[t][1])}
+                    same[e.slug] = _unchanged_terms(_postings_of(r, self._report_terms(old_entries[e.slug])),
+                                                    _postings_of(r, fresh[e.slug]))
         affected: set[str] = set()
         touched: dict[str, set[int]] = {}  # term → reports (numbers) whose postings of it changed
         top_hit: set[str] = set()          # pruned terms whose top list may have changed
