@@ -191,10 +191,10 @@ def chart_description(indicator: Indicator, rows: list[Row]) -> str:
 
 def _stating(a) -> dict[str, list[tuple]]:
     """indicator key → the records that state it, by slug, each with the digest of what the
-    indicator's page shows of it (``""`` → every record with figures, and the digest of all)."""
+    indicator's page shows of it."""
     found: dict[str, list] = {}
     for record in a.records:
-        for key, digest in record.figures_shown:
+        for key, digest in record.figures_shown[1:]:  # [0] is of all its figures
             found.setdefault(key, []).append((record, digest))
     return found
 
@@ -270,7 +270,7 @@ def data_rows(a) -> list[dict]:
 
 def figure_data(a, render) -> Iterator[Planned]:
     """data/figures.csv (UTF-8 with BOM, CRLF) and data/figures.json (keys sorted)."""
-    key = key_of("figures", a.indicators, a.base_url, [(r.slug, d) for r, d in _stating(a).get("", ())])
+    key = key_of("figures", a.indicators, a.base_url, [(r.slug, r.figures_shown[0][1]) for r in a.records if r.figures_shown])
 
     def csv_bytes() -> bytes:
         buffer = io.StringIO()

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from generator import places
+from generator import places, urls
 from generator.planned import tree_digest
 from generator.model import FRONT_MATTER_KEYS, TextLoader, sections_of, split_front_matter
 from generator.figures import Indicator, extract_sections, load_indicators
@@ -801,8 +801,6 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
 
 def _new_slug(fields: dict, taken: set[str]) -> str:
     """A new report's file name: its slug, with -2, -3, … when taken (chosen in sorted order)."""
-    from generator import urls  # pypinyin takes 0.8 s to import: only when a report is new
-
     base = urls.report_slug(
         year=fields["year"], province=fields["province"], city=fields["city"],
         district=fields["district"], publisher=fields["publisher"], period=fields["period"],

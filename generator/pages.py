@@ -270,7 +270,7 @@ def topic_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
             entries = by_province[code]
             node = a.places.get(code)
             name = node.name if node else UNPLACED
-            page = urls.topic_place_page(t, code, name)
+            page = urls.topic_place_page(t, node.page if node else None)
             provinces.append((name, page, len(entries)))
 
             def make(topic=topic, name=name, page=page, entries=entries) -> str:

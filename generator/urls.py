@@ -22,19 +22,26 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin, load_phrases_dict
 
-# pypinyin's default readings of these place names are wrong (朝阳 reads zhao-yang).
-load_phrases_dict({
-    "朝阳": [["cháo"], ["yáng"]],
-    "乐清": [["yuè"], ["qīng"]],
-    "六安": [["lù"], ["ān"]],
-    "长安": [["cháng"], ["ān"]],
-    "长宁": [["cháng"], ["níng"]],
-    "长沙": [["cháng"], ["shā"]],
-    "长春": [["cháng"], ["chūn"]],
-    "重庆": [["chóng"], ["qìng"]],
-})
+@lru_cache(maxsize=None)
+def _pinyin():
+    """pypinyin's converter, loaded when first needed: its dictionaries take 0.2–0.8 s to load,
+    and a build that reads no new report, or an ingest with no new report, needs none."""
+    from pypinyin import Style, lazy_pinyin, load_phrases_dict
+
+    # pypinyin's default readings of these place names are wrong (朝阳 reads zhao-yang).
+    load_phrases_dict({
+        "朝阳": [["cháo"], ["yáng"]],
+        "乐清": [["yuè"], ["qīng"]],
+        "六安": [["lù"], ["ān"]],
+        "长安": [["cháng"], ["ān"]],
+        "长宁": [["cháng"], ["níng"]],
+        "长沙": [["cháng"], ["shā"]],
+        "长春": [["cháng"], ["chūn"]],
+        "重庆": [["chóng"], ["qìng"]],
+    })
+    return lambda text: lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
+
 
 # Generic suffixes dropped from names before they become slugs, longest first.
 _PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市")
@@ -44,7 +51,7 @@ _PLACE_SUFFIXES = ("自治州", "自治县", "自治旗", "地区", "林区", "�
 def pinyin(text: str) -> str:
     """ASCII slug of Chinese text: 江北 → jiangbei; other characters become hyphens."""
     text = unicodedata.normalize("NFKC", text)
-    syllables = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
+    syllables = _pinyin()(text)
     slug = re.sub(r"[^a-z0-9]+", "-", "".join(syllables).lower())
     return slug.strip("-")
 
@@ -122,9 +129,10 @@ def topic_page(slug: str) -> str:
     return f"topics/{slug}/index.html"
 
 
-def topic_place_page(topic: str, province_code: str, province_name: str) -> str:
-    """A topic's sections in one province; ``province_code`` '' holds the reports not yet placed."""
-    where = place_slug(province_code, province_name) if province_code else "unplaced"
+def topic_place_page(topic: str, province_page: str | None) -> str:
+    """A topic's sections in one province, named as the province's page (``place_page``) is;
+    None holds the reports not yet placed."""
+    where = province_page.split("/")[1] if province_page else "unplaced"
     return f"topics/{topic}/{where}/index.html"
 
 
