@@ -105,12 +105,13 @@ def excerpt(f: Figure) -> str:
     return ("…" if start > 0 else "") + text + ("…" if start + EXCERPT < len(f.quote) else "")
 
 
-def _rows(a, record) -> list[Row]:
+def _rows(a, record, indicator: str | None = None) -> list[Row]:
+    """A report's figures as table rows, or only those of ``indicator``."""
     known = {i.key: i for i in a.indicators}
     r = record.report
     place = a.places[r.adcode].page if r.adcode in a.places else None
     return [Row(r, f, known.get(f.indicator), stated_text(f), period_label(f.period), anchor, place)
-            for f, anchor in zip(r.figures, record.figure_anchors)]
+            for f, anchor in zip(r.figures, record.figure_anchors) if indicator in (None, f.indicator)]
 
 
 def report_figures(a, record) -> list[Row]:
@@ -139,9 +140,10 @@ def place_figures_key(a, node) -> list[tuple[str, str]]:
             if a.by_slug[s].report.adcode == node.code and a.by_slug[s].figures_shown]
 
 
-def indicator_rows(a, indicator: Indicator) -> list[Row]:
-    """Every figure of this indicator, largest value first (the table's default order)."""
-    rows = [row for record in a.records for row in _rows(a, record) if row.figure.indicator == indicator.key]
+def indicator_rows(a, indicator: Indicator, records) -> list[Row]:
+    """Every figure of this indicator in ``records`` (those stating it), largest value first
+    (the table's default order)."""
+    rows = [row for record in records for row in _rows(a, record, indicator.key)]
     return sorted(rows, key=lambda x: (-x.figure.value, -(x.report.year or 0), x.report.adcode, x.report.slug))
 
 
@@ -226,8 +228,8 @@ def indicator_pages(a, render) -> Iterator[Planned]:
         page = urls.indicator_page(indicator.key)
         places = [a.places[r.report.adcode].page if r.report.adcode in a.places else "" for r in records]
 
-        def make(indicator=indicator, page=page) -> str:
-            rows = indicator_rows(a, indicator)
+        def make(indicator=indicator, page=page, records=records) -> str:
+            rows = indicator_rows(a, indicator, records)
             return render.page("indicator.html", page, indicator=indicator, rows=rows,
                                chart=chart_svg(indicator, rows) if rows else None)
 

@@ -159,7 +159,7 @@ def test_chart_is_deterministic_and_accessible():
         places = {}
         indicators = INDICATORS
 
-    rows = indicator_rows(A, indicator)
+    rows = indicator_rows(A, indicator, A.records)
     first, second = chart_svg(indicator, rows), chart_svg(indicator, rows)
     assert first == second
     assert 'role="img"' in first and "<title" in first and "<desc" in first
