@@ -249,7 +249,7 @@ def place_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
     )
 
 
-def topic_hits(a: Archive) -> dict[str, dict[str, list[tuple[Record, str, str]]]]:
+def topic_hits(a: Archive) -> dict[str, dict[str, list[tuple[Record, bytes, str]]]]:
     """topic slug → province code ('' when unplaced) → the reports with matching sections, by
     slug: (record, its sections packed by ``records.pack_sections``, digest of what is shown)."""
     hits: dict[str, dict[str, list]] = {t.slug: defaultdict(list) for t in a.topics}
