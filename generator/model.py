@@ -8,6 +8,7 @@ its sections and each section's anchor.
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -382,9 +383,10 @@ def without_slug_clashes(reports: list, file_of) -> tuple[list, list[Problem]]:
     kept, problems, seen = [], [], {}
     for item in reports:
         file = file_of(item)
-        key = Path(file).stem.lower()
+        stem = os.path.splitext(os.path.basename(file))[0]  # not Path: this runs for every report on every build
+        key = stem.lower()
         if key in seen:
-            problems.append(error(file, f"slug {Path(file).stem!r} would write the same pages as {seen[key]}"))
+            problems.append(error(file, f"slug {stem!r} would write the same pages as {seen[key]}"))
             continue
         seen[key] = file
         kept.append(item)
