@@ -82,14 +82,19 @@ def test_editing_one_report_rebuilds_its_pages_only_and_matches_a_full_build(con
     assert files(out) == full(content, tmp_path)
 
 
-def test_editing_a_sections_opening_rebuilds_its_topic_pages(content: Path, tmp_path: Path):
-    out = tmp_path / "site"
+def changed_by_edit(content: Path, out: Path, old: str, new: str) -> set[str]:
+    """Build, edit the 江北 report, build again: the published files that changed."""
     ok(content, out)
     before = stamps(out)
-    edit(content / "reports" / f"{JIANGBEI}.md", "切实担负起区委依法治区办统筹协调", "切实担负起区委依法治区办全面统筹协调")
+    edit(content / "reports" / f"{JIANGBEI}.md", old, new)
     ok(content, out)
     after = stamps(out)
-    changed = {p for p in after if after[p] != before.get(p)}
+    return {p for p in after if after[p] != before.get(p)}
+
+
+def test_editing_a_sections_opening_rebuilds_its_topic_pages(content: Path, tmp_path: Path):
+    out = tmp_path / "site"
+    changed = changed_by_edit(content, out, "切实担负起区委依法治区办统筹协调", "切实担负起区委依法治区办全面统筹协调")
     pages = {p for p in changed if p.startswith("topics/") and p.count("/") == 3}
     assert pages and all("/500000-chongqing/" in p for p in pages), changed
     assert all("全面统筹协调" in (out / p).read_text(encoding="utf-8") for p in pages)
@@ -98,12 +103,7 @@ def test_editing_a_sections_opening_rebuilds_its_topic_pages(content: Path, tmp_
 
 def test_retitling_a_report_rebuilds_the_pages_that_list_it(content: Path, tmp_path: Path):
     out = tmp_path / "site"
-    ok(content, out)
-    before = stamps(out)
-    edit(content / "reports" / f"{JIANGBEI}.md", "title: ", "title: 修订 ")
-    ok(content, out)
-    after = stamps(out)
-    changed = {p for p in after if after[p] != before.get(p)}
+    changed = changed_by_edit(content, out, "title: ", "title: 修订 ")
     assert {f"reports/{JIANGBEI}/index.html", JIANGBEI_PLACE, "years/2021/index.html"} <= changed
     assert "修订" in (out / JIANGBEI_PLACE).read_text(encoding="utf-8")
     assert files(out) == full(content, tmp_path)
@@ -111,12 +111,7 @@ def test_retitling_a_report_rebuilds_the_pages_that_list_it(content: Path, tmp_p
 
 def test_correcting_a_figure_rebuilds_its_indicator_page_and_the_figure_data(content: Path, tmp_path: Path):
     out = tmp_path / "site"
-    ok(content, out)
-    before = stamps(out)
-    edit(content / "reports" / f"{JIANGBEI}.md", "  value: 47\n", "  value: 48\n")
-    ok(content, out)
-    after = stamps(out)
-    changed = {p for p in after if after[p] != before.get(p)}
+    changed = changed_by_edit(content, out, "  value: 47\n", "  value: 48\n")
     # The place page's table of figures over the years too.
     assert {"indicators/normative-docs-reviewed/index.html", "data/figures.csv", "data/figures.json", JIANGBEI_PLACE} <= changed
     assert "indicators/normative-docs-filed/index.html" not in changed
