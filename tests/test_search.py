@@ -411,3 +411,21 @@ def test_open_of_a_missing_or_foreign_state_is_empty(tmp_path: Path):
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / "index.pickle").write_bytes(b"not a pickle")
     assert SearchIndex.open(tmp_path / "bad").files() == {}
+
+
+def test_open_of_a_state_whose_edit_cannot_be_replayed_is_empty(tmp_path: Path):
+    """After an edit the saved postings are the old ones plus the edited report's terms; with
+    the old version's terms lost, open cannot replay the edit and starts empty (a full update)."""
+    state = tmp_path / "search"
+    reports = list(SEEDS)
+    index = SearchIndex.open(state)
+    index.update(_entries(reports), {})
+    index.save(state)
+    old = reports[0]
+    reports[0] = _edited(old, 1)
+    index.update(_entries(reports), {})
+    index.save(state)
+    assert SearchIndex.open(state).files() == index.files()  # replayed
+    digest = next(e.digest for e in _entries([old]))
+    (state / "reports" / search.versioned_name(old.slug, digest)).unlink()
+    assert SearchIndex.open(state).files() == {}
