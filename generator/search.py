@@ -383,6 +383,12 @@ def _province_runs(province_of: np.ndarray) -> dict[int, tuple[np.ndarray, np.nd
             for p, (s, e) in runs.items()}
 
 
+def _remainder(name: str, province: int) -> str:
+    """The key of a large term's postings outside its top list in one province ("x": unplaced
+    reports); search.js names them the same way."""
+    return f"{name}-{province if province >= 0 else 'x'}"
+
+
 def _unchanged_terms(before: Mapping[str, tuple[np.ndarray, np.ndarray]],
                      after: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> set[str]:
     """The terms whose postings two versions of a report (``_postings_of``) share exactly."""
@@ -408,6 +414,7 @@ class SearchIndex:
         self._provinces: list[str] = []
         self._base: tuple[str, list[str]] | None = None  # the saved postings' id and each report's digest in them
         self._whole = False  # an update renumbered the reports: the next save writes new postings
+        self._last_read: tuple[tuple[str, str], ReportTerms] | None = None  # see _terms_file
 
     # -- state ------------------------------------------------------------------
     # The state folder holds index.pickle (everything but the postings, rewritten by every
@@ -524,8 +531,12 @@ class SearchIndex:
         return rt if rt is not None else self._terms_file(e.slug, e.digest)
 
     def _terms_file(self, slug: str, digest: str) -> ReportTerms:
-        with open(self._state / "reports" / versioned_name(slug, digest), "rb") as f:
-            return pickle.load(f)
+        """A report version's saved terms. The last one read is kept (a version's file never
+        changes): a report's excerpt files are written one after another, each from its terms."""
+        if self._last_read is None or self._last_read[0] != (slug, digest):
+            with open(self._state / "reports" / versioned_name(slug, digest), "rb") as f:
+                self._last_read = ((slug, digest), pickle.load(f))
+        return self._last_read[1]
 
     # -- update -------------------------------------------------------------------
     def update(self, entries: Sequence[IndexEntry], topic_names: Mapping[str, str],
@@ -869,7 +880,7 @@ class SearchIndex:
         files = {f"{PREFIX}t/{name}.js": _js("t", name, encode_postings(key[top], wt[top]))}
         parts = encode_postings_many([(key[rest[a:b]], wt[rest[a:b]]) for a, b in zip(lo, hi)])
         for p, enc in zip(present.tolist(), parts):
-            label = f"{name}-{p if p >= 0 else 'x'}"
+            label = _remainder(name, p)
             files[f"{PREFIX}t/{label}.js"] = _js("t", label, enc)
         return files, tuple(int(p) for p in present), theta, {}
 
@@ -879,13 +890,13 @@ class SearchIndex:
         (their postings outside the top list): files, provinces present, files kept as they were."""
         present = set(old[1])
         for p, enc in zip(redo, encode_postings_many(parts)):
-            label = f"{name}-{p if p >= 0 else 'x'}"
+            label = _remainder(name, p)
             if enc:
                 files[f"{PREFIX}t/{label}.js"] = _js("t", label, enc)
                 present.add(p)
             else:
                 present.discard(p)
-        redone = {f"{PREFIX}t/{name}-{q if q >= 0 else 'x'}.js" for q in redo} | set(files)
+        redone = {f"{PREFIX}t/{_remainder(name, q)}.js" for q in redo} | set(files)
         kept = {p: d for p, d in old[2].items() if p not in redone}
         return files, tuple(sorted(present)), kept
 
