@@ -279,6 +279,28 @@ def _report(i: int, province: tuple[str, str, str], body: str):
     return r
 
 
+def _pruned_files(site: Path, reports) -> None:
+    """The search files of ``reports`` with top lists of 10 and remainders split by province."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search, "PRUNE", 10)
+        mp.setattr(search, "REST_POSTINGS", 5)
+        files = search_files([index_entry(r, ()) for r in sorted(reports, key=lambda r: r.slug)], {})
+    for path, data in files.items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_bytes(data)
+
+
+def test_a_city_of_several_places_finds_every_report_of_a_common_word(tmp_path: Path):
+    """宁波 stands for its two places, both in 浙江省: that province's remainder must be loaded
+    and counted once, not once per place (a section counted twice was taken for a non-match)."""
+    places = [("浙江省", "宁波市", "江北区"), ("浙江省", "宁波市", "海曙区"), ("江西省", "景德镇市", "昌江区")]
+    reports = [_report(i, places[i % 3], "## 一、工作\n\n" + "行政复议。" * (1 + i % 5) + "\n") for i in range(60)]
+    _pruned_files(tmp_path, reports)
+    row = node_query(tmp_path, ["宁波 行政复议"])["宁波 行政复议"]
+    assert {h.split("#")[0] for h in row["hits"]} == {r.slug for r in reports if r.city == "宁波市"}
+    assert row["approximate"] is False
+
+
 def test_common_words_whose_top_lists_share_no_section_are_still_found_together(tmp_path: Path):
     """人民调解 is heavy in reports 0–19, 行政复议 in 20–39, and both appear once in 40–59: the
     top 10 of each share nothing, so the page loads the rest province by province."""
@@ -286,13 +308,7 @@ def test_common_words_whose_top_lists_share_no_section_are_still_found_together(
     bodies = ["## 一、工作\n\n" + "人民调解。" * 5 + "\n", "## 一、工作\n\n" + "行政复议。" * 5 + "\n",
               "## 一、工作\n\n人民调解和行政复议。\n"]
     reports = [_report(i, provinces[i % 3], bodies[i // 20]) for i in range(60)]
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(search, "PRUNE", 10)
-        mp.setattr(search, "REST_POSTINGS", 5)
-        files = search_files([index_entry(r, ()) for r in sorted(reports, key=lambda r: r.slug)], {})
-    for path, data in files.items():
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_bytes(data)
+    _pruned_files(tmp_path, reports)
     row = node_query(tmp_path, ["人民调解 行政复议"])["人民调解 行政复议"]
     # Two provinces hold 14 of the 20 matches, fewer than a page: the third is loaded too, so exact.
     assert sorted(row["hits"]) == sorted(f"{r.slug}#s1" for r in reports[40:])

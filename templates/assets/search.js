@@ -314,11 +314,11 @@
     if (want.place) f.place = [pl.values.indexOf(want.place)];
     if (want.year) f.year = [+want.year];
     if (want.topic) f.topic = [want.topic];
-    /* Provinces whose postings must be complete: the filtered ones, or those of the places. */
-    var provinces = null;
-    if (f.province.length) provinces = f.province;
-    else if (f.place.length) provinces = f.place.map(function (i) { return pl.provinceOf[i]; });
-    return { filters: f, provinces: provinces };
+    /* Provinces whose postings must be complete: the filtered ones, or those of the places, each
+       once (a city's places share one; its remainder loaded twice would count each section twice). */
+    var provinces = f.province.length ? f.province
+      : f.place.length ? f.place.map(function (i) { return pl.provinceOf[i]; }) : null;
+    return { filters: f, provinces: provinces && provinces.filter(function (p, i, all) { return all.indexOf(p) === i; }) };
   }
 
   /* Sections holding every term: {terms, hits: [{report, section, score}], approximate}. */
