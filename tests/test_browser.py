@@ -333,6 +333,24 @@ def test_more_results_loads_the_next_page_and_moves_focus(browser, root: str):
     w.close()
 
 
+def test_more_results_from_an_incomplete_copy_say_which_file_is_missing(browser, site: Path, tmp_path: Path):
+    """The excerpt files of the next page are gone (a half-finished copy): the page says so and
+    is no longer busy, and nothing fails unhandled (the first page's files were prefetched)."""
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    w = Watched(browser)
+    w.page.goto(copy.as_uri() + "/search/index.html?q=法治")
+    assert len(results(w.page)) == 20
+    shutil.rmtree(copy / "search" / "c")
+    w.page.locator("#search-more").click()
+    w.page.wait_for_function("document.getElementById('search-count').textContent.indexOf('检索出错') >= 0")
+    assert w.page.locator("#search-results").get_attribute("aria-busy") == "false"
+    assert "search/c/" in w.page.locator("#search-count").inner_text()
+    # The missing files are reported by the browser; no promise is left rejected unhandled.
+    assert w.problems and not [p for p in w.problems if "Uncaught" in p or p.startswith("pageerror")], w.problems
+    w.close()
+
+
 def test_a_place_in_the_query_is_a_filter(browser, root: str):
     w = Watched(browser)
     w.page.goto(root + "search/index.html?q=" + "江北 行政复议")

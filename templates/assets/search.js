@@ -42,7 +42,6 @@
     if (kind === 'lunr') s.onload = function () { done(root.lunr); };
     document.head.appendChild(s);
   };
-  S.loaded = [];  /* every file asked for, in order (for the benchmark) */
 
   /* A data file's contents. A filter file may be absent (a value no report has); any other
      file the index names is missing only from an incomplete copy of the site: say which. */
@@ -57,7 +56,6 @@
       var first = !waiting[id];
       (waiting[id] = waiting[id] || []).push(settle);
       if (first) {
-        S.loaded.push(S.path(kind, key));
         S.loader(kind, key, function (data) { S.register(kind, key, data); });
       }
     });
@@ -389,7 +387,10 @@
       });
     });
     Array.from(estimate.keys()).sort(function (a, b) { return estimate.get(b) - estimate.get(a) || a - b; })
-      .slice(0, WANTED).forEach(function (k) { S.section({ report: Math.floor(k / 65536), section: k % 65536 }); });
+      .slice(0, WANTED).forEach(function (k) {
+        /* A file that fails is reported when the page asks for it again. */
+        S.section({ report: Math.floor(k / 65536), section: k % 65536 }).catch(function () {});
+      });
   }
 
   /* Common words' top lists may share few sections (人民调解 and 社区矫正 are each in tens of
@@ -553,6 +554,12 @@
     list.setAttribute('aria-busy', 'true');
     count.textContent = '正在检索…';
     var result = null, shown = 0;
+    function failed(err) {
+      if (current !== me) return;
+      count.textContent = '检索出错：' + (err instanceof Error ? err.message : err);
+      list.setAttribute('aria-busy', 'false');
+    }
+    /* Shows the next page of results (the "more" button asks again). */
     me.page = function () {
       var slice = result.hits.slice(shown, shown + PAGE_SIZE);
       list.setAttribute('aria-busy', 'true');
@@ -570,17 +577,13 @@
         more.hidden = shown >= n;
         list.setAttribute('aria-busy', 'false');
         if (first > 0 && list.children[first]) list.children[first].querySelector('a').focus();
-      });
+      }).catch(failed);
     };
     S.search(query, want).then(function (r) {
       if (current !== me) return;
       result = r;
       return me.page();
-    }).catch(function (err) {
-      if (current !== me) return;
-      count.textContent = '检索出错：' + err;
-      list.setAttribute('aria-busy', 'false');
-    });
+    }).catch(failed);
   }
 
   function fillPlaces(select, province, chosen) {
