@@ -134,9 +134,8 @@ def place_figures(a, node) -> list[tuple[str, str | None, list[Row]]]:
 
 
 def place_figures_key(a, node) -> list[tuple[str, str]]:
-    """What ``place_figures`` shows, as digests made when the reports were read (the first of a
-    record's ``figures_shown`` is that of all its figures)."""
-    return [(s, a.by_slug[s].figures_shown[0][1]) for s in node.reports
+    """What ``place_figures`` shows, as digests made when the reports were read."""
+    return [(s, _all_shown(a.by_slug[s])) for s in node.reports
             if a.by_slug[s].report.adcode == node.code and a.by_slug[s].figures_shown]
 
 
@@ -196,9 +195,14 @@ def _stating(a) -> dict[str, list[tuple]]:
     indicator's page shows of it."""
     found: dict[str, list] = {}
     for record in a.records:
-        for key, digest in record.figures_shown[1:]:  # [0] is of all its figures
+        for key, digest in record.figures_shown[1:]:  # [0] is of all its figures (_all_shown)
             found.setdefault(key, []).append((record, digest))
     return found
+
+
+def _all_shown(record) -> str:
+    """The digest of what figure tables show of all of a report's figures (see shown_digests)."""
+    return record.figures_shown[0][1]
 
 
 def shown_digests(r: Report, anchors: tuple[str | None, ...]) -> tuple[tuple[str, str], ...]:
@@ -276,7 +280,7 @@ def data_rows(a) -> list[dict]:
 
 def figure_data(a, render) -> Iterator[Planned]:
     """data/figures.csv (UTF-8 with BOM, CRLF) and data/figures.json (keys sorted)."""
-    key = key_of("figures", a.indicators, a.base_url, [(r.slug, r.figures_shown[0][1]) for r in a.records if r.figures_shown])
+    key = key_of("figures", a.indicators, a.base_url, [(r.slug, _all_shown(r)) for r in a.records if r.figures_shown])
 
     def csv_bytes() -> bytes:
         buffer = io.StringIO()
