@@ -453,18 +453,18 @@ def _stage(steps: dict[str, Step], batch: Batch, before: Mapping[str, Output], s
     pending = sorted(batch.keys.keys() - outputs.keys())
     files = iter(pending)
     per_page = 1 + len(pending) // max(1, len(todo))
-
-    def write_files(count: int | None) -> None:
-        for path in itertools.islice(files, count):
-            st = write_file(staging.root, path, batch.make(path))
-            staging.note_written(path)
-            outputs[path] = Output(batch.keys[path], Stamp(st.st_size, st.st_mtime_ns), "")
-            bar.update(1)
-
     _STEPS, _STAGING = todo, staging.root
     problems: list[Problem] = []
     try:
         with progress("build: rendering", total=len(todo) + len(pending), unit="files") as bar:
+
+            def write_files(count: int | None) -> None:
+                for path in itertools.islice(files, count):
+                    st = write_file(staging.root, path, batch.make(path))
+                    staging.note_written(path)
+                    outputs[path] = Output(batch.keys[path], Stamp(st.st_size, st.st_mtime_ns), "")
+                    bar.update(1)
+
             for i, stamp, page_links, ids, problem in _run(_render, list(range(len(todo))), pool_size):
                 bar.update(1)
                 write_files(per_page)

@@ -31,6 +31,11 @@ def test_place_pages_are_unique_by_code_and_readable_by_pinyin():
     assert urls.place_page("500000", "重庆市") == "places/500000-chongqing/index.html"
 
 
+def test_a_topic_province_page_is_named_as_the_province_page():
+    assert urls.topic_place_page("fuyi", urls.place_page("500000", "重庆市")) == "topics/fuyi/500000-chongqing/index.html"
+    assert urls.topic_place_page("fuyi", None) == "topics/fuyi/unplaced/index.html"
+
+
 @pytest.mark.parametrize(
     "source, target, anchor, expected",
     [
