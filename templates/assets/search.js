@@ -387,7 +387,7 @@
       });
     });
     Array.from(estimate.keys()).sort(function (a, b) { return estimate.get(b) - estimate.get(a) || a - b; })
-      .slice(0, WANTED).forEach(function (k) {
+      .slice(0, PAGE_SIZE).forEach(function (k) {
         /* A file that fails is reported when the page asks for it again. */
         S.section({ report: Math.floor(k / 65536), section: k % 65536 }).catch(function () {});
       });
@@ -397,11 +397,11 @@
      thousands, their best 3,000 in different ones). Then the rest of their postings is loaded
      for a few provinces at a time, those with the most reports first, until a page of results
      is found: each such province's answer is complete, so every hit is a true match. */
-  var WANTED = 20;
+  var PAGE_SIZE = 20;  /* results shown at a time */
   var WIDEN = [2, 6];  /* provinces added per round */
   function answer(lunrjs, c, lists, set, round, loaded) {
     var shaped = matching(c, lists, set);
-    if (shaped[0].list.length >= WANTED || complete(lists) || round >= WIDEN.length) return score(lunrjs, c, shaped, lists);
+    if (shaped[0].list.length >= PAGE_SIZE || complete(lists) || round >= WIDEN.length) return score(lunrjs, c, shaped, lists);
     var dir = S.dir();
     /* -1: reports placed in no province, last */
     var order = dir.provinces.map(function (_, i) { return i; })
@@ -475,7 +475,6 @@
   if (typeof document === 'undefined') return;
 
   /* --- the page ---------------------------------------------------------------------------- */
-  var PAGE_SIZE = 20;
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -492,10 +491,11 @@
   }
 
   /* The page's query and filters, from its URL (links and bookmarks carry them). */
+  var PARAMS = ['q', 'province', 'place', 'year', 'topic'];
   function wanted() {
-    var params = new URLSearchParams(location.search);
-    return { q: (params.get('q') || '').trim(), province: params.get('province') || '', place: params.get('place') || '',
-             year: params.get('year') || '', topic: params.get('topic') || '' };
+    var params = new URLSearchParams(location.search), want = {};
+    PARAMS.forEach(function (name) { want[name] = (params.get(name) || '').trim(); });
+    return want;
   }
 
   function setUp() {
@@ -511,7 +511,7 @@
     form.addEventListener('submit', function (event) {
       event.preventDefault();
       var params = new URLSearchParams();
-      ['q', 'province', 'place', 'year', 'topic'].forEach(function (name) {
+      PARAMS.forEach(function (name) {
         var value = form.elements[name].value.trim();
         if (value) params.set(name, value);
       });
