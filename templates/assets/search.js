@@ -183,16 +183,19 @@
   };
 
   /* --- vocabulary: greedy longest match ---------------------------------------------- */
+  var vocabs = Object.create(null);  /* prefix → its map, made once: the page runs search after search */
   function vocab(prefix) {
-    return load('v', hex(prefix)).then(function (data) {
+    if (prefix in vocabs) return vocabs[prefix];
+    var vkey = hex(prefix);
+    return (vocabs[prefix] = load('v', vkey).then(function (data) {
       var map = Object.create(null), longest = 0;  /* no prototype: a query may say "constructor" */
       data.terms.forEach(function (e) {
         var term = prefix + e[0];
-        map[term] = { term: term, df: e[1], loc: e[2], provs: e[3], vkey: hex(prefix) };
+        map[term] = { term: term, df: e[1], loc: e[2], provs: e[3], vkey: vkey };
         longest = Math.max(longest, Array.from(term).length);
       });
       return { map: map, sub: data.sub, longest: longest };
-    });
+    }));
   }
   function cut(words) {
     var starts = [];
