@@ -109,6 +109,20 @@ def test_retitling_a_report_rebuilds_the_pages_that_list_it(content: Path, tmp_p
     assert files(out) == full(content, tmp_path)
 
 
+def test_a_report_page_follows_the_titles_of_the_reports_it_lists(content: Path, tmp_path: Path):
+    """The 2022 page lists 江北's 2021 report (same place): a retitle reaches it, a body edit does not."""
+    sibling = "2022-chongqing-jiangbei-sifaju"
+    text = (content / "reports" / f"{JIANGBEI}.md").read_text(encoding="utf-8")
+    (content / "reports" / f"{sibling}.md").write_text(
+        text.replace("year: 2021", "year: 2022").replace("2021年", "2022年", 1), encoding="utf-8")
+    out = tmp_path / "site"
+    page = f"reports/{sibling}/index.html"
+    assert page not in changed_by_edit(content, out, "起草印发工作文件31份", "起草印发工作文件32份")
+    assert page in changed_by_edit(content, out, "title: ", "title: 修订 ")
+    assert "修订" in (out / page).read_text(encoding="utf-8")
+    assert files(out) == full(content, tmp_path)
+
+
 def test_correcting_a_figure_rebuilds_its_indicator_page_and_the_figure_data(content: Path, tmp_path: Path):
     out = tmp_path / "site"
     changed = changed_by_edit(content, out, "  value: 47\n", "  value: 48\n")
