@@ -20,6 +20,7 @@ incremental one give the same bytes.
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import gc
 import hashlib
 import html
@@ -39,7 +40,7 @@ import jinja2
 from generator import records as rec_mod
 from generator import figure_pages, figures, search, urls
 from generator.model import without_slug_clashes
-from generator.pages import PRODUCERS, Archive, model_archive, sitemap
+from generator.pages import PRODUCERS, Archive, Producer, model_archive, sitemap
 from generator.planned import Planned, key_of, tree_digest
 from generator.problems import Problem, error, has_errors, report as print_problems
 from generator.progress import progress, summary as closing_line
@@ -175,8 +176,13 @@ class Batch:
     make: Callable[[str], bytes]
 
 
-def plan(a: Archive, render: Renderer, assets: Mapping[str, tuple[str, bytes]],
-         index: search.SearchIndex) -> tuple[dict[str, Step], Batch, list[Problem]]:
+Remembered = dict[str, tuple[str, dict[str, str]]]  # producer → (its inputs' digest, path → key)
+
+
+def plan(a: Archive, render: Renderer, assets: Mapping[str, tuple[str, bytes]], index: search.SearchIndex,
+         remembered: Remembered) -> tuple[dict[str, Step], Batch, list[Problem]]:
+    """Every output, by path. ``remembered`` holds the last plan of the producers that digest their
+    inputs; it is brought up to date."""
     steps: dict[str, Step] = {}
     problems: list[Problem] = []
 
@@ -188,9 +194,9 @@ def plan(a: Archive, render: Renderer, assets: Mapping[str, tuple[str, bytes]],
 
     for path, data in assets.values():
         add("assets", Planned(path, key_of("asset", hashlib.sha256(data).hexdigest()), lambda data=data: data))
-    for name, producer in PRODUCERS:
-        for planned in producer(a, render):
-            add(name, planned)
+    for producer in PRODUCERS:
+        for planned in _planned(producer, a, render, remembered):
+            add(producer.name, planned)
     batch = Batch("search", index.files(), index.data)
     # lunr.js from node_modules (npm), never a CDN; the search page loads it with its first query.
     lunr = search.LUNR_JS.read_bytes()
@@ -199,6 +205,26 @@ def plan(a: Archive, render: Renderer, assets: Mapping[str, tuple[str, bytes]],
     for path in sorted(steps.keys() & batch.keys.keys()):
         problems.append(error(f"site/{path}", f"written by both {steps[path].producer} and {batch.producer}"))
     return steps, batch, problems
+
+
+def _planned(producer: Producer, a: Archive, render: Renderer, remembered: Remembered) -> Iterable[Planned]:
+    """The producer's plan, or when its inputs are the last build's, the last plan's paths and
+    keys, with the producer run only if one of them is rendered (its output was damaged)."""
+    if producer.inputs is None:
+        return producer.plan(a, render)
+    inputs = producer.inputs(a)
+    if producer.name in remembered and remembered[producer.name][0] == inputs:
+        made: dict[str, Planned] = {}
+
+        def make(path: str) -> str | bytes:
+            if not made:
+                made.update((p.path, p) for p in producer.plan(a, render))
+            return made[path].make()
+
+        return [Planned(path, key, functools.partial(make, path)) for path, key in remembered[producer.name][1].items()]
+    planned = list(producer.plan(a, render))
+    remembered[producer.name] = (inputs, {p.path: p.key for p in planned})
+    return planned
 
 
 # --- 3. rendering and the link table --------------------------------------------------------------
@@ -301,6 +327,7 @@ class Cache(NamedTuple):
     manifest: Path
     links: Path
     search: Path
+    plan: Path
 
     @classmethod
     def beside(cls, out: Path) -> "Cache":
@@ -356,8 +383,11 @@ def _build(content: Path, out: Path, base_url: str, zip_path: Path | None, jobs:
 
     assets = _assets()
     render = Renderer(TEMPLATES, {name: path for name, (path, _) in assets.items()})
+    plan_shelf = Shelf(cache.plan, output_version, 1)
+    remembered: Remembered = plan_shelf.load()
+    last_plan = dict(remembered)
     try:
-        steps, batch, plan_problems = plan(archive, render, assets, index)
+        steps, batch, plan_problems = plan(archive, render, assets, index, remembered)
     except jinja2.TemplateError as exc:
         return problems + [_template_problem(exc, "the plan")], {}
     problems += plan_problems
@@ -390,6 +420,8 @@ def _build(content: Path, out: Path, base_url: str, zip_path: Path | None, jobs:
     if analysed or known_slugs != set(records):
         record_shelf.save(records, set(analysed) | (known_slugs ^ set(records)) if known_slugs else None)
         rec_mod.prune_blobs(cache.blobs, found)
+    if remembered != last_plan:
+        plan_shelf.save(remembered)
     if index_changed:
         index.save(cache.search)
     if zip_path:

@@ -219,6 +219,18 @@ def shown_digests(r: Report, anchors: tuple[str | None, ...]) -> tuple[tuple[str
     return (("", digest(None)),) + tuple((k, digest(k)) for k in sorted({f.indicator for f in r.figures}))
 
 
+def _place_pages(a) -> str:
+    """Rows link to their place's page: one digest of every place's page stands for those links
+    (a place renamed re-renders every indicator page, where a list per page cost 0.25 s a build)."""
+    return key_of([(code, node.page) for code, node in a.places.items()])
+
+
+def indicator_inputs(a) -> str:
+    """A digest of all that indicator pages show (see ``pages.Producer``): the indicators, the
+    place pages, and each report's figures with its name and place (``_all_shown``)."""
+    return key_of(a.indicators, _place_pages(a), [(r.slug, _all_shown(r)) for r in a.records if r.figures_shown])
+
+
 def indicator_pages(a, render) -> Iterator[Planned]:
     """indicators/index.html and one comparison page per indicator."""
     stating = _stating(a)
@@ -226,9 +238,7 @@ def indicator_pages(a, render) -> Iterator[Planned]:
     for record in a.records:
         for f in record.report.figures:
             stated[f.indicator] = stated.get(f.indicator, 0) + 1
-    # Rows link to their place's page: one digest of every place's page stands for those links
-    # (a place renamed re-renders every indicator page, where a list per page cost 0.25 s a build).
-    place_pages = key_of([(code, node.page) for code, node in a.places.items()])
+    place_pages = _place_pages(a)
     summary = []
     for indicator in a.indicators:
         entries = stating.get(indicator.key, [])

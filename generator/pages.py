@@ -159,8 +159,6 @@ def citation(r: Report, base_url: str) -> str:
 
 # --- producers ---------------------------------------------------------------------------------
 
-Producer = Callable[[Archive, Renderer], Iterator[Planned]]
-
 
 def _parent_code(a: Archive, r: Report) -> str | None:
     """The place whose same-year reports a report page lists: the district's city, the city's province."""
@@ -273,6 +271,12 @@ def topic_hits(a: Archive) -> dict[str, dict[str, list[tuple[Record, bytes, str]
     return hits
 
 
+def topic_inputs(a: Archive) -> str:
+    """A digest of all that topic pages show: the archive's figures and provinces, and each
+    report's province and sections by topic (see ``Producer``)."""
+    return key_of(a.site_info(), [(r.places[0].code if r.places else "", r.topics_shown) for r in a.records if r.by_topic])
+
+
 def topic_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
     counts = {}
     for t, by_province in topic_hits(a).items():
@@ -366,14 +370,26 @@ def _feed_date(r: Report) -> str:
     return r.published or f"{r.year or 2016}-12-31"
 
 
-PRODUCERS: list[tuple[str, Producer]] = [
-    ("reports", report_pages),
-    ("originals", original_files),
-    ("places", place_pages),
-    ("topics", topic_pages),
-    ("years", year_pages),
-    ("home", home_and_fixed_pages),
-    ("data", data_files),
-    ("indicators", figure_pages.indicator_pages),
-    ("figure-data", figure_pages.figure_data),
+@dataclass(frozen=True)
+class Producer:
+    """Plans one kind of output. ``inputs``, where given, is a digest of everything those outputs
+    show, much cheaper than planning them (a stored per-report digest each, not a pass over every
+    section or figure). When it is the last build's, the build takes the last plan's paths and
+    keys and runs ``plan`` only if one of them must be rendered again (see ``build.plan``)."""
+
+    name: str
+    plan: Callable[[Archive, Renderer], Iterator[Planned]]
+    inputs: Callable[[Archive], str] | None = None
+
+
+PRODUCERS: list[Producer] = [
+    Producer("reports", report_pages),
+    Producer("originals", original_files),
+    Producer("places", place_pages),
+    Producer("topics", topic_pages, topic_inputs),
+    Producer("years", year_pages),
+    Producer("home", home_and_fixed_pages),
+    Producer("data", data_files),
+    Producer("indicators", figure_pages.indicator_pages, figure_pages.indicator_inputs),
+    Producer("figure-data", figure_pages.figure_data),
 ]

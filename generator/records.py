@@ -93,6 +93,7 @@ class Record:
     report: Report
     topics: tuple[str, ...]
     by_topic: tuple[tuple[str, bytes, str], ...]  # (topic, packed sections, digest of what its pages show)
+    topics_shown: str  # one digest of by_topic's digests: all that topic pages show of it
     places: tuple[PlaceRef, ...]
     figure_anchors: tuple[str | None, ...]  # the section stating each front-matter figure
     figures_shown: tuple[tuple[str, str], ...]  # (indicator or "" for all, digest of what figure pages show)
@@ -205,7 +206,9 @@ def analyse(job: Job) -> Outcome:
     anchors = tuple(source_anchor(report, f) for f in report.figures)
     shown = shown_digests(report, anchors)
     row = json.dumps({**light.front_matter(), "topics": list(topics), "slug": light.slug}, ensure_ascii=False, sort_keys=True)
-    record = Record(light, topics, tuple(by_topic), places_of(light), anchors, shown, row, listed, digest, original_sha, tuple(problems))
+    topics_shown = key_of([(t, d) for t, _, d in by_topic])
+    record = Record(light, topics, tuple(by_topic), topics_shown, places_of(light), anchors, shown, row, listed, digest,
+                    original_sha, tuple(problems))
     return Outcome(report.slug, (md_stamp, raw_stamp), record, False, tuple(problems))
 
 

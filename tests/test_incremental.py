@@ -7,6 +7,7 @@ the same content into another folder.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -79,6 +80,34 @@ def test_editing_one_report_rebuilds_its_pages_only_and_matches_a_full_build(con
     assert "about/index.html" not in changed and not any(p.startswith("assets/") for p in changed)
     # The edit changes no stated figure: the (large, at scale) indicator pages and figure data stay.
     assert not any(p.startswith("indicators/") or p.startswith("data/figures") for p in changed), changed
+    assert files(out) == full(content, tmp_path)
+
+
+def test_producers_whose_inputs_are_unchanged_are_not_planned_again(content: Path, tmp_path: Path, monkeypatch):
+    """Topic and indicator pages keep the last plan after an edit they do not show; a damaged
+    page of theirs is still made again, by planning them then."""
+    planned: list[str] = []
+
+    def counted(producer):
+        def plan(a, render):
+            planned.append(producer.name)
+            return producer.plan(a, render)
+        return dataclasses.replace(producer, plan=plan)
+
+    monkeypatch.setattr(builder, "PRODUCERS", [counted(p) for p in builder.PRODUCERS])
+    out = tmp_path / "site"
+    ok(content, out)
+    assert {"topics", "indicators", "reports"} <= set(planned)
+    planned.clear()
+    edit(content / "reports" / f"{JIANGBEI}.md", "起草印发工作文件31份", "起草印发工作文件32份")
+    ok(content, out)
+    assert "reports" in planned and not {"topics", "indicators"} & set(planned), planned
+    topic_page = next(p for p in files(out) if p.startswith("topics/") and p.count("/") == 3)
+    (out / topic_page).unlink()
+    (out / "indicators/normative-docs-reviewed/index.html").write_text("changed by hand", encoding="utf-8")
+    planned.clear()
+    ok(content, out)
+    assert sorted(p for p in planned if p in {"topics", "indicators"}) == ["indicators", "topics"]
     assert files(out) == full(content, tmp_path)
 
 
