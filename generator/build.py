@@ -90,6 +90,8 @@ def read_records(reports_dir: Path, root: Path, cache: dict[str, Entry], pool_si
                 stamps[slug] = (md_stamp, raw_stamp)
                 continue
         jobs.append(Job(reports_dir / name, root, cached[1].digest if cached else None))
+    if jobs:
+        urls.remember_place_pages((p.code, p.name, p.page) for _, record in cache.values() for p in record.places)
     problems: list[Problem] = []
     with progress("build: reading", total=len(jobs), unit="reports") as bar:
         for outcome in _run(rec_mod.analyse, jobs, pool_size):

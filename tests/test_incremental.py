@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -108,6 +110,19 @@ def test_producers_whose_inputs_are_unchanged_are_not_planned_again(content: Pat
     planned.clear()
     ok(content, out)
     assert sorted(p for p in planned if p in {"topics", "indicators"}) == ["indicators", "topics"]
+    assert files(out) == full(content, tmp_path)
+
+
+def test_reading_an_edited_report_of_a_known_place_loads_no_pinyin(content: Path, tmp_path: Path):
+    """Place pages come from the records of the last build: pypinyin's 0.3 s load is not paid."""
+    out = tmp_path / "site"
+    ok(content, out)
+    edit(content / "reports" / f"{JIANGBEI}.md", "起草印发工作文件31份", "起草印发工作文件32份")
+    script = ("import sys; from generator.build import build; "
+              f"problems, summary = build(__import__('pathlib').Path({str(content)!r}), __import__('pathlib').Path({str(out)!r}), {BASE!r}); "
+              "print(summary['analysed'], 'pypinyin' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["1", "False"], run.stderr
     assert files(out) == full(content, tmp_path)
 
 
