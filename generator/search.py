@@ -66,6 +66,7 @@ from generator.write import write_atomic
 ROOT = Path(__file__).resolve().parent.parent
 LUNR_JS = ROOT / "node_modules" / "lunr" / "lunr.min.js"
 PREFIX = "search/"
+FILTERS = f"{PREFIX}f/"
 VERSION = 2
 
 # lunr's BM25 constants and our fixed average field lengths (tokens; the seeds'
@@ -333,6 +334,11 @@ class IndexEntry:
     def place_value(self) -> str:
         """The place filter's value: the full name from the province down (重庆市江北区)."""
         return self.province + self.city + self.district if self.place != self.province else ""
+
+
+def _filtered(e: IndexEntry) -> tuple:
+    """What the filter files and dir.js hold of a report."""
+    return e.province, e.city, e.district, e.year, tuple(e.topics)
 
 
 def _meta(e: IndexEntry) -> IndexEntry:
@@ -642,7 +648,10 @@ class SearchIndex:
             affected.update(self._post)
             affected.update(self._big)
             affected.update(self._small)
-        self._render(affected, set() if full else top_hit, touched if not full else {}, topic_names, full)
+            self._render(affected, set(), {}, topic_names, None, False)
+        else:
+            self._render(affected, top_hit, touched, topic_names, {new_order[e.slug] for e in changed},
+                         all(_filtered(old_entries[e.slug]) == _filtered(e) for e in changed))
         return bool(changed or gone)
 
     def _keep(self, e: IndexEntry, rt: ReportTerms) -> None:
@@ -700,8 +709,12 @@ class SearchIndex:
         return np.array([number.get(e.province, -1) for e in self._entries] or [0], np.int64)
 
     def _render(self, affected: set[str], top_hit: set[str], touched: dict[str, set[int]],
-                topic_names, full: bool) -> None:
-        files: dict[str, str] = {}
+                topic_names, redone: set[int] | None, filters_kept: bool) -> None:
+        """Make the files of the ``affected`` terms, the excerpts of the ``redone`` reports (by
+        number) and the filters (unless ``filters_kept``); the others keep their last digests.
+        ``redone`` None: every file is made (reports were added, removed or renumbered)."""
+        full = redone is None
+        files: dict[str, str] = {} if full else dict(self._files)
         cache: dict[str, bytes] = {}
 
         def put(path: str, data: bytes) -> None:
@@ -711,6 +724,9 @@ class SearchIndex:
         province_of = self._province_of()
         runs = None
         old_big = {t: self._big.pop(t) for t in affected if t in self._big}
+        for _, _, digests, _ in old_big.values():
+            for path in digests:
+                files.pop(path, None)
         for t in affected:
             self._small.pop(t, None)
         live = [t for t in sorted(affected) if t in self._post]
@@ -719,9 +735,9 @@ class SearchIndex:
             if len(enc) <= GROUP_BYTES // 2:
                 self._small[t] = (enc, self._df(t))
             else:
-                own = {f"{PREFIX}t/{_id(t)}.js": _js("t", _id(t), enc)}
-                cache.update(own)
-                self._big[t] = (self._df(t), (), {p: _digest(d) for p, d in own.items()}, None)
+                path = f"{PREFIX}t/{_id(t)}.js"
+                put(path, _js("t", _id(t), enc))
+                self._big[t] = (self._df(t), (), {path: files[path]}, None)
         for t in live:
             if len(self._post[t][0]) <= PRUNE:
                 continue
@@ -735,44 +751,80 @@ class SearchIndex:
                                                               t in top_hit, runs)
             else:
                 own, provinces, theta, kept = self._big_files(t, key, wt, province_of)
-            cache.update(own)
             cache.update({p: self._cache[p] for p in kept if p in self._cache})
-            self._big[t] = (self._df(t), provinces, {**kept, **{p: _digest(d) for p, d in own.items()}}, theta)
-        # Unchanged large terms keep their files.
+            for path, data in own.items():
+                put(path, data)
+            self._big[t] = (self._df(t), provinces, {**kept, **{p: files[p] for p in own}}, theta)
+            files.update(kept)
+        # Unchanged large terms keep their files, and within one process their bytes.
         for t, (_, _, digests, _) in self._big.items():
-            files.update(digests)
             if t not in affected:
                 for p in digests:
                     if p in self._cache:
                         cache[p] = self._cache[p]
 
-
         # Vocabulary and grouped postings, per first character: again only where a term changed.
-        by_first: dict[str, list[str]] = {}
-        for t in self._post:
-            by_first.setdefault(t[0], []).append(t)
-        firsts = sorted(by_first, key=utf16_key)
         redo = None if full else {t[0] for t in affected}
+        by_first: dict[str, list[str]] = {c: [] for c in redo} if redo is not None else {}
+        for t in self._post:
+            if redo is None:
+                by_first.setdefault(t[0], []).append(t)
+            elif t[0] in redo:
+                by_first[t[0]].append(t)
         vfiles: dict[str, dict[str, str]] = {}
-        for c in firsts:
-            if redo is not None and c not in redo and c in self._vfiles:
-                vfiles[c] = self._vfiles[c]
-                cache.update({p: self._cache[p] for p in vfiles[c] if p in self._cache})
+        for c, digests in self._vfiles.items():
+            if redo is not None and c not in redo:
+                vfiles[c] = digests
+                cache.update({p: self._cache[p] for p in digests if p in self._cache})
             else:
+                for path in digests:
+                    files.pop(path, None)
+        for c in sorted(by_first, key=utf16_key):
+            if by_first[c]:
                 made = self._first_char_files(c, by_first[c])
-                cache.update(made)
-                vfiles[c] = {p: _digest(d) for p, d in made.items()}
-            files.update(vfiles[c])
-        self._vfiles = vfiles
+                for path, data in made.items():
+                    put(path, data)
+                vfiles[c] = {p: files[p] for p in made}
+        self._vfiles = {c: vfiles[c] for c in sorted(vfiles, key=utf16_key)}
 
-        # Excerpt chunks.
-        for r, e in enumerate(self._entries):
-            for k, d in enumerate(self._chunks[e.slug][1]):
-                # The bytes differ from the digested ones only by the key r-k, which the path names.
+        # Excerpt chunks. The bytes differ from the digested ones only by the key r-k, which the path names.
+        for r in range(len(self._entries)) if full else sorted(redone):
+            k = 0
+            while not full and f"{PREFIX}c/{r}-{k}.js" in files:
+                del files[f"{PREFIX}c/{r}-{k}.js"]
+                k += 1
+            for k, d in enumerate(self._chunks[self._entries[r].slug][1]):
                 path = f"{PREFIX}c/{r}-{k}.js"
                 files[path] = _digest(f"{path}:{d}".encode())
 
         # Filters and the directory.
+        filters, places = self._filters()
+        if filters_kept:
+            cache.update({p: self._cache[p] for p in files if p.startswith(FILTERS) and p in self._cache})
+        else:
+            for path in [p for p in files if p.startswith(FILTERS)]:
+                del files[path]
+            for path, data in self._filter_files(filters, places).items():
+                put(path, data)
+        put(f"{PREFIX}dir.js", _js("dir", 0, {
+            "version": VERSION,
+            "reports": len(self._entries),
+            "sections": sum(n for n, _ in self._chunks.values()),
+            "prune": PRUNE,
+            "chunk": CHUNK,
+            "v": encode_ints(np.diff(np.array([ord(c) for c in sorted(self._vfiles)], np.int64), prepend=0)),
+            "provinces": self._provinces,
+            # Reports per province: the page widens a common-word query to the largest first.
+            "province_reports": [len(filters["province"].get(p, ())) for p in self._provinces],
+            "places": places,
+            "years": sorted(int(y) for y in filters["year"]),
+            "topics": {t: topic_names.get(t, t) for t in sorted(filters["topic"])},
+        }))
+        self._files = files
+        self._cache = cache
+
+    def _filters(self) -> tuple[dict[str, dict[str, list[int]]], dict[str, dict[str, list[str]]]]:
+        """The reports (numbers) of each filter value, and the places by province and city."""
         filters: dict[str, dict[str, list[int]]] = {"province": {}, "place": {}, "year": {}, "topic": {}}
         for r, e in enumerate(self._entries):
             if e.province:
@@ -789,31 +841,19 @@ class SearchIndex:
                 places.setdefault(e.province, {}).setdefault(e.city, [])
                 if e.district not in places[e.province][e.city]:  # "" stands for the city itself
                     places[e.province][e.city].append(e.district)
-        places = {p: {c: sorted(ds) for c, ds in sorted(cs.items())} for p, cs in sorted(places.items())}
+        return filters, {p: {c: sorted(ds) for c, ds in sorted(cs.items())} for p, cs in sorted(places.items())}
+
+    def _filter_files(self, filters, places) -> dict[str, bytes]:
         # Filter files are named by the value's position in dir.js's lists (the page knows no hash).
         place_values = [p + c + d for p, cs in places.items() for c, ds in cs.items() for d in ds]
         names = {"province": {v: i for i, v in enumerate(self._provinces)},
                  "place": {v: i for i, v in enumerate(place_values)}}
+        out = {}
         for kind, values in filters.items():
             for value, rs in values.items():
                 key = f"{kind}-{names[kind][value] if kind in names else value}"
-                put(f"{PREFIX}f/{key}.js", _js("f", key, encode_ints(np.diff(np.array(rs), prepend=0))))
-        put(f"{PREFIX}dir.js", _js("dir", 0, {
-            "version": VERSION,
-            "reports": len(self._entries),
-            "sections": sum(n for n, _ in self._chunks.values()),
-            "prune": PRUNE,
-            "chunk": CHUNK,
-            "v": encode_ints(np.diff(np.array([ord(c) for c in sorted(firsts)], np.int64), prepend=0)),
-            "provinces": self._provinces,
-            # Reports per province: the page widens a common-word query to the largest first.
-            "province_reports": [len(filters["province"].get(p, ())) for p in self._provinces],
-            "places": places,
-            "years": sorted(int(y) for y in filters["year"]),
-            "topics": {t: topic_names.get(t, t) for t in sorted(filters["topic"])},
-        }))
-        self._files = dict(sorted(files.items()))
-        self._cache = cache
+                out[f"{FILTERS}{key}.js"] = _js("f", key, encode_ints(np.diff(np.array(rs), prepend=0)))
+        return out
 
     def _nchunks(self, rt: ReportTerms) -> int:
         return max(1, math.ceil(len(rt.sections) / CHUNK))
@@ -962,6 +1002,10 @@ class SearchIndex:
         if rel.startswith(("v/", "p/")):
             c = chr(int(rel[2:].split("_")[0].split("-")[0].split(".")[0], 16))
             made = self._first_char_files(c, [t for t in self._post if t[0] == c])
+            self._cache.update(made)
+            return made[path]
+        if path.startswith(FILTERS):
+            made = self._filter_files(*self._filters())
             self._cache.update(made)
             return made[path]
         if rel.startswith("t/"):

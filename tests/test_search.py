@@ -3,6 +3,8 @@ answering the query table through the page's own code (tests/js/query.js)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import math
 import shutil
@@ -343,7 +345,7 @@ def _entries(reports):
     """Index entries, segmenting each distinct report once per test run."""
     out = []
     for r in sorted(reports, key=lambda r: r.slug):
-        key = (r.slug, r.body)
+        key = (r.slug, r.body, repr(r.front_matter()))
         if key not in _ENTRIES:
             _ENTRIES[key] = index_entry(r, r.topics)
         out.append(_ENTRIES[key])
@@ -362,6 +364,20 @@ def _edited(r, k: int):
     return new
 
 
+def _redated(r):
+    """The same report a year later: its filter values change, its number does not."""
+    new, problems = parse_report(Path(f"{r.slug}.md"), _text(dataclasses.replace(r, year=(r.year or 2020) + 1)))
+    assert new is not None, problems
+    return new
+
+
+def _shrunk(r):
+    """The report's lead alone: fewer excerpt files than before."""
+    new, problems = parse_report(Path(f"{r.slug}.md"), _text(dataclasses.replace(r, body=r.body.split("\n## ")[0])))
+    assert new is not None, problems
+    return new
+
+
 def _renamed(r, slug):
     new, problems = parse_report(Path(f"{slug}.md"), _text(r))
     assert new is not None, problems
@@ -376,7 +392,7 @@ def _check_same_as_full(index: SearchIndex, reports) -> None:
         assert index.data(path) == full.data(path), path
 
 
-EDITS = st.lists(st.tuples(st.sampled_from(["edit", "add", "remove", "reopen"]), st.integers(0, 4)), min_size=1, max_size=4)
+EDITS = st.lists(st.tuples(st.sampled_from(["edit", "redate", "add", "remove", "reopen"]), st.integers(0, 4)), min_size=1, max_size=4)
 
 
 def _run_edits(state: Path, base: list, edits) -> None:
@@ -388,6 +404,10 @@ def _run_edits(state: Path, base: list, edits) -> None:
         slugs = sorted(reports)
         if op == "edit":
             reports[slugs[n % len(slugs)]] = _edited(reports[slugs[n % len(slugs)]], step)
+        elif op == "redate":
+            reports[slugs[n % len(slugs)]] = _redated(reports[slugs[n % len(slugs)]])
+        elif op == "shrink":
+            reports[slugs[n % len(slugs)]] = _shrunk(reports[slugs[n % len(slugs)]])
         elif op == "add":
             new = _renamed(base[n % len(base)], f"{base[n % len(base)].slug}-copy{step}")
             reports[new.slug] = new
@@ -409,6 +429,12 @@ def test_incremental_updates_give_the_full_builds_bytes(tmp_path_factory, edits)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(search, "LOG_REPORTS", 1)  # saved postings both replayed and written anew
         _run_edits(tmp_path_factory.mktemp("state") / "search", list(SEEDS), edits)
+
+
+@pytest.mark.parametrize("edits", [[("redate", 1)], [("shrink", 2)], [("edit", 0), ("reopen", 0), ("redate", 0), ("shrink", 0)]])
+def test_updates_that_change_filters_or_excerpts_give_the_full_builds_bytes(tmp_path: Path, edits):
+    """A new year changes filter files and dir.js; a shorter report leaves fewer excerpt files."""
+    _run_edits(tmp_path / "search", list(SEEDS), edits)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
