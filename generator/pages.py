@@ -91,9 +91,6 @@ class Archive:
     def reports(self, slugs) -> list[Report]:
         return [self.by_slug[s].report for s in slugs]
 
-    def digests(self, slugs) -> tuple[tuple[str, str], ...]:
-        return tuple((s, self.by_slug[s].digest) for s in slugs)
-
     def listed(self, slugs) -> str:
         """For the key of a page that lists these reports (see ``records.listing``)."""
         return " ".join(self.by_slug[s].listed for s in slugs)
@@ -342,7 +339,6 @@ def home_and_fixed_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
 
 def data_files(a: Archive, render: Renderer) -> Iterator[Planned]:
     """data/reports.json, the Atom feed and robots.txt (the sitemap is planned last, from every page)."""
-    every = a.digests(r.slug for r in a.records)
 
     def reports_json() -> str:
         # Each record's row was serialised when the report was read; the address goes first.
@@ -352,7 +348,9 @@ def data_files(a: Archive, render: Renderer) -> Iterator[Planned]:
 
     dated = sorted(a.records, key=lambda r: (r.report.published or f"{r.report.year or 0}-12-31", r.slug), reverse=True)[:FEED_SIZE]
     entries = [r.report for r in dated]
-    yield Planned("data/reports.json", key_of("reports.json", every, [r.topics for r in a.records]), reports_json)
+    # Keyed on the rows it holds, not the reports' digests: a correction of a report's text leaves
+    # its row, and this 10,000-row file, as they were.
+    yield Planned("data/reports.json", key_of("reports.json", a.base_url, [(r.slug, r.data_row) for r in a.records]), reports_json)
     yield Planned("feed.xml", key_of("feed", a.base_url, [(r.slug, r.digest) for r in dated]),
                   lambda: render.page("feed.xml", "feed.xml", entries=entries, base_url=a.base_url,
                                       updated=_feed_date(entries[0]) if entries else "2016-01-01"))

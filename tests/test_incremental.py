@@ -82,6 +82,8 @@ def test_editing_one_report_rebuilds_its_pages_only_and_matches_a_full_build(con
     assert "about/index.html" not in changed and not any(p.startswith("assets/") for p in changed)
     # The edit changes no stated figure: the (large, at scale) indicator pages and figure data stay.
     assert not any(p.startswith("indicators/") or p.startswith("data/figures") for p in changed), changed
+    # Nor the report's row in the data file of all reports.
+    assert "data/reports.json" not in changed
     assert files(out) == full(content, tmp_path)
 
 
@@ -148,7 +150,7 @@ def test_editing_a_sections_opening_rebuilds_its_topic_pages(content: Path, tmp_
 def test_retitling_a_report_rebuilds_the_pages_that_list_it(content: Path, tmp_path: Path):
     out = tmp_path / "site"
     changed = changed_by_edit(content, out, "title: ", "title: 修订 ")
-    assert {f"reports/{JIANGBEI}/index.html", JIANGBEI_PLACE, "years/2021/index.html"} <= changed
+    assert {f"reports/{JIANGBEI}/index.html", JIANGBEI_PLACE, "years/2021/index.html", "data/reports.json"} <= changed
     assert "修订" in (out / JIANGBEI_PLACE).read_text(encoding="utf-8")
     assert files(out) == full(content, tmp_path)
 
