@@ -38,7 +38,7 @@ from typing import Callable, Iterable, Mapping, NamedTuple
 import jinja2
 
 from generator import records as rec_mod
-from generator import figure_pages, figures, search, urls
+from generator import figure_pages, search, urls
 from generator.model import without_slug_clashes
 from generator.pages import PRODUCERS, Archive, Producer, model_archive, sitemap
 from generator.planned import Planned, key_of, tree_digest
@@ -374,7 +374,7 @@ def _build(content: Path, out: Path, base_url: str, zip_path: Path | None, jobs:
         return problems, {}
 
     indicators, indicator_problems = figure_pages.load(content)
-    problems += indicator_problems + figures.check_figures(tuple(r.report for r in found), indicators)
+    problems += indicator_problems + figure_pages.check_records(found, indicators)
     if has_errors(problems):
         return problems, {}
     archive = model_archive(tuple(found), topics, indicators, base_url, root, cache.blobs)

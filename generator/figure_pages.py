@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 from typing import Iterator
@@ -41,11 +41,19 @@ CSV_COLUMNS = ("report", "url", "place", "province", "city", "district", "adcode
 
 
 def load(content: Path) -> tuple[tuple[Indicator, ...], list[Problem]]:
-    """The indicator table (check each report's figures against it with ``check_figures``)."""
+    """The indicator table (check the reports' figures against it with ``check_records``)."""
     table = content / "indicators.yml"
     if not table.exists():
         return (), [warning(table, "no indicator table: figures are shown on report pages only")]
     return load_indicators(table)
+
+
+def check_records(records, indicators: tuple[Indicator, ...]) -> list[Problem]:
+    """``check_figures`` over the archive. A record's figures are unpacked only when it states
+    an indicator the table lacks (its stated indicators are the keys of ``figures_shown``)."""
+    known = {i.key for i in indicators}
+    return check_figures(tuple(replace(r.report, figures=r.figures()) for r in records
+                               if any(k not in known for k, _ in r.figures_shown[1:])), indicators)
 
 
 def period_label(period: str) -> str:
@@ -111,7 +119,7 @@ def _rows(a, record, indicator: str | None = None) -> list[Row]:
     r = record.report
     place = a.places[r.adcode].page if r.adcode in a.places else None
     return [Row(r, f, known.get(f.indicator), stated_text(f), period_label(f.period), anchor, place)
-            for f, anchor in zip(r.figures, record.figure_anchors) if indicator in (None, f.indicator)]
+            for f, anchor in zip(record.figures(), record.figure_anchors) if indicator in (None, f.indicator)]
 
 
 def report_figures(a, record) -> list[Row]:
@@ -236,7 +244,7 @@ def indicator_pages(a, render) -> Iterator[Planned]:
     stating = _stating(a)
     stated: dict[str, int] = {}  # indicator → figures stated, counted in one pass
     for record in a.records:
-        for f in record.report.figures:
+        for f in record.figures():
             stated[f.indicator] = stated.get(f.indicator, 0) + 1
     place_pages = _place_pages(a)
     summary = []
@@ -260,8 +268,9 @@ def indicator_pages(a, render) -> Iterator[Planned]:
 def data_rows(a) -> list[dict]:
     names = {i.key: i.name for i in a.indicators}
     rows = []
-    for r in (record.report for record in a.records):
-        for n, f in enumerate(r.figures):
+    for record in a.records:
+        r = record.report
+        for n, f in enumerate(record.figures()):
             rows.append(
                 (
                     (f.indicator, r.year or 0, r.adcode, r.slug, n),

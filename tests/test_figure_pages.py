@@ -154,7 +154,8 @@ def test_chart_is_deterministic_and_accessible():
     from types import SimpleNamespace
 
     class A:  # the little of an Archive the rows need: records with their figures' anchors
-        records = [SimpleNamespace(report=r, slug=r.slug, figure_anchors=tuple(source_anchor(r, f) for f in r.figures))
+        records = [SimpleNamespace(report=r, slug=r.slug, figures=lambda r=r: r.figures,
+                                   figure_anchors=tuple(source_anchor(r, f) for f in r.figures))
                    for r in REPORTS]
         places = {}
         indicators = INDICATORS
