@@ -14,6 +14,7 @@ changes, since either can change every record.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -117,8 +118,9 @@ class Record:
     def figures(self) -> tuple[Figure, ...]:
         """The report's figures (``report.figures`` is empty here). Kept packed: as 160,000
         objects at 10,000 reports they were 0.4 s of loading the records on every build,
-        where a rebuild needs those of a few pages."""
-        return pickle.loads(self.figures_packed) if self.figures_packed else ()
+        where a rebuild needs those of a few pages. Unpacked once per process (each indicator
+        page a report states asks again)."""
+        return _unpacked(self.figures_packed) if self.figures_packed else ()
 
 
 @dataclass(frozen=True)
@@ -223,6 +225,11 @@ def analyse(job: Job) -> Outcome:
     record = Record(light, topics, _packed(tuple(by_topic)), topics_shown, places_of(light), anchors, shown,
                     _packed(report.figures), row, listed, digest, original_sha, tuple(problems))
     return Outcome(report.slug, (md_stamp, raw_stamp), record, False, tuple(problems))
+
+
+@functools.lru_cache(maxsize=None)
+def _unpacked(packed: bytes) -> tuple:
+    return pickle.loads(packed)
 
 
 def _packed(value: tuple) -> bytes:
