@@ -24,7 +24,6 @@ import functools
 import gc
 import hashlib
 import html
-import itertools
 import multiprocessing
 import os
 import re
@@ -301,23 +300,47 @@ def check_links(files: Mapping[str, bytes]) -> list[Problem]:
 
 # Set in the parent before forking the render workers, so they inherit the plan.
 _STEPS: list[Step] = []
+_FILES: list[str] = []  # the batch's paths to write, in groups of FILE_GROUP
+_BATCH: Batch | None = None
 _STAGING: Path | None = None
+# Search files per work item: each is made in well under a millisecond, so one at a time the
+# workers would mostly wait on the parent.
+FILE_GROUP = 64
 
 
-def _render(i: int) -> tuple[int, Stamp | None, str, str, Problem | None]:
+class Made(NamedTuple):
+    """One file written into staging by a work item (or the problem that kept it from being made)."""
+
+    path: str
+    stamp: Stamp | None
+    links: str
+    ids: str
+    problem: Problem | None
+
+
+def _make(i: int) -> list[Made]:
+    """Work item i: page i of the plan's pages to render, or after them a group of the batch's files."""
+    assert _STAGING is not None
+    if i >= len(_STEPS):
+        assert _BATCH is not None
+        start = (i - len(_STEPS)) * FILE_GROUP
+        made = []
+        for path in _FILES[start:start + FILE_GROUP]:
+            st = write_file(_STAGING, path, _BATCH.make(path))
+            made.append(Made(path, Stamp(st.st_size, st.st_mtime_ns), "", "", None))
+        return made
     step = _STEPS[i]
     try:
         data = step.planned.make()
     except jinja2.TemplateError as exc:
-        return i, None, "", "", _template_problem(exc, step.producer)
+        return [Made(step.planned.path, None, "", "", _template_problem(exc, step.producer))]
     links, ids = "", ""
     if isinstance(data, str):
         if step.planned.path.endswith(".html"):
             links, ids = link_table(step.planned.path, data)
         data = data.encode("utf-8")
-    assert _STAGING is not None
     st = write_file(_STAGING, step.planned.path, data)
-    return i, Stamp(st.st_size, st.st_mtime_ns), links, ids, None
+    return [Made(step.planned.path, Stamp(st.st_size, st.st_mtime_ns), links, ids, None)]
 
 
 # --- the build ------------------------------------------------------------------------------------
@@ -477,49 +500,36 @@ def _index_entry(record: Record) -> search.IndexEntry:
 def _stage(steps: dict[str, Step], batch: Batch, before: Mapping[str, Output], damaged: set[str], staging: Staging,
            pool_size: int) -> tuple[dict[str, Output], dict[str, str], list[Problem]]:
     """Keep every output whose key is unchanged and whose published copy is intact (not in
-    ``damaged``); render the rest into staging.
-
-    Pages are rendered in the pool (when there are enough); the batch's files are made already
-    and only written, by this process while the pool renders. Returns every output, the links
-    of the pages rendered (path → links) and the problems."""
-    global _STEPS, _STAGING
+    ``damaged``); make the rest into staging: pages, and the batch's files in groups, in the
+    pool when there are enough. Returns every output, the links of the pages rendered (path →
+    links) and the problems."""
+    global _STEPS, _FILES, _BATCH, _STAGING
     links: dict[str, str] = {}
     keys = {path: step.planned.key for path, step in steps.items()}
     keys.update(batch.keys)
     outputs = {path: old for path, key in keys.items()
                if (old := before.get(path)) is not None and old.key == key and path not in damaged}
     staging.keep(len(outputs))
-    todo = [steps[path] for path in sorted(steps.keys() - outputs.keys())]
-    pending = sorted(batch.keys.keys() - outputs.keys())
-    files = iter(pending)
-    per_page = 1 + len(pending) // max(1, len(todo))
-    _STEPS, _STAGING = todo, staging.root
+    _STEPS = [steps[path] for path in sorted(steps.keys() - outputs.keys())]
+    _FILES = sorted(batch.keys.keys() - outputs.keys())
+    _BATCH, _STAGING = batch, staging.root
+    items = list(range(len(_STEPS) + -(-len(_FILES) // FILE_GROUP)))
     problems: list[Problem] = []
     try:
-        with progress("build: rendering", total=len(todo) + len(pending), unit="files") as bar:
-
-            def write_files(count: int | None) -> None:
-                for path in itertools.islice(files, count):
-                    st = write_file(staging.root, path, batch.make(path))
+        with progress("build: rendering", total=len(_STEPS) + len(_FILES), unit="files") as bar:
+            for made in _run(_make, items, pool_size):
+                bar.update(len(made))
+                for path, stamp, page_links, ids, problem in made:
+                    if problem is not None:
+                        if problem not in problems:
+                            problems.append(problem)
+                        continue
                     staging.note_written(path)
-                    outputs[path] = Output(batch.keys[path], Stamp(st.st_size, st.st_mtime_ns), "")
-                    bar.update(1)
-
-            for i, stamp, page_links, ids, problem in _run(_render, list(range(len(todo))), pool_size):
-                bar.update(1)
-                write_files(per_page)
-                if problem is not None:
-                    if problem not in problems:
-                        problems.append(problem)
-                    continue
-                path = todo[i].planned.path
-                staging.note_written(path)
-                outputs[path] = Output(todo[i].planned.key, stamp, ids)
-                if page_links:
-                    links[path] = page_links
-            write_files(None)
+                    outputs[path] = Output(keys[path], stamp, ids)
+                    if page_links:
+                        links[path] = page_links
     finally:
-        _STEPS, _STAGING = [], None
+        _STEPS, _FILES, _BATCH, _STAGING = [], [], None, None
     return outputs, links, problems
 
 
