@@ -159,6 +159,9 @@ def indicator_rows(a, indicator: Indicator, records) -> list[Row]:
 CHART_WIDTH = 360
 ROW_HEIGHT = 34
 BAR_MAX = 250
+# Bars drawn: an indicator stated by thousands of reports drew a chart 200,000 px tall that no
+# reader could take in (and 1.2 s of a full build). The table below the chart holds every value.
+CHART_ROWS = 30
 
 
 def _num(x: float) -> str:
@@ -166,18 +169,19 @@ def _num(x: float) -> str:
 
 
 def chart_svg(indicator: Indicator, rows: list[Row]) -> Markup:
-    """A horizontal bar chart, one bar per table row, drawn at build time.
+    """A horizontal bar chart of the first CHART_ROWS table rows (the largest), drawn at build time.
 
     Each row: a label line (place, year, period) and below it the bar and the stated
-    value. role="img" with <title> and <desc>; the table beside it holds the same values.
+    value. role="img" with <title> and <desc>; the table beside it holds every value.
     """
+    total, rows = len(rows), rows[:CHART_ROWS]
     top = max((r.figure.value for r in rows), default=0) or 1
     height = ROW_HEIGHT * len(rows) + 8
     parts = [
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_WIDTH} {height}" '
         f'role="img" aria-labelledby="chart-title chart-desc">',
         f'<title id="chart-title">{escape(indicator.name)}（{escape(indicator.unit)}）：各地各年度比较</title>',
-        f'<desc id="chart-desc">{escape(chart_description(indicator, rows))}</desc>',
+        f'<desc id="chart-desc">{escape(chart_description(indicator, rows, total))}</desc>',
     ]
     for n, row in enumerate(rows):
         y = 4 + n * ROW_HEIGHT
@@ -190,9 +194,10 @@ def chart_svg(indicator: Indicator, rows: list[Row]) -> Markup:
     return Markup("\n".join(parts))
 
 
-def chart_description(indicator: Indicator, rows: list[Row]) -> str:
+def chart_description(indicator: Indicator, rows: list[Row], total: int) -> str:
     items = "；".join(f"{row.report.place or '未定位'}{row.report.year or ''}年{row.period}：{row.stated}" for row in rows)
-    return f"共{len(rows)}项数据，按数值从大到小：{items}。"
+    shown = "" if total == len(rows) else f"图中为数值最大的{len(rows)}项，"
+    return f"共{total}项数据，{shown}按数值从大到小：{items}。"
 
 
 # --- producers ------------------------------------------------------------------------------
@@ -256,7 +261,7 @@ def indicator_pages(a, render) -> Iterator[Planned]:
         def make(indicator=indicator, page=page, records=records) -> str:
             rows = indicator_rows(a, indicator, records)
             return render.page("indicator.html", page, indicator=indicator, rows=rows,
-                               chart=chart_svg(indicator, rows) if rows else None)
+                               chart=chart_svg(indicator, rows) if rows else None, charted=min(len(rows), CHART_ROWS))
 
         # Each digest names its report (see shown_digests).
         yield Planned(page, key_of("indicator", indicator, " ".join(d for _, d in entries), place_pages), make)

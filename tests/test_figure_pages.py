@@ -15,7 +15,7 @@ import pytest
 
 from generator import urls
 from generator.build import build
-from generator.figure_pages import chart_svg, source_anchor
+from generator.figure_pages import CHART_ROWS, chart_svg, source_anchor
 from generator.figures import Indicator, load_indicators, stated_text
 from generator.model import load_reports
 
@@ -165,3 +165,8 @@ def test_chart_is_deterministic_and_accessible():
     assert first == second
     assert 'role="img"' in first and "<title" in first and "<desc" in first
     assert "5589件" in first and "3800余件" in first
+    # Thousands of rows at scale: the chart draws the largest CHART_ROWS and says so.
+    many = sorted(rows * 40, key=lambda row: -row.figure.value)
+    svg = chart_svg(indicator, many)
+    assert svg.count("<rect") == CHART_ROWS < len(many)
+    assert f"共{len(many)}项数据，图中为数值最大的{CHART_ROWS}项" in svg
