@@ -21,6 +21,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass, replace
+from functools import partial
 from html import escape
 from pathlib import Path
 from typing import Iterator
@@ -162,6 +163,9 @@ BAR_MAX = 250
 # Bars drawn: an indicator stated by thousands of reports drew a chart 200,000 px tall that no
 # reader could take in (and 1.2 s of a full build). The table below the chart holds every value.
 CHART_ROWS = 30
+# Rows of an indicator's own page; beyond them its values are listed by province (as topic
+# pages are): a table of every value at 10,000 reports made pages of 6 MB.
+TABLE_ROWS = 100
 
 
 def _num(x: float) -> str:
@@ -233,9 +237,10 @@ def shown_digests(r: Report, anchors: tuple[str | None, ...]) -> tuple[tuple[str
 
 
 def _place_pages(a) -> str:
-    """Rows link to their place's page: one digest of every place's page stands for those links
-    (a place renamed re-renders every indicator page, where a list per page cost 0.25 s a build)."""
-    return key_of([(code, node.page) for code, node in a.places.items()])
+    """Rows link to their place's page, and pages are split by province: one digest of every
+    place's name and page stands for those (a place renamed re-renders every indicator page,
+    where a list per page cost 0.25 s a build)."""
+    return key_of([(code, node.name, node.page) for code, node in a.places.items()])
 
 
 def indicator_inputs(a) -> str:
@@ -245,7 +250,8 @@ def indicator_inputs(a) -> str:
 
 
 def indicator_pages(a, render) -> Iterator[Planned]:
-    """indicators/index.html and one comparison page per indicator."""
+    """indicators/index.html and one comparison page per indicator: its TABLE_ROWS largest
+    values, and when it has more, links to a page per province holding all of that province's."""
     stating = _stating(a)
     stated: dict[str, int] = {}  # indicator → figures stated, counted in one pass
     for record in a.records:
@@ -257,17 +263,36 @@ def indicator_pages(a, render) -> Iterator[Planned]:
         entries = stating.get(indicator.key, [])
         records = [r for r, _ in entries]
         page = urls.indicator_page(indicator.key)
-
-        def make(indicator=indicator, page=page, records=records) -> str:
-            rows = indicator_rows(a, indicator, records)
-            return render.page("indicator.html", page, indicator=indicator, rows=rows,
-                               chart=chart_svg(indicator, rows) if rows else None, charted=min(len(rows), CHART_ROWS))
-
+        provinces = []
+        if stated.get(indicator.key, 0) > TABLE_ROWS:
+            by_province: dict[str, list] = {}
+            for record, digest in entries:
+                by_province.setdefault(record.places[0].code if record.places else "", []).append((record, digest))
+            for code in sorted(by_province):
+                node = a.places.get(code)
+                name = node.name if node else "未定位"
+                where = urls.indicator_place_page(indicator.key, node.page if node else None)
+                inside = by_province[code]
+                provinces.append((name, where, sum(1 for r, _ in inside for f in r.figures() if f.indicator == indicator.key)))
+                yield Planned(where, key_of("indicator-province", indicator, name, " ".join(d for _, d in inside), place_pages),
+                              partial(_indicator_page, a, render, indicator, where, [r for r, _ in inside], name, None))
         # Each digest names its report (see shown_digests).
-        yield Planned(page, key_of("indicator", indicator, " ".join(d for _, d in entries), place_pages), make)
+        yield Planned(page, key_of("indicator", indicator, " ".join(d for _, d in entries), place_pages, provinces),
+                      partial(_indicator_page, a, render, indicator, page, records, None, provinces))
         summary.append((indicator, stated.get(indicator.key, 0), len({r.report.adcode or r.slug for r in records})))
     yield Planned(urls.INDICATORS, key_of("indicators", summary),
                   lambda: render.page("indicators.html", urls.INDICATORS, summary=summary))
+
+
+def _indicator_page(a, render, indicator: Indicator, page: str, records, province: str | None,
+                    provinces: list | None) -> str:
+    """The page of an indicator (``provinces`` given: the whole country, its largest values
+    when it has more than TABLE_ROWS) or of its values in one ``province``."""
+    rows = indicator_rows(a, indicator, records)
+    shown = rows[:TABLE_ROWS] if provinces else rows
+    return render.page("indicator.html", page, indicator=indicator, rows=shown, total=len(rows), province=province,
+                       provinces=provinces, chart=chart_svg(indicator, rows) if rows else None,
+                       charted=min(len(rows), CHART_ROWS))
 
 
 def data_rows(a) -> list[dict]:

@@ -145,8 +145,7 @@ def topic_page(slug: str) -> str:
 def topic_place_page(topic: str, province_page: str | None) -> str:
     """A topic's sections in one province, named as the province's page (``place_page``) is;
     None holds the reports not yet placed."""
-    where = province_page.split("/")[1] if province_page else "unplaced"
-    return f"topics/{topic}/{where}/index.html"
+    return f"topics/{topic}/{_province_folder(province_page)}/index.html"
 
 
 def year_page(year: int) -> str:
@@ -156,6 +155,15 @@ def year_page(year: int) -> str:
 def indicator_page(key: str) -> str:
     """An indicator's comparison page; the key comes from content/indicators.yml."""
     return f"indicators/{key}/index.html"
+
+
+def indicator_place_page(key: str, province_page: str | None) -> str:
+    """An indicator's values in one province, named as the province's page is (see ``topic_place_page``)."""
+    return f"indicators/{key}/{_province_folder(province_page)}/index.html"
+
+
+def _province_folder(province_page: str | None) -> str:
+    return province_page.split("/")[1] if province_page else "unplaced"
 
 
 def href(from_page: str, to_path: str, anchor: str | None = None) -> str:

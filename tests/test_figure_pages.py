@@ -13,7 +13,7 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from generator import urls
+from generator import figure_pages, urls
 from generator.build import build
 from generator.figure_pages import CHART_ROWS, chart_svg, source_anchor
 from generator.figures import Indicator, load_indicators, stated_text
@@ -84,6 +84,36 @@ def test_indicator_pages_show_every_value_in_table_and_chart(site: Path):
             labels = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text") if "chart-value" in t.get("class")]
             assert sorted(labels) == shown
             assert len(list(svg.iter("{http://www.w3.org/2000/svg}rect"))) == len(figures)
+
+
+def test_an_indicator_with_more_values_than_a_page_holds_lists_them_by_province(tmp_path: Path, monkeypatch):
+    """At scale an indicator's page shows its largest values and links to a page per province
+    with all of that province's; every value is on one province page (the build checks links)."""
+    monkeypatch.setattr(figure_pages, "TABLE_ROWS", 1)
+    problems, _ = build(ROOT / "content", tmp_path / "site", "https://fazhi.example.org/")
+    assert not [p for p in problems if p.severity == "error"]
+    site = tmp_path / "site"
+    split = 0
+    for indicator in INDICATORS:
+        figures = [f for r in REPORTS for f in r.figures if f.indicator == indicator.key]
+        doc = parse(site / urls.indicator_page(indicator.key))
+        rows = doc.findall(".//h:table[@id='indicator-table']/h:tbody/h:tr", NS)
+        chips = doc.findall(".//h:section[@aria-labelledby='by-province']//h:li", NS)
+        if len(figures) <= 1:
+            assert len(rows) == len(figures) and not chips
+            continue
+        split += 1
+        assert len(rows) == 1 and f"共 {len(figures)} 项" in text(doc.find(".//h:caption", NS))
+        shown = []
+        for chip in chips:
+            page = urls.resolve(urls.indicator_page(indicator.key), chip.find("h:a", NS).get("href"))
+            assert page.startswith(f"indicators/{indicator.key}/") and page.count("/") == 3
+            province = parse(site / page)
+            cells = [row.findall("h:td", NS)[3] for row in province.findall(".//h:table[@id='indicator-table']/h:tbody/h:tr", NS)]
+            assert int(text(chip.find("h:span", NS))) == len(cells)
+            shown += [text(c) for c in cells]
+        assert sorted(shown) == sorted(stated_text(f) for f in figures)
+    assert split >= 5
 
 
 def test_place_page_shows_its_figures_over_the_years(site: Path):

@@ -34,6 +34,8 @@ def test_place_pages_are_unique_by_code_and_readable_by_pinyin():
 def test_a_topic_province_page_is_named_as_the_province_page():
     assert urls.topic_place_page("fuyi", urls.place_page("500000", "重庆市")) == "topics/fuyi/500000-chongqing/index.html"
     assert urls.topic_place_page("fuyi", None) == "topics/fuyi/unplaced/index.html"
+    assert urls.indicator_place_page("mediation-disputes", urls.place_page("500000", "重庆市")) == "indicators/mediation-disputes/500000-chongqing/index.html"
+    assert urls.indicator_place_page("mediation-disputes", None) == "indicators/mediation-disputes/unplaced/index.html"
 
 
 @pytest.mark.parametrize(
