@@ -368,6 +368,7 @@ def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None,
         return _build(content, out, base_url, zip_path, jobs)
     finally:
         gc.unfreeze()  # what ``_settle`` hid is garbage now, or (``fazhi serve``) the next build's
+        rec_mod.forget_unpacked()  # nor does a resident ``fazhi serve`` keep every version's figures
 
 
 def _build(content: Path, out: Path, base_url: str, zip_path: Path | None, jobs: int | None) -> tuple[list[Problem], dict]:

@@ -232,6 +232,11 @@ def _unpacked(packed: bytes) -> tuple:
     return pickle.loads(packed)
 
 
+def forget_unpacked() -> None:
+    """Drop the figures unpacked so far (see ``Record.figures``): at the end of each build."""
+    _unpacked.cache_clear()
+
+
 def _packed(value: tuple) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL) if value else b""
 

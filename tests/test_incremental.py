@@ -128,6 +128,14 @@ def test_reading_an_edited_report_of_a_known_place_loads_no_pinyin(content: Path
     assert files(out) == full(content, tmp_path)
 
 
+def test_a_build_keeps_no_unpacked_figures_once_done(content: Path, tmp_path: Path):
+    """``fazhi serve`` builds again and again in one process: what a build unpacked is dropped."""
+    from generator import records
+
+    ok(content, tmp_path / "site", jobs=1)
+    assert records._unpacked.cache_info().currsize == 0
+
+
 def changed_by_edit(content: Path, out: Path, old: str, new: str) -> set[str]:
     """Build, edit the 江北 report, build again: the published files that changed."""
     ok(content, out)
