@@ -30,7 +30,7 @@ from markupsafe import Markup
 
 from generator import urls
 from generator.figures import Indicator, check_figures, load_indicators, stated_text
-from generator.model import Figure, Report
+from generator.model import UNPLACED, Figure, Report
 from generator.planned import Planned, key_of
 from generator.render import json_rows
 from generator.problems import Problem, warning
@@ -190,7 +190,7 @@ def chart_svg(indicator: Indicator, rows: list[Row]) -> Markup:
     for n, row in enumerate(rows):
         y = 4 + n * ROW_HEIGHT
         width = BAR_MAX * row.figure.value / top
-        label = f"{row.report.place or '未定位'} {row.report.year or ''}年 {row.period}".strip()
+        label = f"{row.report.place or UNPLACED} {row.report.year or ''}年 {row.period}".strip()
         parts.append(f'<text class="chart-label" x="0" y="{y + 12}">{escape(label)}</text>')
         parts.append(f'<rect class="chart-bar" x="0" y="{y + 16}" width="{_num(width)}" height="12"/>')
         parts.append(f'<text class="chart-value" x="{_num(width + 4)}" y="{y + 27}">{escape(row.stated)}</text>')
@@ -199,7 +199,7 @@ def chart_svg(indicator: Indicator, rows: list[Row]) -> Markup:
 
 
 def chart_description(indicator: Indicator, rows: list[Row], total: int) -> str:
-    items = "；".join(f"{row.report.place or '未定位'}{row.report.year or ''}年{row.period}：{row.stated}" for row in rows)
+    items = "；".join(f"{row.report.place or UNPLACED}{row.report.year or ''}年{row.period}：{row.stated}" for row in rows)
     shown = "" if total == len(rows) else f"图中为数值最大的{len(rows)}项，"
     return f"共{total}项数据，{shown}按数值从大到小：{items}。"
 
@@ -253,10 +253,14 @@ def indicator_pages(a, render) -> Iterator[Planned]:
     """indicators/index.html and one comparison page per indicator: its TABLE_ROWS largest
     values, and when it has more, links to a page per province holding all of that province's."""
     stating = _stating(a)
-    stated: dict[str, int] = {}  # indicator → figures stated, counted in one pass
+    # Figures stated, by indicator and by (indicator, province code), counted in one pass.
+    stated: dict[str, int] = {}
+    in_province: dict[tuple[str, str], int] = {}
     for record in a.records:
         for f in record.figures():
             stated[f.indicator] = stated.get(f.indicator, 0) + 1
+            where = (f.indicator, record.province_code)
+            in_province[where] = in_province.get(where, 0) + 1
     place_pages = _place_pages(a)
     summary = []
     for indicator in a.indicators:
@@ -267,13 +271,13 @@ def indicator_pages(a, render) -> Iterator[Planned]:
         if stated.get(indicator.key, 0) > TABLE_ROWS:
             by_province: dict[str, list] = {}
             for record, digest in entries:
-                by_province.setdefault(record.places[0].code if record.places else "", []).append((record, digest))
+                by_province.setdefault(record.province_code, []).append((record, digest))
             for code in sorted(by_province):
                 node = a.places.get(code)
-                name = node.name if node else "未定位"
+                name = node.name if node else UNPLACED
                 where = urls.indicator_place_page(indicator.key, node.page if node else None)
                 inside = by_province[code]
-                provinces.append((name, where, sum(1 for r, _ in inside for f in r.figures() if f.indicator == indicator.key)))
+                provinces.append((name, where, in_province[(indicator.key, code)]))
                 yield Planned(where, key_of("indicator-province", indicator, name, " ".join(d for _, d in inside), place_pages),
                               partial(_indicator_page, a, render, indicator, where, [r for r, _ in inside], name, None))
         # Each digest names its report (see shown_digests).
@@ -286,10 +290,10 @@ def indicator_pages(a, render) -> Iterator[Planned]:
 
 def _indicator_page(a, render, indicator: Indicator, page: str, records, province: str | None,
                     provinces: list | None) -> str:
-    """The page of an indicator (``provinces`` given: the whole country, its largest values
-    when it has more than TABLE_ROWS) or of its values in one ``province``."""
+    """The page of an indicator (its TABLE_ROWS largest values, and ``provinces`` to link to
+    when it has more) or of all its values in one ``province``."""
     rows = indicator_rows(a, indicator, records)
-    shown = rows[:TABLE_ROWS] if provinces else rows
+    shown = rows if province else rows[:TABLE_ROWS]
     return render.page("indicator.html", page, indicator=indicator, rows=shown, total=len(rows), province=province,
                        provinces=provinces, chart=chart_svg(indicator, rows) if rows else None,
                        charted=min(len(rows), CHART_ROWS))

@@ -44,6 +44,7 @@ LEVELS = ("county", "city", "province")
 PERIODS = ("annual", "H1", "Q1", "Q2", "Q3", "Q4")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LEAD_ANCHOR = "lead"
+UNPLACED = "未定位"  # what pages call a report whose place is not known
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from generator import figure_pages
 from generator import records as rec_mod
 from generator import urls
 from generator.figures import Indicator
-from generator.model import Report
+from generator.model import UNPLACED, Report
 from generator.planned import Planned, key_of
 from generator.records import Record
 from generator.render import Renderer
@@ -32,7 +32,6 @@ from generator.topics import Topic
 
 NEWEST = 10
 FEED_SIZE = 20
-UNPLACED = "未定位"
 
 
 @dataclass(frozen=True)
@@ -262,7 +261,7 @@ def topic_hits(a: Archive) -> dict[str, dict[str, list[tuple[Record, bytes, str]
     slug: (record, its sections packed by ``records.pack_sections``, digest of what is shown)."""
     hits: dict[str, dict[str, list]] = {t.slug: defaultdict(list) for t in a.topics}
     for record in a.records:
-        province = record.places[0].code if record.places else ""
+        province = record.province_code
         for t, sections, shown in record.by_topic():
             if t in hits:
                 hits[t][province].append((record, sections, shown))
@@ -272,7 +271,7 @@ def topic_hits(a: Archive) -> dict[str, dict[str, list[tuple[Record, bytes, str]
 def topic_inputs(a: Archive) -> str:
     """A digest of all that topic pages show: the archive's figures and provinces, and each
     report's province and sections by topic (see ``Producer``)."""
-    return key_of(a.site_info(), [(r.places[0].code if r.places else "", r.topics_shown) for r in a.records if r.topics_shown])
+    return key_of(a.site_info(), [(r.province_code, r.topics_shown) for r in a.records if r.topics_shown])
 
 
 def topic_pages(a: Archive, render: Renderer) -> Iterator[Planned]:

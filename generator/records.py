@@ -109,6 +109,11 @@ class Record:
     def slug(self) -> str:
         return self.report.slug
 
+    @property
+    def province_code(self) -> str:
+        """Its province's division code, '' when unplaced: topic and indicator pages are split by it."""
+        return self.places[0].code if self.places else ""
+
     def by_topic(self) -> tuple[tuple[str, bytes, str], ...]:
         """(topic, packed sections, digest of what its pages show), for each topic of a section.
         Pickled as one value: as 600,000 objects at 10,000 reports, 0.1 s of every build's

@@ -90,6 +90,7 @@ def test_an_indicator_with_more_values_than_a_page_holds_lists_them_by_province(
     """At scale an indicator's page shows its largest values and links to a page per province
     with all of that province's; every value is on one province page (the build checks links)."""
     monkeypatch.setattr(figure_pages, "TABLE_ROWS", 1)
+    monkeypatch.setattr(figure_pages, "CHART_ROWS", 1)
     problems, _ = build(ROOT / "content", tmp_path / "site", "https://fazhi.example.org/")
     assert not [p for p in problems if p.severity == "error"]
     site = tmp_path / "site"
@@ -104,6 +105,7 @@ def test_an_indicator_with_more_values_than_a_page_holds_lists_them_by_province(
             continue
         split += 1
         assert len(rows) == 1 and f"共 {len(figures)} 项" in text(doc.find(".//h:caption", NS))
+        assert "图中为最大的 1 项" in text(doc.find(".//h:figcaption", NS))
         shown = []
         for chip in chips:
             page = urls.resolve(urls.indicator_page(indicator.key), chip.find("h:a", NS).get("href"))
