@@ -24,6 +24,7 @@ import functools
 import gc
 import hashlib
 import html
+import math
 import multiprocessing
 import os
 import re
@@ -514,7 +515,7 @@ def _stage(steps: dict[str, Step], batch: Batch, before: Mapping[str, Output], d
     _STEPS = [steps[path] for path in sorted(steps.keys() - outputs.keys())]
     _FILES = sorted(batch.keys.keys() - outputs.keys())
     _BATCH, _STAGING = batch, staging.root
-    items = list(range(len(_STEPS) + -(-len(_FILES) // FILE_GROUP)))
+    items = list(range(len(_STEPS) + math.ceil(len(_FILES) / FILE_GROUP)))
     problems: list[Problem] = []
     try:
         with progress("build: rendering", total=len(_STEPS) + len(_FILES), unit="files") as bar:

@@ -108,7 +108,7 @@ def remember_place_pages(places: Iterable[tuple[str, str, str]]) -> None:
     are valid for one version of the code), so that reading a changed report of a known place
     needs no pypinyin (its first use costs 0.3 s of a rebuild)."""
     for code, name, page in places:
-        _PLACE_SLUGS[(code, name)] = page.split("/")[1]
+        _PLACE_SLUGS[(code, name)] = _place_folder(page)
 
 
 # --- page paths (relative to the site root, always ending in index.html or a file) --
@@ -163,7 +163,12 @@ def indicator_place_page(key: str, province_page: str | None) -> str:
 
 
 def _province_folder(province_page: str | None) -> str:
-    return province_page.split("/")[1] if province_page else "unplaced"
+    return _place_folder(province_page) if province_page else "unplaced"
+
+
+def _place_folder(page: str) -> str:
+    """The folder a place page (``place_page``) is in: its slug."""
+    return page.split("/")[1]
 
 
 def href(from_page: str, to_path: str, anchor: str | None = None) -> str:
