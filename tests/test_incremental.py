@@ -225,15 +225,24 @@ def test_a_taxonomy_change_reads_every_report_again(content: Path, tmp_path: Pat
     assert files(out) == full(content, tmp_path)
 
 
-def test_a_damaged_cache_or_site_is_rebuilt_correctly(content: Path, tmp_path: Path):
+@pytest.mark.parametrize("jobs", [None, 1])  # the published files checked in a forked process, or inline
+def test_a_damaged_cache_or_site_is_rebuilt_correctly(content: Path, tmp_path: Path, jobs):
     out = tmp_path / "site"
     ok(content, out)
     cache = tmp_path / ".site-cache"
-    next((cache / "records").glob("*.pickle")).write_bytes(b"not a pickle")
-    next((cache / "manifest").glob("*.pickle")).write_bytes(b"")
+    # A body edit, so that topic and indicator pages come from the saved plan, then damage.
+    edit(content / "reports" / f"{JIANGBEI}.md", "起草印发工作文件31份", "起草印发工作文件32份")
+    ok(content, out, jobs=jobs)
+    (out / "topics/index.html").write_text("tampered", encoding="utf-8")
     (out / f"reports/{JIANGBEI}/index.html").write_text("tampered", encoding="utf-8")
     (out / "index.html").unlink()
-    ok(content, out)
+    ok(content, out, jobs=jobs)
+    assert files(out) == full(content, tmp_path)
+    next((cache / "records").glob("*.pickle")).write_bytes(b"not a pickle")
+    next((cache / "manifest").glob("*.pickle")).write_bytes(b"")
+    next((cache / "plan").glob("*.pickle")).write_bytes(b"not a pickle")
+    (out / "index.html").unlink()
+    ok(content, out, jobs=jobs)
     assert files(out) == full(content, tmp_path)
     # The saved links of kept pages, read when a removal makes every page be checked again.
     for shard in (cache / "links").glob("*.pickle"):
