@@ -66,11 +66,14 @@
   S.normalize = function (text) { return text.normalize('NFKC').toLowerCase(); };
 
   /* --- compact numbers -------------------------------------------------------------- */
+  /* A digit's value by its character code: 0–31 for a last digit, 32–63 for the others. */
+  var DIGIT = new Int8Array(128);
+  for (var d = 0; d < 32; d++) { DIGIT[DIGITS_LAST.charCodeAt(d)] = d; DIGIT[DIGITS_MORE.charCodeAt(d)] = 32 + d; }
   S.decodeInts = function (text) {
     var out = [], v = 0;
     for (var i = 0; i < text.length; i++) {
-      var ch = text.charAt(i), d = DIGITS_LAST.indexOf(ch);
-      if (d >= 0) { out.push(v * 32 + d); v = 0; } else v = v * 32 + DIGITS_MORE.indexOf(ch);
+      var d = DIGIT[text.charCodeAt(i)];
+      if (d < 32) { out.push(v * 32 + d); v = 0; } else v = v * 32 + d - 32;
     }
     return out;
   };
@@ -115,19 +118,38 @@
     return [name, short.length >= 2 ? short : name];
   }
   /* dir.js's places flattened, in the order of the place filter's files, with each place's
-     names full and short (江北区, 江北; its city's too, since a city name stands for its places). */
+     names full and short (江北区, 江北; its city's too, since a city name stands for its places),
+     and two lookups made once (a query is checked against thousands of names): every name, and
+     the full names only, to {province: [i], place: [i]}. */
   S.places = function () {
     if (placeList) return placeList;
-    var dir = S.dir(), out = { values: [], provinceOf: [], names: [], provinceNames: [] };
-    dir.provinces.forEach(function (p) { out.provinceNames.push(names(p, PROVINCE_SUFFIXES)); });
+    var dir = S.dir(), out = { values: [], provinceOf: [], names: [], provinceNames: [], named: new Map(), full: new Map() };
+    function index(map, name, kind, i) {
+      if (!map.has(name)) map.set(name, { province: [], place: [] });
+      var at = map.get(name)[kind];
+      if (at.indexOf(i) < 0) at.push(i);
+    }
+    function add(n, kind, i) {
+      n.forEach(function (name, k) {
+        if (name.length >= 2) index(out.named, name, kind, i);
+        if (k % 2 === 0 && name.length >= 3) index(out.full, name, kind, i);
+      });
+    }
+    dir.provinces.forEach(function (p, i) {
+      var n = names(p, PROVINCE_SUFFIXES);
+      out.provinceNames.push(n);
+      add(n, 'province', i);
+    });
     Object.keys(dir.places).sort().forEach(function (p) {
       var pi = dir.provinces.indexOf(p);
       Object.keys(dir.places[p]).sort().forEach(function (c) {
         var city = c ? names(c, PLACE_SUFFIXES) : [];
         dir.places[p][c].forEach(function (d) {
+          var n = d ? city.concat(names(d, PLACE_SUFFIXES)) : city;
+          add(n, 'place', out.values.length);
           out.values.push(p + c + d);
           out.provinceOf.push(pi);
-          out.names.push(d ? city.concat(names(d, PLACE_SUFFIXES)) : city);
+          out.names.push(n);
         });
       });
     });
@@ -138,23 +160,17 @@
      follows: {length, province, place}; short names (江北) count only as whole pieces, since
      a word may begin like one (新城镇 is not 新城区). */
   S.placePrefix = function (piece) {
-    var pl = S.places(), best = null;
-    function consider(name, kind, i) {
-      if (name.length < 3 || name.length >= piece.length || piece.lastIndexOf(name, 0) !== 0) return;
-      if (!best || name.length > best.length) best = { length: name.length, province: [], place: [] };
-      if (name.length === best.length && best[kind].indexOf(i) < 0) best[kind].push(i);
+    var full = S.places().full;
+    for (var n = piece.length - 1; n >= 3; n--) {
+      var named = full.get(piece.slice(0, n));
+      if (named) return { length: n, province: named.province.slice(), place: named.place.slice() };
     }
-    pl.provinceNames.forEach(function (n, i) { consider(n[0], 'province', i); });
-    pl.names.forEach(function (n, i) { for (var k = 0; k < n.length; k += 2) consider(n[k], 'place', i); });
-    return best;
+    return null;
   };
   /* The provinces and places (indexes into S.places()) a query piece names. */
   S.placesNamed = function (piece) {
-    var pl = S.places(), out = { province: [], place: [] };
-    if (piece.length < 2) return out;
-    pl.provinceNames.forEach(function (n, i) { if (n.indexOf(piece) >= 0) out.province.push(i); });
-    pl.names.forEach(function (n, i) { if (n.indexOf(piece) >= 0) out.place.push(i); });
-    return out;
+    var named = S.places().named.get(piece);
+    return named ? { province: named.province.slice(), place: named.place.slice() } : { province: [], place: [] };
   };
 
   /* Split a query into word pieces and the filters it names. */
@@ -524,8 +540,8 @@
     window.addEventListener('popstate', function () { show(wanted()); });
     document.getElementById('search-more').addEventListener('click', function () { if (current) current.page(); });
     show(wanted());
-    /* The place names a query is checked against, made while the reader types. */
-    setTimeout(S.places, 0);
+    /* The place names and first characters a query is checked against, made while the reader types. */
+    setTimeout(function () { S.places(); hasFirst(''); }, 0);
   }
 
   var current = null;  /* the search on screen: {page()} */
