@@ -87,7 +87,7 @@ GROUP_BYTES = 24_000  # small terms' postings per p/ file
 REST_POSTINGS = 3000
 MERGED = (-2,)        # the "provinces" of a merged remainder
 VOCAB_BYTES = 32_000  # a v/ file above this is split by the terms' second character
-CHUNK = 4             # sections per c/ file (~4.6 kB; 20 results load ~90 kB of text)
+CHUNK = 4             # sections per c/ file (~4.6 kB; a page of 10 results loads ~45 kB of text)
 # Reports edited since the saved postings were written, beyond which save writes them anew
 # (open replays each such report onto every term it has).
 LOG_REPORTS = 64
@@ -566,11 +566,13 @@ class SearchIndex:
         changed_slugs = {e.slug for e in changed}
         gone = [s for s in old_entries if s not in new_order or s in changed_slugs]
         renumbered = any(old_order[s] != new_order[s] for s in old_order if s in new_order) or len(old_entries) != len(entries)
+        # Many changed reports (a quarter of the archive) are added in bulk, all their postings anew.
+        bulk = len(changed) > len(entries) // 4
         # A correction leaves most of a report's terms as they were (same sections, same weights):
         # their postings, and so their files, stay. Looked for when a few reports changed in place.
         same: dict[str, set[str]] = {}      # slug → terms whose postings did not change
         fresh: dict[str, ReportTerms] = {}  # their new terms, read once
-        if not renumbered and len(changed) <= LOG_REPORTS:
+        if not renumbered and not bulk and len(changed) <= LOG_REPORTS:
             for e in changed:
                 if e.slug in old_entries:
                     r = new_order[e.slug]
@@ -621,7 +623,7 @@ class SearchIndex:
                 self._post[t] = ((remap[r] << np.uint64(16)) | (key & np.uint64(0xFFFF)), wt)
 
         # Add the postings of new and changed reports.
-        if len(changed) > len(entries) // 4:
+        if bulk:
             self._bulk_add(changed, new_order, affected, terms_of)
         else:
             for e in changed:
