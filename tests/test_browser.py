@@ -321,13 +321,13 @@ def test_a_query_no_report_answers_shows_no_results(browser, root: str):
 def test_more_results_loads_the_next_page_and_moves_focus(browser, root: str):
     w = Watched(browser)
     w.page.goto(root + "search/index.html?q=法治")
-    assert len(results(w.page)) == 20
-    assert "显示前 20 个" in w.page.locator("#search-count").inner_text()
+    assert len(results(w.page)) == 10
+    assert "显示前 10 个" in w.page.locator("#search-count").inner_text()
     w.page.locator("#search-more").focus()
     w.page.keyboard.press("Enter")
-    w.page.wait_for_function("document.querySelectorAll('#search-results > li').length > 20")
+    w.page.wait_for_function("document.querySelectorAll('#search-results > li').length > 10")
     found = results(w.page)
-    assert 20 < len(found) <= 40
+    assert 10 < len(found) <= 20
     assert w.page.evaluate("document.activeElement.className") == "result-title"
     assert w.problems == []
     w.close()
@@ -340,7 +340,7 @@ def test_more_results_from_an_incomplete_copy_say_which_file_is_missing(browser,
     shutil.copytree(site, copy)
     w = Watched(browser)
     w.page.goto(copy.as_uri() + "/search/index.html?q=法治")
-    assert len(results(w.page)) == 20
+    assert len(results(w.page)) == 10
     shutil.rmtree(copy / "search" / "c")
     w.page.locator("#search-more").click()
     w.page.wait_for_function("document.getElementById('search-count').textContent.indexOf('检索出错') >= 0")

@@ -253,7 +253,7 @@ def synthetic_reports(n: int) -> list:
 def pruned_site(tmp_path_factory) -> Path:
     site = tmp_path_factory.mktemp("pruned")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(search, "PRUNE", 10)
+        mp.setattr(search, "PRUNE", 5)
         mp.setattr(search, "REST_POSTINGS", 20)
         files = search_files([index_entry(r, ()) for r in synthetic_reports(60)], {})
     for path, data in files.items():
@@ -264,7 +264,7 @@ def pruned_site(tmp_path_factory) -> Path:
 
 def test_unfiltered_common_terms_show_the_top_postings_and_say_so(pruned_site: Path):
     row = node_query(pruned_site, ["行政复议"])["行政复议"]
-    # The top 10 are fewer than a page (20), so the two provinces with most reports are
+    # The top 5 are fewer than a page (10), so the two provinces with most reports are
     # added (all three have 20; ties go in the index's order, 江西省 and 浙江省): the lead and
     # section 一 of their 40 reports. The third is not: approximate.
     assert row["approximate"] is True
@@ -321,16 +321,16 @@ def test_a_city_of_several_places_finds_every_report_of_a_common_word(tmp_path: 
 
 
 def test_common_words_whose_top_lists_share_no_section_are_still_found_together(tmp_path: Path):
-    """人民调解 is heavy in reports 0–19, 行政复议 in 20–39, and both appear once in 40–59: the
+    """人民调解 is heavy in reports 0–24, 行政复议 in 25–49, and both appear once in 50–59: the
     top 10 of each share nothing, so the page loads the rest province by province."""
     provinces = [("重庆市", "", "江北区"), ("浙江省", "宁波市", "江北区"), ("江西省", "景德镇市", "昌江区")]
     bodies = ["## 一、工作\n\n" + "人民调解。" * 5 + "\n", "## 一、工作\n\n" + "行政复议。" * 5 + "\n",
               "## 一、工作\n\n人民调解和行政复议。\n"]
-    reports = [_report(i, provinces[i % 3], bodies[i // 20]) for i in range(60)]
+    reports = [_report(i, provinces[i % 3], bodies[min(i // 25, 2)]) for i in range(60)]
     _pruned_files(tmp_path, reports)
     row = node_query(tmp_path, ["人民调解 行政复议"])["人民调解 行政复议"]
-    # Two provinces hold 14 of the 20 matches, fewer than a page: the third is loaded too, so exact.
-    assert sorted(row["hits"]) == sorted(f"{r.slug}#s1" for r in reports[40:])
+    # Two provinces hold 7 of the 10 matches, fewer than a page: the third is loaded too, so exact.
+    assert sorted(row["hits"]) == sorted(f"{r.slug}#s1" for r in reports[50:])
     assert row["approximate"] is False
 
 

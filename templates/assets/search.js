@@ -417,7 +417,7 @@
      thousands, their best 3,000 in different ones). Then the rest of their postings is loaded
      for a few provinces at a time, those with the most reports first, until a page of results
      is found: each such province's answer is complete, so every hit is a true match. */
-  var PAGE_SIZE = 20;  /* results shown at a time */
+  var PAGE_SIZE = 10;  /* results shown at a time, as search engines do: each loads an excerpt file */
   var WIDEN = [2, 6];  /* provinces added per round */
   function answer(lunrjs, c, lists, set, round, loaded) {
     var shaped = matching(c, lists, set);
