@@ -44,6 +44,7 @@ bytes (tests/test_search.py).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import json
@@ -59,7 +60,7 @@ import numpy as np
 
 from generator import urls
 from generator.model import LEAD_ANCHOR, Report
-from generator.planned import versioned_name
+from generator.planned import digest as _digest, versioned_name
 from generator.segment import default_segmenter
 from generator.write import write_atomic
 
@@ -233,10 +234,6 @@ def _js(kind: str, key, data) -> bytes:
     """A script registering ``data``; sorted keys so the same archive gives the same bytes."""
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return f"FAZHI_SEARCH.register({json.dumps(kind)},{json.dumps(key)},{payload});\n".encode("utf-8")
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 # --- one report's terms -------------------------------------------------------------
@@ -431,6 +428,14 @@ class SearchIndex:
     # and open replays those reports onto the base's postings.
     @classmethod
     def open(cls, state_dir: Path) -> "SearchIndex":
+        gc.disable()  # as Shelf.load: the collector would walk the ~400,000 objects made, again and again
+        try:
+            return cls._open(state_dir)
+        finally:
+            gc.enable()
+
+    @classmethod
+    def _open(cls, state_dir: Path) -> "SearchIndex":
         idx = cls._at(state_dir)
         try:
             with open(idx._state / "index.pickle", "rb") as f:
