@@ -27,7 +27,7 @@ from typing import NamedTuple
 from generator import search, urls
 from generator.figure_pages import shown_digests, source_anchor
 from generator.model import Figure, Report, parse_report_file
-from generator.planned import key_of, tree_digest, versioned_name
+from generator.planned import digest as digest_of, key_of, tree_digest, versioned_name
 from generator.problems import Problem
 from generator.render import body_html
 from generator.topics import Topic, classify
@@ -100,6 +100,7 @@ class Record:
     figures_shown: tuple[tuple[str, str], ...]  # (indicator or "" for all, digest of what figure pages show)
     figures_packed: bytes  # the report's figures, pickled (see ``figures``); b"" when none
     data_row: str  # its row of data/reports.json (front-matter, topics, slug) as JSON, without the address
+    row_digest: str  # digest of data_row: 10,000 rows are 50 MB, too much to hash on every build
     listed: str  # digest of what a list of reports shows of it (see ``listing``)
     digest: str
     original_sha256: str  # '' when the original is missing
@@ -228,7 +229,7 @@ def analyse(job: Job) -> Outcome:
     row = json.dumps({**report.front_matter(), "topics": list(topics), "slug": light.slug}, ensure_ascii=False, sort_keys=True)
     topics_shown = key_of([(t, d) for t, _, d in by_topic]) if by_topic else ""
     record = Record(light, topics, _packed(tuple(by_topic)), topics_shown, places_of(light), anchors, shown,
-                    _packed(report.figures), row, listed, digest, original_sha, tuple(problems))
+                    _packed(report.figures), row, digest_of(row.encode("utf-8")), listed, digest, original_sha, tuple(problems))
     return Outcome(report.slug, (md_stamp, raw_stamp), record, False, tuple(problems))
 
 
