@@ -44,7 +44,6 @@ bytes (tests/test_search.py).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import itertools
 import json
@@ -428,14 +427,6 @@ class SearchIndex:
     # and open replays those reports onto the base's postings.
     @classmethod
     def open(cls, state_dir: Path) -> "SearchIndex":
-        gc.disable()  # as Shelf.load: the collector would walk the ~400,000 objects made, again and again
-        try:
-            return cls._open(state_dir)
-        finally:
-            gc.enable()
-
-    @classmethod
-    def _open(cls, state_dir: Path) -> "SearchIndex":
         idx = cls._at(state_dir)
         try:
             with open(idx._state / "index.pickle", "rb") as f:
