@@ -274,23 +274,6 @@ def test_unfiltered_common_terms_show_the_top_postings_and_say_so(pruned_site: P
     assert largest <= {h.split("#")[0] for h in row["hits"]}
 
 
-def test_several_common_words_ask_for_their_first_remainders_with_their_top_lists(pruned_site: Path):
-    """Top lists of common words rarely share a page of sections, so the remainders of the first
-    widening round are asked for in the same round trip as the top lists (three rounds, not four);
-    one word's top list usually fills a page, so its remainders wait until it has not."""
-    def rounds(query: str) -> list[list[str]]:
-        out = subprocess.run(["node", str(ROOT / "tests" / "js" / "query.js"), str(pruned_site), str(SEARCH_JS),
-                              "--rounds", query], capture_output=True, text=True, check=True, timeout=120)
-        return json.loads(out.stdout)
-
-    def kinds(found: list[list[str]]) -> list[list[str]]:
-        return [sorted({("rest" if "-" in p else "top") if p.startswith("t/") else p.split("/")[0] for p in r})
-                for r in found]
-
-    assert kinds(rounds("行政复议 案件")) == [["v"], ["rest", "top"], ["c"]]
-    assert kinds(rounds("行政复议")) == [["v"], ["top"], ["rest"], ["c"]]
-
-
 def _report(i: int, province: tuple[str, str, str], body: str):
     fm = {"title": f"报告{i}", "province": province[0], "city": province[1], "district": province[2], "year": 2021}
     r, problems = parse_report(Path(f"2021-w{i:03d}.md"), "---\n" + yaml.safe_dump(fm, allow_unicode=True) + "---\n" + body)

@@ -355,7 +355,6 @@
     lunr();  /* start loading lunr.js while the vocabulary loads */
     return cut(parsed.words).then(function (c) {
       if (!c.terms.length || c.missing.length) return { terms: c.terms, hits: [], approximate: false };
-      widenEarly(c.entries, fo.provinces);
       return Promise.all([lunr(), allowed(fo.filters)].concat(c.entries.map(function (e) { return postings(e, fo.provinces); })))
         .then(function (got) { return answer(got[0], c, got.slice(2), got[1], 0, []); });
     });
@@ -422,10 +421,15 @@
   function answer(lunrjs, c, lists, set, round, loaded) {
     var shaped = matching(c, lists, set);
     if (shaped[0].list.length >= PAGE_SIZE || complete(lists) || round >= WIDEN.length) return score(lunrjs, c, shaped, lists);
-    var next = widening(round, loaded);
-    next.provinces.forEach(function (p) { loaded.push(p); });
+    var dir = S.dir();
+    /* -1: reports placed in no province, last */
+    var order = dir.provinces.map(function (_, i) { return i; })
+      .sort(function (a, b) { return dir.province_reports[b] - dir.province_reports[a] || a - b; })
+      .concat([-1]).filter(function (p) { return loaded.indexOf(p) < 0; });
+    var next = order.slice(0, WIDEN[round]);
+    next.forEach(function (p) { loaded.push(p); });
     return Promise.all(c.entries.map(function (e, i) {
-      return lists[i].complete ? null : rest(e, next.provinces, next.last);
+      return lists[i].complete ? null : rest(e, next, order.length === next.length);
     })).then(function (extra) {
       extra.forEach(function (x, i) {
         if (!x) return;
@@ -434,24 +438,6 @@
       });
       return answer(lunrjs, c, lists, set, round + 1, loaded);
     });
-  }
-  /* The provinces a widening round adds: those with the most reports first, then -1 (reports
-     placed in no province); and whether they are the last. */
-  function widening(round, loaded) {
-    var dir = S.dir();
-    var order = dir.provinces.map(function (_, i) { return i; })
-      .sort(function (a, b) { return dir.province_reports[b] - dir.province_reports[a] || a - b; })
-      .concat([-1]).filter(function (p) { return loaded.indexOf(p) < 0; });
-    return { provinces: order.slice(0, WIDEN[round]), last: order.length <= WIDEN[round] };
-  }
-  /* Several words that are all common (only their top lists complete-less) nearly always need the
-     first widening round, so its files are asked for with the top lists: one round trip, not two.
-     answer() then finds them loaded. */
-  function widenEarly(entries, provinces) {
-    if (provinces || entries.length < 2 || !entries.every(function (e) { return e.provs; })) return;
-    var first = widening(0, []);
-    /* A file that fails is reported when answer() asks for it again. */
-    entries.forEach(function (e) { rest(e, first.provinces, first.last).catch(function () {}); });
   }
   /* The postings beyond a term's top list in these provinces; complete once all are in. */
   function rest(entry, provinces, last) {

@@ -3,8 +3,6 @@
 // usage: node tests/js/query.js <site dir> <search.js path> <query>...   → JSON lines
 //   a query may carry filters as a JSON object: {"q": "行政复议", "province": "江西省"}
 //   --expand <term>...  prints the lunr form S.expand gives for these terms instead
-//   --rounds <query>    prints the files the query and its first page load, in rounds: each round
-//                       is what was asked for before any of it arrived (a browser's round trip)
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -31,27 +29,7 @@ async function expand(terms) {
   return S.expand(lists, S.dir().sections);
 }
 
-async function rounds(query) {
-  const read = S.loader, out = [];
-  let asked = [], done = false;
-  S.loader = (kind, key, settle) => { asked.push([kind, key, settle]); };
-  S.search(query, {}).then((r) => Promise.all(r.hits.slice(0, 10).map(S.section))).then(() => { done = true; });
-  while (!done) {
-    await new Promise((resolve) => setImmediate(resolve));  // every promise step has run
-    if (!asked.length) continue;
-    const round = asked;
-    asked = [];
-    out.push(round.map(([kind, key]) => S.path(kind, key)).sort());
-    round.forEach(([kind, key, settle]) => read(kind, key, settle));
-  }
-  return out;
-}
-
 (async () => {
-  if (args[0] === '--rounds') {
-    process.stdout.write(JSON.stringify(await rounds(args[1])) + '\n');
-    return;
-  }
   if (args[0] === '--expand') {
     process.stdout.write(JSON.stringify(await expand(args.slice(1))) + '\n');
     return;
