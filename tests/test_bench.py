@@ -67,7 +67,7 @@ def test_search_is_measured_from_the_page_alike_over_http_and_from_disk(seed_sit
     """The reader's side of search, measured in headless Chromium, whatever the index format."""
     from benchmarks.search_load import measure_search
 
-    found = measure_search(seed_site, {"one word": "行政复议"}, browser=browser)
+    found = measure_search(seed_site, {"one word": "行政复议"}, browser=browser, trials=3)
     for mode in ("HTTP", "file"):
         assert found[f"search page before a query, {mode} (bytes)"] > 10_000
         assert found[f"one word query: bytes beyond the page, {mode}"] > 0
