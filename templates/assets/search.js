@@ -117,13 +117,13 @@
     var short = strip(name, suffixes);
     return [name, short.length >= 2 ? short : name];
   }
-  /* dir.js's places flattened, in the order of the place filter's files, with each place's
-     names full and short (江北区, 江北; its city's too, since a city name stands for its places),
-     and two lookups made once (a query is checked against thousands of names): every name, and
-     the full names only, to {province: [i], place: [i]}. */
+  /* dir.js's places flattened, in the order of the place filter's files, and two lookups made
+     once (a query is checked against thousands of names) from each province's and place's names,
+     full and short (江北区, 江北; a place's city's too, since a city name stands for its places):
+     every name, and the full names only, to {province: [i], place: [i]}. */
   S.places = function () {
     if (placeList) return placeList;
-    var dir = S.dir(), out = { values: [], provinceOf: [], names: [], provinceNames: [], named: new Map(), full: new Map() };
+    var dir = S.dir(), out = { values: [], provinceOf: [], named: new Map(), full: new Map() };
     function index(map, name, kind, i) {
       if (!map.has(name)) map.set(name, { province: [], place: [] });
       var at = map.get(name)[kind];
@@ -135,21 +135,15 @@
         if (k % 2 === 0 && name.length >= 3) index(out.full, name, kind, i);
       });
     }
-    dir.provinces.forEach(function (p, i) {
-      var n = names(p, PROVINCE_SUFFIXES);
-      out.provinceNames.push(n);
-      add(n, 'province', i);
-    });
+    dir.provinces.forEach(function (p, i) { add(names(p, PROVINCE_SUFFIXES), 'province', i); });
     Object.keys(dir.places).sort().forEach(function (p) {
       var pi = dir.provinces.indexOf(p);
       Object.keys(dir.places[p]).sort().forEach(function (c) {
         var city = c ? names(c, PLACE_SUFFIXES) : [];
         dir.places[p][c].forEach(function (d) {
-          var n = d ? city.concat(names(d, PLACE_SUFFIXES)) : city;
-          add(n, 'place', out.values.length);
+          add(d ? city.concat(names(d, PLACE_SUFFIXES)) : city, 'place', out.values.length);
           out.values.push(p + c + d);
           out.provinceOf.push(pi);
-          out.names.push(n);
         });
       });
     });
