@@ -406,8 +406,12 @@ def _build(content: Path, out: Path, base_url: str, zip_path: Path | None, jobs:
         return problems, {}
     archive = model_archive(tuple(found), topics, indicators, base_url, root, cache.blobs)
     index = search.SearchIndex.open(cache.search)
-    index_changed = index.update([_index_entry(r) for r in found], {t.slug: t.name for t in topics},
-                                 lambda e: rec_mod.read_blob(archive.blobs, archive.by_slug[e.slug]).terms)
+    if index.update([_index_entry(r) for r in found], {t.slug: t.name for t in topics},
+                    lambda e: rec_mod.read_blob(archive.blobs, archive.by_slug[e.slug]).terms):
+        # Saved now, not after publishing: the state is a cache of these reports' index, whatever
+        # becomes of the build, and saving a new base maps the postings from it, so the pool below
+        # is not forked with 360 MB of them in memory (at 10,000 reports).
+        index.save(cache.search)
     _settle()
 
     assets = _assets()
@@ -451,8 +455,6 @@ def _build(content: Path, out: Path, base_url: str, zip_path: Path | None, jobs:
         rec_mod.prune_blobs(cache.blobs, found)
     if remembered != last_plan:
         plan_shelf.save(remembered)
-    if index_changed:
-        index.save(cache.search)
     if zip_path:
         write_zip(staging.out, sorted(outputs), zip_path)
     return problems, {

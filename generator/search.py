@@ -398,6 +398,17 @@ def _unchanged_terms(before: Mapping[str, tuple[np.ndarray, np.ndarray]],
             if t in before and np.array_equal(key, before[t][0]) and np.array_equal(wt, before[t][1])}
 
 
+def _mapped(base: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Every term's postings in a saved base, mapped from its files, not read: pages are read as
+    terms are used, and the build's forked workers share them with the parent."""
+    with open(base / "terms.pickle", "rb") as f:
+        terms = pickle.load(f)
+    # Plain array views of the maps: numpy.memmap's slicing runs Python code, once per term.
+    key, wt, bounds = (np.load(base / f"{name}.npy", mmap_mode="r").view(np.ndarray) for name in ("key", "wt", "bounds"))
+    bounds = bounds.tolist()
+    return {t: (key[bounds[i]:bounds[i + 1]], wt[bounds[i]:bounds[i + 1]]) for i, t in enumerate(terms)}
+
+
 class SearchIndex:
     """The search files of an archive, kept up to date report by report."""
 
@@ -434,15 +445,12 @@ class SearchIndex:
             if meta["version"] != _state_version():
                 return idx
             base = idx._state / f"base-{meta['base']}"
-            with open(base / "terms.pickle", "rb") as f:
-                terms = pickle.load(f)
-            # Plain array views of the maps: numpy.memmap's slicing runs Python code, once per term.
-            key, wt, bounds = (np.load(base / f"{name}.npy", mmap_mode="r").view(np.ndarray) for name in ("key", "wt", "bounds"))
+            post = _mapped(base)
         except (OSError, KeyError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, TypeError):
             return idx
         idx._entries = meta["entries"]
         idx._terms = {e.slug: None for e in idx._entries}
-        idx._post = {t: (key[bounds[i]:bounds[i + 1]], wt[bounds[i]:bounds[i + 1]]) for i, t in enumerate(terms)}
+        idx._post = post
         idx._small, idx._big, idx._chunks = meta["small"], meta["big"], meta["chunks"]
         idx._vfiles = meta["vfiles"]
         idx._files, idx._provinces = meta["files"], meta["provinces"]
@@ -495,6 +503,7 @@ class SearchIndex:
             base_id = os.urandom(8).hex()
             self._write_base(state_dir / f"base-{base_id}")
             self._base = (base_id, digests)
+            self._post = _mapped(state_dir / f"base-{base_id}")
         self._whole = False
         write_atomic(state_dir / "index.pickle", pickle.dumps({
             "version": _state_version(), "base": self._base[0], "base_digests": self._base[1],

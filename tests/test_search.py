@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 import json
+import mmap
 import math
 import shutil
 import subprocess
@@ -449,6 +450,29 @@ def test_incremental_updates_of_pruned_terms_give_the_full_builds_bytes(tmp_path
         mp.setattr(search, "PRUNE", 10)
         mp.setattr(search, "REST_POSTINGS", 20)  # remainders both merged and per province
         _run_edits(tmp_path_factory.mktemp("state") / "search", synthetic_reports(60), edits)
+
+
+def test_a_save_that_writes_postings_maps_them_from_disk(tmp_path: Path):
+    """A build saves the index before its pool forks: the postings it saved must then be mapped
+    from the files (shared, paged in as used), not held a second time in memory, and give the
+    same files."""
+    index = SearchIndex.open(tmp_path / "search")
+    index.update(_entries(SEEDS), {})
+    before = {path: index.data(path) for path in index.files()}
+
+    def mapped(a) -> bool:
+        while getattr(a, "base", None) is not None:
+            a = a.base
+        return isinstance(a, mmap.mmap)
+
+    assert not any(mapped(key) for key, _ in index._post.values())
+    index.save(tmp_path / "search")
+    assert all(mapped(key) and mapped(wt) for key, wt in index._post.values())
+    assert {path: index.data(path) for path in index.files()} == before
+    # An edit after the save works on the mapped postings (new arrays, never written in place).
+    edited = [_edited(r, 1) if r.slug == SEEDS[0].slug else r for r in SEEDS]
+    index.update(_entries(edited), {})
+    _check_same_as_full(index, edited)
 
 
 def test_open_of_a_missing_or_foreign_state_is_empty(tmp_path: Path):
