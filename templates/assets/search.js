@@ -92,13 +92,15 @@
   function hex(text) { return Array.from(text).map(function (c) { return c.codePointAt(0).toString(16); }).join('_'); }
 
   var firstChars = null;
-  function hasFirst(ch) {
+  /* The characters a term of the index starts with (dir.js's v), decoded once. */
+  function firsts() {
     if (!firstChars) {
       firstChars = {};
       runningSum(S.decodeInts(S.dir().v)).forEach(function (cp) { firstChars[String.fromCodePoint(cp)] = true; });
     }
-    return firstChars[ch] === true;
+    return firstChars;
   }
+  function hasFirst(ch) { return firsts()[ch] === true; }
 
   /* --- places and years in a query -------------------------------------------------- */
   var PROVINCE_SUFFIXES = ['维吾尔自治区', '壮族自治区', '回族自治区', '自治区', '特别行政区', '省', '市'];
@@ -535,7 +537,7 @@
     document.getElementById('search-more').addEventListener('click', function () { if (current) current.page(); });
     show(wanted());
     /* The place names and first characters a query is checked against, made while the reader types. */
-    setTimeout(function () { S.places(); hasFirst(''); }, 0);
+    setTimeout(function () { S.places(); firsts(); }, 0);
   }
 
   var current = null;  /* the search on screen: {page()} */
