@@ -299,49 +299,52 @@ def _indicator_page(a, render, indicator: Indicator, page: str, records, provinc
                        charted=min(len(rows), CHART_ROWS))
 
 
-def data_rows(a) -> list[dict]:
+def data_rows(a) -> Iterator[dict]:
+    """One row per figure, sorted by indicator, year, division code, report and order in the
+    report; made one at a time as they are written (160,000 at 10,000 reports)."""
     names = {i.key: i.name for i in a.indicators}
-    rows = []
-    for record in a.records:
-        r = record.report
-        for n, f in enumerate(record.figures()):
-            rows.append(
-                (
-                    (f.indicator, r.year or 0, r.adcode, r.slug, n),
-                    {
-                        "report": r.slug,
-                        "url": urls.absolute(a.base_url, urls.report_page(r.slug)),
-                        "place": r.place,
-                        "province": r.province,
-                        "city": r.city,
-                        "district": r.district,
-                        "adcode": r.adcode,
-                        "year": r.year,
-                        "indicator": f.indicator,
-                        "indicator_name": names.get(f.indicator, ""),
-                        "value": f.value,
-                        "approx": f.approx,
-                        "upper": f.upper,
-                        "unit": f.unit,
-                        "period": f.period,
-                        "quote": f.quote,
-                    },
-                )
-            )
-    return [row for _, row in sorted(rows, key=lambda kv: kv[0])]
+    order = sorted((f.indicator, record.report.year or 0, record.report.adcode, record.slug, n, i)
+                   for i, record in enumerate(a.records) for n, f in enumerate(record.figures()))
+    for *_, n, i in order:
+        r = a.records[i].report
+        f = a.records[i].figures()[n]
+        yield {
+            "report": r.slug,
+            "url": urls.absolute(a.base_url, urls.report_page(r.slug)),
+            "place": r.place,
+            "province": r.province,
+            "city": r.city,
+            "district": r.district,
+            "adcode": r.adcode,
+            "year": r.year,
+            "indicator": f.indicator,
+            "indicator_name": names.get(f.indicator, ""),
+            "value": f.value,
+            "approx": f.approx,
+            "upper": f.upper,
+            "unit": f.unit,
+            "period": f.period,
+            "quote": f.quote,
+        }
 
 
 def figure_data(a, render) -> Iterator[Planned]:
-    """data/figures.csv (UTF-8 with BOM, CRLF) and data/figures.json (keys sorted)."""
+    """data/figures.csv (UTF-8 with BOM, CRLF) and data/figures.json (keys sorted), both made
+    in pieces as they are written."""
     key = key_of("figures", a.indicators, a.base_url, [(r.slug, _all_shown(r)) for r in a.records if r.figures_shown])
 
-    def csv_bytes() -> bytes:
+    def csv_pieces() -> Iterator[str]:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+        buffer.write("\ufeff")
         writer.writeheader()
-        for row in data_rows(a):
+        for n, row in enumerate(data_rows(a), 1):
             writer.writerow({k: "" if row[k] is None else row[k] for k in CSV_COLUMNS})
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+            if n % 1000 == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
 
-    yield Planned(urls.FIGURES_CSV, key, csv_bytes)
+    yield Planned(urls.FIGURES_CSV, key, csv_pieces)
     yield Planned(urls.FIGURES_JSON, key, lambda: json_rows(data_rows(a)))

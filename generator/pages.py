@@ -26,7 +26,7 @@ from generator.figures import Indicator
 from generator.model import UNPLACED, Report
 from generator.planned import Planned, key_of
 from generator.records import Record
-from generator.render import Renderer
+from generator.render import Renderer, json_lines
 from generator.topics import Topic
 
 NEWEST = 10
@@ -339,11 +339,10 @@ def home_and_fixed_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
 def data_files(a: Archive, render: Renderer) -> Iterator[Planned]:
     """data/reports.json, the Atom feed and robots.txt (the sitemap is planned last, from every page)."""
 
-    def reports_json() -> str:
+    def reports_json() -> Iterator[str]:
         # Each record's row was serialised when the report was read; the address goes first.
-        lines = ['{"url": ' + json.dumps(urls.absolute(a.base_url, urls.report_page(r.slug))) + ", " + r.data_row[1:]
-                 for r in a.records]
-        return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
+        return json_lines('{"url": ' + json.dumps(urls.absolute(a.base_url, urls.report_page(r.slug))) + ", " + r.data_row[1:]
+                          for r in a.records)
 
     dated = sorted(a.records, key=lambda r: (r.report.published or f"{r.report.year or 0}-12-31", r.slug), reverse=True)[:FEED_SIZE]
     entries = [r.report for r in dated]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 
 def digest(data: bytes) -> str:
@@ -40,6 +40,9 @@ def tree_digest(folder: Path, keep: Callable[[Path], bool] = lambda path: True) 
 
 @dataclass(frozen=True)
 class Planned:
+    """An output: its site path, a key of what it shows, and how to make it (text, bytes, or
+    for a large data file, text in pieces written as they come)."""
+
     path: str
     key: str
-    make: Callable[[], str | bytes]
+    make: Callable[[], str | bytes | Iterable[str]]

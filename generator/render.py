@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -54,11 +55,20 @@ class Renderer:
         )
 
 
-def json_rows(rows: list[dict]) -> str:
-    """A JSON array with one object per line: readable, diff-friendly, and written by json's
-    C encoder (``indent`` would switch to its pure-Python one, seconds at 10,000 reports)."""
-    lines = [json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows]
-    return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
+def json_rows(rows: Iterable[dict]) -> Iterator[str]:
+    """A JSON array with one object per line (readable, diff-friendly, and written by json's
+    C encoder: ``indent`` would switch to its pure-Python one, seconds at 10,000 reports), in
+    pieces: the build writes them as they come, never holding the whole file (96 MB at 10,000)."""
+    return json_lines(json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows)
+
+
+def json_lines(lines: Iterable[str]) -> Iterator[str]:
+    """A JSON array of values already serialised, one a line, in pieces (see ``json_rows``)."""
+    first = True
+    for line in lines:
+        yield ("[\n" if first else ",\n") + line
+        first = False
+    yield "[]\n" if first else "\n]\n"
 
 
 def body_html(report: Report) -> Markup:

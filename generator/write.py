@@ -12,26 +12,46 @@ what changed, not what exists. The first build renames the staging folder into p
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
-import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
-def write_file(root: Path, rel: str, data: bytes) -> os.stat_result:
-    """Write ``data`` at ``root/rel`` in the staging folder (creating folders) and return its stat."""
+def write_file(root: Path, rel: str, data: bytes | Iterable[str]) -> os.stat_result:
+    """Write ``data`` (bytes, or text in pieces, written as UTF-8 as they come) at ``root/rel``
+    in the staging folder and return its stat. Folders are made when the file cannot be
+    opened without them: most files go where one was made already (asking first was a
+    system call per file)."""
     dest = os.path.join(root, rel)
-    os.makedirs(os.path.dirname(dest), exist_ok=True)
-    with open(dest, "wb") as f:
-        f.write(data)
-    return os.stat(dest)
+    try:
+        f = open(dest, "wb")
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        f = open(dest, "wb")
+    with f:
+        if isinstance(data, bytes):
+            f.write(data)
+        else:
+            for piece in data:
+                f.write(piece.encode("utf-8"))
+        f.flush()  # the last write happens now, so the stat holds the file's final mtime
+        return os.fstat(f.fileno())
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` through a temporary file beside it: a reader sees the old
-    bytes or the new, never part. The temporary name is unique, so the pool's workers may write
-    side by side; a failure removes it."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    bytes or the new, never part. The temporary name is unique (the process and a count, so the
+    pool's workers may write side by side: tempfile.mkstemp's random names cost three times the
+    write of a small file); a failure removes it."""
+    while True:
+        tmp = os.path.join(path.parent, f".{path.name}.{os.getpid()}-{next(_TEMPORARY)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            break
+        except FileExistsError:  # left by a process that had this number and died
+            continue
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -40,6 +60,9 @@ def write_atomic(path: Path, data: bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+_TEMPORARY = itertools.count()
 
 
 class Staging:
