@@ -407,7 +407,7 @@ def _build(content: Path, out: Path, base_url: str, zip_path: Path | None, jobs:
     archive = model_archive(tuple(found), topics, indicators, base_url, root, cache.blobs)
     index = search.SearchIndex.open(cache.search)
     if index.update([_index_entry(r) for r in found], {t.slug: t.name for t in topics},
-                    lambda e: rec_mod.read_blob(archive.blobs, archive.by_slug[e.slug]).terms):
+                    lambda e: rec_mod.terms_file(archive.blobs, archive.by_slug[e.slug])):
         # Saved now, not after publishing: the state is a cache of these reports' index, whatever
         # becomes of the build, and saving a new base maps the postings from it, so the pool below
         # is not forked with 360 MB of them in memory (at 10,000 reports).

@@ -8,6 +8,7 @@ the same content into another folder.
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 import subprocess
 import sys
@@ -314,3 +315,27 @@ def test_a_template_error_in_a_pool_worker_names_the_template_and_keeps_the_site
     assert [p.path for p in problems] == ["templates/report.html"]  # once, though five pages failed
     assert "while rendering reports: UndefinedError" in problems[0].message and problems[0].line
     assert files(out) == before and not list(tmp_path.glob(".site-staging"))
+
+
+def test_the_search_state_links_the_terms_the_reports_were_read_into(content: Path, tmp_path: Path):
+    ok(content, tmp_path / "site")
+    cache = tmp_path / ".site-cache"
+    state = {p.name: p.stat() for p in (cache / "search" / "reports").iterdir()}
+    terms = {p.name.replace(".terms.pickle", ".pickle"): p.stat() for p in (cache / "blobs").glob("*.terms.pickle")}
+    assert state and state.keys() == terms.keys()
+    assert all(state[name].st_ino == terms[name].st_ino for name in state)
+
+
+def test_where_links_fail_the_search_state_writes_the_terms(content: Path, tmp_path: Path, monkeypatch):
+    def refuse(src, dst):
+        raise OSError("links not supported")
+
+    monkeypatch.setattr(builder.search.os, "link", refuse)
+    out = tmp_path / "site"
+    ok(content, out)
+    reports = list((tmp_path / ".site-cache" / "search" / "reports").iterdir())
+    assert reports and all(p.stat().st_nlink == 1 for p in reports)
+    # An edit replays from the written terms, and matches a full build.
+    edit(content / "reports" / f"{JIANGBEI}.md", "加强", "切实加强")
+    ok(content, out)
+    assert files(out) == full(content, tmp_path)
