@@ -317,6 +317,26 @@ def test_a_template_error_in_a_pool_worker_names_the_template_and_keeps_the_site
     assert files(out) == before and not list(tmp_path.glob(".site-staging"))
 
 
+def test_render_workers_replaced_by_fresh_forks_give_the_same_bytes(content: Path, tmp_path: Path, monkeypatch):
+    # A worker copies the parent's pages it touches; replacing it bounds what it holds.
+    monkeypatch.setattr(builder, "POOL_MIN", 1)
+    monkeypatch.setattr(builder, "RENDER_ITEMS_PER_WORKER", 4)
+    pids = tmp_path / "pids"
+    write_file = builder.write_file
+
+    def noting(*args):
+        with open(pids, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        return write_file(*args)
+
+    monkeypatch.setattr(builder, "write_file", noting)
+    ok(content, tmp_path / "pooled", jobs=2)
+    assert len(set(pids.read_text().split())) > 2  # more workers than the pool's two, one after another
+    monkeypatch.setattr(builder, "write_file", write_file)
+    ok(content, tmp_path / "single", jobs=1)
+    assert files(tmp_path / "pooled") == files(tmp_path / "single")
+
+
 def test_the_search_state_links_the_terms_the_reports_were_read_into(content: Path, tmp_path: Path):
     ok(content, tmp_path / "site")
     cache = tmp_path / ".site-cache"
