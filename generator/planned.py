@@ -22,10 +22,10 @@ def key_of(*parts) -> str:
     return digest(repr(parts).encode("utf-8"))
 
 
-def versioned_name(slug: str, digest: str) -> str:
+def versioned_name(slug: str, digest: str, kind: str = "pickle") -> str:
     """A cache file of one version of a report: named by its digest too, so a file left by a
     failed build is never taken for another version."""
-    return f"{slug}.{digest[:20]}.pickle"
+    return f"{slug}.{digest[:20]}.{kind}"
 
 
 def tree_digest(folder: Path, keep: Callable[[Path], bool] = lambda path: True) -> str:

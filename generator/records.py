@@ -133,7 +133,7 @@ class Record:
 class Blob:
     """The report page's large parts, one pickle per report, read back only when the page is
     made. Its search terms have a file of their own (``terms_file``), which the index's state
-    links rather than writes again, and which a page needs not read."""
+    links rather than writes again, and which a page need not read."""
 
     digest: str
     body_html: str
@@ -210,7 +210,7 @@ def analyse(job: Job) -> Outcome:
     raw = original.read_bytes() if raw_stamp else b""
     original_sha = _sha(raw) if raw_stamp else ""
     digest = _sha(f"{_sha(data)}:{original_sha}".encode())
-    if digest == job.known and _BLOBS is not None and all(p.exists() for p in _blob_files(_BLOBS, report.slug, digest)):
+    if digest == job.known and _BLOBS is not None and all((_BLOBS / n).exists() for n in blob_names(report.slug, digest)):
         return Outcome(report.slug, (md_stamp, raw_stamp), None, True, ())
     section_topics, classified = classify(report.sections, _TOPICS)
     light = replace(report, body="", sections=(), figures=())
@@ -225,9 +225,9 @@ def analyse(job: Job) -> Outcome:
     topics = tuple(t for t in report.topics if t in known) if report.topics else classified
     toc = tuple(TocEntry(s.anchor, s.level, s.heading) for s in report.sections if s.level > 1)
     assert _BLOBS is not None
-    blob, terms = _blob_files(_BLOBS, report.slug, digest)
-    write_atomic(blob, pickle.dumps(Blob(digest, str(body_html(report)), toc), protocol=pickle.HIGHEST_PROTOCOL))
-    search.store_terms(terms, search.report_terms(report))
+    blob, terms = blob_names(report.slug, digest)
+    write_atomic(_BLOBS / blob, pickle.dumps(Blob(digest, str(body_html(report)), toc), protocol=pickle.HIGHEST_PROTOCOL))
+    search.store_terms(_BLOBS / terms, search.report_terms(report))
     anchors = tuple(source_anchor(report, f) for f in report.figures)
     shown = shown_digests(report, anchors)
     row = json.dumps({**report.front_matter(), "topics": list(topics), "slug": light.slug}, ensure_ascii=False, sort_keys=True)
@@ -270,23 +270,22 @@ def places_of(r: Report) -> tuple[PlaceRef, ...]:
     return tuple(p._replace(page=urls.place_page(p.code, p.name)) for p in chain)
 
 
-def _blob_files(blobs: Path, slug: str, digest: str) -> tuple[Path, Path]:
-    """A report version's blob and terms file."""
-    name = versioned_name(slug, digest)
-    return blobs / name, blobs / f"{name[:-len('.pickle')]}.terms.pickle"
+def blob_names(slug: str, digest: str) -> tuple[str, str]:
+    """The names of a report version's blob and terms file in the blobs folder."""
+    return versioned_name(slug, digest), versioned_name(slug, digest, "terms.pickle")
 
 
 def read_blob(blobs: Path, record: Record) -> Blob:
-    return pickle.loads(_blob_files(blobs, record.slug, record.digest)[0].read_bytes())
+    return pickle.loads((blobs / blob_names(record.slug, record.digest)[0]).read_bytes())
 
 
 def terms_file(blobs: Path, record: Record) -> Path:
     """The file of a report's search terms (``search.store_terms``)."""
-    return _blob_files(blobs, record.slug, record.digest)[1]
+    return blobs / blob_names(record.slug, record.digest)[1]
 
 
 def prune_blobs(blobs: Path, records: "list[Record]") -> None:
-    keep = {p.name for r in records for p in _blob_files(blobs, r.slug, r.digest)}
+    keep = {name for r in records for name in blob_names(r.slug, r.digest)}
     for entry in os.scandir(blobs):
         if entry.name not in keep:
             os.unlink(entry.path)

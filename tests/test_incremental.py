@@ -359,3 +359,20 @@ def test_where_links_fail_the_search_state_writes_the_terms(content: Path, tmp_p
     edit(content / "reports" / f"{JIANGBEI}.md", "加强", "切实加强")
     ok(content, out)
     assert files(out) == full(content, tmp_path)
+
+
+def test_a_lost_blob_or_terms_file_reads_its_report_again(content: Path, tmp_path: Path):
+    out = tmp_path / "site"
+    ok(content, out)
+    blobs = tmp_path / ".site-cache" / "blobs"
+    # The index must read the report's terms again (its state is lost), and they are gone.
+    next(blobs.glob(f"{JIANGBEI}.*.terms.pickle")).unlink()
+    shutil.rmtree(tmp_path / ".site-cache" / "search")
+    assert ok(content, out)["analysed"] == 1
+    # The report page must be made again (its published copy is gone), and its blob is gone.
+    next(p for p in blobs.glob(f"{JIANGBEI}.*.pickle") if not p.name.endswith(".terms.pickle")).unlink()
+    (out / "reports" / JIANGBEI / "index.html").unlink()
+    assert ok(content, out)["analysed"] == 1
+    shutil.rmtree(blobs)
+    assert ok(content, out)["analysed"] == 5
+    assert files(out) == full(content, tmp_path)
