@@ -40,6 +40,9 @@ def write_file(root: Path, rel: str, data: bytes | Iterable[str]) -> os.stat_res
         return os.fstat(f.fileno())
 
 
+_TEMPORARY = itertools.count()  # numbers the temporary files of this process (see write_atomic)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` through a temporary file beside it: a reader sees the old
     bytes or the new, never part. The temporary name is unique (the process and a count, so the
@@ -60,9 +63,6 @@ def write_atomic(path: Path, data: bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-
-
-_TEMPORARY = itertools.count()
 
 
 class Staging:

@@ -250,3 +250,16 @@ def test_build_closes_with_one_summary_line(tmp_path: Path, capsys):
     assert re.fullmatch(r"build: 5 reports, \d+ pages, \d+ written, [\d.]+ MB, [\d.]+ s, 0 errors, 0 warnings; "
                         r"5 reports read anew, 0 files unchanged, 0 removed\n", out.out), out.out
     assert all(PROGRESS.match(line) for line in out.err.splitlines())  # on a slow machine, progress lines only
+
+
+def test_a_c_library_without_malloc_trim_builds_all_the_same(tmp_path: Path, monkeypatch):
+    # glibc has malloc_trim; musl and macOS's libc do not, and the build must not care.
+    class NoTrim:
+        def __init__(self, name):
+            pass
+
+    monkeypatch.setattr(builder.ctypes, "CDLL", NoTrim)
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    problems, summary = build(content, tmp_path / "site", "https://fazhi.example.org/")
+    assert [p for p in problems if p.severity == "error"] == [] and summary["reports"] == 5
