@@ -88,6 +88,7 @@ def read_records(reports_dir: Path, root: Path, cache: dict[str, Entry], pool_si
     # One listing of the folder, not a stat of each file: 20,000 of them at 10,000 reports.
     present = {entry.name for entry in os.scandir(blobs)}
     folder, root_text = f"{reports_dir}{os.sep}", str(root)
+    originals = reports_dir.parent / "raw"
     chosen: dict[str, Record] = {}
     stamps: dict[str, tuple] = {}
     jobs: list[Job] = []
@@ -103,7 +104,7 @@ def read_records(reports_dir: Path, root: Path, cache: dict[str, Entry], pool_si
                 chosen[slug] = record
                 stamps[slug] = (md_stamp, raw_stamp)
                 continue
-        jobs.append(Job(reports_dir / name, root, cached[1].digest if cached else None))
+        jobs.append(Job(reports_dir / name, root, originals, cached[1].digest if cached else None))
     if jobs:
         urls.remember_place_pages((p.code, p.name, p.page) for _, record in cache.values() for p in record.places)
     problems: list[Problem] = []

@@ -67,7 +67,7 @@ def source_anchor(r: Report, f: Figure) -> str | None:
         return None
     for s in r.sections:
         if f.quote in s.text:
-            return s.anchor if s.level > 1 else None
+            return None if s.is_lead else s.anchor
     return None
 
 

@@ -30,7 +30,7 @@ import yaml
 
 from generator import places, urls
 from generator.planned import tree_digest
-from generator.model import FRONT_MATTER_KEYS, TextLoader, sections_of, split_front_matter
+from generator.model import CONTROL, FRONT_MATTER_KEYS, TextLoader, sections_of, split_front_matter
 from generator.figures import Indicator, extract_sections, load_indicators
 from generator.topics import Topic, classify, load_topics
 from generator.problems import Problem, error, report, warning
@@ -50,7 +50,8 @@ def decode(data: bytes) -> str:
     """Bytes → text with \\n line endings.
 
     UTF-16 with a BOM (Windows "Unicode" files), then UTF-8 (with or without BOM),
-    then GB18030 (the national standard, a superset of GB2312 and GBK), all strict.
+    then GB18030 (the national standard, a superset of GB2312 and GBK), all strict; control
+    characters are dropped (vertical tab and form feed become line breaks).
     No detector guesses: GB18030 decodes almost any byte string, so a detector's
     guess could only replace a wrong GB18030 reading with another guess.
     """
@@ -74,6 +75,9 @@ def decode(data: bytes) -> str:
     if text is None:
         raise Unusable("cannot be decoded as UTF-8 or GB18030/GBK")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Vertical tab and form feed break lines in text exported from Word; other control characters
+    # are invisible, never meant, and would make the feed invalid XML (model.CONTROL).
+    text = CONTROL.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "", text)
     if not text.strip():
         raise Unusable("blank file (only whitespace)")
     return text

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 import yaml
 
@@ -45,6 +46,15 @@ PERIODS = ("annual", "H1", "Q1", "Q2", "Q3", "Q4")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LEAD_ANCHOR = "lead"
 UNPLACED = "未定位"  # what pages call a report whose place is not known
+# Limits of a sane archive, far beyond any real report (the longest seed title has 33 characters,
+# the largest report 60 KB): past them a value is a mistake, and a 10 MB title made a 1.9 GB site,
+# as it is repeated on every page that lists the report.
+MAX_FIELD = 300  # characters of a title, place, publisher … or a heading
+MAX_QUOTE = 2000  # characters of a figure's sentence
+MAX_FILE = 20 * 1024 * 1024  # bytes of a report file
+# C0 and C1 control characters but tab and line feed: invisible, never typed on purpose, and they
+# make the feed and sitemap invalid XML. Ingest removes them from originals (ingest.decode).
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -65,8 +75,8 @@ class Figure:
 class Section:
     """A heading and the paragraphs under it up to the next heading (of any level).
 
-    ``level`` is the Markdown heading level (2 for 一、, 3 for (一), 4 for 1.);
-    the lead, the text before the first heading, has level 1 and no heading.
+    ``level`` is the Markdown heading level (2 for 一、, 3 for (一), 4 for 1.; a level-1
+    heading counts as 2); the lead, the text before the first heading, has level 1 and no heading.
     ``path`` holds the enclosing headings from the top down, ending with this one.
     """
 
@@ -75,6 +85,12 @@ class Section:
     heading: str
     path: tuple[str, ...]
     text: str
+
+    @property
+    def is_lead(self) -> bool:
+        """The text before the first heading. Told by its anchor, not its level: an editor's
+        ``# 编者按`` is a heading of level 1 too."""
+        return self.anchor == LEAD_ANCHOR
 
 
 @dataclass(frozen=True)
@@ -181,6 +197,29 @@ def _compose(yaml_text: str) -> tuple[object, yaml.Node | None]:
         loader.dispose()
 
 
+def _duplicate_keys(node: yaml.Node | None) -> list[tuple[str, int, int]]:
+    """(key, first line, repeated line) for each key given twice in a mapping of the front-matter,
+    at any depth: YAML's loader silently keeps the last, so ``year: 2021`` then ``year: 2019``
+    would publish 2019 with no word."""
+    found: list[tuple[str, int, int]] = []
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        if isinstance(n, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for k, v in n.value:
+                if isinstance(k, yaml.ScalarNode):
+                    line = k.start_mark.line + 2
+                    if k.value in seen:
+                        found.append((k.value, seen[k.value], line))
+                    else:
+                        seen[k.value] = line
+                todo.append(v)
+        elif isinstance(n, yaml.SequenceNode):
+            todo.extend(n.value)
+    return sorted(found, key=lambda f: f[2])
+
+
 def _key_lines(node: yaml.Node | None) -> dict[str, int]:
     """Line (1-based, within the file) of each top-level key, for error messages."""
     if not isinstance(node, yaml.MappingNode):
@@ -253,17 +292,24 @@ def _text(value) -> str | None:
     return None
 
 
-def parse_report(path: Path, text: str, root: Path | None = None) -> tuple[Report | None, list[Problem]]:
-    """Parse one ``content/reports/*.md`` file. Never raises on bad content."""
+def parse_report(path: Path, text: str, root: Path | None = None, originals: Path | None = None) -> tuple[Report | None, list[Problem]]:
+    """Parse one ``content/reports/*.md`` file. Never raises on bad content.
+
+    With ``originals`` (the content/raw folder), ``raw`` must name a file inside it (see
+    ``original_path``): an error otherwise, as the build publishes that file."""
     shown = path.relative_to(root) if root and path.is_relative_to(root) else path
     problems: list[Problem] = []
     slug = path.stem
     if not SLUG_RE.match(slug):
         problems.append(error(shown, f"file name {path.name!r} is not a URL slug (lower-case ASCII letters, digits and hyphens)"))
-    parts = split_front_matter(text.lstrip("\ufeff"))
+    text = text.lstrip("\ufeff")
+    controls = _control_characters(shown, text)
+    if controls:  # YAML would refuse them too, in a less helpful line
+        return None, problems + controls
+    parts = split_front_matter(text)
     if parts is None:
         return None, problems + [error(shown, "no front-matter: the file must start with a '---' line and close it with another", 1)]
-    yaml_text, body, _ = parts
+    yaml_text, body, body_line = parts
     try:
         data, node = _compose(yaml_text) if yaml_text.strip() else ({}, None)
     except yaml.YAMLError as exc:
@@ -274,6 +320,8 @@ def parse_report(path: Path, text: str, root: Path | None = None) -> tuple[Repor
     if not isinstance(data, dict):
         return None, problems + [error(shown, "front-matter must be a mapping of keys to values", 2)]
     lines = _key_lines(node)
+    for key, first, again in _duplicate_keys(node):
+        problems.append(error(shown, f"key {key!r} is given twice (first at line {first}): which one is meant?", again))
 
     def bad(key: str, why: str) -> None:
         problems.append(error(shown, f"{key}: {why}", lines.get(key)))
@@ -288,6 +336,8 @@ def parse_report(path: Path, text: str, root: Path | None = None) -> tuple[Repor
         if value is None:
             bad(key, f"expected text, got {type(data.get(key)).__name__}")
             value = ""
+        elif len(value) > MAX_FIELD:
+            bad(key, f"{len(value):,} characters long; at most {MAX_FIELD} (is it a paragraph pasted in the wrong place?)")
         strings[key] = value
 
     if strings["adcode"] and not re.fullmatch(r"\d{6}", strings["adcode"]):
@@ -303,6 +353,10 @@ def parse_report(path: Path, text: str, root: Path | None = None) -> tuple[Repor
             bad("published", f"{strings['published']!r} is not an ISO date (YYYY-MM-DD)")
     if strings["raw_sha256"] and not re.fullmatch(r"[0-9a-f]{64}", strings["raw_sha256"]):
         bad("raw_sha256", "is not a SHA-256 hex digest")
+    if strings["raw"] and originals is not None and root is not None:
+        why = original_path(strings["raw"], root, originals)[1]
+        if why:
+            bad("raw", why)
 
     year = data.get("year")
     if year in (None, ""):
@@ -342,6 +396,8 @@ def parse_report(path: Path, text: str, root: Path | None = None) -> tuple[Repor
         else:
             figures.append(Figure(**{**figure.__dict__, "line": line}))
 
+    sections = sections_of(body)
+    problems += _body_problems(shown, body, body_line, {s.anchor for s in sections})
     if has_errors(problems):
         return None, problems
     report = Report(
@@ -366,19 +422,102 @@ def parse_report(path: Path, text: str, root: Path | None = None) -> tuple[Repor
         topics=tuple(topics),
         figures=tuple(figures),
         body=body,
-        sections=sections_of(body),
+        sections=sections,
     )
     return report, problems
 
 
-def parse_report_file(path: Path, data: bytes, root: Path | None = None) -> tuple[Report | None, list[Problem]]:
-    """Parse a report file's bytes (UTF-8, else one problem naming the byte)."""
+def _control_characters(shown: Path, text: str) -> list[Problem]:
+    """One error for the first control character of each line that has one (see CONTROL)."""
+    if not CONTROL.search(text):  # one scan in C for the usual file that has none
+        return []
+    problems = []
+    for number, line in enumerate(text.split("\n"), 1):
+        m = CONTROL.search(line)
+        if m:
+            problems.append(error(shown, f"control character U+{ord(m.group()):04X} at column {m.start() + 1}: "
+                                         "invisible, and it breaks the feed; delete it", number))
+    return problems
+
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def _body_problems(shown: Path, body: str, first_line: int, anchors: set[str]) -> list[Problem]:
+    """Headings too long, and links or images the site could not honour, at their line of the file.
+
+    A link with a scheme (https:, mailto:) leaves the archive and is kept; ``#s2`` must name a
+    section of this report; any other address (``附件1.pdf``, ``//host/x``) names no page of the
+    archive, and would be a broken link found on the site page instead of here. Images are shown as
+    links (render.body_html): the archive fetches nothing from outside."""
+    problems = []
+    tokens = tokens_of(body)
+    for i, tok in enumerate(tokens):
+        if tok.type != "inline":
+            continue
+        line = first_line + tok.map[0] if tok.map else None
+        if i and tokens[i - 1].type == "heading_open" and len(tok.content) > MAX_FIELD:
+            problems.append(error(shown, f"heading of {len(tok.content):,} characters; at most {MAX_FIELD} "
+                                         "(a paragraph marked as a heading?)", line))
+        for child in tok.children or ():
+            if child.type not in ("link_open", "image"):
+                continue
+            target = unquote(str(child.attrGet("href" if child.type == "link_open" else "src") or ""))
+            if _SCHEME.match(target) and not target.startswith("//"):
+                continue
+            if target.startswith("#") and child.type == "link_open":
+                if target[1:] not in anchors:
+                    problems.append(error(shown, f"link {target!r} names no section of this report", line))
+                continue
+            problems.append(error(shown, f"{'link' if child.type == 'link_open' else 'image'} {target!r} names no page "
+                                         "of the archive: give the full address (https://…)", line))
+    return problems
+
+
+def original_path(raw: str, root: Path, originals: Path) -> tuple[Path | None, str]:
+    """The archived original a report's ``raw`` names (relative to the project ``root``), or None
+    and why not: it must be a relative path without ``..`` that stays inside ``originals``
+    (content/raw) once symbolic links are followed, so that no file elsewhere on the machine is
+    ever published as a report's original. A missing file is not refused here (see records)."""
+    if os.path.isabs(raw) or raw.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", raw):
+        return None, f"{raw!r} is an absolute path: an original is named inside content/raw (content/raw/<file>)"
+    if ".." in re.split(r"[\\/]", raw):
+        return None, f"{raw!r} leaves its folder (..): an original is named inside content/raw"
+    path = Path(os.path.realpath(os.path.join(root, raw)))
+    if not path.is_relative_to(os.path.realpath(originals)) or path == Path(os.path.realpath(originals)):
+        return None, f"{raw!r} is not a file inside {originals.name}/ (symbolic links are followed): only originals there are published"
+    if path.exists() and not path.is_file():
+        return None, f"{raw!r} is not a file"
+    return path, ""
+
+
+def read_report_file(path: Path, root: Path | None = None, originals: Path | None = None) -> tuple[Report | None, list[Problem], bytes]:
+    """Read and parse a report file; every reason it cannot be read is one problem (a folder named
+    ``x.md``, no permission, too large, not UTF-8). Returns the bytes read too (b"" when none)."""
+    shown = path.relative_to(root) if root and path.is_relative_to(root) else path
+    try:
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > MAX_FILE:
+                return None, [error(shown, f"{size:,} bytes; a report file is at most {MAX_FILE:,}")], b""
+            data = f.read()
+    except IsADirectoryError:
+        return None, [error(shown, "is a folder, not a report file")], b""
+    except OSError as exc:
+        return None, [error(shown, f"cannot be read: {exc.strerror or exc}")], b""
+    report, problems = parse_report_file(path, data, root, originals)
+    return report, problems, data
+
+
+def parse_report_file(path: Path, data: bytes, root: Path | None = None, originals: Path | None = None) -> tuple[Report | None, list[Problem]]:
+    """Parse a report file's bytes (UTF-8, else one problem naming the line and byte)."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         shown = path.relative_to(root) if root and path.is_relative_to(root) else path
-        return None, [error(shown, f"not UTF-8 (byte {exc.start})")]
-    return parse_report(path, text, root)
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, [error(shown, f"not UTF-8 (byte {exc.start}: 0x{data[exc.start]:02x}); save it as UTF-8", line)]
+    return parse_report(path, text, root, originals)
 
 
 def without_slug_clashes(reports: list, file_of) -> tuple[list, list[Problem]]:
@@ -402,7 +541,7 @@ def load_reports(reports_dir: Path, root: Path | None = None) -> tuple[tuple[Rep
     problems: list[Problem] = []
     reports: list[Report] = []
     for path in sorted(reports_dir.glob("*.md")):
-        report, found = parse_report_file(path, path.read_bytes(), root)
+        report, found, _ = read_report_file(path, root, reports_dir.parent / "raw")
         problems.extend(found)
         if report is not None:
             reports.append(report)
@@ -507,7 +646,9 @@ def sections_of(body: str) -> tuple[Section, ...]:
     while i < len(tokens):
         tok = tokens[i]
         if tok.type == "heading_open":
-            chunks.append((int(tok.tag[1]), inline_text(tokens[i + 1]), []))
+            # A level-1 heading (an editor's "# 编者按") is a top-level heading like 一、: nesting
+            # what follows under it would renumber every anchor below (citations point at them).
+            chunks.append((max(2, int(tok.tag[1])), inline_text(tokens[i + 1]), []))
             i += 3
             continue
         if tok.type == "inline":

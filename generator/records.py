@@ -26,9 +26,9 @@ from typing import NamedTuple
 
 from generator import search, urls
 from generator.figure_pages import shown_digests, source_anchor
-from generator.model import Figure, Report, parse_report_file
+from generator.model import Figure, Report, read_report_file
 from generator.planned import digest as digest_of, key_of, tree_digest, versioned_name
-from generator.problems import Problem
+from generator.problems import Problem, error, warning
 from generator.render import body_html
 from generator.topics import Topic, classify
 from generator.write import write_atomic
@@ -170,6 +170,7 @@ class Job:
 
     path: Path
     root: Path
+    originals: Path  # content/raw: a report's ``raw`` must name a file inside it
     known: str | None
 
 
@@ -194,24 +195,39 @@ def configure(topics: tuple[Topic, ...], blobs: Path) -> None:
     _TOPICS, _BLOBS = topics, blobs
 
 
-def _original(report: Report, root: Path) -> Path | None:
-    return Path(os.path.join(root, report.raw)) if report.raw else None
-
-
 def analyse(job: Job) -> Outcome:
-    """Read, parse and analyse one report; write its blob; never raises on bad content."""
+    """Read, parse and analyse one report; write its blob; never raises: a report that cannot
+    be analysed, for whatever reason, is one error naming its file, never silently dropped (an
+    exception escaping a worker, or a StopIteration ending the map over the reports, once made
+    every report sorted after it vanish)."""
+    try:
+        return _analyse(job)
+    except Exception as exc:  # a defect of ours: say so, and go on with the other reports
+        shown = job.path.relative_to(job.root) if job.path.is_relative_to(job.root) else job.path
+        return Outcome(job.path.stem, (Stamp.of(job.path), None), None, False,
+                       (error(shown, f"could not be analysed ({type(exc).__name__}: {exc}); please report this"),))
+
+
+def _analyse(job: Job) -> Outcome:
     md_stamp = Stamp.of(job.path)
-    data = job.path.read_bytes()
-    report, problems = parse_report_file(job.path, data, job.root)
+    report, problems, data = read_report_file(job.path, job.root, job.originals)
     if report is None:
         return Outcome(job.path.stem, (md_stamp, None), None, False, tuple(problems))
-    original = _original(report, job.root)
-    raw_stamp = Stamp.of(original) if original else None
-    raw = original.read_bytes() if raw_stamp else b""
+    raw, raw_stamp = b"", None
+    if report.raw:
+        original = Path(os.path.join(job.root, report.raw))
+        try:
+            raw = original.read_bytes()
+            raw_stamp = Stamp.of(original)
+        except FileNotFoundError:
+            problems.append(warning(report.file, f"original {report.raw} is missing: the page is published without it"))
+        except OSError as exc:
+            problems.append(error(report.file, f"original {report.raw} cannot be read: {exc.strerror or exc}"))
+            return Outcome(report.slug, (md_stamp, None), None, False, tuple(problems))
     original_sha = _sha(raw) if raw_stamp else ""
     digest = _sha(f"{_sha(data)}:{original_sha}".encode())
     if digest == job.known and _BLOBS is not None and all((_BLOBS / n).exists() for n in blob_names(report.slug, digest)):
-        return Outcome(report.slug, (md_stamp, raw_stamp), None, True, ())
+        return Outcome(report.slug, (md_stamp, raw_stamp), None, True, tuple(problems))
     section_topics, classified = classify(report.sections, _TOPICS)
     light = replace(report, body="", sections=(), figures=())
     listed = listing(light)
@@ -223,7 +239,7 @@ def analyse(job: Job) -> Outcome:
             by_topic.append((t.slug, packed, key_of(listed, packed)))
     known = {t.slug for t in _TOPICS}
     topics = tuple(t for t in report.topics if t in known) if report.topics else classified
-    toc = tuple(TocEntry(s.anchor, s.level, s.heading) for s in report.sections if s.level > 1)
+    toc = tuple(TocEntry(s.anchor, s.level, s.heading) for s in report.sections if not s.is_lead)
     assert _BLOBS is not None
     blob, terms = blob_names(report.slug, digest)
     write_atomic(_BLOBS / blob, pickle.dumps(Blob(digest, str(body_html(report)), toc), protocol=pickle.HIGHEST_PROTOCOL))

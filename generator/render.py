@@ -72,11 +72,14 @@ def json_lines(lines: Iterable[str]) -> Iterator[str]:
 
 
 def body_html(report: Report) -> Markup:
-    """The report body as HTML, each heading carrying its section's stable anchor."""
-    anchors = iter(s.anchor for s in report.sections if s.level > 1)
-    tokens = []
-    for tok in tokens_of(report.body):
-        if tok.type == "heading_open":
-            tok = tok.copy(attrs={**tok.attrs, "id": next(anchors)})
-        tokens.append(tok)
+    """The report body as HTML, each heading carrying its section's stable anchor. A level-1
+    heading (an editor's ``# 编者按``) is shown as ``<h2>``: the page's one ``<h1>`` is its title."""
+    tokens = list(tokens_of(report.body))
+    headings = [i for i, tok in enumerate(tokens) if tok.type == "heading_open"]
+    # strict: sections and headings come from the same parse, so they pair one to one
+    for i, section in zip(headings, (s for s in report.sections if not s.is_lead), strict=True):
+        tag = "h2" if tokens[i].tag == "h1" else tokens[i].tag
+        tokens[i] = tokens[i].copy(attrs={**tokens[i].attrs, "id": section.anchor}, tag=tag)
+        close = next(j for j in range(i + 1, len(tokens)) if tokens[j].type == "heading_close")
+        tokens[close] = tokens[close].copy(tag=tag)
     return Markup(parser().renderer.render(tokens, parser().options, {}))

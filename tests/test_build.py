@@ -188,11 +188,14 @@ def test_broken_link_in_a_report_fails_the_build(tmp_path: Path):
     md = content / "reports" / "2017-guangdong-xiangqiao-sifaju.md"
     md.write_text(md.read_text(encoding="utf-8") + "\n见[附件](附件一.pdf)与[第二部分](#s99)。\n", encoding="utf-8")
     problems, _ = build(content, tmp_path / "site", BASE)
+    line = md.read_text(encoding="utf-8").count("\n")  # the added paragraph is the file's last line
+    # Named at the report's own file and line, where the editor must fix it, not at the site page.
     assert sorted(str(p) for p in problems) == [
-        "site/reports/2017-guangdong-xiangqiao-sifaju/index.html: error: broken link '#s99': no id 's99' in reports/2017-guangdong-xiangqiao-sifaju/index.html",
-        "site/reports/2017-guangdong-xiangqiao-sifaju/index.html: error: broken link '%E9%99%84%E4%BB%B6%E4%B8%80.pdf': "
-        "reports/2017-guangdong-xiangqiao-sifaju/%E9%99%84%E4%BB%B6%E4%B8%80.pdf is not in the site",
+        f"content/reports/2017-guangdong-xiangqiao-sifaju.md:{line}: error: link '#s99' names no section of this report",
+        f"content/reports/2017-guangdong-xiangqiao-sifaju.md:{line}: error: link '附件一.pdf' names no page of the archive: "
+        "give the full address (https://…)",
     ]
+    assert not (tmp_path / "site").exists()
 
 
 def test_bad_report_stops_the_build_with_one_line(tmp_path: Path):

@@ -113,14 +113,18 @@ def test_file_name_must_be_a_url_slug():
 
 
 def test_load_reports_skips_bad_files_and_keeps_the_rest(tmp_path: Path):
-    (tmp_path / "2021-a.md").write_text(GOOD, encoding="utf-8")
-    (tmp_path / "2021-b.md").write_text("oops", encoding="utf-8")
-    (tmp_path / "2021-c.md").write_bytes(b"---\ntitle: \xff\n---\n")
-    reports, problems = load_reports(tmp_path, root=tmp_path)
+    reports_dir = tmp_path / "content" / "reports"
+    reports_dir.mkdir(parents=True)
+    (reports_dir / "2021-a.md").write_text(GOOD, encoding="utf-8")
+    (reports_dir / "2021-b.md").write_text("oops", encoding="utf-8")
+    (reports_dir / "2021-c.md").write_bytes(b"---\ntitle: \xff\n---\n")
+    (reports_dir / "2021-d.md").mkdir()
+    reports, problems = load_reports(reports_dir, root=tmp_path)
     assert [r.slug for r in reports] == ["2021-a"]
     assert sorted(str(p) for p in problems) == [
-        "2021-b.md:1: error: no front-matter: the file must start with a '---' line and close it with another",
-        "2021-c.md: error: not UTF-8 (byte 11)",
+        "content/reports/2021-b.md:1: error: no front-matter: the file must start with a '---' line and close it with another",
+        "content/reports/2021-c.md:2: error: not UTF-8 (byte 11: 0xff); save it as UTF-8",
+        "content/reports/2021-d.md: error: is a folder, not a report file",
     ]
 
 
