@@ -54,6 +54,17 @@ def _pad(code: str) -> str:
 _DATA = Path(__file__).parent / "data"
 # City-level rows that are only containers: 直辖市's 市辖区, 省直辖县级行政区划.
 _NOT_A_CITY = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
+# A 直辖市 (北京, 天津, 上海, 重庆) lists its districts and counties under these containers. Their
+# city is the municipality itself, as jionlp and most address parsers give it, so that grouping
+# reports by city keeps them; the place pages name the municipality once (records.places_of).
+_MUNICIPALITY_PARTS = ("市辖区", "县")
+
+
+def _city_of(container: str, province: str) -> str:
+    """A county's city from its city-level row: the municipality for a 直辖市's parts."""
+    if container in _MUNICIPALITY_PARTS:
+        return province
+    return "" if container in _NOT_A_CITY else container
 
 
 @lru_cache(maxsize=1)
@@ -72,9 +83,9 @@ def divisions() -> tuple[Division, ...]:
         if name not in _NOT_A_CITY:
             out[_pad(code)] = Division(_pad(code), name, "city", provinces[code[:2]], name)
     for area in load("areas.json"):
-        city = cities.get(area["cityCode"], "")
-        city = "" if city in _NOT_A_CITY else city
-        out[area["code"]] = Division(area["code"], area["name"], "county", provinces[area["provinceCode"]], city)
+        province = provinces[area["provinceCode"]]
+        city = _city_of(cities.get(area["cityCode"], ""), province)
+        out[area["code"]] = Division(area["code"], area["name"], "county", province, city)
 
     current_names = {(d.code, d.name) for d in out.values()}
     old = gb_data.data[2013]
@@ -87,8 +98,7 @@ def divisions() -> tuple[Division, ...]:
         if code.endswith("00"):
             historical.append(Division(code, name, "city", province, name, True))
         else:
-            city = old.get(int(code[:4] + "00"), "")
-            city = "" if city in _NOT_A_CITY else city
+            city = _city_of(old.get(int(code[:4] + "00"), ""), province)
             historical.append(Division(code, name, "county", province, city, True))
     merged = dict(out)
     for d in historical:
@@ -129,6 +139,16 @@ class Resolution:
     reason: str
 
 
+def _above(d: Division) -> tuple[str, ...]:
+    """The names above a division (its city, its province), each once: a municipality is both."""
+    return tuple(dict.fromkeys(n for n in (d.city, d.province) if n and n != d.name))
+
+
+def full_name(d: Division) -> str:
+    """The name from the province down, a municipality named once: 重庆市江北区, 浙江省宁波市江北区."""
+    return "".join(_above(d)[::-1]) + d.name
+
+
 def _mentions(text: str, name: str) -> bool:
     return bool(name) and (name in text or (len(short_name(name)) >= 2 and short_name(name) in text))
 
@@ -148,14 +168,15 @@ def resolve(name: str, text: str, doc_index: str = "") -> Resolution:
         return Resolution(by_index[0], candidates, "信息索引号 carries its code")
     # Its city named in the text settles it (济南市市中区 vs 枣庄市市中区, both 山东省);
     # failing that, its province (重庆市江北区 vs 浙江省宁波市江北区).
+    # A municipality is both, and counts once, as the city.
     by_city = [d for d in current if d.city and d.city != name and _mentions(text, d.city)]
     if len(by_city) == 1:
         return Resolution(by_city[0], candidates, "its city is named in the text")
-    by_province = [d for d in (by_city or current) if d.province != name and _mentions(text, d.province)]
+    by_province = [d for d in (by_city or current) if d.province not in (name, d.city) and _mentions(text, d.province)]
     if len(by_province) == 1:
         return Resolution(by_province[0], candidates, "its province is named in the text")
     # 区 vs 县 of the same short name: 昌江区 (江西) vs 昌江黎族自治县 (海南) are different names already.
-    listed = "、".join(f"{d.province}{d.city}{d.name}" for d in current)
+    listed = "、".join(full_name(d) for d in current)
     return Resolution(None, candidates, f"{name} is ambiguous ({listed}) and the text does not say which")
 
 

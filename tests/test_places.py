@@ -35,6 +35,7 @@ def test_resolved(name, text, doc_index, code):
         ("朝阳区", "朝阳区司法局"),
         ("鼓楼区", "江苏省鼓楼区"),  # 南京 and 徐州 are both in 江苏
         ("市中区", "山东省市中区"),
+        ("普陀区", "普陀区人民政府。上海、舟山两地"),  # both cities named, nothing else says which
     ],
 )
 def test_ambiguous_names_are_not_guessed(name, text):
@@ -48,4 +49,12 @@ def test_unknown_name():
 
 def test_city_and_province_entries():
     assert places.by_code("330700").kind == "city" and places.by_code("330000").kind == "province"
-    assert places.by_code("500105").province == "重庆市" and places.by_code("500105").city == ""
+
+
+def test_a_municipalitys_districts_and_counties_have_it_as_their_city():
+    for code in ("500105", "500241", "110105", "310107", "120118"):
+        d = places.by_code(code)
+        assert d.city == d.province and d.province in ("重庆市", "北京市", "上海市", "天津市")
+    assert places.full_name(places.by_code("500105")) == "重庆市江北区"
+    assert places.full_name(places.by_code("330205")) == "浙江省宁波市江北区"
+    assert places.by_code("429004").city == ""  # 仙桃市 sits directly under 湖北省: no city
