@@ -22,10 +22,30 @@ from generator import places
         ("昌江黎族自治县", "昌江黎族自治县司法局", "", "469026"),
         ("江北区", "江北区司法局", "11500105MB1234567X/2021-00001", "500105"),
         ("密云县", "2016年密云县司法局", "", "110228"),
+        ("义乌市", "义乌市人民政府", "330782000000/2024-549121", "330782"),
+        ("朝阳区", "北京市朝阳区", "", "110105"),
+        ("朝阳区", "北京朝阳区", "", "110105"),
+        # named with its city: settled even though the other city is named elsewhere
+        ("西湖区", "杭州市西湖区人民政府。南昌市来人交流", "", "330106"),
+        # several cities named: their province chooses among them
+        ("鼓楼区", "鼓楼区司法局赴南京、福州学习，江苏省", "", "320106"),
+        # a short form of an autonomous county is that county
+        ("秀山县", "秀山县人民政府", "", "500241"),
+        ("东莞市", "东莞市司法局", "", "441900"),
+        ("嘉峪关市", "嘉峪关市司法局", "", "620200"),
     ],
 )
 def test_resolved(name, text, doc_index, code):
     assert places.resolve(name, text, doc_index).division.code == code
+
+
+@pytest.mark.parametrize(
+    "doc_number, code",
+    [("长朝委〔2024〕7号", "220104"), ("朝政发〔2024〕3号", None)],
+)
+def test_a_doc_number_opening_with_city_and_district_initials_settles_the_name(doc_number, code):
+    res = places.resolve("朝阳区", "朝阳区人民政府", doc_number=doc_number)
+    assert (res.division.code if res.division else None) == code
 
 
 @pytest.mark.parametrize(
@@ -58,3 +78,21 @@ def test_a_municipalitys_districts_and_counties_have_it_as_their_city():
     assert places.full_name(places.by_code("500105")) == "重庆市江北区"
     assert places.full_name(places.by_code("330205")) == "浙江省宁波市江北区"
     assert places.by_code("429004").city == ""  # 仙桃市 sits directly under 湖北省: no city
+
+
+def test_a_city_without_counties_is_a_city():
+    assert places.by_code("441900").kind == "city" and [d.kind for d in places._by_name()["东莞市"]] == ["city"]
+
+
+@pytest.mark.parametrize(
+    "name, short",
+    [("秀山土家族苗族自治县", "秀山县"), ("巴音郭楞蒙古自治州", "巴音郭楞州"), ("海西蒙古族藏族自治州", "海西州"),
+     ("鄂伦春自治旗", None), ("江北区", None)],
+)
+def test_autonomous_short_forms(name, short):
+    assert places.autonomous_short_form(name) == short
+
+
+def test_adjacent_names_are_one_named_place():
+    found = places.named_places("杭州市西湖区人民政府关于西湖区2024年")
+    assert [(p.names, p.name) for p in found] == [(("杭州市", "西湖区"), "西湖区"), (("西湖区",), "西湖区")]
