@@ -261,9 +261,17 @@ def resolve(name: str, text: str, doc_index: str = "", doc_number: str = "") -> 
     return Resolution(None, candidates, f"{name} is ambiguous ({listed}) and the text does not say which")
 
 
-def subject_name(text: str) -> str | None:
-    """The county- or city-level name the text is mostly about (most frequent full name)."""
-    counts = Counter({n: c for n, c in names_in(text).items() if any(d.kind != "province" for d in _by_name()[n])})
-    if not counts:
+def subject_name(text: str, suffix: str = "", kinds: tuple[str, ...] = ("county", "city"), near: int | None = None) -> str | None:
+    """The county- or city-level name the text is mostly about (most frequent full name).
+
+    With ``suffix`` and ``kinds`` only names of that sort count (a text that says 我县 is about a
+    县: county-level names ending in 县); with ``near`` a tie goes to the name nearest that position."""
+    positions: dict[str, list[int]] = {}
+    for m in _name_pattern().finditer(text):
+        name = m.group(0)
+        if name.endswith(suffix) and any(d.kind in kinds for d in _by_name()[name]):
+            positions.setdefault(name, []).append(m.start())
+    if not positions:
         return None
-    return sorted(counts.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
+    distance = (lambda n: min(abs(p - near) for p in positions[n])) if near is not None else (lambda n: 0)
+    return min(positions, key=lambda n: (-len(positions[n]), distance(n), -len(n), n))

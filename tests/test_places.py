@@ -96,3 +96,11 @@ def test_autonomous_short_forms(name, short):
 def test_adjacent_names_are_one_named_place():
     found = places.named_places("杭州市西湖区人民政府关于西湖区2024年")
     assert [(p.names, p.name) for p in found] == [(("杭州市", "西湖区"), "西湖区"), (("西湖区",), "西湖区")]
+
+
+def test_subject_name_of_a_kind_with_ties_to_the_nearest():
+    text = "按照德阳市部署，德阳市考核，中江县、罗江区、旌阳区、我县"
+    assert places.subject_name(text) == "德阳市"
+    assert places.subject_name(text, suffix="县", kinds=("county",)) == "中江县"
+    assert places.subject_name(text, suffix="区", kinds=("county",), near=text.index("旌阳区")) == "旌阳区"
+    assert places.subject_name("新疆维吾尔自治区", suffix="区", kinds=("county",)) is None
