@@ -487,8 +487,9 @@ _PERIODS = (
 )
 # A body that reports, right after the place that names it (杭州市西湖区|人民政府).
 _ORG = re.compile(r"司法局|司法厅|人民政府(?!网)|政府(?!网)|[\u4e00-\u9fff]{2,8}?(?:局|委员会|办公室)")
-# A department named without its place (区司法局在…, 我受区人民政府委托): the report's own place's.
-_BARE_ORG = re.compile(r"(?:区|县|市|旗)(司法局|人民政府)")
+# A department named without its place (区司法局在…, 我受区人民政府委托, 区政府坚持…): the report's
+# own place's; 区政府 is short for 区人民政府.
+_BARE_ORG = re.compile(r"(?:区|县|市|旗)(司法局|人民政府|政府)")
 # What may open a clause before its subject (2022年一季度,武进区司法局… / 我受区人民政府委托).
 _CLAUSE_OPENER = re.compile(r"(?:(?:19|20)\d{2}年(?:度|以来)?|今年以来|一年来|近年来)?(?:我受|受|由)?")
 # The text speaking of itself: 我局 (a department), 我区/我县/我市/我旗 (its place).
@@ -578,7 +579,7 @@ def subject_of(lead: str) -> Subject:
             return Subject(named=Named(clause[named.start:org.end()], named)) if org else Subject(place=named)
         bare = _BARE_ORG.match(clause, at)
         if bare:
-            return Subject(bare_org=bare.group(1))
+            return Subject(bare_org="人民政府" if bare.group(1) == "政府" else bare.group(1))
         itself = _SELF.match(clause, at)
         if itself:
             return Subject(self_word=itself.group(0))
@@ -595,7 +596,7 @@ class Clues:
     source_org: str  # 发布机构
     source: str  # 来源
     lead: str
-    text: str  # title, headings, 发布机构 and the body: where a city or province may be named
+    text: str  # title, headings, 发布机构, 来源 and the body: where a city or province may be named
     doc_index: str
     doc_number: str
 
@@ -603,7 +604,7 @@ class Clues:
     def of(cls, title: str, start: Opening, body: str, facts: Facts) -> Clues:
         simple = _simplified()
         headings = tuple(simple(h) for h in facts.headings)
-        text = simple("\n".join([title, *facts.headings, facts.source_org, body]))
+        text = simple("\n".join([title, *facts.headings, facts.source_org, facts.source, body]))
         return cls(simple(title), headings, simple(facts.source_org), simple(facts.source), simple(start.lead), text,
                    facts.doc_index, simple(facts.doc_number))
 
