@@ -530,7 +530,7 @@ def _index_entry(record: Record) -> search.IndexEntry:
     """A report as the index sees it; its terms are read from its blob only if the index asks."""
     r = record.report
     return search.IndexEntry(
-        slug=r.slug, digest=record.digest, title=r.title, province=r.province, city=r.city, district=r.district,
+        slug=r.slug, digest=record.digest, title=r.title, province=r.province, city=r.distinct_city, district=r.district,
         year=r.year, topics=record.topics, page=urls.report_page(r.slug),
     )
 

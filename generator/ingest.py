@@ -84,35 +84,65 @@ def decode(data: bytes) -> str:
 
 
 # --- page chrome ------------------------------------------------------------------------
+#
+# Pages copied from government sites carry their site's chrome around the report: metadata
+# tables and lines, breadcrumbs, navigation rows, date banners, font-size, share, print and
+# read-aloud widgets. Chrome is recognised by what it is, whatever the site; its facts go to
+# front-matter. Lines are "in the head" until the text proper starts (the first sentence or
+# numbered heading): banners, breadcrumbs without a 位置 label, navigation rows and widgets are
+# only taken for chrome there, where the report itself has not begun.
 
 _SPACE = " \t\u3000\u00a0\u200b\ufeff"
 _BULLETS = "•·●▪◆■*"
+# Metadata keys as sites label them, and the fact each gives (None: shown, not kept).
 _META_KEYS = {
-    "信息索引号": "doc_index",
-    "索引号": "doc_index",
-    "文件名称": "title",
-    "标题": "title",
-    "发布机构": "source_org",
-    "发文机关": "source_org",
-    "成文日期": "written",
-    "发布日期": "published",
-    "发文字号": "doc_number",
-    "文号": "doc_number",
-    "公开方式": None,
-    "主题分类": None,
-    "有效性": None,
-    "公开范围": None,
+    "信息索引号": "doc_index", "索引号": "doc_index",
+    "文件名称": "title", "标题": "title",
+    "发布机构": "source_org", "发文机关": "source_org", "发文单位": "source_org",
+    "发文字号": "doc_number", "文号": "doc_number",
+    "发布日期": "published", "发布时间": "published", "公开日期": "published",
+    "日期": "dated", "时间": "dated",
+    "更新时间": "updated", "更新日期": "updated",
+    "成文日期": "written", "生成日期": "written",
+    "文章来源": "source", "信息来源": "source", "来源": "source",
+    "公开方式": None, "公开范围": None, "主题分类": None, "体裁分类": None, "组配分类": None, "主题词": None,
+    "有效性": None, "作者": None, "编辑": None, "责任编辑": None, "责编": None, "审核": None, "发布人": None, "录入": None,
+    "浏览次数": None, "浏览量": None, "浏览": None, "访问次数": None, "访问量": None, "阅读次数": None, "阅读量": None,
+    "阅读": None, "点击率": None, "点击数": None, "点击量": None, "点击": None,
+    "字号": None, "字体": None, "字体大小": None, "分享到": None, "分享": None, "打印": None, "关闭": None, "收藏": None,
 }
-_META_LINE = re.compile(r"^(" + "|".join(sorted(_META_KEYS, key=len, reverse=True)) + r")\s*[:：]\s*(.*)$")
+# An index table's value may stand on the line below its key (信息索引号: / 330782…/2024-549121).
+_TABLE_KEYS = {"信息索引号", "索引号", "文件名称", "标题", "发布机构", "发文机关", "发文字号", "文号", "发布日期",
+               "成文日期", "公开方式", "公开范围", "主题分类", "体裁分类", "有效性"}
+# Keys that may stand without a colon: dates (发布时间 2025年09月05日) and widgets (【字体: 打印).
+_WIDGET_KEYS = {"字号", "字体", "字体大小", "分享到", "分享", "打印", "关闭", "收藏"}
+# Which stated date is the publication date: 发布 over a bare 日期/时间 or dateline, over 更新, over 成文.
+_DATE_RANK = {"published": 0, "dated": 1, "updated": 2, "written": 3}
 _DATE = r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?"
+_TIME = r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+_DATE_AT = re.compile(r"\s*" + _DATE)
+_DATELINE = re.compile(rf"^[(（]?\s*{_DATE}{_TIME}\s*[)）]?$")
+_DATELINE_START = re.compile(r"[(（]?\s*\d{4}\s*[-年/.]")
+_KEY_AT = re.compile(
+    r"(?P<open>[\[【]\s*)?(?P<key>" + "|".join(sorted(_META_KEYS, key=len, reverse=True))
+    + r")(?P<close>\s*[\]】])?(?P<colon>\s*[:：])?"
+)
 _CHROME = re.compile(
     r"^(分享(到)?[:：]?.*|朗读|打印(本页)?|关闭(窗口)?|收藏|【?字号】?[:：]?.*|.*【大】.*【中】.*【小】.*|"
-    r"(当前位置|您的位置|你的位置|您现在的位置)[:：].*|首页\s*[>›»/].*|浏览(量|次数)[:：]?\s*\d*|访问量[:：]?\s*\d*|"
-    r"【?(打印|关闭)】?(\s*【?(打印|关闭|返回顶部)】?)*|扫一扫.*|微信扫一扫.*|返回顶部)$"
+    r"(您|你)?(当前|现在|目前)?(所在)?的?(当前)?位置\s*[:：].*|首页\s*(>|›|»|→|＞|/).*|"
+    r"浏览(量|次数)[:：]?\s*\d*|访问(量|次数)[:：]?\s*\d*|"
+    r"(\s*[【\[]?(打印本页|打印|关闭窗口|关闭|返回顶部|收藏本页|收藏|我要纠错)[】\]]?)+|扫一扫.*|微信扫一扫.*|(上一篇|下一篇)[:：].*|"
+    # audio and reading widgets
+    r"(语音|智能)?(播报|朗读)(本文|全文)?|进入播报模式|退出播报模式?|听全文|(开始|停止|暂停)(朗读|播放)|"
+    r"(无障碍|读屏|阅读|关怀|长者)(浏览|阅读|模式|版))$"
 )
-_DATE_SOURCE_LINE = re.compile(r"^(发布)?(日期|时间)[:：]\s*" + _DATE + r"[^来]*?(来源[:：]\s*(?P<src>\S+?))?\s*(浏览(量|次数)[:：]?\s*\d*)?\s*$")
-_SOURCE_LINE = re.compile(r"^(信息)?来源[:：]\s*(?P<src>.+)$")
-_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[【(（]\s*\d{4}\s*[〕\]】)）]\s*\d+\s*号$")
+# Head only: a date banner (今天是:2021年5月12日 星期三 农历四月初一), a breadcrumb without a 位置
+# label (政务公开 > 工作报告), a row of site navigation (首页 政务公开 政务服务 互动交流).
+_BANNER = re.compile(rf"^(今天是|今日是?|当前日期)[:：]?.{{0,40}}$|^{_DATE}\s*(星期|周|礼拜)[一二三四五六日天].{{0,20}}$")
+_CRUMB_SEPARATOR = re.compile(r"\s*(?:>>|>|›|»|→|＞|->)\s*")
+_NAV_SEPARATOR = re.compile(r"[\s|｜丨]+")
+_PROSE = re.compile(r"[。；;！!？?，,]")
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[【(（]\s*\d{4}\s*[〕\]】)）]\s*\d+\s*[号號](\s*(签发人|簽發人)[:：]?\s*\S{0,8})?$")
 
 
 @dataclass
@@ -125,13 +155,24 @@ class Facts:
     doc_number: str = ""
     source: str = ""
     published: str = ""
+    published_rank: int = len(_DATE_RANK)  # the _DATE_RANK of the date in ``published``
     source_org: str = ""
-    chrome_lines: list[str] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)  # the document's own headings besides the title
+
+    def stated_date(self, kind: str, text: str) -> None:
+        """Keep the date ``text`` states if it says more surely when the page was published."""
+        iso = _iso_in(text)
+        if iso and _DATE_RANK[kind] < self.published_rank:
+            self.published, self.published_rank = iso, _DATE_RANK[kind]
 
 
-def _iso(m: re.Match) -> str:
-    y, mo, d = (int(g) for g in m.groups()[:3])
-    return f"{y:04d}-{mo:02d}-{d:02d}"
+def _iso_in(text: str) -> str:
+    """The first real calendar date in the text, ISO; '' when none (2024-549121 is no date)."""
+    for m in re.finditer(_DATE, text):
+        y, mo, d = (int(g) for g in m.groups())
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            return f"{y:04d}-{mo:02d}-{d:02d}"
+    return ""
 
 
 def clean_lines(text: str) -> list[str]:
@@ -146,42 +187,79 @@ def clean_lines(text: str) -> list[str]:
     return out
 
 
+def metadata_pairs(line: str) -> list[tuple[str, str]] | None:
+    """The (key, value) pairs of a line that holds only page metadata, else None:
+    ``来源:某区人民政府  发布时间:2022年3月28日``, ``[ 索引号 ] 1150… [ 发文字号 ]``,
+    ``来源:叶城县司法局 作者: 发布时间 2025年09月05日 点击数:``, and a dateline
+    ``2019-09-06 15:46  来源:…`` (its date under the key 日期)."""
+    if not _KEY_AT.match(line) and not _DATELINE_START.match(line):
+        return None  # most lines: only a key or a date opens a metadata line
+    keys = []
+    for m in _KEY_AT.finditer(line):
+        rest = line[m.end():]
+        # A key with a colon or in brackets is one wherever it stands; a bare one only as a word of its own.
+        if (m.group("colon") or (m.group("open") and m.group("close"))
+                or ((m.start() == 0 or line[m.start() - 1] in _SPACE + "|｜】]")
+                    and ((_META_KEYS[m.group("key")] in _DATE_RANK and _DATE_AT.match(rest))
+                         or (m.group("key") in _WIDGET_KEYS and re.match(r"\s|$|【", rest))))):
+            keys.append(m)
+    if not keys:
+        return None
+    opening = line[: keys[0].start()].strip(_SPACE)
+    if opening and not _DATELINE.match(opening):
+        return None
+    pairs = [("日期", opening)] if opening else []
+    for m, after in zip(keys, keys[1:] + [None]):
+        pairs.append((m.group("key"), line[m.end(): after.start() if after else len(line)].strip(_SPACE + "|｜【】[]")))
+    return pairs
+
+
+def _is_prose(line: str) -> bool:
+    """A line of the report's own text: it has sentence or clause punctuation, or is long."""
+    return bool(_PROSE.search(line)) or len(line) > 60
+
+
+def _is_breadcrumb(line: str) -> bool:
+    parts = _CRUMB_SEPARATOR.split(line)
+    return len(parts) >= 2 and all(0 < len(p) <= 20 and not _PROSE.search(p) and ":" not in p for p in parts)
+
+
+def _is_navigation(line: str) -> bool:
+    tokens = [t for t in _NAV_SEPARATOR.split(line) if t]
+    return (len(tokens) >= 3 and all(len(t) <= 8 for t in tokens) and not re.search(r"\d{4}|[:：]", line)
+            and not _TITLE_KIND.search(line))
+
+
 def strip_chrome(lines: list[str], facts: Facts) -> list[str]:
-    """Remove the page's chrome (metadata table, share/read-aloud/font-size, breadcrumbs)."""
+    """Remove the page's chrome (metadata, widgets, breadcrumbs, banners, navigation); keep its facts."""
     body: list[str] = []
+    in_head = True
     i = 0
     while i < len(lines):
         line = lines[i]
-        m = _META_LINE.match(line)
-        if m:
-            key, value = _META_KEYS[m.group(1)], m.group(2).strip(_SPACE)
-            if not value and i + 1 < len(lines) and not _META_LINE.match(lines[i + 1]):
-                i += 1
-                value = lines[i]
-            if key == "written" or key == "published":
-                d = re.search(_DATE, value)
-                if d and not facts.published:
-                    facts.published = _iso(d)
-            elif key and value and not getattr(facts, key):
-                setattr(facts, key, value)
-            i += 1
-            continue
-        m = _DATE_SOURCE_LINE.match(line)
-        if m:
-            facts.published = facts.published or _iso(re.search(_DATE, line))
-            if m.group("src"):
-                facts.source = facts.source or m.group("src")
-            i += 1
-            continue
-        if _CHROME.match(line) or (facts.title and line == facts.title and not body):
-            i += 1
-            continue
-        body.append(line)
         i += 1
-    # A trailing 来源 line (来源:区政府网站) is metadata, not report text.
-    while body and _SOURCE_LINE.match(body[-1]):
-        facts.source = facts.source or _SOURCE_LINE.match(body[-1]).group("src").strip()
-        body.pop()
+        pairs = metadata_pairs(line)
+        if pairs is not None:
+            if len(pairs) == 1 and not pairs[0][1] and pairs[0][0] in _TABLE_KEYS and i < len(lines) \
+                    and metadata_pairs(lines[i]) is None and not _is_prose(lines[i]):
+                pairs = [(pairs[0][0], lines[i])]
+                i += 1
+            for key, value in pairs:
+                fact = _META_KEYS[key]
+                if fact in _DATE_RANK:
+                    facts.stated_date(fact, value)
+                elif fact and value and not getattr(facts, fact):
+                    setattr(facts, fact, value)
+            continue
+        if _CHROME.match(line):
+            continue
+        if in_head:
+            if _BANNER.match(line) or _is_breadcrumb(line) or _is_navigation(line):
+                continue
+            if _DATELINE.match(line):
+                facts.stated_date("dated", line)  # the document's date under its title: kept as text
+            in_head = not (_is_prose(line) or heading_level(line) is not None)
+        body.append(line)
     return body
 
 
@@ -192,9 +270,18 @@ _H2 = re.compile(rf"^[{_CN_NUM}]+\s*、")
 _H3 = re.compile(rf"^[(（]\s*[{_CN_NUM}]+\s*[)）]")
 _H4 = re.compile(r"^(?:\d{1,2}\s*[、.．](?!\d)|[(（]\s*\d{1,2}\s*[)）])")
 _SENTENCE_END = "。；;！!？?"
-_TITLE_WORDS = re.compile(r"(报告|总结|汇报|情况|要点|工作|计划|通报|纲要)")
-_SALUTATION = re.compile(r"^(主任|各位|尊敬的).*[:：]$")
 _SPEECH_LINE = re.compile(r"^(——|--|─)|会议上$|^[\u4e00-\u9fff（）()]{2,20}\s+[\u4e00-\u9fff]{2,4}$")
+# A letter's addressee or a speech's salutation (县委: / 上海市人民政府: / 主任、各位副主任、委员:) and
+# a speech's occasion, possibly over two lines (2025年3月17日在…人民代表大会 / 常务委员会…会议上).
+_ADDRESSEE = re.compile(r"^[^,，。；;]{1,40}[:：]$")
+_OCCASION = re.compile(rf"会议上(的(讲话|报告|发言))?$|^({_DATE}\s*)?在.{{2,40}}(会议|大会|常委会|常务委员会)")
+# What a report calls itself, in simplified and traditional script.
+_KINDS = "报告|总结|汇报|情况|要点|计划|通报|纲要|述职|述法|報告|總結|匯報|情況|要點|計劃|綱要|述職"
+_TITLE_KIND = re.compile(rf"{_KINDS}|法治政府建设|法治政府建設|依法行政")
+_TITLE_END = re.compile(rf"({_KINDS}|规划|規劃|方案)([(（][^()（）]{{1,10}}[)）])?$")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+# Below a title, a line that names none of these is a widget's words (点击关闭详细目录信息, 文件已失效).
+_NAMES_SOMETHING = re.compile(rf"\d{{4}}|局|厅|政府|委|办|院|会|中心|所|{_TITLE_KIND.pattern}|前言|引言|概述|摘要")
 
 
 def heading_level(line: str) -> int | None:
@@ -208,35 +295,120 @@ def heading_level(line: str) -> int | None:
     return None
 
 
-def _is_sentence(line: str) -> bool:
-    return any(c in line for c in _SENTENCE_END) or len(line) > 60
+def _is_letter(line: str) -> bool:
+    """An addressee, salutation, occasion or speaker line: the document's own opening, kept as text."""
+    return bool(_ADDRESSEE.match(line) or _OCCASION.search(line) or _SPEECH_LINE.search(line))
+
+
+def _head_end(lines: list[str]) -> int:
+    """Where the text proper starts: its first sentence or numbered heading."""
+    return next((i for i, line in enumerate(lines)
+                 if not _is_letter(line) and (_is_prose(line) or heading_level(line) is not None)), len(lines))
+
+
+def _same_text(a: str, b: str) -> bool:
+    return "".join(unicodedata.normalize("NFKC", a).split()) == "".join(unicodedata.normalize("NFKC", b).split())
+
+
+def _starts_with_place(line: str) -> bool:
+    found = places.named_places(line)
+    return bool(found) and found[0].start == 0
+
+
+def _title_candidate(line: str) -> bool:
+    return (len(line) <= 60 and not _PROSE.search(line) and not re.search("[:：]", line) and heading_level(line) is None
+            and not _is_letter(line) and not _DOC_NUMBER.match(line) and not _DATELINE.match(line))
+
+
+def _is_title(text: str) -> bool:
+    """It says what report it is, and of which year or place (2023年义乌市法治政府建设工作情况报告)."""
+    return bool(_TITLE_KIND.search(text) and (_YEAR.search(text) or places.named_places(text)))
+
+
+@dataclass(frozen=True)
+class TitleLines:
+    """Lines start…stop-1 of the head that together are a title."""
+
+    start: int
+    stop: int
+    text: str
+
+
+def _title_at(head: list[str], i: int) -> TitleLines | None:
+    """A title starting at head[i]: one line, or up to three joined (焉耆回族自治县人民政府 /
+    2022年度法治政府建设工作报告); its first line names its place, year or subject."""
+    first = head[i]
+    if not (_title_candidate(first) and (_YEAR.search(first) or first.startswith(("关于", "關於")) or places.named_places(first))):
+        return None
+    for stop in range(i + 1, min(i + 3, len(head)) + 1):
+        last = head[stop - 1]
+        if not _title_candidate(last) or (stop > i + 1 and _starts_with_place(last)):
+            return None
+        text = "".join(head[i:stop])
+        if _is_title(text) and _TITLE_KIND.search(last):
+            # A title not yet ended goes on to the line that ends it (…法治政府建设 / 工作情况的报告),
+            # to a line joined to it (…工作总结 / 暨2022年工作计划) and to its note (（征求意见稿）).
+            while stop < len(head) and stop - i < 4 and _title_candidate(head[stop]) and not _starts_with_place(head[stop]) \
+                    and ((not _TITLE_END.search(text) and _TITLE_END.search(head[stop]))
+                         or head[stop].startswith(("暨", "及", "与", "以及", "(", "（"))):
+                text += head[stop]
+                stop += 1
+            return TitleLines(i, stop, text)
+    return None
+
+
+def _titles(head: list[str]) -> list[TitleLines]:
+    found: list[TitleLines] = []
+    i = 0
+    while i < len(head):
+        title = _title_at(head, i)
+        if title:
+            found.append(title)
+            i = title.stop
+        else:
+            i += 1
+    return found
 
 
 def take_title(lines: list[str], facts: Facts) -> list[str]:
-    """Move a leading title (possibly split over lines) and 发文字号 line out of the body."""
+    """Move the title and 发文字号 out of the head (the lines before the text proper).
+
+    The title is the first line (or lines) there that names the report's kind and its year or
+    place; the page's chrome above it and a widget's words below it leave too, and so does the
+    title where the page repeats it. The document's own other heading (a page headline above
+    秀山土家族苗族自治县人民政府 / 关于2020年度…的报告) stays as text and goes to ``facts.headings``;
+    a letter's addressee, a speech's occasion and salutation stay as text.
+    """
+    end = _head_end(lines)
+    head = lines[:end]
+    titles = _titles(head)
+    title = next((t for t in titles if _YEAR.search(t.text)), titles[0] if titles else None)
+    if title:
+        facts.title = title.text
+    starts = {t.start: t for t in titles}
+    kept: list[str] = []
     i = 0
-    title_parts: list[str] = []
-    while i < len(lines) and i < 4:
-        line = lines[i]
+    while i < len(head):
+        line = head[i]
+        if i in starts:
+            other = starts[i]
+            if other is not title and not _same_text(other.text, facts.title):
+                kept.extend(head[other.start:other.stop])
+                facts.headings.append(other.text)
+            i = other.stop
+            continue
         if _DOC_NUMBER.match(line):
             facts.doc_number = facts.doc_number or line
-        elif (
-            not _is_sentence(line)
-            and heading_level(line) is None
-            and not _SALUTATION.match(line)
-            and not _SPEECH_LINE.search(line)
-            and len(line) <= 40
-        ):
-            title_parts.append(line)
+        elif _is_letter(line):
+            kept.append(line)
+        elif facts.title and _same_text(line, facts.title):
+            pass  # the title again (the page shows it twice, or its 文件名称 is the title)
+        elif title and (i < title.start or not (_NAMES_SOMETHING.search(line) or places.named_places(line))):
+            pass  # the page's chrome above the title; a widget's words below it
         else:
-            break
+            kept.append(line)
         i += 1
-    title = "".join(title_parts)
-    if title and (_TITLE_WORDS.search(title) or facts.title):
-        facts.title = facts.title or title
-        return lines[i:]
-    # Not a title after all: keep those lines as text (only a 发文字号 line goes).
-    return [l for l in lines[:i] if not _DOC_NUMBER.match(l)] + lines[i:]
+    return kept + lines[end:]
 
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>&~!])")
@@ -277,7 +449,6 @@ def _looks_like_unnumbered_heading(lines: list[str], i: int) -> bool:
         and (heading_level(lines[i + 1]) is not None or len(lines[i + 1]) > 30)
         and not _MD_LINE_START.match(line)
         and not re.fullmatch(_DATE, line)
-        and not _SALUTATION.match(line)
         and not _SPEECH_LINE.search(line)
         and not line.endswith(("局", "政府", "委员会", "办公室"))
     )
@@ -318,11 +489,29 @@ _PERIODS = (
     (re.compile(r"(第?四|4)季度"), "Q4"),
     (re.compile(r"上半年"), "H1"),
 )
-_PUBLISHER = re.compile(
-    r"((?:[\u4e00-\u9fff]{2,12}?(?:省|自治区|市|自治州|地区|盟))?[\u4e00-\u9fff]{1,10}?(?:区|县|市|旗))"
-    r"(司法局|司法厅|人民政府|政府(?!网站)|[\u4e00-\u9fff]{2,8}?(?:局|委员会|办公室))"
-)
+# A body that reports, right after the place that names it (杭州市西湖区|人民政府).
+_ORG = re.compile(r"司法局|司法厅|人民政府(?!网)|政府(?!网)|[\u4e00-\u9fff]{2,8}?(?:局|委员会|办公室)")
+# A department named without its place (区司法局在…, 我受区人民政府委托, 区政府坚持…): the report's
+# own place's; 区政府 is short for 区人民政府.
+_BARE_ORG = re.compile(r"(?:区|县|市|旗)(司法局|人民政府|政府)")
+# What may open a clause before its subject (2022年一季度,武进区司法局… / 我受区人民政府委托).
+_CLAUSE_OPENER = re.compile(r"(?:(?:19|20)\d{2}年(?:度|以来)?|今年以来|一年来|近年来)?(?:我受|受|由)?")
+# The text speaking of itself: 我局 (a department), 我区/我县/我市/我旗 (its place).
+_SELF = re.compile(r"我(局|区|县|市|旗)")
 _PERIOD_NAME = {"annual": "", "H1": "上半年", "Q1": "第一季度", "Q2": "第二季度", "Q3": "第三季度", "Q4": "第四季度"}
+
+
+@dataclass(frozen=True)
+class Opening:
+    """How the text proper begins."""
+
+    lead: str  # from its first sentence (past an addressee, salutation, occasion), up to 200 characters
+    addressed: bool  # a letter's addressee or a speech's salutation comes first (县委: / 主任、各位副主任…:)
+
+
+def opening(lines: list[str]) -> Opening:
+    start = _head_end(lines)
+    return Opening("".join(lines[start:start + 3])[:200], any(_ADDRESSEE.match(line) for line in lines[:start]))
 
 
 def find_year(title: str, lead: str, published: str) -> int | None:
@@ -352,63 +541,163 @@ class Place:
     level: str = ""
 
 
-def find_publisher_and_place(title: str, lead: str, text: str, facts: Facts, path: str, problems: list[Problem]) -> tuple[str, Place]:
-    """Who published the report and which place it is about."""
-    named = None
-    for source in (title, facts.source_org, lead[:200]):
-        m = _PUBLISHER.search(source or "")
-        if m:
-            named = m
-            break
-    place_name = ""
+@dataclass(frozen=True)
+class Named:
+    """A reporting body as the text names it (杭州市西湖区人民政府), with the place it names."""
+
+    name: str
+    place: places.NamedPlace
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Who the first sentence is about: a body named with its place, a department named without
+    it (区司法局: its org, 司法局), a place (西安市新城区坚持…), or the text itself (我区, 我局)."""
+
+    named: Named | None = None
+    bare_org: str = ""
+    place: places.NamedPlace | None = None
+    self_word: str = ""
+
+
+def _named_body(text: str) -> Named | None:
+    """The first body the text names with its place (a title's, a 发布机构's, a 来源's)."""
+    for place in places.named_places(text):
+        org = _ORG.match(text, place.end)
+        if org:
+            return Named(text[place.start:org.end()], place)
+    return None
+
+
+def subject_of(lead: str) -> Subject:
+    """The subject of the lead's first sentence: what opens one of its first clauses (not a
+    clause 在…的领导下, which names a superior)."""
+    sentence = re.split(f"[{_SENTENCE_END}]", lead, maxsplit=1)[0]
+    for clause in re.split(r"[,，]", sentence)[:4]:
+        if clause.startswith("在"):
+            continue
+        at = _CLAUSE_OPENER.match(clause).end()
+        named = next((p for p in places.named_places(clause) if p.start == at), None)
+        if named:
+            org = _ORG.match(clause, named.end)
+            return Subject(named=Named(clause[named.start:org.end()], named)) if org else Subject(place=named)
+        bare = _BARE_ORG.match(clause, at)
+        if bare:
+            return Subject(bare_org="人民政府" if bare.group(1) == "政府" else bare.group(1))
+        itself = _SELF.match(clause, at)
+        if itself:
+            return Subject(self_word=itself.group(0))
+    return Subject()
+
+
+@dataclass(frozen=True)
+class Clues:
+    """What ingest reads a report's place and publisher from, in simplified script: the division
+    list is, while mirrors repost reports in traditional script (朝陽區人民政府)."""
+
+    title: str
+    headings: tuple[str, ...]
+    source_org: str  # 发布机构
+    source: str  # 来源
+    lead: str
+    text: str  # title, headings, 发布机构, 来源 and the body: where a city or province may be named
+    doc_index: str
+    doc_number: str
+
+    @classmethod
+    def of(cls, title: str, start: Opening, body: str, facts: Facts) -> Clues:
+        simple = _simplified()
+        headings = tuple(simple(h) for h in facts.headings)
+        text = simple("\n".join([title, *facts.headings, facts.source_org, facts.source, body]))
+        return cls(simple(title), headings, simple(facts.source_org), simple(facts.source), simple(start.lead), text,
+                   facts.doc_index, simple(facts.doc_number))
+
+
+@lru_cache(maxsize=1)
+def _simplified():
+    """OpenCC's traditional → simplified conversion (a well-kept dictionary, phrase-aware; it leaves
+    simplified text as it is), loaded once."""
+    import opencc
+
+    return opencc.OpenCC("t2s").convert
+
+
+def _place_name(clues: Clues, subject: Subject) -> str:
+    """The name of the report's place, from the strongest clue that names one: the title (its body's
+    place, else the first place it names), the document's other headings, the first sentence's
+    subject, the 发布机构, 我区/我县/我市 (the place of that kind the text names most), and last the
+    place the text names most."""
+    for source in (clues.title, *clues.headings):
+        named = _named_body(source)
+        found = named.place if named else next(iter(places.named_places(source)), None)
+        if found:
+            return found.name
+    if subject.named or subject.place:
+        return (subject.named.place if subject.named else subject.place).name
+    named = _named_body(clues.source_org)
     if named:
-        # The publisher names its place, possibly with its city or province before it.
-        found = [n for n in places.names_in(named.group(1))]
-        place_name = found[-1] if found else ""
-    if not place_name:
-        place_name = places.subject_name(text) or ""
+        return named.place.name
+    itself = next((m for m in _SELF.finditer(clues.text) if m.group(1) != "局"), None)
+    if itself:
+        kinds = ("county", "city") if itself.group(1) == "市" else ("county",)
+        name = places.subject_name(clues.text, suffix=itself.group(1), kinds=kinds, near=itself.start())
+        if name:
+            return name
+    return places.subject_name(clues.text) or ""
+
+
+def find_publisher_and_place(clues: Clues, addressed: bool, path: str, problems: list[Problem]) -> tuple[str, Place]:
+    """Who published the report and which place it is about (``addressed``: see ``Opening``)."""
+    subject = subject_of(clues.lead)
+    place_name = _place_name(clues, subject)
+    named = next((n for n in map(_named_body, (clues.title, *clues.headings)) if n), None) or subject.named
     if not place_name:
         problems.append(warning(path, "no place name found in the text: district, city, province left empty"))
-        return "", Place()
-    res = places.resolve(place_name, text, facts.doc_index)
+        return named.name if named else "", Place()
+    res = places.resolve(place_name, clues.text, clues.doc_index, clues.doc_number)
     if res.division is None:
         problems.append(warning(path, f"place not settled: {res.reason}; district, city, province left empty"))
-        return _publisher(named, place_name, lead, facts), Place()
+        return named.name if named else "", Place()
     d = res.division
-    level = {"county": "county", "city": "city", "province": "province"}[d.kind]
     place = Place(
         district=d.name if d.kind == "county" else "",
         city=d.city if d.kind != "province" else "",
         province=d.province,
         adcode=d.code,
-        level=level,
+        level=d.kind,
     )
-    return _publisher(named, d.name, lead, facts), place
+    return _publisher(named, subject, d, addressed, clues), place
 
 
-def _publisher(named: re.Match | None, place_name: str, lead: str, facts: Facts) -> str:
+def _publisher(named: Named | None, subject: Subject, d: places.Division, addressed: bool, clues: Clues) -> str:
+    """The body that reports, as the text names it: in the title or a heading, as the first
+    sentence's subject (区司法局 completed with the place: 江北区司法局), as the 发布机构 or 来源
+    when it is a body of the report's own place (叶城县司法局; not a reposting office), or, when the
+    text speaks as 我区/我县 and is not a letter whose sender signs at its end, the government.
+    Never the addressee of a line ending in ':'."""
     if named:
-        org = named.group(2)
-        return place_name + org if place_name else named.group(0)
-    # "区司法局在…" / "我局" names the department without its place; "我区" speaks for the government.
-    head = lead[:60]
-    m = re.search(r"(?:区|县|市|旗)(司法局|人民政府)", head)
-    if m and place_name:
-        return place_name + m.group(1)
-    if re.search(r"我(区|县|市|旗)|全(区|县|市|旗)", head) and place_name:
-        return place_name + "人民政府"
+        return named.name
+    if subject.bare_org:
+        return d.name + subject.bare_org
+    for stated in (clues.source_org, clues.source):
+        body = _named_body(stated)
+        if body and places.resolve(body.place.name, clues.text, clues.doc_index, clues.doc_number).division == d:
+            return body.name
+    if subject.self_word[1:] in ("区", "县", "市", "旗") and not addressed:
+        return d.name + "人民政府"
     return ""
 
 
 def compose_title(place: Place, publisher: str, year: int | None, period: str) -> str:
-    """A title for a text that has none: 重庆市江北区司法局2021年法治政府建设工作情况."""
-    prefix = place.province if place.province not in (place.city, place.district) else ""
-    prefix += place.city
+    """A title for a text that has none: 重庆市江北区司法局2021年法治政府建设工作情况.
+
+    The places above the one the publisher names go first, each once (a municipality is its
+    province and its city): 河北省 + 保定市人民政府, not 河北省保定市保定市人民政府."""
     who = publisher or place.district or place.city or place.province
-    if prefix and who.startswith(prefix):
-        prefix = ""
+    chain = [n for n in dict.fromkeys((place.province, place.city, place.district)) if n]
+    at = next((k for k, name in enumerate(chain) if who.startswith(name)), max(len(chain) - 1, 0))
     when = f"{year}年" if year else ""
-    return f"{prefix}{who}{when}{_PERIOD_NAME.get(period, '')}法治政府建设工作情况"
+    return f"{''.join(chain[:at])}{who}{when}{_PERIOD_NAME.get(period, '')}法治政府建设工作情况"
 
 
 # --- one report -------------------------------------------------------------------------------
@@ -427,18 +716,15 @@ def ingest_text(
     facts = Facts()
     lines = clean_lines(text)
     lines = strip_chrome(lines, facts)
-    had_page_title = bool(facts.title)
     lines = take_title(lines, facts)
-    if had_page_title and lines and lines[0] == facts.title:
-        lines = lines[1:]
     if not lines:
         raise Unusable("no report text after removing the page's chrome and title")
     body = structure(lines)
-    # The lead: the opening lines, past a speech's occasion line and salutation.
-    lead = "".join(lines[:3])[:200]
-    year = find_year(facts.title, lead, facts.published)
-    period = find_period(facts.title, lead)
-    publisher, place = find_publisher_and_place(facts.title, lead, "\n".join(lines), facts, path, problems)
+    start = opening(lines)
+    year = find_year(facts.title, start.lead, facts.published)
+    period = find_period(facts.title, start.lead)
+    publisher, place = find_publisher_and_place(Clues.of(facts.title, start, "\n".join(lines), facts), start.addressed,
+                                                path, problems)
     if year is None:
         problems.append(warning(path, "year not found in the title or first sentence: year left empty"))
     if not publisher:

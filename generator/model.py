@@ -125,6 +125,17 @@ class Report:
         """The most specific place name known: district, else city, else province."""
         return self.district or self.city or self.province
 
+    @property
+    def distinct_city(self) -> str:
+        """The city as a level of its own below the province: '' for a 直辖市's district, whose
+        city is the municipality itself (重庆市 is its province and its city)."""
+        return self.city if self.city != self.province else ""
+
+    @property
+    def full_place(self) -> str:
+        """The place from the province down, each name once: 重庆市江北区, 浙江省金华市婺城区."""
+        return self.province + self.distinct_city + self.district
+
     def front_matter(self) -> dict:
         """The front-matter as plain data, in FRONT_MATTER_KEYS order."""
         return {

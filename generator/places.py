@@ -54,6 +54,17 @@ def _pad(code: str) -> str:
 _DATA = Path(__file__).parent / "data"
 # City-level rows that are only containers: 直辖市's 市辖区, 省直辖县级行政区划.
 _NOT_A_CITY = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
+# A 直辖市 (北京, 天津, 上海, 重庆) lists its districts and counties under these containers. Their
+# city is the municipality itself, as jionlp and most address parsers give it, so that grouping
+# reports by city keeps them; the place pages name the municipality once (records.places_of).
+_MUNICIPALITY_PARTS = ("市辖区", "县")
+
+
+def _city_of(container: str, province: str) -> str:
+    """A county's city from its city-level row: the municipality for a 直辖市's parts."""
+    if container in _MUNICIPALITY_PARTS:
+        return province
+    return "" if container in _NOT_A_CITY else container
 
 
 @lru_cache(maxsize=1)
@@ -72,9 +83,11 @@ def divisions() -> tuple[Division, ...]:
         if name not in _NOT_A_CITY:
             out[_pad(code)] = Division(_pad(code), name, "city", provinces[code[:2]], name)
     for area in load("areas.json"):
-        city = cities.get(area["cityCode"], "")
-        city = "" if city in _NOT_A_CITY else city
-        out[area["code"]] = Division(area["code"], area["name"], "county", provinces[area["provinceCode"]], city)
+        if area["code"] == _pad(area["cityCode"]):
+            continue  # a city without counties (东莞市 441900) is listed as its own only area: it is the city
+        province = provinces[area["provinceCode"]]
+        city = _city_of(cities.get(area["cityCode"], ""), province)
+        out[area["code"]] = Division(area["code"], area["name"], "county", province, city)
 
     current_names = {(d.code, d.name) for d in out.values()}
     old = gb_data.data[2013]
@@ -87,8 +100,7 @@ def divisions() -> tuple[Division, ...]:
         if code.endswith("00"):
             historical.append(Division(code, name, "city", province, name, True))
         else:
-            city = old.get(int(code[:4] + "00"), "")
-            city = "" if city in _NOT_A_CITY else city
+            city = _city_of(old.get(int(code[:4] + "00"), ""), province)
             historical.append(Division(code, name, "county", province, city, True))
     merged = dict(out)
     for d in historical:
@@ -96,12 +108,41 @@ def divisions() -> tuple[Division, ...]:
     return tuple(sorted(merged.values(), key=lambda d: (d.code, d.historical, d.name)))
 
 
+# The 55 minority peoples, as autonomous divisions' names carry them (秀山土家族苗族自治县).
+_PEOPLES = (
+    "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇 "
+    "柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 "
+    "塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺"
+).split()
+# A people's name ends the part before 自治: with 族 (苗族, 土家族), or a longer name without it (巴音郭楞蒙古).
+_PEOPLE_AT_END = re.compile("(?:" + "|".join(sorted({p + "族" for p in _PEOPLES} | {p for p in _PEOPLES if len(p) >= 2},
+                                                    key=len, reverse=True)) + ")$")
+
+
+def autonomous_short_form(name: str) -> str | None:
+    """The short form an autonomous division goes by: 秀山土家族苗族自治县 → 秀山县, 恩施土家族苗族自治州 → 恩施州."""
+    m = re.fullmatch(r"(.+?)自治(县|州|旗)", name)
+    if not m:
+        return None
+    base = m.group(1)
+    while (people := _PEOPLE_AT_END.search(base)) and people.start() >= 2:
+        base = base[: people.start()]
+    return base + m.group(2) if base != m.group(1) else None
+
+
 @lru_cache(maxsize=1)
 def _by_name() -> dict[str, tuple[Division, ...]]:
+    """Divisions by name: their full names, and autonomous divisions' short forms (焉耆县 for
+    焉耆回族自治县) where no division has that full name."""
     index: dict[str, list[Division]] = {}
     for d in divisions():
         index.setdefault(d.name, []).append(d)
-    return {k: tuple(v) for k, v in index.items()}
+    short: dict[str, list[Division]] = {}
+    for d in divisions():
+        alias = autonomous_short_form(d.name)
+        if alias and alias not in index:
+            short.setdefault(alias, []).append(d)
+    return {k: tuple(v) for k, v in {**index, **short}.items()}
 
 
 @lru_cache(maxsize=1)
@@ -118,8 +159,33 @@ def by_code(code: str) -> Division | None:
 
 
 def names_in(text: str) -> Counter:
-    """How often each full division name occurs in the text (longest match first)."""
+    """How often each division name occurs in the text (longest match first)."""
     return Counter(m.group(0) for m in _name_pattern().finditer(text))
+
+
+@dataclass(frozen=True)
+class NamedPlace:
+    """A place as a text names it: adjacent division names, larger first (杭州市西湖区)."""
+
+    start: int
+    end: int
+    names: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        """The most specific of them, the one to look up."""
+        return self.names[-1]
+
+
+def named_places(text: str) -> list[NamedPlace]:
+    """Every place the text names, in order; adjacent names are one place (重庆市荣昌区)."""
+    out: list[NamedPlace] = []
+    for m in _name_pattern().finditer(text):
+        if out and out[-1].end == m.start():
+            out[-1] = NamedPlace(out[-1].start, m.end(), out[-1].names + (m.group(0),))
+        else:
+            out.append(NamedPlace(m.start(), m.end(), (m.group(0),)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -133,7 +199,31 @@ def _mentions(text: str, name: str) -> bool:
     return bool(name) and (name in text or (len(short_name(name)) >= 2 and short_name(name) in text))
 
 
-def resolve(name: str, text: str, doc_index: str = "") -> Resolution:
+def _above(d: Division) -> tuple[str, ...]:
+    """The names above a division (its city, its province), each once: a municipality is both."""
+    return tuple(dict.fromkeys(n for n in (d.city, d.province) if n and n != d.name))
+
+
+def full_name(d: Division) -> str:
+    """The name from the province down, a municipality named once: 重庆市江北区, 浙江省宁波市江北区."""
+    return "".join(_above(d)[::-1]) + d.name
+
+
+def _qualified(text: str, d: Division, name: str) -> bool:
+    """The text names the division with its city or province right before it (长春市朝阳区, 北京朝阳区)."""
+    return any(q + name in text for above in _above(d) for q in {above, short_name(above)} if len(q) >= 2)
+
+
+_DOC_PREFIX = re.compile(r"^[\u4e00-\u9fff]+")
+
+
+def _doc_number_names(doc_number: str, d: Division, name: str) -> bool:
+    """A 发文字号 opens with the initials of the issuer's city and district (长朝委〔2024〕7号: 长春 朝阳)."""
+    prefix = _DOC_PREFIX.match(doc_number)
+    return bool(prefix and d.city and d.city != d.province) and prefix.group(0).startswith(d.city[0] + name[0])
+
+
+def resolve(name: str, text: str, doc_index: str = "", doc_number: str = "") -> Resolution:
     """Which division called ``name`` the text is about, or why it cannot say."""
     candidates = _by_name().get(name, ())
     if not candidates:
@@ -141,27 +231,47 @@ def resolve(name: str, text: str, doc_index: str = "") -> Resolution:
     current = tuple(d for d in candidates if not d.historical) or candidates
     if len(current) == 1:
         return Resolution(current[0], candidates, "unique name")
-    # A 统一社会信用代码-style 信息索引号 embeds the publisher's division code (11330702…).
+    # A city whose only district bears its name (嘉峪关市) is the city.
+    cities = [d for d in current if d.kind == "city"]
+    if len(cities) == 1 and all(d.code[:4] == cities[0].code[:4] for d in current):
+        return Resolution(cities[0], candidates, "a city and its own district")
+    # A 统一社会信用代码-style 信息索引号 embeds the publisher's division code (11330702…);
+    # some sites' 索引号 open with the code itself (330782000000/2024-…).
     digits = re.sub(r"\D", "", doc_index)
-    by_index = [d for d in current if len(digits) >= 8 and digits[2:8] == d.code]
-    if len(by_index) == 1:
-        return Resolution(by_index[0], candidates, "信息索引号 carries its code")
-    # Its city named in the text settles it (济南市市中区 vs 枣庄市市中区, both 山东省);
-    # failing that, its province (重庆市江北区 vs 浙江省宁波市江北区).
-    by_city = [d for d in current if d.city and d.city != name and _mentions(text, d.city)]
-    if len(by_city) == 1:
-        return Resolution(by_city[0], candidates, "its city is named in the text")
-    by_province = [d for d in (by_city or current) if d.province != name and _mentions(text, d.province)]
-    if len(by_province) == 1:
-        return Resolution(by_province[0], candidates, "its province is named in the text")
+    index_codes = {digits[2:8], digits[:6]} if len(digits) >= 8 else set()
+    clues = (
+        ("信息索引号 carries its code", lambda d: d.code in index_codes),
+        ("it is named with its city or province", lambda d: _qualified(text, d, name)),
+        ("the 发文字号 opens with its city's and its own initials", lambda d: _doc_number_names(doc_number, d, name)),
+        # Its city named in the text settles it (济南市市中区 vs 枣庄市市中区, both 山东省);
+        # failing that, its province (重庆市江北区 vs 浙江省宁波市江北区). A municipality is
+        # both, and counts once, as the city.
+        ("its city is named in the text", lambda d: d.city and d.city != name and _mentions(text, d.city)),
+        ("its province is named in the text", lambda d: d.province not in (name, d.city) and _mentions(text, d.province)),
+    )
+    # Each clue settles the name when one candidate has it; when several have it, the next clue
+    # chooses among those (南京 and 福州 named, and 江苏省: 南京's 鼓楼区).
+    for reason, test in clues:
+        found = tuple(d for d in current if test(d))
+        if len(found) == 1:
+            return Resolution(found[0], candidates, reason)
+        current = found or current
     # 区 vs 县 of the same short name: 昌江区 (江西) vs 昌江黎族自治县 (海南) are different names already.
-    listed = "、".join(f"{d.province}{d.city}{d.name}" for d in current)
+    listed = "、".join(full_name(d) for d in current)
     return Resolution(None, candidates, f"{name} is ambiguous ({listed}) and the text does not say which")
 
 
-def subject_name(text: str) -> str | None:
-    """The county- or city-level name the text is mostly about (most frequent full name)."""
-    counts = Counter({n: c for n, c in names_in(text).items() if any(d.kind != "province" for d in _by_name()[n])})
-    if not counts:
+def subject_name(text: str, suffix: str = "", kinds: tuple[str, ...] = ("county", "city"), near: int | None = None) -> str | None:
+    """The county- or city-level name the text is mostly about (most frequent full name).
+
+    With ``suffix`` and ``kinds`` only names of that sort count (a text that says 我县 is about a
+    县: county-level names ending in 县); with ``near`` a tie goes to the name nearest that position."""
+    positions: dict[str, list[int]] = {}
+    for m in _name_pattern().finditer(text):
+        name = m.group(0)
+        if name.endswith(suffix) and any(d.kind in kinds for d in _by_name()[name]):
+            positions.setdefault(name, []).append(m.start())
+    if not positions:
         return None
-    return sorted(counts.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
+    distance = (lambda n: min(abs(p - near) for p in positions[n])) if near is not None else (lambda n: 0)
+    return min(positions, key=lambda n: (-len(positions[n]), distance(n), -len(n), n))

@@ -279,7 +279,7 @@ def places_of(r: Report) -> tuple[PlaceRef, ...]:
     if not r.adcode or not r.province:
         return ()
     chain = [PlaceRef(r.adcode[:2] + "0000", r.province, "province", "")]
-    if r.city and r.level != "province":
+    if r.distinct_city and r.level != "province":  # a 直辖市's districts sit directly under it
         chain.append(PlaceRef(r.adcode[:4] + "00", r.city, "city", ""))
     if r.district and r.level == "county":
         chain.append(PlaceRef(r.adcode, r.district, "county", ""))

@@ -315,7 +315,7 @@ class IndexEntry:
     digest: str
     title: str
     province: str
-    city: str
+    city: str  # Report.distinct_city: the filters list a 直辖市's districts directly under it
     district: str
     year: int | None
     topics: tuple[str, ...]
@@ -1067,7 +1067,7 @@ def index_entry(report: Report, topics: Sequence[str], terms: ReportTerms | None
                              ensure_ascii=False)
     return IndexEntry(
         slug=report.slug, digest=_digest(fingerprint.encode("utf-8")), title=report.title,
-        province=report.province, city=report.city, district=report.district, year=report.year,
+        province=report.province, city=report.distinct_city, district=report.district, year=report.year,
         topics=tuple(topics), page=urls.report_page(report.slug),
         terms=terms if terms is not None else report_terms(report),
     )

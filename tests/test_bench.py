@@ -76,3 +76,34 @@ def test_search_is_measured_from_the_page_alike_over_http_and_from_disk(seed_sit
         assert found[f"one word query typed on the page: bytes, {mode}"] > 0
         assert 0 < found[f"one word query typed on the page: time to results, {mode} (ms)"] < 60_000
     assert found["one word query: bytes beyond the page, HTTP"] == found["one word query: bytes beyond the page, file"]
+
+
+def test_realworld_measures_each_field_and_lists_the_misses(tmp_path: Path, capsys):
+    """benchmarks/realworld.py on a folder of two of our own fixture pages and hand labels."""
+    from benchmarks import realworld
+
+    pages = Path(__file__).parent / "fixtures" / "ingest" / "pages"
+    for n, name in enumerate(["navigation_audio_source_line", "self_reference_names_a_county"], 1):
+        (tmp_path / f"dev-{n:02d}.txt").write_bytes((pages / f"{name}.txt").read_bytes())
+    header = "file\turl\tdistrict\tcity\tprovince\tyear\tlevel\tpublisher\ttitle\tpublished\n"
+    rows = [
+        # fullwidth and ASCII spellings of one title match (NFKC); a wrong year is a miss
+        "dev-01.txt\t\t鼓楼区\t福州市\t福建省\t2020\tcounty\t福州市鼓楼区司法局\t福州市鼓楼区司法局2021年度法治政府建设工作总结\t2022-03-28\n",
+        # * : the text states no title, matched by a composed one
+        "dev-02.txt\t\t中江县\t德阳市\t四川省\t2021\tcounty\t\t*\t\n",
+    ]
+    (tmp_path / "expected.tsv").write_text(header + "".join(rows), encoding="utf-8")
+    (tmp_path / "dev-03.txt").write_text("无标签的文本。", encoding="utf-8")
+    assert realworld.main([str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    assert "| year | 1/2 | 50% |" in out and "| title | 2/2 | 100% |" in out and "| publisher | 2/2 | 100% |" in out
+    assert "dev-01.txt\tyear\texpected '2020'\tgot '2021'" in out
+    assert err.strip() == f"{tmp_path / 'dev-03.txt'}: warning: no row in expected.tsv, not measured"
+
+
+def test_realworld_names_a_missing_folder_in_one_line(tmp_path: Path, capsys):
+    from benchmarks import realworld
+
+    assert realworld.main([str(tmp_path / "nowhere")]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"{tmp_path / 'nowhere'}: error: no such folder (it should hold dev-*.txt and expected.tsv)"]

@@ -266,3 +266,18 @@ def test_a_c_library_without_malloc_trim_builds_all_the_same(tmp_path: Path, mon
     shutil.copytree(ROOT / "content", content)
     problems, summary = build(content, tmp_path / "site", "https://fazhi.example.org/")
     assert [p for p in problems if p.severity == "error"] == [] and summary["reports"] == 5
+
+
+def test_a_municipalitys_district_has_it_as_city_and_is_shown_under_it_once(site: Path):
+    """江北区's city is 重庆市 in the data (so grouping by city keeps it), while its place pages
+    go 重庆市 → 江北区: no city page that would repeat the province's."""
+    import json
+
+    rows = {r["slug"]: r for r in json.loads((site / "data/reports.json").read_text(encoding="utf-8"))}
+    row = rows["2021-chongqing-jiangbei-sifaju"]
+    assert (row["province"], row["city"], row["district"]) == ("重庆市", "重庆市", "江北区")
+    assert not list((site / "places").glob("500100-*"))
+    province = (site / "places/500000-chongqing/index.html").read_text(encoding="utf-8")
+    assert "500105-jiangbei/index.html" in province
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "重庆市江北区" in home and "重庆市重庆市" not in home

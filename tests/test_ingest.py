@@ -16,12 +16,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from generator import cli
-from generator.ingest import decode, ingest_text, run_ingest
+from generator.ingest import Unusable, decode, ingest_text, run_ingest
 from generator.model import load_reports, parse_report, sections_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "content" / "raw").glob("*.txt"))
 FIXTURES = ROOT / "tests" / "fixtures" / "ingest"
+PAGES = sorted((FIXTURES / "pages").glob("*.txt"))
 GOLDEN = ROOT / "tests" / "golden" / "ingest"
 UPDATE = bool(os.environ.get("FAZHI_UPDATE_GOLDEN"))
 
@@ -238,6 +239,41 @@ def test_page_chrome_leaves_the_body_and_its_facts_go_to_front_matter():
     f = r.fields
     assert (f["doc_index"], f["published"], f["title"]) == ("11330702002599061N/2022-13717", "2022-05-02", "婺城区司法局2021年度年终总结")
     assert r.body.startswith("今年以来,婺城区司法局")
+
+
+# --- real pages: one fixture per pattern, tests/fixtures/ingest/pages/<name>.txt and .yml ----------
+#
+# Each .txt is a page opening written to show one pattern seen on government sites (not a copy of
+# one); its .yml says which rule it shows, the front-matter fields it must give, how the body
+# starts, chrome that must have left the body, and the warnings expected (none if not listed).
+
+
+def test_every_page_fixture_has_its_expectations():
+    assert PAGES and {p.stem for p in PAGES} == {p.stem for p in (FIXTURES / "pages").glob("*.yml")}
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
+def test_page_fixture(page: Path):
+    expected = yaml.safe_load(page.with_suffix(".yml").read_text(encoding="utf-8"))
+    r, problems = ingest_one(page.read_text(encoding="utf-8"), page.name)
+    assert {key: r.fields[key] for key in expected["fields"]} == expected["fields"], expected["rule"]
+    assert r.body.startswith(expected.get("body_starts", "")), r.body[:200]
+    assert [chrome for chrome in expected.get("body_lacks", []) if chrome in r.body] == []
+    assert [p.split(": ", 2)[2] for p in problems] == expected.get("warnings", [])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(PAGES), st.data())
+def test_a_page_cut_off_anywhere_is_ingested_or_reported_in_one_line(page: Path, data):
+    """A crawler keeps the first N bytes of a page: cut mid-sentence, mid-line, mid-date."""
+    text = page.read_text(encoding="utf-8")
+    cut = text[: data.draw(st.integers(0, len(text)))]
+    try:
+        r, _ = ingest_one(cut)
+    except Unusable as exc:
+        assert str(exc) == "no report text after removing the page's chrome and title"
+    else:
+        assert r.body.strip()
 
 
 def visible_text(body: str) -> str:

@@ -304,6 +304,16 @@ def test_a_city_of_several_places_finds_every_report_of_a_common_word(tmp_path: 
     assert row["approximate"] is False
 
 
+def test_a_municipality_named_in_a_query_finds_its_own_reports_and_its_districts(tmp_path: Path):
+    """A 直辖市's district has the municipality as its city (重庆市, 重庆市, 江北区); the filters list
+    it directly under the province, so 重庆 still finds the municipality's own reports too."""
+    places = [("重庆市", "重庆市", "江北区"), ("重庆市", "", ""), ("浙江省", "宁波市", "江北区")]
+    reports = [_report(i, places[i % 3], "## 一、工作\n\n行政复议。\n") for i in range(9)]
+    _pruned_files(tmp_path, reports)
+    row = node_query(tmp_path, ["重庆 行政复议"])["重庆 行政复议"]
+    assert {h.split("#")[0] for h in row["hits"]} == {r.slug for r in reports if r.province == "重庆市"}
+
+
 def test_common_words_whose_top_lists_share_no_section_are_still_found_together(tmp_path: Path):
     """人民调解 is heavy in reports 0–24, 行政复议 in 25–49, and both appear once in 50–59: the
     top 10 of each share nothing, so the page loads the rest province by province."""
