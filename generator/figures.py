@@ -49,43 +49,50 @@ class Indicator:
     patterns: tuple[re.Pattern, ...] = field(default=(), compare=False, repr=False)
 
 
+INDICATOR_KEYS = ("key", "name", "unit", "units", "context", "exclude", "phrasings", "shares")
+
+
 def load_indicators(path: Path) -> tuple[tuple[Indicator, ...], list[Problem]]:
-    """Read content/indicators.yml; every malformed entry is reported in one line, the rest kept."""
-    entries, problems = load_entries(path, "indicator table", "indicator", ("key", "name", "unit"), SLUG_RE)
+    """Read content/indicators.yml; every malformed entry is one line (with its line), the rest kept."""
+    entries, problems = load_entries(path, "indicator table", "indicator", INDICATOR_KEYS, 3, SLUG_RE)
     out = []
-    for _, item in entries:
+    lines = {}
+    for entry in entries:
+        item = entry.data
         key = item["key"]
         lists = {}
-        for name in ("units", "context", "exclude", "phrasings", "shares"):
+        for name in INDICATOR_KEYS[3:]:
             value = item.get(name) or []
             if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-                problems.append(error(path, f"indicator {key}: {name} must be a list of text"))
+                problems.append(error(path, f"indicator {key}: {name} must be a list of text", entry.line_of(name)))
                 break
             lists[name] = tuple(value)
         else:
             if not lists["phrasings"] or not lists["units"]:
-                problems.append(error(path, f"indicator {key}: needs units and phrasings"))
+                problems.append(error(path, f"indicator {key}: needs units and phrasings", entry.line))
                 continue
             patterns, bad = [], False
-            for phrasing in lists["phrasings"]:
+            for n, phrasing in enumerate(lists["phrasings"]):
+                line = entry.line_of("phrasings", n)
                 if phrasing.count("{n}") != 1:
-                    problems.append(error(path, f"indicator {key}: phrasing {phrasing!r} must hold {{n}} once"))
+                    problems.append(error(path, f"indicator {key}: phrasing {phrasing!r} must hold {{n}} once", line))
                     bad = True
                     continue
                 try:
                     patterns.append(re.compile(phrasing.replace("{n}", number_pattern(lists["units"]))))
                 except re.error as exc:
-                    problems.append(error(path, f"indicator {key}: phrasing {phrasing!r} is not a regular expression: {exc}"))
+                    problems.append(error(path, f"indicator {key}: phrasing {phrasing!r} is not a regular expression: {exc}", line))
                     bad = True
             if bad:
                 continue
             out.append(Indicator(key, item["name"], item["unit"], lists["units"], lists["context"], lists["exclude"],
                                  lists["phrasings"], lists["shares"], tuple(patterns)))
+            lines[key] = entry.line_of("shares")
     keys = {i.key for i in out}
     for i in out:
         for other in i.shares:
             if other not in keys:
-                problems.append(error(path, f"indicator {i.key}: shares names {other!r}, which is not in the table"))
+                problems.append(error(path, f"indicator {i.key}: shares names {other!r}, which is not in the table", lines[i.key]))
     return tuple(out), problems
 
 

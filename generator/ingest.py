@@ -33,7 +33,7 @@ from generator.planned import tree_digest
 from generator.model import CONTROL, FRONT_MATTER_KEYS, TextLoader, sections_of, split_front_matter
 from generator.figures import Indicator, extract_sections, load_indicators
 from generator.topics import Topic, classify, load_topics
-from generator.problems import Problem, error, report, warning
+from generator.problems import Problem, error, has_errors, report, warning
 from generator.progress import progress, summary
 from generator.write import write_atomic
 
@@ -987,9 +987,30 @@ def _load_json(path: Path) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+@dataclass(frozen=True)
+class Configuration:
+    """content/topics.yml and content/indicators.yml, loaded and checked before any report is touched."""
+
+    topics: tuple[Topic, ...]
+    indicators: tuple[Indicator, ...]
+    problems: tuple[Problem, ...]
+    digest: str  # of both files' bytes: a change re-reads every original
+
+
+def load_configuration(content: Path) -> Configuration:
+    """Both files, every problem in them listed. Both must be there: without them ingest would
+    rewrite every report without its topics or figures."""
+    topics, problems = load_topics(content / "topics.yml")
+    indicators, more = load_indicators(content / "indicators.yml")
+    problems += more
+    digest = "" if has_errors(problems) else "".join(_file_sha(content / name) for name in ("topics.yml", "indicators.yml"))
+    return Configuration(topics, indicators, tuple(problems), digest)
+
+
 @dataclass
 class Outcome:
     problems: list[Problem]
+    stopped: str = ""  # why the run stopped before touching any report
     written: int = 0  # report files written
     reports: int = 0  # originals that are reports (not unusable)
     processed: int = 0  # originals read this time (the rest were unchanged since the last run)
@@ -998,20 +1019,18 @@ class Outcome:
 
 def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=None) -> Outcome:
     """Ingest every file in raw_dir into out_dir (see the comment above on what is skipped)."""
-    problems: list[Problem] = []
     root = out_dir.resolve().parent.parent
+    config = load_configuration(out_dir.parent)
+    problems: list[Problem] = list(config.problems)
+    if has_errors(problems):
+        return Outcome(problems, stopped="the configuration has errors")
+    if not raw_dir.is_dir():
+        return Outcome([error(raw_dir, "raw folder does not exist")], stopped="there are no originals to read")
+    topics, indicators = config.topics, config.indicators
     machine_path, cache_path = out_dir / MACHINE_FILE, out_dir / CACHE_FILE
     machine_bytes = machine_path.read_bytes() if machine_path.exists() else b""
     cache = _load_json(cache_path)
-    taxonomy = out_dir.parent / "topics.yml"
-    topics, topic_problems = load_topics(taxonomy) if taxonomy.exists() else ((), [warning(taxonomy, "no topic taxonomy: topics left empty")])
-    problems.extend(topic_problems)
-    table = out_dir.parent / "indicators.yml"
-    indicators, indicator_problems = load_indicators(table) if table.exists() else ((), [warning(table, "no indicator table: figures left empty")])
-    problems.extend(indicator_problems)
-    if not raw_dir.is_dir():
-        return Outcome([error(raw_dir, "raw folder does not exist")])
-    configuration = "".join(_file_sha(f) if f.exists() else "" for f in (taxonomy, table))
+    configuration = config.digest
     version = hashlib.sha256((ingest_version() + configuration).encode()).hexdigest()
     entries: dict = cache.get("files", {}) if cache.get("format") == CACHE_FORMAT else {}
     reusable = cache.get("version") == version and cache.get("machine_sha256") == hashlib.sha256(machine_bytes).hexdigest()
@@ -1113,6 +1132,9 @@ def run(args) -> int:
     start = time.monotonic()
     outcome = ingest_all(args.raw, args.out)
     errors, warnings = report(outcome.problems)
+    if outcome.stopped:
+        print(f"ingest: stopped: {outcome.stopped}; no report was touched")
+        return 1
     line = summary("ingest", reports=outcome.reports, written=outcome.written, bytes=outcome.raw_bytes,
                    seconds=time.monotonic() - start, errors=errors, warnings=warnings)
     print(f"{line}; {outcome.processed} original(s) read, the others unchanged since the last ingest; reports in {args.out}")

@@ -32,13 +32,14 @@ class Topic:
 
 
 def load_topics(path: Path) -> tuple[tuple[Topic, ...], list[Problem]]:
-    """Read the taxonomy; every malformed entry is reported, the rest are kept."""
-    entries, problems = load_entries(path, "topic taxonomy", "topic", ("slug", "name"), SLUG_RE)
+    """Read the taxonomy; every malformed entry is one line (with its line), the rest are kept."""
+    entries, problems = load_entries(path, "topic taxonomy", "topic", ("slug", "name", "description", "words"), 2, SLUG_RE)
     topics = []
-    for _, item in entries:
+    for entry in entries:
+        item = entry.data
         words = item.get("words") or []
-        if not isinstance(words, list) or not words or not all(isinstance(w, (str, int)) for w in words):
-            problems.append(error(path, f"topic {item['slug']}: words must be a non-empty list"))
+        if not isinstance(words, list) or not words or not all(isinstance(w, (str, int)) and str(w) for w in words):
+            problems.append(error(path, f"topic {item['slug']}: words must be a non-empty list of words", entry.line_of("words")))
             continue
         topics.append(Topic(item["slug"], item["name"], str(item.get("description") or ""), tuple(str(w) for w in words)))
     return tuple(topics), problems

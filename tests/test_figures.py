@@ -59,7 +59,9 @@ def test_a_bad_indicator_table_gives_one_line_per_problem(tmp_path: Path):
     )
     indicators, problems = load_indicators(path)
     assert [i.key for i in indicators] == ["ok"]
-    assert len(problems) == 4 and "shares names 'gone'" in str(problems[3]) and all(str(p).startswith(f"{path}: error: ") and "\n" not in str(p) for p in problems)
+    assert len(problems) == 4 and "shares names 'gone'" in str(problems[3])
+    assert all(str(p).startswith(f"{path}:{p.line}: error: ") and "\n" not in str(p) for p in problems)
+    assert [p.line for p in problems] == [1, 10, 15, 21]  # the entry's key, each phrasing, shares
     path.write_text("- key: [unclosed\n", encoding="utf-8")
     assert len(load_indicators(path)[1]) == 1
     assert "missing" in str(load_indicators(tmp_path / "none.yml")[1][0])

@@ -1,0 +1,141 @@
+"""Ingest survives every ordinary mistake (issue 15): nothing lost, nothing leaked.
+
+Each test sets up a small project, makes one mistake a user can make (a broken
+configuration file, a hand-edited report that no longer parses, a symlink in
+content/raw, a damaged .machine.json …) and checks that ingest says so in one line
+naming the file (and line) and touches nothing it should not.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import cli
+from generator.ingest import run_ingest
+from tests.test_ingest import FIXTURES, SEEDS, project
+
+CITY = (FIXTURES / "city_government.txt").read_bytes()
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
+    """Every file in the folder with its mtime and bytes: what "touched nothing" compares."""
+    return {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def fazhi(tmp_path: Path, capsys, *argv: str) -> tuple[int, list[str]]:
+    """Run the command line in the project; its exit status and the lines it printed (stderr, then stdout)."""
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        status = cli.main(list(argv))
+    finally:
+        os.chdir(cwd)
+    printed = capsys.readouterr()
+    return status, printed.err.splitlines() + printed.out.splitlines()
+
+
+def seeded(tmp_path: Path) -> tuple[Path, Path]:
+    """A project whose seeds have been ingested once."""
+    raw, out = project(tmp_path, {p.name: p.read_bytes() for p in SEEDS})
+    problems, written = run_ingest(raw, out)
+    assert written == len(SEEDS) and not [p for p in problems if p.severity == "error"]
+    return raw, out
+
+
+# --- 2. a broken taxonomy or indicator table never overwrites reports ---------------------------
+
+
+BROKEN_CONFIGURATION = {
+    "empty-indicators": ("indicators.yml", b"", ["content/indicators.yml: error: indicator table is empty: write [] to mean no indicators on purpose"]),
+    "comments-only-indicators": ("indicators.yml", b"# nothing yet\n", ["content/indicators.yml: error: indicator table is empty: write [] to mean no indicators on purpose"]),
+    "unclosed-topics": ("topics.yml", None, ["content/topics.yml:{last}: error: not valid YAML: "]),
+    "empty-topics": ("topics.yml", b"", ["content/topics.yml: error: topic taxonomy is empty: write [] to mean no topics on purpose"]),
+    "gbk-topics": ("topics.yml", "- slug: a\n  name: 行政复议\n  words: [复议]\n".encode("gbk"), ["content/topics.yml:2: error: not UTF-8 (byte 18)"]),
+    "mapping-topics": ("topics.yml", b"slug: a\nname: b\n", ["content/topics.yml:1: error: expected a list of topics, got a mapping"]),
+    "typed-topics": ("topics.yml", b"- slug: a\n  name: b\n  words: 3\n- slug: B!\n  name: c\n  words: [x]\n- 7\n",
+                     ["content/topics.yml:3: error: topic a: words must be a non-empty list of words",
+                      "content/topics.yml:4: error: topic 2: slug 'B!' must be unique lower-case ASCII with hyphens",
+                      "content/topics.yml:7: error: topic 3 needs a slug and a name"]),
+    "typo-key-indicators": ("indicators.yml", "- key: a\n  name: 受理\n  unit: 件\n  units: [件]\n  phrasings: ['受理{n}']\n  exlude: [律师]\n".encode(),
+                            ["content/indicators.yml:6: error: indicator a: unknown key 'exlude' (known: key, name, unit, units, context, exclude, phrasings, shares)"]),
+    "duplicate-key-topics": ("topics.yml", "- slug: a\n  name: 复议\n  words: [复议]\n  words: [调解]\n".encode(),
+                             ["content/topics.yml:4: error: topic a: key 'words' given twice (first on line 3)"]),
+    "missing-indicators": ("indicators.yml", None, ["content/indicators.yml: error: indicator table is missing: write [] to mean no indicators on purpose"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_CONFIGURATION))
+def test_a_broken_configuration_stops_ingest_before_any_report_is_touched(tmp_path: Path, capsys, case: str):
+    name, data, expected = BROKEN_CONFIGURATION[case]
+    raw, out = seeded(tmp_path)
+    config = tmp_path / "content" / name
+    last = 0
+    if case == "unclosed-topics":
+        with config.open("a", encoding="utf-8") as f:
+            f.write("x: [\n")
+        last = len(config.read_text(encoding="utf-8").splitlines())  # the line appended
+    elif case == "missing-indicators":
+        config.unlink()
+    else:
+        config.write_bytes(data)
+    (raw / "new.txt").write_bytes(CITY)  # a new original is not ingested either
+    before = snapshot(out)
+    status, err = fazhi(tmp_path, capsys, "ingest")
+    assert status == 1
+    assert snapshot(out) == before
+    problems = [line for line in err if not line.startswith("ingest:")]
+    assert len(problems) == len(expected)
+    for line, want in zip(problems, expected):
+        assert line.startswith(want.format(last=last)), line
+    assert any("configuration" in line and "no report was touched" in line for line in err)
+
+
+def test_every_configuration_problem_is_listed_at_once(tmp_path: Path, capsys):
+    raw, out = seeded(tmp_path)
+    (tmp_path / "content" / "indicators.yml").write_bytes(b"")
+    (tmp_path / "content" / "topics.yml").write_bytes(b"- slug: a\n  name: b\n  words: []\n- slug: a\n  name: c\n  words: [x]\n")
+    status, err = fazhi(tmp_path, capsys, "ingest")
+    assert status == 1
+    assert [line for line in err if ": error: " in line] == [
+        "content/indicators.yml: error: indicator table is empty: write [] to mean no indicators on purpose",
+        "content/topics.yml:3: error: topic a: words must be a non-empty list of words",
+        "content/topics.yml:4: error: topic 2: slug 'a' must be unique lower-case ASCII with hyphens",
+    ]
+
+
+def test_an_explicitly_empty_indicator_table_is_ingested_without_figures(tmp_path: Path):
+    raw, out = seeded(tmp_path)
+    (tmp_path / "content" / "indicators.yml").write_text("# no indicators on purpose\n[]\n", encoding="utf-8")
+    problems, written = run_ingest(raw, out)
+    assert [p for p in problems if p.severity == "error"] == []
+    assert written == len(SEEDS)
+    assert all("\nfigures: []\n" in p.read_text(encoding="utf-8") for p in out.glob("*.md"))
+
+
+def test_the_loaders_give_the_build_the_same_problems(tmp_path: Path):
+    from generator import figure_pages
+    from generator.topics import load_topics
+
+    (tmp_path / "topics.yml").write_bytes(b"")
+    (tmp_path / "indicators.yml").write_bytes(b"\xff\xfe- key")
+    topics, problems = load_topics(tmp_path / "topics.yml")
+    assert topics == () and [p.severity for p in problems] == ["error"]
+    indicators, problems = figure_pages.load(tmp_path)
+    assert indicators == () and [str(p) for p in problems] == [f"{tmp_path / 'indicators.yml'}:1: error: not UTF-8 (byte 0)"]
+
+
+@pytest.mark.slow
+def test_the_build_stops_on_an_empty_indicator_table(tmp_path: Path):
+    import shutil
+
+    from generator.build import build
+    from tests.conftest import ROOT
+
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    (tmp_path / "content" / "indicators.yml").write_bytes(b"")
+    problems, _ = build(tmp_path / "content", tmp_path / "site", "https://fazhi.example.org/")
+    assert [p.message for p in problems if p.severity == "error"] == ["indicator table is empty: write [] to mean no indicators on purpose"]
+    assert not (tmp_path / "site").exists()
