@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from generator.backtracking import ambiguous_repeat, too_many_ways
 from generator.model import SLUG_RE, Figure, Report, Section
 from generator.problems import Problem, error, load_entries, warning
 
@@ -78,11 +79,20 @@ def load_indicators(path: Path) -> tuple[tuple[Indicator, ...], list[Problem]]:
                     problems.append(error(path, f"indicator {key}: phrasing {phrasing!r} must hold {{n}} once", line))
                     bad = True
                     continue
+                full = phrasing.replace("{n}", number_pattern(lists["units"]))
                 try:
-                    patterns.append(re.compile(phrasing.replace("{n}", number_pattern(lists["units"]))))
+                    pattern = re.compile(full)
                 except re.error as exc:
                     problems.append(error(path, f"indicator {key}: phrasing {phrasing!r} is not a regular expression: {exc}", line))
                     bad = True
+                    continue
+                # {n} is ours: only the phrasing around it is held to a bounded number of ways.
+                why = ambiguous_repeat(full) or too_many_ways(phrasing.replace("{n}", "\ue000"))
+                if why:
+                    problems.append(error(path, f"indicator {key}: phrasing {phrasing!r} could backtrack without bound: {why}", line))
+                    bad = True
+                    continue
+                patterns.append(pattern)
             if bad:
                 continue
             out.append(Indicator(key, item["name"], item["unit"], lists["units"], lists["context"], lists["exclude"],

@@ -139,3 +139,62 @@ def test_the_build_stops_on_an_empty_indicator_table(tmp_path: Path):
     problems, _ = build(tmp_path / "content", tmp_path / "site", "https://fazhi.example.org/")
     assert [p.message for p in problems if p.severity == "error"] == ["indicator table is empty: write [] to mean no indicators on purpose"]
     assert not (tmp_path / "site").exists()
+
+
+# --- a phrasing that could backtrack without bound is refused at load ----------------------------
+
+
+@pytest.mark.parametrize("phrasing", [
+    "(受理+)+{n}",  # the classic: a repeat inside a repeat
+    "(?:共计|共)*受理{n}",
+    "(?:受|受理)+{n}",  # alternatives that start alike, repeated
+    "(?:.*受理){5}{n}",  # bounded outside, unbounded inside
+    "(?:受理{n})+",  # the number itself repeated
+    "受理.*{n}",  # unbounded: a phrasing names the indicator next to the number
+    "受理.{0,40}.{0,40}.{0,40}{n}",  # 68,921 ways at every character
+])
+def test_a_phrasing_that_could_backtrack_without_bound_is_refused(tmp_path: Path, phrasing: str):
+    from generator.figures import load_indicators
+
+    path = tmp_path / "indicators.yml"
+    path.write_text(f"- key: a\n  name: 受理\n  unit: 件\n  units: [件]\n  phrasings:\n    - '{phrasing}'\n    - '办理{{n}}'\n",
+                    encoding="utf-8")
+    indicators, problems = load_indicators(path)
+    assert indicators == ()
+    (problem,) = problems
+    assert str(problem).startswith(f"{path}:6: error: indicator a: phrasing {phrasing!r} could backtrack without bound: ")
+
+
+@pytest.mark.parametrize("pattern", [
+    r"(?:,\d{3})+", r"[零〇一二]+", r"(?:ab|cd)+", r"(?:a|b)+", r"(?:受理[^，]{0,12}?)?", r"(?:a{2})+", r"(?:(?=x)x|y)+",
+])
+def test_unambiguous_repeats_are_allowed(pattern: str):
+    from generator.backtracking import ambiguous_repeat
+
+    assert ambiguous_repeat(pattern) == ""
+
+
+@pytest.mark.parametrize("pattern", [
+    r"(a+)+b", r"(a|aa)+", r"(a|a)*", r"(a?a)+", r"(\d+,?)+", r"(?:\w+\s?)+$", r"(a|b|ab)*c", r"(?:.|\n)+", r"(?:a|)+",
+    r"(?:\b)+", r"(a)(?:\1)+", r"(?:a(?:b|bc))+", r"(?:x(?:\d\d|[0-9]a))+",
+])
+def test_ambiguous_repeats_are_refused(pattern: str):
+    from generator.backtracking import ambiguous_repeat
+
+    assert ambiguous_repeat(pattern).endswith(", inside a repeat")
+
+
+def test_ingest_stops_on_a_phrasing_that_could_hang_it(tmp_path: Path, capsys):
+    raw, out = seeded(tmp_path)
+    table = tmp_path / "content" / "indicators.yml"
+    table.write_text(table.read_text(encoding="utf-8").replace("    - 复议维持{n}\n", "    - (复议+)+维持{n}\n"), encoding="utf-8")
+    before = snapshot(out)
+    status, err = fazhi(tmp_path, capsys, "ingest")
+    assert status == 1 and snapshot(out) == before
+    assert [line for line in err if ": error: " in line] == [
+        f"content/indicators.yml:{_line_of(table, '(复议+)+维持')}: error: indicator review-upheld: phrasing '(复议+)+维持{{n}}' "
+        "could backtrack without bound: a repeat of variable length, inside a repeat"]
+
+
+def _line_of(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
