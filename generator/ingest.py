@@ -863,6 +863,7 @@ class _Done:
     written: bool = False
     md_sha256: str = ""  # the report file as this run left it
     md_raw: str | None = None  # its ``raw`` field, how the next run finds it without parsing it
+    left_alone: bool = False  # it could not be read: nothing was written, the last run's record stands
 
 
 if hasattr(yaml, "CSafeLoader"):
@@ -912,7 +913,10 @@ def _raw_of(path: Path) -> str | None:
 
 def _ingest_file(job: _Job, topics: tuple[Topic, ...], indicators: tuple[Indicator, ...]) -> _Done:
     """Everything one original needs that does not depend on the others (runs in a worker)."""
-    data = job.path.read_bytes()
+    try:
+        data = job.path.read_bytes()
+    except OSError as exc:
+        return _Done("", (error(job.shown, f"cannot be read: {exc.strerror}; its report is left as it is"),), left_alone=True)
     sha256 = hashlib.sha256(data).hexdigest()
     found: list[Problem] = []
     try:
@@ -951,32 +955,71 @@ class _Workers:
             self.pool.join()
 
 
-def _file_sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+@dataclass(frozen=True)
+class _Digest:
+    """A file's SHA-256 and size, or why it could not be read."""
+
+    sha256: str | None
+    size: int = 0
+    failure: str = ""
 
 
-def _hash_files(paths: list[Path]) -> list[tuple[str, int]]:
+def _digest(path: Path) -> _Digest:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _Digest(None, failure=exc.strerror or type(exc).__name__)
+    return _Digest(hashlib.sha256(data).hexdigest(), len(data))
+
+
+def _hash_files(paths: list[Path]) -> list[_Digest]:
     """SHA-256 and size of many files. Reading and hashing release the GIL, so a thread per core
     (each with one contiguous share: a task per file would cost more than its hash) uses them all."""
-    def share(part: list[Path]) -> list[tuple[str, int]]:
-        out = []
-        for path in part:
-            data = path.read_bytes()
-            out.append((hashlib.sha256(data).hexdigest(), len(data)))
-        return out
-
     n = max(1, min(os.cpu_count() or 1, len(paths) // 64))
     parts = [paths[i * len(paths) // n:(i + 1) * len(paths) // n] for i in range(n)]
     with ThreadPoolExecutor(max_workers=n) as pool:
-        return [found for part in pool.map(share, parts) for found in part]
+        return [found for part in pool.map(lambda part: [_digest(p) for p in part], parts) for found in part]
 
 
-def _shown(path: Path, folder_shown: str | None, root: Path) -> str:
+# Files that keep an empty folder in git or that a desktop leaves: skipped without a word.
+_HOUSEKEEPING = {".gitkeep", ".keep", ".gitignore", ".gitattributes", ".DS_Store"}
+
+
+def _originals(raw_dir: Path, shown_of) -> tuple[list[Path], list[Problem]]:
+    """The originals: the regular files directly in the raw folder, in name order. Every other
+    entry is one line: a symlink leaving the folder is refused (an error: it would archive and
+    publish a file from elsewhere on the machine); one staying inside, a folder, a hidden file and
+    anything else that is not a regular file are skipped with a warning."""
+    folder = raw_dir.resolve()
+    found, problems = [], []
+    with os.scandir(raw_dir) as listing:
+        entries = sorted(listing, key=lambda e: e.name)
+    for e in entries:
+        path, shown = Path(e.path), shown_of(e.name)
+        if e.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(folder):
+                problems.append(error(shown, f"symlink to {target}, outside {shown_of('')}: refused, not ingested"))
+            else:
+                problems.append(warning(shown, f"symlink to {shown_of(os.path.relpath(target, folder))}: not ingested "
+                                               "(only the files themselves are originals)"))
+        elif e.name.startswith("."):
+            if e.name not in _HOUSEKEEPING:
+                problems.append(warning(shown, "hidden (the name starts with a dot): not ingested; rename it to ingest it"))
+        elif e.is_dir(follow_symlinks=False):
+            problems.append(warning(shown, "a folder: not ingested (only the files directly in the raw folder are originals)"))
+        elif e.is_file(follow_symlinks=False):
+            found.append(path)
+        else:
+            problems.append(warning(shown, "not a regular file (a pipe, socket or device): not ingested"))
+    return found, problems
+
+
+def _shown(raw_dir: Path, folder_shown: str | None, name: str) -> str:
     """How a raw file is named in problems and front-matter: relative to the project root."""
-    if folder_shown is None or path.is_symlink():
-        real = path.resolve()
-        return os.path.relpath(real, root) if real.is_relative_to(root) else str(path)
-    return os.path.normpath(os.path.join(folder_shown, path.name))
+    if folder_shown is None:
+        return str(raw_dir / name)
+    return os.path.normpath(os.path.join(folder_shown, name))
 
 
 def _load_json(path: Path) -> dict:
@@ -1003,7 +1046,7 @@ def load_configuration(content: Path) -> Configuration:
     topics, problems = load_topics(content / "topics.yml")
     indicators, more = load_indicators(content / "indicators.yml")
     problems += more
-    digest = "" if has_errors(problems) else "".join(_file_sha(content / name) for name in ("topics.yml", "indicators.yml"))
+    digest = "" if has_errors(problems) else "".join(_digest(content / name).sha256 for name in ("topics.yml", "indicators.yml"))
     return Configuration(topics, indicators, tuple(problems), digest)
 
 
@@ -1041,7 +1084,7 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
         reports = sorted(out_dir.glob("*.md"), key=lambda p: p.name) if out_dir.exists() else []
         known = {e["report"]: e for e in entries.values() if isinstance(e, dict) and e.get("report")}
         checked = [p for p in reports if p.stem in known]
-        unchanged = {p for p, (sha, _) in zip(checked, _hash_files(checked)) if sha == known[p.stem].get("md_sha256")}
+        unchanged = {p for p, d in zip(checked, _hash_files(checked)) if d.sha256 == known[p.stem].get("md_sha256")}
         unread = [p for p in reports if p not in unchanged]
         raw_of = dict(zip(unread, workers.map(_raw_of, unread, chunksize=16)))
         existing: dict[str, Path] = {}
@@ -1050,19 +1093,26 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
             if raw:
                 existing[raw] = p
         taken = {p.stem for p in reports}
+        kept: dict[str, dict] = {}  # cache entries of originals left alone this run
 
-        originals = sorted((p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith(".")), key=lambda p: p.name)
-        hashed = _hash_files(originals)
         folder = raw_dir.resolve()
         folder_shown = os.path.relpath(folder, root) if folder.is_relative_to(root) else None
+        originals, listed = _originals(raw_dir, partial(_shown, raw_dir, folder_shown))
+        problems.extend(listed)
+        hashed = _hash_files(originals)
         plan: list[tuple[Path, str, dict | None]] = []  # (original, shown, cache entry to reuse)
         stale: list[tuple[Path, str, Path | None]] = []
-        for path, (sha, _) in zip(originals, hashed):
-            shown = _shown(path, folder_shown, root)
+        for path, digest in zip(originals, hashed):
+            shown = _shown(raw_dir, folder_shown, path.name)
             key = Path(shown).as_posix()
             entry = entries.get(key)
+            if digest.sha256 is None:  # left as it is, with its report and what the cache knew of it
+                problems.append(error(shown, f"cannot be read: {digest.failure}; its report is left as it is"))
+                if isinstance(entry, dict):
+                    kept[key] = entry
+                continue
             target = existing.get(key)
-            same = (reusable and isinstance(entry, dict) and entry.get("sha256") == sha
+            same = (reusable and isinstance(entry, dict) and entry.get("sha256") == digest.sha256
                     and (target is None and not entry.get("report")
                          or target is not None and target.stem == entry.get("report") and target in unchanged))
             plan.append((path, shown, entry if same else None))
@@ -1072,8 +1122,8 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
         machine: dict = json.loads(machine_bytes) if stale and machine_bytes else {}
         todo = [_Job(path, shown, target, machine.get(target.stem) if target else None) for path, shown, target in stale]
 
-        outcome = Outcome(problems, processed=len(todo), raw_bytes=sum(n for _, n in hashed))
-        files: dict[str, dict] = {}
+        outcome = Outcome(problems, processed=len(todo), raw_bytes=sum(d.size for d in hashed))
+        files: dict[str, dict] = kept
         done = iter(workers.map(partial(_ingest_file, topics=topics, indicators=indicators), todo, chunksize=8))
         with progress("ingest", total=len(todo), unit="files", stream=stream) as bar:
             for path, shown, entry in plan:
@@ -1086,6 +1136,10 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
                 result: _Done = next(done)
                 bar.update(1)
                 problems.extend(result.problems)
+                if result.left_alone:
+                    if isinstance(entries.get(key), dict):
+                        files[key] = entries[key]
+                    continue
                 files[key] = {"sha256": result.sha256, "problems": [list(astuple(p)) for p in result.problems]}
                 if result.unusable:
                     continue

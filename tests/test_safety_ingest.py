@@ -198,3 +198,89 @@ def test_ingest_stops_on_a_phrasing_that_could_hang_it(tmp_path: Path, capsys):
 
 def _line_of(path: Path, text: str) -> int:
     return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
+
+
+# --- 3. only regular files inside content/raw are originals --------------------------------------
+
+
+def _problem_lines(err: list[str]) -> list[str]:
+    return [line for line in err if ": error: " in line or ": warning: " in line]
+
+
+def test_a_symlink_leaving_the_raw_folder_is_refused(tmp_path: Path, capsys):
+    raw, out = project(tmp_path, {"good.txt": CITY})
+    secret = tmp_path / "secret.txt"  # stands for /etc/passwd: any file outside content/raw
+    secret.write_bytes(CITY.replace("金华市".encode(), "衢州市".encode()))
+    (raw / "passwd.txt").symlink_to(secret)
+    status, err = fazhi(tmp_path, capsys, "ingest")
+    assert status == 1
+    assert _problem_lines(err) == [f"content/raw/passwd.txt: error: symlink to {secret}, outside content/raw: refused, not ingested"]
+    assert [p.name for p in out.glob("*.md")] == ["2020-zhejiang-jinhua-zhengfu.md"]
+    assert "衢州" not in (out / ".machine.json").read_text(encoding="utf-8")
+
+
+def test_other_entries_of_the_raw_folder_are_skipped_with_a_warning(tmp_path: Path, capsys):
+    raw, out = project(tmp_path, {"good.txt": CITY, "..txt": CITY, ".draft.txt": CITY, ".gitkeep": b""})
+    (raw / "alias.txt").symlink_to(raw / "good.txt")
+    (raw / "sub").mkdir()
+    (raw / "sub" / "inner.txt").write_bytes(CITY)
+    os.mkfifo(raw / "pipe.txt")  # reading it would wait forever
+    status, err = fazhi(tmp_path, capsys, "ingest")
+    assert status == 0
+    assert _problem_lines(err) == [
+        "content/raw/..txt: warning: hidden (the name starts with a dot): not ingested; rename it to ingest it",
+        "content/raw/.draft.txt: warning: hidden (the name starts with a dot): not ingested; rename it to ingest it",
+        "content/raw/alias.txt: warning: symlink to content/raw/good.txt: not ingested (only the files themselves are originals)",
+        "content/raw/pipe.txt: warning: not a regular file (a pipe, socket or device): not ingested",
+        "content/raw/sub: warning: a folder: not ingested (only the files directly in the raw folder are originals)",
+    ]
+    assert [p.name for p in out.glob("*.md")] == ["2020-zhejiang-jinhua-zhengfu.md"]
+
+
+def _locked(monkeypatch, name: str) -> None:
+    """Reading the named file fails as under chmod 000 (the tests run as root, where chmod does not stop reading)."""
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
+
+def test_an_unreadable_original_is_one_line_and_its_report_is_left_alone(tmp_path: Path, capsys, monkeypatch):
+    raw, out = seeded(tmp_path)
+    locked = SEEDS[1].name
+    (raw / locked).write_bytes((raw / locked).read_bytes() + "补充一段。\n".encode())  # changed, so it would be read again
+    (raw / "new.txt").write_bytes(CITY)
+    before = snapshot(out)
+    _locked(monkeypatch, locked)
+    status, err = fazhi(tmp_path, capsys, "ingest")
+    assert status == 1
+    assert _problem_lines(err) == [f"content/raw/{locked}: error: cannot be read: Permission denied; its report is left as it is"]
+    after = snapshot(out)
+    assert {k: v for k, v in after.items() if k.endswith(".md") and k in before} == {k: v for k, v in before.items() if k.endswith(".md")}
+    assert "2020-zhejiang-jinhua-zhengfu.md" in after  # the rest is still ingested
+    monkeypatch.undo()
+    problems, written = run_ingest(raw, out)  # readable again: now it is read
+    assert written == 1 and not problems
+
+
+def test_an_original_that_becomes_unreadable_while_ingest_runs_is_one_line(tmp_path: Path, capsys, monkeypatch):
+    from generator import ingest
+
+    raw, out = project(tmp_path, {"good.txt": CITY, "later.txt": CITY + "补充。\n".encode()})
+    real = ingest._hash_files
+
+    def hash_then_lock(paths: list[Path]):
+        hashed = real(paths)
+        if any(p.name == "later.txt" for p in paths):
+            _locked(monkeypatch, "later.txt")  # after it was hashed, before it is read to be ingested
+        return hashed
+
+    monkeypatch.setattr(ingest, "_hash_files", hash_then_lock)
+    status, err = fazhi(tmp_path, capsys, "ingest")
+    assert status == 1
+    assert _problem_lines(err) == ["content/raw/later.txt: error: cannot be read: Permission denied; its report is left as it is"]
+    assert [p.name for p in out.glob("*.md")] == ["2020-zhejiang-jinhua-zhengfu.md"]
