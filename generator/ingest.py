@@ -850,6 +850,7 @@ class _Job:
     shown: str
     target: Path | None  # the report file this original already has
     machine: dict | None  # what ingest last wrote into that file
+    report_shown: str = ""  # how problems name that file
 
 
 @dataclass(frozen=True)
@@ -893,22 +894,55 @@ def load_front_matter(text: str) -> dict | list | str | None:
     return yaml.load(text, Loader=_LOADERS[-1])
 
 
-def _read_report(path: Path) -> tuple[dict, str] | None:
-    """Front-matter and body of a report file, or None when it is not one."""
-    parts = split_front_matter(path.read_text(encoding="utf-8"))
-    if not parts:
-        return None
+@dataclass(frozen=True)
+class _ReportFile:
+    """A report file as ingest reads it: its front-matter and body, or why it cannot be read."""
+
+    fields: dict | None
+    body: str = ""
+    unreadable: str = ""  # the reason, when fields is None
+    line: int | None = None  # where in the file
+
+
+def _read_report(path: Path) -> _ReportFile:
     try:
-        data = load_front_matter(parts[0]) or {}
-    except yaml.YAMLError:
-        return None
-    return (data, parts[1]) if isinstance(data, dict) else None
+        data = path.read_bytes()
+    except OSError as exc:
+        return _ReportFile(None, unreadable=f"cannot be read: {exc.strerror}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _ReportFile(None, unreadable=f"not UTF-8 (byte {exc.start})", line=data.count(b"\n", 0, exc.start) + 1)
+    parts = split_front_matter(text.lstrip("\ufeff"))  # an editor's BOM, as the build reads it
+    if not parts:
+        return _ReportFile(None, unreadable="no front-matter between two '---' lines", line=1)
+    try:
+        fields = load_front_matter(parts[0])
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return _ReportFile(None, unreadable=f"front-matter is not valid YAML: {reason}", line=mark.line + 2 if mark else None)
+    if fields is None:
+        fields = {}
+    if not isinstance(fields, dict):
+        return _ReportFile(None, unreadable="front-matter is not a mapping of keys to values", line=2)
+    return _ReportFile(fields, parts[1])
 
 
-def _raw_of(path: Path) -> str | None:
-    """The original a report file names (its ``raw`` field), if it is a report file."""
+@dataclass(frozen=True)
+class _Claim:
+    """The original a report file names (its ``raw`` field), or why the file cannot be read."""
+
+    raw: str | None
+    unreadable: str = ""
+    line: int | None = None
+
+
+def _claim_of(path: Path) -> _Claim:
     found = _read_report(path)
-    return str(found[0]["raw"]) if found and found[0].get("raw") else None
+    if found.fields is None:
+        return _Claim(None, found.unreadable, found.line)
+    return _Claim(str(found.fields["raw"]) if found.fields.get("raw") else None)
 
 
 def _ingest_file(job: _Job, topics: tuple[Topic, ...], indicators: tuple[Indicator, ...]) -> _Done:
@@ -924,7 +958,10 @@ def _ingest_file(job: _Job, topics: tuple[Topic, ...], indicators: tuple[Indicat
     except Unusable as exc:
         return _Done(sha256, (error(job.shown, str(exc)),), unusable=str(exc))
     current = _read_report(job.target) if job.target else None
-    fields, body = merge(new, current, job.machine)
+    if current is not None and current.fields is None:  # it changed since it was claimed
+        return _Done(sha256, (error(job.report_shown, f"{current.unreadable}; ingest leaves it and {job.shown} as they are", current.line),),
+                     left_alone=True)
+    fields, body = merge(new, (current.fields, current.body) if current else None, job.machine)
     out = dump(fields, body).encode("utf-8")
     written = write_if_changed(job.target, out) if job.target else False
     raw = str(fields["raw"]) if fields.get("raw") else None
@@ -1071,28 +1108,25 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
         return Outcome([error(raw_dir, "raw folder does not exist")], stopped="there are no originals to read")
     topics, indicators = config.topics, config.indicators
     machine_path, cache_path = out_dir / MACHINE_FILE, out_dir / CACHE_FILE
+    reports_shown = os.path.relpath(out_dir.resolve(), root)
     machine_bytes = machine_path.read_bytes() if machine_path.exists() else b""
     cache = _load_json(cache_path)
-    configuration = config.digest
-    version = hashlib.sha256((ingest_version() + configuration).encode()).hexdigest()
-    entries: dict = cache.get("files", {}) if cache.get("format") == CACHE_FORMAT else {}
+    version = hashlib.sha256((ingest_version() + config.digest).encode()).hexdigest()
+    entries = _cache_entries(cache)
     reusable = cache.get("version") == version and cache.get("machine_sha256") == hashlib.sha256(machine_bytes).hexdigest()
+
+    @lru_cache(maxsize=1)
+    def records() -> dict:
+        """.machine.json (10 MB at 10,000 reports), read only when something needs it."""
+        found, damaged = _load_machine(machine_bytes, f"{reports_shown}/{MACHINE_FILE}")
+        problems.extend(damaged)
+        return found
+
     workers = _Workers(jobs)
     try:
-        # Which original each report file belongs to: from the cache when the file is as ingest left
-        # it, else by reading its front-matter (in the pool: that is YAML parsing).
-        reports = sorted(out_dir.glob("*.md"), key=lambda p: p.name) if out_dir.exists() else []
-        known = {e["report"]: e for e in entries.values() if isinstance(e, dict) and e.get("report")}
-        checked = [p for p in reports if p.stem in known]
-        unchanged = {p for p, d in zip(checked, _hash_files(checked)) if d.sha256 == known[p.stem].get("md_sha256")}
-        unread = [p for p in reports if p not in unchanged]
-        raw_of = dict(zip(unread, workers.map(_raw_of, unread, chunksize=16)))
-        existing: dict[str, Path] = {}
-        for p in reports:  # in sorted order: of two files naming one original, the last wins
-            raw = known[p.stem].get("md_raw") if p in unchanged else raw_of[p]
-            if raw:
-                existing[raw] = p
-        taken = {p.stem for p in reports}
+        claims = _claims(out_dir, reports_shown, entries, records, workers)
+        problems.extend(claims.problems)
+        existing, unchanged, taken = claims.existing, claims.unchanged, set(claims.taken)
         kept: dict[str, dict] = {}  # cache entries of originals left alone this run
 
         folder = raw_dir.resolve()
@@ -1106,23 +1140,30 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
             shown = _shown(raw_dir, folder_shown, path.name)
             key = Path(shown).as_posix()
             entry = entries.get(key)
-            if digest.sha256 is None:  # left as it is, with its report and what the cache knew of it
-                problems.append(error(shown, f"cannot be read: {digest.failure}; its report is left as it is"))
-                if isinstance(entry, dict):
+            if digest.sha256 is None or key in claims.held or (claims.hold_new and key not in existing):
+                if digest.sha256 is None:
+                    problems.append(error(shown, f"cannot be read: {digest.failure}; its report is left as it is"))
+                if entry is not None:  # left as it is, with what the cache knew of it
                     kept[key] = entry
                 continue
             target = existing.get(key)
-            same = (reusable and isinstance(entry, dict) and entry.get("sha256") == digest.sha256
+            same = (reusable and entry is not None and entry["sha256"] == digest.sha256
                     and (target is None and not entry.get("report")
                          or target is not None and target.stem == entry.get("report") and target in unchanged))
             plan.append((path, shown, entry if same else None))
             if not same:
                 stale.append((path, shown, target))
-        # .machine.json (10 MB at 10,000 reports) is read only when something is to be ingested.
-        machine: dict = json.loads(machine_bytes) if stale and machine_bytes else {}
-        todo = [_Job(path, shown, target, machine.get(target.stem) if target else None) for path, shown, target in stale]
+        present = {Path(_shown(raw_dir, folder_shown, p.name)).as_posix() for p in originals}
+        for raw, report in sorted(existing.items()):
+            if raw not in present:
+                problems.append(warning(f"{reports_shown}/{report.name}", f"its original {raw} is missing (deleted or renamed?): "
+                                                                           "the report is left as it is"))
+        machine: dict = dict(records()) if stale else {}
+        todo = [_Job(path, shown, target, machine.get(target.stem) if target else None,
+                     f"{reports_shown}/{target.name}" if target else "") for path, shown, target in stale]
 
         outcome = Outcome(problems, processed=len(todo), raw_bytes=sum(d.size for d in hashed))
+        outcome.reports += len(claims.held & present)
         files: dict[str, dict] = kept
         done = iter(workers.map(partial(_ingest_file, topics=topics, indicators=indicators), todo, chunksize=8))
         with progress("ingest", total=len(todo), unit="files", stream=stream) as bar:
@@ -1137,7 +1178,7 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
                 bar.update(1)
                 problems.extend(result.problems)
                 if result.left_alone:
-                    if isinstance(entries.get(key), dict):
+                    if entries.get(key) is not None:
                         files[key] = entries[key]
                     continue
                 files[key] = {"sha256": result.sha256, "problems": [list(astuple(p)) for p in result.problems]}
@@ -1160,6 +1201,116 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
     state = {"format": CACHE_FORMAT, "version": version, "machine_sha256": hashlib.sha256(machine_bytes).hexdigest(), "files": files}
     write_if_changed(cache_path, (json.dumps(state, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
     return outcome
+
+
+@dataclass(frozen=True)
+class _Claims:
+    """Which report file holds each original, as the report files (or, for a file that cannot be
+    read, the records of what ingest made) say."""
+
+    existing: dict[str, Path]  # original → the report file refreshed from it
+    unchanged: frozenset[Path]  # report files as the last run left them, not read again
+    held: frozenset[str]  # originals whose report file cannot be read: both are left alone
+    hold_new: bool  # a report file that cannot be read holds an unknown original: no new report this run
+    taken: frozenset[str]  # file names in use
+    problems: tuple[Problem, ...]
+
+
+def _claims(out_dir: Path, shown: str, entries: dict[str, dict], records, workers: _Workers) -> _Claims:
+    """From the cache when a file is as ingest left it, else by reading its front-matter (in the
+    pool: that is YAML parsing). A file that cannot be read is never taken for a missing report:
+    .machine.json (``records()``), else the cache, says which original it holds, and that original
+    is left alone until the file is fixed, so no second report is made from it."""
+    reports, problems = _report_files(out_dir, shown)
+    known = {e["report"]: e for e in entries.values() if e.get("report")}
+    origin_of = {e["report"]: key for key, e in entries.items() if e.get("report")}
+    checked = [p for p in reports if p.stem in known]
+    unchanged = {p for p, d in zip(checked, _hash_files(checked)) if d.sha256 == known[p.stem].get("md_sha256")}
+    unread = [p for p in reports if p not in unchanged]
+    read = dict(zip(unread, workers.map(_claim_of, unread, chunksize=16)))
+    claimants: dict[str, list[Path]] = {}
+    held, hold_new = set(), False
+    for p in reports:
+        claim = _Claim(known[p.stem].get("md_raw")) if p in unchanged else read[p]
+        raw = claim.raw
+        if claim.unreadable or not raw:  # ingest's record of which original made it
+            raw = str(records().get(p.stem, {}).get("raw") or origin_of.get(p.stem) or "") or None
+        if claim.unreadable:
+            if raw:
+                held.add(raw)
+                why = f"ingest leaves it and its original {raw} as they are until it is fixed"
+            else:
+                hold_new = True
+                why = "no record says which original it holds, so no new report is made this run"
+            problems.append(error(f"{shown}/{p.name}", f"{claim.unreadable}; {why}", claim.line))
+        elif raw:
+            claimants.setdefault(raw, []).append(p)
+    existing: dict[str, Path] = {}
+    for raw, files in claimants.items():
+        holder = files[-1]
+        if len(files) > 1:  # the file ingest made from it, else the last in sorted order
+            holder = next((p for p in reversed(files) if records().get(p.stem, {}).get("raw") == raw), holder)
+            problems.extend(warning(f"{shown}/{p.name}", f"names the same original {raw} as {shown}/{holder.name}, which is "
+                                                         "the one refreshed from it; this file is left as it is")
+                            for p in files if p != holder)
+        if raw not in held:
+            existing[raw] = holder
+    taken = frozenset(p.name[:-3] for p in out_dir.glob("*.md")) if out_dir.exists() else frozenset()
+    return _Claims(existing, frozenset(unchanged), frozenset(held), hold_new, taken, tuple(problems))
+
+
+def _report_files(out_dir: Path, shown: str) -> tuple[list[Path], list[Problem]]:
+    """The report files (``*.md``), in name order; anything else of that name is one warning."""
+    if not out_dir.exists():
+        return [], []
+    files, problems = [], []
+    with os.scandir(out_dir) as listing:
+        for e in sorted(listing, key=lambda e: e.name):
+            if not e.name.endswith(".md") or e.name.startswith("."):
+                continue
+            if e.is_file():
+                files.append(Path(e.path))
+            else:
+                problems.append(warning(f"{shown}/{e.name}", "not a report file (a folder?): skipped"))
+    return files, problems
+
+
+def _cache_entries(cache: dict) -> dict[str, dict]:
+    """The cache's entry per original, those of the expected shape only: a damaged cache costs time."""
+    files = cache.get("files") if cache.get("format") == CACHE_FORMAT else None
+    if not isinstance(files, dict):
+        return {}
+
+    def sound(e) -> bool:
+        return (isinstance(e, dict) and isinstance(e.get("sha256"), str) and isinstance(e.get("report", ""), str)
+                and isinstance(e.get("problems"), list)
+                and all(isinstance(p, list) and len(p) == 4 for p in e["problems"]))
+
+    return {key: e for key, e in files.items() if sound(e)}
+
+
+def _load_machine(data: bytes, shown: str) -> tuple[dict, list[Problem]]:
+    """The records of .machine.json; a damaged file or record is a warning, and is taken as no
+    record: then every field of that report is kept as it is (a hand correction cannot be told
+    from ingest's value), so nothing an editor wrote is lost."""
+    if not data:
+        return {}, []
+    consequence = "hand corrections cannot be told from ingest's values, so every report keeps all its fields and its body as they are"
+    try:
+        value = json.loads(data)
+    except ValueError as exc:
+        reason = getattr(exc, "msg", None) or str(exc)
+        return {}, [warning(shown, f"damaged ({reason}): {consequence}", getattr(exc, "lineno", None))]
+    if not isinstance(value, dict):
+        return {}, [warning(shown, f"damaged (not a JSON object): {consequence}")]
+    records, problems = {}, []
+    for stem, record in value.items():
+        if (isinstance(record, dict) and isinstance(record.get("fields"), dict) and isinstance(record.get("body_sha256"), str)
+                and isinstance(record.get("raw", ""), str)):
+            records[stem] = record
+        else:
+            problems.append(warning(shown, f"the record of {stem} is damaged: that report keeps all its fields and its body as they are"))
+    return records, problems
 
 
 def _new_slug(fields: dict, taken: set[str]) -> str:

@@ -284,3 +284,207 @@ def test_an_original_that_becomes_unreadable_while_ingest_runs_is_one_line(tmp_p
     assert status == 1
     assert _problem_lines(err) == ["content/raw/later.txt: error: cannot be read: Permission denied; its report is left as it is"]
     assert [p.name for p in out.glob("*.md")] == ["2020-zhejiang-jinhua-zhengfu.md"]
+
+
+# --- 5. a report ingest cannot read is never turned into a new one -------------------------------
+
+JIANGBEI = "2021-chongqing-jiangbei-sifaju.md"
+
+
+def _jiangbei(out: Path) -> tuple[Path, str]:
+    """The seed 000's report file and the original it names."""
+    md = out / JIANGBEI
+    raw = next(line[5:] for line in md.read_text(encoding="utf-8").splitlines() if line.startswith("raw: "))
+    return md, raw
+
+
+def _break_unclosed_quote(md: Path) -> None:
+    text = md.read_text(encoding="utf-8")
+    md.write_text(text.replace("\ntitle: ", '\ntitle: "', 1), encoding="utf-8")
+
+
+def _break_invalid_utf8(md: Path) -> None:
+    md.write_bytes(md.read_bytes().replace("江北区司法局".encode(), b"\xff\xfe", 1))
+
+
+def _break_no_front_matter(md: Path) -> None:
+    md.write_bytes(md.read_bytes()[4:])  # the opening '---' deleted
+
+
+@pytest.mark.parametrize("damage, where, reason", [
+    (_break_unclosed_quote, None, "front-matter is not valid YAML: "),
+    (_break_invalid_utf8, None, "not UTF-8 (byte "),
+    (_break_no_front_matter, 1, "no front-matter between two '---' lines"),
+], ids=["unclosed-quote", "invalid-utf8", "no-front-matter"])
+@pytest.mark.parametrize("original_changed", [False, True], ids=["same-original", "changed-original"])
+def test_a_report_that_cannot_be_read_is_one_line_and_no_new_report(tmp_path: Path, capsys, damage, where, reason, original_changed):
+    raw, out = seeded(tmp_path)
+    md, original = _jiangbei(out)
+    damage(md)
+    if original_changed:
+        path = tmp_path / original
+        path.write_bytes(path.read_bytes() + "补充一段。\n".encode())
+    damaged, before = md.read_bytes(), snapshot(out)
+    status, err = fazhi(tmp_path, capsys, "ingest")
+    assert status == 1
+    (line,) = _problem_lines(err)
+    assert line.startswith(f"content/reports/{JIANGBEI}:")
+    at = line.split(":")[1]
+    assert at.isdigit() and (where is None or int(at) == where)
+    assert f": error: {reason}" in line
+    assert line.endswith(f"; ingest leaves it and its original {original} as they are until it is fixed")
+    assert md.read_bytes() == damaged
+    assert sorted(p.name for p in out.glob("*.md")) == sorted(n for n in before if n.endswith(".md"))  # no …-2.md
+    assert {n: v for n, v in snapshot(out).items() if n.endswith(".md")} == {n: v for n, v in before.items() if n.endswith(".md")}
+
+
+def test_once_the_report_is_fixed_it_is_refreshed_again(tmp_path: Path, capsys):
+    raw, out = seeded(tmp_path)
+    md, original = _jiangbei(out)
+    good = md.read_bytes()
+    _break_unclosed_quote(md)
+    fazhi(tmp_path, capsys, "ingest")
+    md.write_bytes(good)
+    status, err = fazhi(tmp_path, capsys, "ingest")
+    assert status == 0 and _problem_lines(err) == []
+    assert md.read_bytes() == good and not (out / JIANGBEI.replace(".md", "-2.md")).exists()
+
+
+def test_a_report_that_cannot_be_read_is_one_line(tmp_path: Path, capsys, monkeypatch):
+    raw, out = seeded(tmp_path)
+    md, original = _jiangbei(out)
+    md.write_text(md.read_text(encoding="utf-8").replace("period: annual", "period: H1"), encoding="utf-8")  # so it is read
+    _locked(monkeypatch, JIANGBEI)
+    status, err = fazhi(tmp_path, capsys, "ingest")
+    assert status == 1
+    assert _problem_lines(err) == [f"content/reports/{JIANGBEI}: error: cannot be read: Permission denied; "
+                                   f"ingest leaves it and its original {original} as they are until it is fixed"]
+    assert not (out / JIANGBEI.replace(".md", "-2.md")).exists()
+
+
+def test_without_machine_json_the_cache_says_which_original_a_broken_report_holds(tmp_path: Path, capsys):
+    raw, out = seeded(tmp_path)
+    md, original = _jiangbei(out)
+    (out / ".machine.json").unlink()
+    _break_unclosed_quote(md)
+    status, err = fazhi(tmp_path, capsys, "ingest")
+    assert status == 1 and any(line.endswith(f"its original {original} as they are until it is fixed") for line in err)
+    assert not (out / JIANGBEI.replace(".md", "-2.md")).exists()
+
+
+def test_a_broken_report_no_record_knows_holds_back_new_reports(tmp_path: Path, capsys):
+    raw, out = seeded(tmp_path)
+    md, original = _jiangbei(out)
+    for name in (".machine.json", ".ingest-cache.json"):
+        (out / name).unlink()
+    _break_unclosed_quote(md)
+    before = snapshot(out)
+    status, err = fazhi(tmp_path, capsys, "ingest")
+    assert status == 1
+    (line,) = [line for line in err if ": error: " in line]
+    assert line.startswith(f"content/reports/{JIANGBEI}:") and line.endswith(
+        "; no record says which original it holds, so no new report is made this run")
+    assert sorted(p.name for p in out.glob("*.md")) == sorted(n for n in before if n.endswith(".md"))
+
+
+def test_a_report_saved_with_a_byte_order_mark_is_still_its_originals(tmp_path: Path):
+    raw, out = seeded(tmp_path)
+    md, _ = _jiangbei(out)
+    md.write_bytes("\ufeff".encode() + md.read_bytes().replace(b"period: annual", b"period: H1"))
+    problems, written = run_ingest(raw, out)
+    assert [p for p in problems if p.severity == "error"] == [] and not (out / JIANGBEI.replace(".md", "-2.md")).exists()
+    assert "period: H1" in md.read_text(encoding="utf-8-sig")
+
+
+def test_a_folder_named_like_a_report_is_skipped_with_a_warning(tmp_path: Path, capsys):
+    raw, out = seeded(tmp_path)
+    (out / "x.md").mkdir()
+    status, err = fazhi(tmp_path, capsys, "ingest")
+    assert status == 0 and _problem_lines(err) == ["content/reports/x.md: warning: not a report file (a folder?): skipped"]
+
+
+# --- 9. a damaged .machine.json or cache is one line, and no hand correction is lost -------------
+
+
+@pytest.mark.parametrize("damage, expected", [
+    (b"{", "content/reports/.machine.json:1: warning: damaged (Expecting property name enclosed in double quotes): "),
+    (b'{"a": "\xff"}', "content/reports/.machine.json: warning: damaged ('utf-8' codec can't decode byte 0xff"),
+    (b"[1, 2]", "content/reports/.machine.json: warning: damaged (not a JSON object): "),
+], ids=["truncated", "not-utf8", "a-list"])
+def test_a_damaged_machine_record_keeps_every_hand_correction(tmp_path: Path, capsys, damage: bytes, expected: str):
+    raw, out = seeded(tmp_path)
+    md, original = _jiangbei(out)
+    corrected = md.read_text(encoding="utf-8").replace("title: 重庆市江北区司法局2021年法治政府建设工作情况", "title: 江北区司法局2021年法治政府建设情况报告")
+    md.write_text(corrected, encoding="utf-8")
+    path = tmp_path / original
+    path.write_bytes(path.read_bytes() + "补充一段。\n".encode())  # so ingest refreshes this report
+    (out / ".machine.json").write_bytes(damage)
+    status, err = fazhi(tmp_path, capsys, "ingest")
+    assert status == 0
+    (line,) = _problem_lines(err)
+    assert line.startswith(expected) and line.endswith(
+        "hand corrections cannot be told from ingest's values, so every report keeps all its fields and its body as they are")
+    assert "title: 江北区司法局2021年法治政府建设情况报告\n" in md.read_text(encoding="utf-8")
+    status, err = fazhi(tmp_path, capsys, "ingest")  # the record is whole again
+    assert status == 0 and _problem_lines(err) == []
+
+
+def test_a_damaged_record_in_machine_json_is_one_line(tmp_path: Path, capsys):
+    import json
+
+    raw, out = seeded(tmp_path)
+    md, original = _jiangbei(out)
+    record = json.loads((out / ".machine.json").read_text(encoding="utf-8"))
+    record[md.stem]["fields"] = ["not", "a", "mapping"]
+    (out / ".machine.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    status, err = fazhi(tmp_path, capsys, "ingest")
+    assert status == 0
+    assert _problem_lines(err) == [f"content/reports/.machine.json: warning: the record of {md.stem} is damaged: "
+                                   "that report keeps all its fields and its body as they are"]
+
+
+def test_a_damaged_ingest_cache_only_costs_time(tmp_path: Path):
+    import json
+
+    raw, out = seeded(tmp_path)
+    before = {p.name: p.read_bytes() for p in out.glob("*.md")}
+    cache = json.loads((out / ".ingest-cache.json").read_text(encoding="utf-8"))
+    for n, entry in enumerate(cache["files"].values()):
+        entry.update(({"problems": 7}, {"report": ["x"]}, {"sha256": None}, {"problems": [[1]]}, {})[n % 5])
+    (out / ".ingest-cache.json").write_text(json.dumps(cache), encoding="utf-8")
+    problems, written = run_ingest(raw, out)
+    assert written == 0 and not [p for p in problems if p.severity == "error"]
+    assert {p.name: p.read_bytes() for p in out.glob("*.md")} == before
+
+
+# --- lesser: a missing original, two reports naming one original --------------------------------
+
+
+def test_a_missing_original_is_a_warning_from_ingest_and_an_error_from_check(tmp_path: Path, capsys):
+    raw, out = seeded(tmp_path)
+    md, original = _jiangbei(out)
+    (tmp_path / original).unlink()
+    before = snapshot(out)
+    status, err = fazhi(tmp_path, capsys, "ingest")
+    assert status == 0
+    assert _problem_lines(err) == [f"content/reports/{JIANGBEI}: warning: its original {original} is missing (deleted or renamed?): "
+                                   "the report is left as it is"]
+    assert {n: v for n, v in snapshot(out).items() if n.endswith(".md")} == {n: v for n, v in before.items() if n.endswith(".md")}
+    status, err = fazhi(tmp_path, capsys, "check")
+    assert status == 1 and f"content/reports/{JIANGBEI}: error: original {original} is missing" in err
+
+
+def test_two_reports_naming_one_original_is_a_warning_naming_both(tmp_path: Path, capsys):
+    raw, out = seeded(tmp_path)
+    md, original = _jiangbei(out)
+    copy = out / "zzz-copy.md"  # sorted after the report ingest made, which must stay the one refreshed
+    copy.write_text(md.read_text(encoding="utf-8").replace("period: annual", "period: H1"), encoding="utf-8")
+    (tmp_path / original).write_bytes((tmp_path / original).read_bytes() + "补充一段。\n".encode())
+    copied = copy.read_bytes()
+    status, err = fazhi(tmp_path, capsys, "ingest")
+    assert status == 0
+    assert _problem_lines(err) == [f"content/reports/zzz-copy.md: warning: names the same original {original} as "
+                                   f"content/reports/{JIANGBEI}, which is the one refreshed from it; this file is left as it is"]
+    assert copy.read_bytes() == copied and "补充一段。" in md.read_text(encoding="utf-8")
+    status, again = fazhi(tmp_path, capsys, "ingest")  # said again on every run, though nothing is read
+    assert _problem_lines(again) == _problem_lines(err)
