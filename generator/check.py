@@ -1,24 +1,27 @@
 """``fazhi check``: every report with an empty or suspicious field, one line each.
 
 Errors (exit 1): a file the model cannot load, a missing original, an original
-whose SHA-256 no longer matches, an adcode that names a different place than
-the front-matter. Warnings (exit 1 only with --strict): an empty place, year or
-publisher, a composed title (title_inferred), a title year that differs from
-``year``, a publication date before the year covered.
+outside content/raw, an original whose SHA-256 no longer matches, an adcode that
+names a different place than the front-matter, a broken topics.yml. Warnings (exit
+1 only with --strict): an empty place, year or publisher, a composed title
+(title_inferred), a title year that differs from ``year``, a publication date
+before the year covered, a topic that topics.yml does not have.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
 from generator import places
-from generator.model import Report, load_reports
-from generator.problems import Problem, error, report, warning
+from generator.model import Report, key_lines, load_reports
+from generator.problems import Problem, error, has_errors, report, warning
+from generator.topics import load_topics
 
 
-def check_report(r: Report, root: Path) -> list[Problem]:
+def check_report(r: Report, root: Path, raw_folder: Path, topics: frozenset[str] | None) -> list[Problem]:
     out: list[Problem] = []
     for key in ("district", "province", "year", "publisher", "level"):
         if getattr(r, key) in ("", None) and not (key == "district" and r.level in ("city", "province")):
@@ -40,19 +43,39 @@ def check_report(r: Report, root: Path) -> list[Problem]:
     if not r.raw:
         out.append(error(r.file, "raw is empty: the archived original is unknown"))
     else:
-        raw = root / r.raw
-        if not raw.is_file():
-            out.append(error(r.file, f"original {r.raw} is missing"))
-        elif r.raw_sha256 and hashlib.sha256(raw.read_bytes()).hexdigest() != r.raw_sha256:
-            out.append(error(r.file, f"original {r.raw} does not match raw_sha256 (originals must never change)"))
+        out.extend(_check_original(r, root, raw_folder))
+    lost = [t for t in r.topics if topics is not None and t not in topics]
+    if lost:
+        line = key_lines((root / r.file).read_text(encoding="utf-8")).get("topics")
+        out.extend(warning(r.file, f"topics: {t!r} is not a topic in topics.yml", line) for t in lost)
     return out
+
+
+def _check_original(r: Report, root: Path, raw_folder: Path) -> list[Problem]:
+    """The original must be a file inside content/raw (never an absolute path, ``..`` or a symlink
+    leaving it: this command reads it) whose bytes still have the recorded SHA-256."""
+    raw = (root / r.raw).resolve()
+    if not raw.is_relative_to(raw_folder):
+        return [error(r.file, f"raw {r.raw} is not in {os.path.relpath(raw_folder, root)}: originals are read from there only")]
+    if not raw.is_file():
+        return [error(r.file, f"original {r.raw} is missing")]
+    try:
+        data = raw.read_bytes()
+    except OSError as exc:
+        return [error(r.file, f"original {r.raw} cannot be read: {exc.strerror}")]
+    if r.raw_sha256 and hashlib.sha256(data).hexdigest() != r.raw_sha256:
+        return [error(r.file, f"original {r.raw} does not match raw_sha256 (originals must never change)")]
+    return []
 
 
 def run_check(content: Path) -> tuple[tuple[Report, ...], list[Problem]]:
     root = content.resolve().parent
-    reports, problems = load_reports(content / "reports", root=root)
+    topics, problems = load_topics(content / "topics.yml")
+    slugs = None if has_errors(problems) else frozenset(t.slug for t in topics)
+    reports, found = load_reports(content / "reports", root=root)
+    problems += found
     for r in reports:
-        problems.extend(check_report(r, root))
+        problems.extend(check_report(r, root, (content / "raw").resolve(), slugs))
     return reports, problems
 
 

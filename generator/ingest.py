@@ -30,7 +30,7 @@ import yaml
 
 from generator import places, urls
 from generator.planned import tree_digest
-from generator.model import CONTROL, FRONT_MATTER_KEYS, TextLoader, sections_of, split_front_matter
+from generator.model import CONTROL, FRONT_MATTER_KEYS, TextLoader, key_lines, sections_of, split_front_matter
 from generator.figures import Indicator, extract_sections, load_indicators
 from generator.topics import Topic, classify, load_topics
 from generator.problems import Problem, error, has_errors, report, warning
@@ -780,7 +780,9 @@ def _libyaml_writes_alike(value) -> bool:
 
 
 def dump(fields: dict, body: str) -> str:
+    """The report file: the known keys in their order, then any other key an editor added, as it was."""
     ordered = {k: fields.get(k) for k in FRONT_MATTER_KEYS}
+    ordered.update((k, v) for k, v in fields.items() if k not in ordered)
     dumper = _CDumper if _CDumper is not None and _libyaml_writes_alike(ordered) else yaml.SafeDumper
     head = yaml.dump(ordered, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10**6, default_flow_style=False)
     return f"---\n{head}---\n{body}"
@@ -811,6 +813,7 @@ def merge(new: Ingested, current: tuple[dict, str] | None, machine: dict | None)
             merged[key] = fields[key]  # corrected by hand (or no record of what we wrote)
         else:
             merged[key] = new.fields[key]
+    merged.update((key, value) for key, value in fields.items() if key not in merged)  # an editor's own key (a typo?) stays
     keep_body = machine is None or _sha(body) != machine.get("body_sha256")
     return merged, body if keep_body else new.body
 
@@ -962,11 +965,29 @@ def _ingest_file(job: _Job, topics: tuple[Topic, ...], indicators: tuple[Indicat
         return _Done(sha256, (error(job.report_shown, f"{current.unreadable}; ingest leaves it and {job.shown} as they are", current.line),),
                      left_alone=True)
     fields, body = merge(new, (current.fields, current.body) if current else None, job.machine)
-    out = dump(fields, body).encode("utf-8")
+    text = dump(fields, body)
+    found += _kept_as_they_were(fields, text, job.report_shown, topics)
+    out = text.encode("utf-8")
     written = write_if_changed(job.target, out) if job.target else False
     raw = str(fields["raw"]) if fields.get("raw") else None
     return _Done(sha256, tuple(found), "", new.fields, _sha(new.body), b"" if job.target else out, written,
                  hashlib.sha256(out).hexdigest(), raw)
+
+
+def _kept_as_they_were(fields: dict, text: str, shown: str, topics: tuple[Topic, ...]) -> list[Problem]:
+    """A warning for each editor's value ingest keeps but the site does not know: a front-matter key
+    (kept after the known ones) and a topic the taxonomy no longer has. Lines are of ``text``, the
+    file as this run leaves it."""
+    unknown = [k for k in fields if k not in FRONT_MATTER_KEYS]
+    slugs = {t.slug for t in topics}
+    lost = [t for t in fields.get("topics") or [] if isinstance(fields.get("topics"), list) and t not in slugs]
+    if not unknown and not lost:
+        return []
+    lines = key_lines(text)
+    return ([warning(shown, f"unknown front-matter key {k!r} is kept as it was, after the known ones (a typo of a known key?)",
+                     lines.get(str(k))) for k in unknown]
+            + [warning(shown, f"topics: {t!r} is not a topic in topics.yml (an editor's topic, kept as it was)", lines.get("topics"))
+               for t in lost])
 
 
 class _Workers:

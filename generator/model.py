@@ -248,6 +248,18 @@ def _item_lines(node: yaml.Node | None, key: str) -> list[int]:
     return []
 
 
+def key_lines(text: str) -> dict[str, int]:
+    """Line (1-based) of each top-level front-matter key of a report file's text; {} when it has no
+    front-matter that parses. For messages about a file the caller already holds as text."""
+    parts = split_front_matter(text.lstrip("\ufeff"))
+    if parts is None:
+        return {}
+    try:
+        return _key_lines(_compose(parts[0])[1])
+    except yaml.YAMLError:
+        return {}
+
+
 FIGURE_PERIOD = re.compile(r"^(?:annual|H[12]|Q[1-4]|Q1-Q3|截至目前|1-(?:[2-9]|1[0-2])月|截至(?:[1-9]|1[0-2])月底)$")
 FIGURE_APPROX = ("", "余", "多", "近", "约", "以上", "逾", "超过")
 

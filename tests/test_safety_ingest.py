@@ -488,3 +488,66 @@ def test_two_reports_naming_one_original_is_a_warning_naming_both(tmp_path: Path
     assert copy.read_bytes() == copied and "补充一段。" in md.read_text(encoding="utf-8")
     status, again = fazhi(tmp_path, capsys, "ingest")  # said again on every run, though nothing is read
     assert _problem_lines(again) == _problem_lines(err)
+
+
+# --- lesser: an editor's unknown key is kept; a topic the taxonomy lost is a warning ----------------
+
+
+def _line_starting(md: Path, start: str) -> int:
+    return next(n for n, line in enumerate(md.read_text(encoding="utf-8").splitlines(), 1) if line.startswith(start))
+
+
+def test_an_unknown_front_matter_key_is_kept_with_a_warning(tmp_path: Path, capsys):
+    raw, out = seeded(tmp_path)
+    md, original = _jiangbei(out)
+    md.write_text(md.read_text(encoding="utf-8").replace("\ntitle_inferred:", "\ntitel: 江北区司法局2021年工作报告\ntitle_inferred:", 1),
+                  encoding="utf-8")
+    (tmp_path / original).write_bytes((tmp_path / original).read_bytes() + "补充一段。\n".encode())  # so the file is rewritten
+    status, err = fazhi(tmp_path, capsys, "ingest")
+    assert status == 0
+    text = md.read_text(encoding="utf-8")
+    assert "补充一段。" in text  # rewritten …
+    head = text.split("\n---\n", 1)[0].splitlines()
+    assert head[-1] == "titel: 江北区司法局2021年工作报告"  # … with the editor's key after the known ones
+    line = _line_starting(md, "titel:")
+    assert _problem_lines(err) == [f"content/reports/{JIANGBEI}:{line}: warning: unknown front-matter key 'titel' is kept as it was, "
+                                   "after the known ones (a typo of a known key?)"]
+    before = snapshot(out)
+    status, again = fazhi(tmp_path, capsys, "ingest")
+    assert snapshot(out) == before and _problem_lines(again) == _problem_lines(err)
+
+
+def test_a_topic_the_taxonomy_no_longer_has_is_a_warning(tmp_path: Path, capsys):
+    raw, out = seeded(tmp_path)
+    md, original = _jiangbei(out)
+    text = md.read_text(encoding="utf-8")
+    head, body = text.split("\n---\n", 1)
+    start = head.index("\ntopics:")
+    end = head.index("\nfigures:")
+    md.write_text(head[:start] + "\ntopics:\n- renmin-tiaojie\n- gone-topic" + head[end:] + "\n---\n" + body, encoding="utf-8")
+    status, err = fazhi(tmp_path, capsys, "ingest")
+    assert status == 0
+    line = _line_starting(md, "topics:")
+    expected = f"content/reports/{JIANGBEI}:{line}: warning: topics: 'gone-topic' is not a topic in topics.yml (an editor's topic, kept as it was)"
+    assert _problem_lines(err) == [expected]
+    status, err = fazhi(tmp_path, capsys, "check")
+    assert f"content/reports/{JIANGBEI}:{line}: warning: topics: 'gone-topic' is not a topic in topics.yml" in err
+
+
+@pytest.mark.parametrize("how", ["absolute", "dot-dot", "symlink"])
+def test_check_reads_no_original_outside_the_raw_folder(tmp_path: Path, capsys, how: str):
+    import hashlib
+
+    raw, out = seeded(tmp_path)
+    md, original = _jiangbei(out)
+    secret = tmp_path.parent / f"{tmp_path.name}-secret.txt"  # stands for /etc/shadow
+    secret.write_bytes(b"root:x:0:0\n")
+    named = {"absolute": str(secret), "dot-dot": f"content/raw/../../../{secret.name}", "symlink": "content/raw/link.txt"}[how]
+    if how == "symlink":
+        (raw / "link.txt").symlink_to(secret)
+    text = md.read_text(encoding="utf-8").replace(f"raw: {original}\n", f"raw: {named}\n")
+    text = text.replace(text.split("raw_sha256: ")[1].split("\n")[0], hashlib.sha256(secret.read_bytes()).hexdigest())
+    md.write_text(text, encoding="utf-8")
+    status, err = fazhi(tmp_path, capsys, "check")
+    assert status == 1
+    assert f"content/reports/{JIANGBEI}: error: raw {named} is not in content/raw: originals are read from there only" in err
