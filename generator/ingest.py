@@ -1157,9 +1157,11 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
         hashed = _hash_files(originals)
         plan: list[tuple[Path, str, dict | None]] = []  # (original, shown, cache entry to reuse)
         stale: list[tuple[Path, str, Path | None]] = []
+        present: set[str] = set()
         for path, digest in zip(originals, hashed):
             shown = _shown(raw_dir, folder_shown, path.name)
             key = Path(shown).as_posix()
+            present.add(key)
             entry = entries.get(key)
             if digest.sha256 is None or key in claims.held or (claims.hold_new and key not in existing):
                 if digest.sha256 is None:
@@ -1174,7 +1176,6 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
             plan.append((path, shown, entry if same else None))
             if not same:
                 stale.append((path, shown, target))
-        present = {Path(_shown(raw_dir, folder_shown, p.name)).as_posix() for p in originals}
         for raw, report in sorted(existing.items()):
             if raw not in present:
                 problems.append(warning(f"{reports_shown}/{report.name}", f"its original {raw} is missing (deleted or renamed?): "
