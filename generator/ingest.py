@@ -30,7 +30,7 @@ import yaml
 
 from generator import places, urls
 from generator.planned import tree_digest
-from generator.model import CONTROL, FRONT_MATTER_KEYS, TextLoader, key_lines, sections_of, split_front_matter
+from generator.model import CONTROL, FRONT_MATTER_KEYS, TextLoader, duplicate_keys, key_lines, sections_of, split_front_matter
 from generator.figures import Indicator, extract_sections, load_indicators
 from generator.topics import Topic, classify, load_topics
 from generator.problems import Problem, error, has_errors, report, warning
@@ -885,16 +885,26 @@ else:
 _LIBYAML_READS_ALIKE = re.compile(r"[\n\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
 
 
-def load_front_matter(text: str) -> dict | list | str | None:
-    """Front-matter YAML as model.TextLoader reads it. libyaml parses it (a report file is parsed
-    at every ingest that re-reads its original: 2 ms in pure Python); what libyaml rejects is left
-    to the pure-Python parser, whose verdict (a value or a YAMLError) stands."""
+def load_front_matter(text: str) -> tuple[object, yaml.Node | None]:
+    """Front-matter YAML as model.TextLoader reads it, and its node tree (for keys given twice).
+    libyaml parses it (a report file is parsed at every ingest that re-reads its original: 2 ms in
+    pure Python); what libyaml rejects is left to the pure-Python parser, whose verdict (a value or
+    a YAMLError) stands."""
     if len(_LOADERS) > 1 and _LIBYAML_READS_ALIKE.fullmatch(text):
         try:
-            return yaml.load(text, Loader=_LOADERS[0])
+            return _compose(_LOADERS[0], text)
         except yaml.YAMLError:
             pass
-    return yaml.load(text, Loader=_LOADERS[-1])
+    return _compose(_LOADERS[-1], text)
+
+
+def _compose(loader_class, text: str) -> tuple[object, yaml.Node | None]:
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
 
 
 @dataclass(frozen=True)
@@ -920,11 +930,13 @@ def _read_report(path: Path) -> _ReportFile:
     if not parts:
         return _ReportFile(None, unreadable="no front-matter between two '---' lines", line=1)
     try:
-        fields = load_front_matter(parts[0])
+        fields, node = load_front_matter(parts[0])
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return _ReportFile(None, unreadable=f"front-matter is not valid YAML: {reason}", line=mark.line + 2 if mark else None)
+    for key, first, again in duplicate_keys(node)[:1]:  # YAML keeps the last; rewriting the file would drop the other
+        return _ReportFile(None, unreadable=f"key {key!r} is given twice (first at line {first}): which one is meant?", line=again)
     if fields is None:
         fields = {}
     if not isinstance(fields, dict):

@@ -208,7 +208,7 @@ def _compose(yaml_text: str) -> tuple[object, yaml.Node | None]:
         loader.dispose()
 
 
-def _duplicate_keys(node: yaml.Node | None) -> list[tuple[str, int, int]]:
+def duplicate_keys(node: yaml.Node | None) -> list[tuple[str, int, int]]:
     """(key, first line, repeated line) for each key given twice in a mapping of the front-matter,
     at any depth: YAML's loader silently keeps the last, so ``year: 2021`` then ``year: 2019``
     would publish 2019 with no word."""
@@ -343,7 +343,7 @@ def parse_report(path: Path, text: str, root: Path | None = None, originals: Pat
     if not isinstance(data, dict):
         return None, problems + [error(shown, "front-matter must be a mapping of keys to values", 2)]
     lines = _key_lines(node)
-    for key, first, again in _duplicate_keys(node):
+    for key, first, again in duplicate_keys(node):
         problems.append(error(shown, f"key {key!r} is given twice (first at line {first}): which one is meant?", again))
 
     def bad(key: str, why: str) -> None:

@@ -311,11 +311,16 @@ def _break_no_front_matter(md: Path) -> None:
     md.write_bytes(md.read_bytes()[4:])  # the opening '---' deleted
 
 
+def _break_duplicate_key(md: Path) -> None:
+    md.write_text(md.read_text(encoding="utf-8").replace("\nyear: 2021\n", "\nyear: 2021\nyear: 2019\n", 1), encoding="utf-8")
+
+
 @pytest.mark.parametrize("damage, where, reason", [
     (_break_unclosed_quote, None, "front-matter is not valid YAML: "),
     (_break_invalid_utf8, None, "not UTF-8 (byte "),
     (_break_no_front_matter, 1, "no front-matter between two '---' lines"),
-], ids=["unclosed-quote", "invalid-utf8", "no-front-matter"])
+    (_break_duplicate_key, 10, "key 'year' is given twice (first at line 9): which one is meant?"),
+], ids=["unclosed-quote", "invalid-utf8", "no-front-matter", "duplicate-key"])
 @pytest.mark.parametrize("original_changed", [False, True], ids=["same-original", "changed-original"])
 def test_a_report_that_cannot_be_read_is_one_line_and_no_new_report(tmp_path: Path, capsys, damage, where, reason, original_changed):
     raw, out = seeded(tmp_path)
