@@ -9,9 +9,11 @@ naming the file (and line) and touches nothing it should not.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from generator import cli
 from generator.ingest import run_ingest
@@ -560,3 +562,43 @@ def test_check_reads_no_original_outside_the_raw_folder(tmp_path: Path, capsys, 
         "absolute": "is an absolute path: an original is named inside content/raw (content/raw/<file>)",
         "dot-dot": "leaves its folder (..): an original is named inside content/raw",
         "symlink": "is not a file inside raw/ (symbolic links are followed): only originals there are published"}[how]]
+
+
+# --- property: whatever an editor does to a report file, no second report is made ------------------
+
+_HOSTILE = st.sampled_from([b'"', b"'", b"[", b"]", b"{", b"}", b":", b": ", b"#", b"- ", b"\n", b"\n  ", b"\t", b"&a", b"*a",
+                            b"!", b"|", b">", b"%", b"@", b"`", b"---\n", b"\xff", b"\xe6\xb3", "法治".encode(), b"year: 1\n",
+                            b"titel: x\n", b"\xef\xbb\xbf", b"? ", b"~"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.floats(0, 1), _HOSTILE), min_size=1, max_size=4))
+def test_no_edit_of_a_report_makes_a_second_report_or_is_lost(tmp_path: Path, edits):
+    base = tmp_path / "base"
+    if not base.exists():
+        seeded(base)
+    work = tmp_path / "work"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(base, work, symlinks=True)
+    out = work / "content" / "reports"
+    md = out / JIANGBEI
+    data = md.read_bytes()
+    head = data.index(b"\n---\n")  # edits land in the front-matter, where a slip breaks YAML
+    for where, piece in edits:
+        at = int(where * head)
+        data = data[:at] + piece + data[at:]
+    md.write_bytes(data)
+    names = sorted(p.name for p in out.glob("*.md"))
+    problems, _ = run_ingest(work / "content" / "raw", out, jobs=1)
+    assert sorted(p.name for p in out.glob("*.md")) == names  # never a …-2.md
+    mine = [p for p in problems if p.path.endswith(JIANGBEI)]
+    assert all("\n" not in p.message for p in mine)
+    if any(p.severity == "error" for p in mine):
+        assert md.read_bytes() == data  # left as the editor left it
+    else:  # read, and (if changed) rewritten with every key the editor wrote
+        from generator.ingest import load_front_matter
+        from generator.model import split_front_matter
+
+        before = load_front_matter(split_front_matter(data.decode("utf-8").lstrip("\ufeff"))[0])[0] or {}
+        after = load_front_matter(split_front_matter(md.read_text(encoding="utf-8"))[0])[0]
+        assert set(before) <= set(after)
