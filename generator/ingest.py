@@ -992,7 +992,8 @@ def _kept_as_they_were(fields: dict, text: str, shown: str, topics: tuple[Topic,
     file as this run leaves it."""
     unknown = [k for k in fields if k not in FRONT_MATTER_KEYS]
     slugs = {t.slug for t in topics}
-    lost = [t for t in fields.get("topics") or [] if isinstance(fields.get("topics"), list) and t not in slugs]
+    editor_topics = fields.get("topics") if isinstance(fields.get("topics"), list) else []
+    lost = [t for t in editor_topics if isinstance(t, str) and t not in slugs]  # other items: the build names them
     if not unknown and not lost:
         return []
     lines = key_lines(text)
@@ -1175,9 +1176,13 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
             key = Path(shown).as_posix()
             present.add(key)
             entry = entries.get(key)
-            if digest.sha256 is None or key in claims.held or (claims.hold_new and key not in existing):
+            unclaimed = key not in existing
+            if digest.sha256 is None or key in claims.held or unclaimed and (claims.hold_new or key in claims.repointed):
                 if digest.sha256 is None:
                     problems.append(error(shown, f"cannot be read: {digest.failure}; its report is left as it is"))
+                elif key not in claims.held and key in claims.repointed:
+                    problems.append(warning(shown, f"not ingested: {reports_shown}/{claims.repointed[key].name} was made from it "
+                                                   "but now names another original; correct its raw, or delete that file to make a new one"))
                 if entry is not None:  # left as it is, with what the cache knew of it
                     kept[key] = entry
                 continue
@@ -1246,6 +1251,7 @@ class _Claims:
     unchanged: frozenset[Path]  # report files as the last run left them, not read again
     held: frozenset[str]  # originals whose report file cannot be read: both are left alone
     hold_new: bool  # a report file that cannot be read holds an unknown original: no new report this run
+    repointed: dict[str, Path]  # original → the report made from it, which now names another
     taken: frozenset[str]  # file names in use
     problems: tuple[Problem, ...]
 
@@ -1255,7 +1261,8 @@ def _claims(out_dir: Path, shown: str, entries: dict[str, dict], records, worker
     pool: that is YAML parsing). A file that cannot be read is never taken for a missing report:
     .machine.json (``records()``), else the cache, says which original it holds, and that original
     is left alone until the file is fixed, so no second report is made from it."""
-    reports, problems = _report_files(out_dir, shown)
+    reports, others = _report_files(out_dir)
+    problems = [warning(f"{shown}/{p.name}", "not a report file (a folder?): skipped") for p in others]
     known = {e["report"]: e for e in entries.values() if e.get("report")}
     origin_of = {e["report"]: key for key, e in entries.items() if e.get("report")}
     checked = [p for p in reports if p.stem in known]
@@ -1263,12 +1270,13 @@ def _claims(out_dir: Path, shown: str, entries: dict[str, dict], records, worker
     unread = [p for p in reports if p not in unchanged]
     read = dict(zip(unread, workers.map(_claim_of, unread, chunksize=16)))
     claimants: dict[str, list[Path]] = {}
+    repointed: dict[str, Path] = {}
     held, hold_new = set(), False
     for p in reports:
         claim = _Claim(known[p.stem].get("md_raw")) if p in unchanged else read[p]
         raw = claim.raw
         if claim.unreadable or not raw:  # ingest's record of which original made it
-            raw = str(records().get(p.stem, {}).get("raw") or origin_of.get(p.stem) or "") or None
+            raw = records().get(p.stem, {}).get("raw") or origin_of.get(p.stem)
         if claim.unreadable:
             if raw:
                 held.add(raw)
@@ -1279,6 +1287,9 @@ def _claims(out_dir: Path, shown: str, entries: dict[str, dict], records, worker
             problems.append(error(f"{shown}/{p.name}", f"{claim.unreadable}; {why}", claim.line))
         elif raw:
             claimants.setdefault(raw, []).append(p)
+            made = origin_of.get(p.stem) or (records().get(p.stem, {}).get("raw") if p not in unchanged else None)
+            if made and made != raw:  # a typo in raw, most likely: its original is still taken
+                repointed[made] = p
     existing: dict[str, Path] = {}
     for raw, files in claimants.items():
         holder = files[-1]
@@ -1289,24 +1300,20 @@ def _claims(out_dir: Path, shown: str, entries: dict[str, dict], records, worker
                             for p in files if p != holder)
         if raw not in held:
             existing[raw] = holder
-    taken = frozenset(p.name[:-3] for p in out_dir.glob("*.md")) if out_dir.exists() else frozenset()
-    return _Claims(existing, frozenset(unchanged), frozenset(held), hold_new, taken, tuple(problems))
+    taken = frozenset(p.stem for p in reports + others)
+    return _Claims(existing, frozenset(unchanged), frozenset(held), hold_new, repointed, taken, tuple(problems))
 
 
-def _report_files(out_dir: Path, shown: str) -> tuple[list[Path], list[Problem]]:
-    """The report files (``*.md``), in name order; anything else of that name is one warning."""
+def _report_files(out_dir: Path) -> tuple[list[Path], list[Path]]:
+    """The report files (``*.md``) and whatever else has such a name (a folder), in name order."""
     if not out_dir.exists():
         return [], []
-    files, problems = [], []
+    files, others = [], []
     with os.scandir(out_dir) as listing:
         for e in sorted(listing, key=lambda e: e.name):
-            if not e.name.endswith(".md") or e.name.startswith("."):
-                continue
-            if e.is_file():
-                files.append(Path(e.path))
-            else:
-                problems.append(warning(f"{shown}/{e.name}", "not a report file (a folder?): skipped"))
-    return files, problems
+            if e.name.endswith(".md") and not e.name.startswith("."):
+                (files if e.is_file() else others).append(Path(e.path))
+    return files, others
 
 
 def _cache_entries(cache: dict) -> dict[str, dict]:

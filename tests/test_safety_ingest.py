@@ -602,3 +602,22 @@ def test_no_edit_of_a_report_makes_a_second_report_or_is_lost(tmp_path: Path, ed
         before = load_front_matter(split_front_matter(data.decode("utf-8").lstrip("\ufeff"))[0])[0] or {}
         after = load_front_matter(split_front_matter(md.read_text(encoding="utf-8"))[0])[0]
         assert set(before) <= set(after)
+
+
+def test_a_typo_in_raw_does_not_make_a_second_report_from_the_original(tmp_path: Path, capsys):
+    raw, out = seeded(tmp_path)
+    md, original = _jiangbei(out)
+    typo = original.replace(".txt", ".tx")
+    md.write_text(md.read_text(encoding="utf-8").replace(f"raw: {original}\n", f"raw: {typo}\n"), encoding="utf-8")
+    before = snapshot(out)
+    for _ in range(2):  # and the same on the next run, when nothing is read
+        status, err = fazhi(tmp_path, capsys, "ingest")
+        assert status == 0
+        assert _problem_lines(err) == [
+            f"{original}: warning: not ingested: content/reports/{JIANGBEI} was made from it but now names another original; "
+            "correct its raw, or delete that file to make a new one",
+            f"content/reports/{JIANGBEI}: warning: its original {typo} is missing (deleted or renamed?): the report is left as it is"]
+        assert sorted(p.name for p in out.glob("*.md")) == sorted(n for n in before if n.endswith(".md"))
+    md.unlink()  # deleting the report makes it again, as before
+    problems, written = run_ingest(raw, out)
+    assert written == 1 and md.exists()
