@@ -30,7 +30,7 @@ import yaml
 
 from generator import places, urls
 from generator.planned import tree_digest
-from generator.model import CONTROL, FRONT_MATTER_KEYS, TextLoader, duplicate_keys, key_lines, sections_of, split_front_matter
+from generator.model import CONTROL, FRONT_MATTER_KEYS, compose_front_matter, duplicate_keys, key_lines, sections_of, split_front_matter
 from generator.figures import Indicator, extract_sections, load_indicators
 from generator.topics import Topic, classify, load_topics
 from generator.problems import Problem, error, has_errors, report, warning
@@ -870,43 +870,6 @@ class _Done:
     left_alone: bool = False  # it could not be read: nothing was written, the last run's record stands
 
 
-if hasattr(yaml, "CSafeLoader"):
-    class _CTextLoader(yaml.CSafeLoader):
-        """model.TextLoader on libyaml's parser: 7x faster, the same values (dates stay text)."""
-
-    _CTextLoader.yaml_implicit_resolvers = TextLoader.yaml_implicit_resolvers
-    _LOADERS: tuple = (_CTextLoader, TextLoader)
-else:
-    _LOADERS = (TextLoader,)
-
-
-# libyaml accepts some tabs PyYAML rejects; text with tabs, CR, astral-plane or other unusual
-# characters is read by PyYAML alone.
-_LIBYAML_READS_ALIKE = re.compile(r"[\n\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
-
-
-def load_front_matter(text: str) -> tuple[object, yaml.Node | None]:
-    """Front-matter YAML as model.TextLoader reads it, and its node tree (for keys given twice).
-    libyaml parses it (a report file is parsed at every ingest that re-reads its original: 2 ms in
-    pure Python); what libyaml rejects is left to the pure-Python parser, whose verdict (a value or
-    a YAMLError) stands."""
-    if len(_LOADERS) > 1 and _LIBYAML_READS_ALIKE.fullmatch(text):
-        try:
-            return _compose(_LOADERS[0], text)
-        except yaml.YAMLError:
-            pass
-    return _compose(_LOADERS[-1], text)
-
-
-def _compose(loader_class, text: str) -> tuple[object, yaml.Node | None]:
-    loader = loader_class(text)
-    try:
-        node = loader.get_single_node()
-        return (loader.construct_document(node) if node is not None else None), node
-    finally:
-        loader.dispose()
-
-
 @dataclass(frozen=True)
 class _ReportFile:
     """A report file as ingest reads it: its front-matter and body, or why it cannot be read."""
@@ -930,7 +893,7 @@ def _read_report(path: Path) -> _ReportFile:
     if not parts:
         return _ReportFile(None, unreadable="no front-matter between two '---' lines", line=1)
     try:
-        fields, node = load_front_matter(parts[0])
+        fields, node = compose_front_matter(parts[0])
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]

@@ -197,7 +197,7 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
-def _compose(yaml_text: str) -> tuple[object, yaml.Node | None]:
+def compose_front_matter(yaml_text: str) -> tuple[object, yaml.Node | None]:
     """The front-matter's data and its node tree (for line numbers), from one parse: a second
     and third parse for the lines of keys and figures were 20% of reading a report."""
     loader = TextLoader(yaml_text)
@@ -255,7 +255,7 @@ def key_lines(text: str) -> dict[str, int]:
     if parts is None:
         return {}
     try:
-        return _key_lines(_compose(parts[0])[1])
+        return _key_lines(compose_front_matter(parts[0])[1])
     except yaml.YAMLError:
         return {}
 
@@ -334,7 +334,7 @@ def parse_report(path: Path, text: str, root: Path | None = None, originals: Pat
         return None, problems + [error(shown, "no front-matter: the file must start with a '---' line and close it with another", 1)]
     yaml_text, body, body_line = parts
     try:
-        data, node = _compose(yaml_text) if yaml_text.strip() else ({}, None)
+        data, node = compose_front_matter(yaml_text) if yaml_text.strip() else ({}, None)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else None

@@ -419,32 +419,3 @@ def test_front_matter_is_written_as_the_pure_python_emitter_writes_it(fields):
     ordered = {k: fields.get(k) for k in FRONT_MATTER_KEYS}
     expected = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=10**6, default_flow_style=False)
     assert dump(fields, "正文\n") == f"---\n{expected}---\n正文\n"
-
-
-_HAND_YAML = st.lists(st.sampled_from([
-    "title: 江北区司法局2021年法治政府建设情况报告", "title: '带引号: 的标题'", 'title: "双引号 \\u3000 标题"',
-    "year: 2021", "year: '2021'", "published: 2022-01-20", "published: ''", "topics: [a, b]", "topics:\n- a\n- b",
-    "figures: []", "# 编者注释", "title_inferred: yes", "adcode: 0500105", "source: ~", "doc_index: 11330702/2022",
-    "title: 标题 # 注释", "period: H1", "raw: content/raw/x.txt", "title:\ttab", "title: [未闭合", "title: a: b",
-    "publisher: |\n  两行\n  文本", "title: 𠀀字", "a: &x 1\nb: *x", "m: {k: v, k2: [1, 2]}", "? key\n: value",
-    "---", "...", "%YAML 1.1", "t: !!str 12", "t: !custom x", "title: 重复\ntitle: 重复二", "  indented: 1",
-    "list:\n  - a\n - b", "title: >\n  折叠\n  文本", "t: 'it''s'", "t: \"\\x41\"", "t: 1e3", "t: 0o17", "t: .inf",
-    "t: 2021-13-45", "t: null", "t: ~\n", "t:", "- a", "t: 'unclosed", "t: \u3000全角空格", "t: a #b", "t: x\n  y",
-]), max_size=6)
-
-
-@settings(max_examples=1000, deadline=None)
-@given(_HAND_YAML)
-def test_front_matter_is_read_as_the_pure_python_loader_reads_it(lines):
-    """libyaml reads report files; where it differs from model.TextLoader, TextLoader decides."""
-    from generator.ingest import load_front_matter
-    from generator.model import TextLoader
-
-    text = "\n".join(lines) + "\n"
-    try:
-        expected = yaml.load(text, Loader=TextLoader)
-    except yaml.YAMLError:
-        with pytest.raises(yaml.YAMLError):
-            load_front_matter(text)
-        return
-    assert load_front_matter(text)[0] == expected
