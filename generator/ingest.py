@@ -752,6 +752,7 @@ def ingest_text(
         "raw": raw,
         "raw_sha256": sha256,
         "topics": list(classify(sections, topics)[1]),
+        "section_topics": {},
         "figures": extract_sections(sections, indicators, period, year),
     }
     return Ingested(fields, body)
