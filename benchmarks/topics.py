@@ -27,7 +27,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.figures import load_indicators  # noqa: E402
+from generator.figures import load_indicators, quoted_topics  # noqa: E402
 from generator.ingest import dump, ingest_text  # noqa: E402
 from generator.model import Report, parse_report, read_report_file  # noqa: E402
 from generator.topics import Topic, classify, load_topics  # noqa: E402
@@ -88,9 +88,10 @@ def load_report(name: str, topics: tuple[Topic, ...]) -> Report:
 
 
 def predicted(report: Report, topics: tuple[Topic, ...]) -> dict[str, tuple[str, ...]]:
-    """Section anchor → the topics whose pages list it."""
-    per_section, _ = classify(report.sections, topics)
-    return {s.anchor: ts for s, ts in zip(report.sections, per_section)}
+    """Section anchor → the topics whose pages list it, as the build files them."""
+    indicators, _ = load_indicators(CONTENT / "indicators.yml")
+    filed = classify(report.sections, topics, quoted_topics(report.figures, indicators), report.topic_corrections)
+    return {f.anchor: f.topics for f in filed.sections}
 
 
 def pairs(split: str | None = None) -> list[Pair]:

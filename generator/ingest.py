@@ -30,8 +30,8 @@ import yaml
 
 from generator import places, urls
 from generator.planned import tree_digest
-from generator.model import CONTROL, FRONT_MATTER_KEYS, TextLoader, sections_of, split_front_matter
-from generator.figures import Indicator, extract_sections, load_indicators
+from generator.model import CONTROL, FRONT_MATTER_KEYS, Section, TextLoader, figures_from, sections_of, split_front_matter
+from generator.figures import Indicator, extract_sections, load_indicators, quoted_topics
 from generator.topics import Topic, classify, load_topics
 from generator.problems import Problem, error, report, warning
 from generator.progress import progress, summary
@@ -730,6 +730,7 @@ def ingest_text(
     if not publisher:
         problems.append(warning(path, "publisher not found: publisher left empty"))
     sections = sections_of(body)
+    figures = extract_sections(sections, indicators, period, year)
     title = facts.title
     if not title:
         title = compose_title(place, publisher, year, period)
@@ -751,11 +752,20 @@ def ingest_text(
         "source": facts.source,
         "raw": raw,
         "raw_sha256": sha256,
-        "topics": list(classify(sections, topics)[1]),
+        "topics": filed_topics(sections, figures, {}, topics, indicators),
         "section_topics": {},
-        "figures": extract_sections(sections, indicators, period, year),
+        "figures": figures,
     }
     return Ingested(fields, body)
+
+
+def filed_topics(sections: tuple[Section, ...], figures: list, corrections: object, topics: tuple[Topic, ...],
+                 indicators: tuple[Indicator, ...]) -> list[str]:
+    """The report's topics: those its sections are filed under, by the figures they state and by
+    an editor's ``section_topics`` too (front-matter values as read: a malformed entry is the
+    build's to report, and counts for nothing here)."""
+    corrected = {str(a): v for a, v in corrections.items() if isinstance(v, list)} if isinstance(corrections, dict) else {}
+    return list(classify(sections, topics, quoted_topics(figures_from(figures), indicators), corrected).topics)
 
 
 # --- files ---------------------------------------------------------------------------------------
