@@ -810,20 +810,33 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def merge(new: Ingested, current: tuple[dict, str] | None, machine: dict | None) -> tuple[dict, str]:
-    """Keep hand corrections: a value that differs from what ingest last wrote wins."""
+@dataclass(frozen=True)
+class Merged:
+    """A report file's new contents, and what the next run compares them with (``.machine.json``)."""
+
+    fields: dict
+    body: str
+    recorded: dict  # what ingest made of the original; ``topics`` as derived from what was kept
+
+
+def merge(new: Ingested, current: tuple[dict, str] | None, machine: dict | None, topics: tuple[Topic, ...] = (),
+          indicators: tuple[Indicator, ...] = ()) -> Merged:
+    """Keep hand corrections: a value that differs from what ingest last wrote wins. ``topics``
+    follows what was kept: a corrected body, ``section_topics`` or ``figures`` file sections anew,
+    unless ``topics`` itself was corrected."""
     if current is None:
-        return new.fields, new.body
+        return Merged(new.fields, new.body, new.fields)
     fields, body = current
     last_fields = (machine or {}).get("fields", {})
-    merged = {}
-    for key in FRONT_MATTER_KEYS:
-        if key in fields and (machine is None or fields.get(key) != last_fields.get(key)):
-            merged[key] = fields[key]  # corrected by hand (or no record of what we wrote)
-        else:
-            merged[key] = new.fields[key]
+    by_hand = {k for k in FRONT_MATTER_KEYS if k in fields and (machine is None or fields.get(k) != last_fields.get(k))}
+    merged = {k: fields[k] if k in by_hand else new.fields[k] for k in FRONT_MATTER_KEYS}
     keep_body = machine is None or _sha(body) != machine.get("body_sha256")
-    return merged, body if keep_body else new.body
+    body = body if keep_body else new.body
+    if "topics" in by_hand:
+        return Merged(merged, body, new.fields)
+    if keep_body or by_hand & {"section_topics", "figures"}:
+        merged["topics"] = filed_topics(sections_of(body), merged["figures"], merged["section_topics"], topics, indicators)
+    return Merged(merged, body, {**new.fields, "topics": merged["topics"]})
 
 
 # --- the run: incremental, parallel, deterministic ---------------------------------------------
@@ -868,7 +881,7 @@ class _Done:
     sha256: str
     problems: tuple[Problem, ...]
     unusable: str = ""
-    fields: dict | None = None  # what ingest made of the original, before hand corrections
+    fields: dict | None = None  # what ingest made of the original, before hand corrections (``Merged.recorded``)
     body_sha256: str = ""
     data: bytes = b""  # a new report's file, to be written once its slug is chosen
     written: bool = False
@@ -931,11 +944,11 @@ def _ingest_file(job: _Job, topics: tuple[Topic, ...], indicators: tuple[Indicat
     except Unusable as exc:
         return _Done(sha256, (error(job.shown, str(exc)),), unusable=str(exc))
     current = _read_report(job.target) if job.target else None
-    fields, body = merge(new, current, job.machine)
-    out = dump(fields, body).encode("utf-8")
+    merged = merge(new, current, job.machine, topics, indicators)
+    out = dump(merged.fields, merged.body).encode("utf-8")
     written = write_if_changed(job.target, out) if job.target else False
-    raw = str(fields["raw"]) if fields.get("raw") else None
-    return _Done(sha256, tuple(found), "", new.fields, _sha(new.body), b"" if job.target else out, written,
+    raw = str(merged.fields["raw"]) if merged.fields.get("raw") else None
+    return _Done(sha256, tuple(found), "", merged.recorded, _sha(new.body), b"" if job.target else out, written,
                  hashlib.sha256(out).hexdigest(), raw)
 
 

@@ -233,8 +233,10 @@ def _analyse(job: Job) -> Outcome:
     digest = _sha(f"{_sha(data)}:{original_sha}".encode())
     if digest == job.known and _BLOBS is not None and all((_BLOBS / n).exists() for n in blob_names(report.slug, digest)):
         return Outcome(report.slug, (md_stamp, raw_stamp), None, True, tuple(problems))
-    filed = classify(report.sections, _TOPICS, quoted_topics(report.figures, _INDICATORS))
+    filed = classify(report.sections, _TOPICS, quoted_topics(report.figures, _INDICATORS), report.topic_corrections)
     known = {t.slug for t in _TOPICS}
+    problems += [warning(report.file, f"section_topics: {c.anchor}: unknown topic {slug!r} (not in content/topics.yml)", c.line)
+                 for c in report.section_topics for slug in c.topics if slug not in known]
     light = replace(report, body="", sections=(), figures=())
     listed = listing(light)
     by_topic = []
