@@ -92,28 +92,30 @@ def load_topics(path: Path) -> tuple[tuple[Topic, ...], list[Problem]]:
     return tuple(topics), problems
 
 
-_QUOTES = str.maketrans("", "", "“”‘’\"'「」『』")
+_QUOTES = re.compile("[“”‘’\"'「」『』]")
 
 
 def _nfkc(text: str) -> str:
     """NFKC (（社区） is (社区)) without quotation marks (“七五”普法 is 七五普法): how both the
     taxonomy's terms and the reports are read."""
-    return unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return _QUOTES.sub("", unicodedata.normalize("NFKC", text))
 
 
 # --- finding terms ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class _Vocabulary:
+class Vocabulary:
     """Every term of the taxonomy, found in one regex pass, and what each counts for."""
 
-    pattern: re.Pattern
+    topics: tuple[Topic, ...]
+    pattern: re.Pattern  # the terms as a trie: at a position, the longest term starting there
+    overlapping: dict[str, tuple[int, ...]]  # term → where inside it another term may begin (行政执法: 执法监督 at 2)
     counts: dict[str, tuple[tuple[int, bool], ...]]  # term → (topic's index, counts in the text too)
 
 
 @lru_cache(maxsize=8)
-def _vocabulary(topics: tuple[Topic, ...]) -> _Vocabulary:
+def vocabulary_of(topics: tuple[Topic, ...]) -> Vocabulary:
     roles: dict[str, dict[int, bool]] = {}
     for i, t in enumerate(topics):
         for w in t.exclude:
@@ -123,9 +125,10 @@ def _vocabulary(topics: tuple[Topic, ...]) -> _Vocabulary:
         for w in t.words:
             roles.setdefault(_nfkc(w), {})[i] = True
     terms = sorted(w for w in roles if w)
-    # The lookahead gives, at each position, the longest term starting there.
-    pattern = re.compile("(?=(" + _trie_pattern(terms) + "))") if terms else re.compile("(?!)")
-    return _Vocabulary(pattern, {w: tuple(sorted(r.items())) for w, r in roles.items()})
+    prefixes = {w[:n] for w in terms for n in range(1, len(w))}
+    overlapping = {w: at for w in terms if (at := tuple(n for n in range(1, len(w)) if w[n:] in prefixes))}
+    return Vocabulary(topics, re.compile(_trie_pattern(terms) if terms else "(?!)"), overlapping,
+                      {w: tuple(sorted(r.items())) for w, r in roles.items()})
 
 
 def _trie_pattern(words: list[str]) -> str:
@@ -155,18 +158,28 @@ class Term(NamedTuple):
     start: int
 
 
-def terms_in(text: str, topics: tuple[Topic, ...]) -> list[Term]:
+def terms_in(text: str, vocabulary: Vocabulary) -> list[Term]:
     """The taxonomy's terms in ``text`` (NFKC) that count: longest first, none inside another
-    term found there, none overlapping one counted before it."""
-    found = []
-    covered = taken = 0  # the furthest end of any term found so far, and of the last one counted
-    for m in _vocabulary(topics).pattern.finditer(text):
-        start, term = m.start(), m.group(1)
-        end = start + len(term)
-        if end > covered and start >= taken:
+    term found there, none overlapping one counted before it.
+
+    The regex finds the leftmost longest term and goes on after it (in C); where a counted term
+    may run into another (行政执法监督: 行政执法, 执法监督), the terms starting inside it are looked
+    at too, since one found later inside such a longer term (监督) does not count."""
+    found: list[Term] = []
+    covered = pos = 0  # the furthest end of any term found so far; where to look from
+    while pos is not None:
+        scan, pos = vocabulary.pattern.finditer(text, pos), None
+        for m in scan:
+            start, end = m.span()
+            if end <= covered:  # inside a term that overlapped the last one counted: look on from here
+                pos = start + 1
+                break
+            term = m.group()
             found.append(Term(term, start))
-            taken = end
-        covered = max(covered, end)
+            covered = end
+            for offset in vocabulary.overlapping.get(term, ()):
+                if later := vocabulary.pattern.match(text, start + offset):
+                    covered = max(covered, later.end())
     return found
 
 
@@ -174,16 +187,16 @@ def terms_in(text: str, topics: tuple[Topic, ...]) -> list[Term]:
 _CLAUSE_END = re.compile(r"[，,。；;：:！!？?()\n]")
 
 
-def counted_in_text(text: str, topics: tuple[Topic, ...]) -> list[str]:
+def counted_in_text(text: str, vocabulary: Vocabulary) -> list[str]:
     """The terms of ``text`` that count towards topics. An enumeration whose items name
     different topics (整合法律援助、公证、人民调解等服务窗口) is a list of areas: its terms count
     for none. One whose items name a single topic's terms (公众参与、专家论证、风险评估) is that
     topic's content, and one whose items are not terms (通过网络、微信公众号等发布普法资讯) no list
     of areas."""
-    found = terms_in(text, topics)
+    found = terms_in(text, vocabulary)
     if len(found) < 2 or "、" not in text:
         return [f.term for f in found]
-    counts = _vocabulary(topics).counts
+    counts = vocabulary.counts
     ends = [m.start() for m in _CLAUSE_END.finditer(text)]
     clauses: dict[int, list[Term]] = {}
     for f in found:
@@ -254,15 +267,15 @@ def reported_work(text: str) -> str:
 # --- filing ------------------------------------------------------------------------------------
 
 
-def _points(section: Section, kind: str, topics: tuple[Topic, ...]) -> list[int]:
+def _points(section: Section, kind: str, vocabulary: Vocabulary) -> list[int]:
     """Each topic's score: HEADING_WEIGHT per term in the heading, 1 per word in the text that counts."""
-    counts = _vocabulary(topics).counts
-    points = [0] * len(topics)
-    for found in terms_in(_nfkc(section.heading), topics):
+    counts = vocabulary.counts
+    points = [0] * len(vocabulary.topics)
+    for found in terms_in(_nfkc(section.heading), vocabulary):
         for i, _ in counts[found.term]:
             points[i] += HEADING_WEIGHT
     if kind == WORK and section.text:
-        for term in counted_in_text(reported_work(_nfkc(section.text)), topics):
+        for term in counted_in_text(reported_work(_nfkc(section.text)), vocabulary):
             for i, in_text in counts[term]:
                 points[i] += in_text
     return points
@@ -275,13 +288,14 @@ def classify(sections: tuple[Section, ...], topics: tuple[Topic, ...], quoted: M
     ``quoted`` maps the sentence of each figure the report states to its indicator's topics;
     ``corrected`` maps a section's anchor to the topics an editor filed it under."""
     slugs = [t.slug for t in topics]
+    vocabulary = vocabulary_of(topics)  # looked up once: hashing the taxonomy per section was a tenth of the time
     filings = []
     for section in sections:
         kind = section_kind(section)
         if corrected and section.anchor in corrected:
             mine = set(corrected[section.anchor])
         else:
-            mine = {slug for slug, p in zip(slugs, _points(section, kind, topics)) if p >= THRESHOLD}
+            mine = {slug for slug, p in zip(slugs, _points(section, kind, vocabulary)) if p >= THRESHOLD}
             for quote, stated in (quoted or {}).items():
                 if quote and quote in section.text:
                     mine.update(stated)

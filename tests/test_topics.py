@@ -13,7 +13,7 @@ from benchmarks import topics as measured
 from generator.figures import load_indicators
 from generator.model import Section
 from generator.problems import Problem
-from generator.topics import PLANS, PROBLEMS, WORK, Topic, classify, load_topics, terms_in
+from generator.topics import PLANS, PROBLEMS, WORK, Topic, classify, load_topics, terms_in, vocabulary_of
 
 ROOT = Path(__file__).resolve().parent.parent
 TOPICS, _ = load_topics(ROOT / "content" / "topics.yml")
@@ -54,14 +54,14 @@ def counted_by_definition(text: str) -> list[str]:
                 max_size=12))
 def test_the_one_pass_finder_counts_what_the_definition_counts(pieces):
     text = "".join(pieces)
-    assert [f.term for f in terms_in(text, SMALL)] == counted_by_definition(text)
+    assert [f.term for f in terms_in(text, vocabulary_of(SMALL))] == counted_by_definition(text)
 
 
 def test_a_term_inside_a_longer_one_counts_only_as_the_longer():
-    assert [f.term for f in terms_in("全县疫情防控工作", SMALL)] == ["疫情防控"]  # not 疫情 + 防控 + 疫情防控
-    assert [f.term for f in terms_in("配备公职律师", SMALL)] == ["公职律师"]  # not 律师
-    assert [f.term for f in terms_in("开展行政执法监督", SMALL)] == ["行政执法"]  # 监督 is inside 执法监督
-    assert [f.term for f in terms_in("加强监督管理", SMALL)] == ["监督管理"]  # an exclude, counting for no topic
+    assert [f.term for f in terms_in("全县疫情防控工作", vocabulary_of(SMALL))] == ["疫情防控"]  # not 疫情 + 防控 + 疫情防控
+    assert [f.term for f in terms_in("配备公职律师", vocabulary_of(SMALL))] == ["公职律师"]  # not 律师
+    assert [f.term for f in terms_in("开展行政执法监督", vocabulary_of(SMALL))] == ["行政执法"]  # 监督 is inside 执法监督
+    assert [f.term for f in terms_in("加强监督管理", vocabulary_of(SMALL))] == ["监督管理"]  # an exclude, counting for no topic
 
 
 # --- filing, rule by rule, with the real taxonomy ---------------------------------------------------
