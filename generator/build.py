@@ -412,9 +412,12 @@ def _build(content: Path, out: Path, base_url: str, zip_path: Path | None, jobs:
     topics, problems = load_topics(content / "topics.yml")
     if has_errors(problems):
         return problems, {}
+    indicators, indicator_problems = figure_pages.load(content)  # reported with the reports' problems
+    problems += indicator_problems
     cache = Cache.beside(out)
     taxonomy = (content / "topics.yml").read_bytes()
-    record_version = key_of(rec_mod.code_version(), taxonomy)
+    # An indicator's topic files the sections stating it (records.py): a record depends on it.
+    record_version = key_of(rec_mod.code_version(), taxonomy, [(i.key, i.topic) for i in indicators])
     table = content / "indicators.yml"
     output_version = key_of(record_version, tree_digest(TEMPLATES), base_url, table.read_bytes() if table.exists() else b"")
     manifest = Shelf(cache.manifest, output_version, MANIFEST_SHARDS)
@@ -427,14 +430,13 @@ def _build(content: Path, out: Path, base_url: str, zip_path: Path | None, jobs:
         rec_mod.reset_dir(cache.blobs)
     cache.blobs.mkdir(parents=True, exist_ok=True)  # a lost folder only costs reading its reports again
     cache.search.mkdir(parents=True, exist_ok=True)
-    rec_mod.configure(topics, cache.blobs)
+    rec_mod.configure(topics, indicators, cache.blobs)
     found, read_problems, analysed = read_records(content / "reports", root, records, pool_size, cache.blobs)
     problems += read_problems
     if has_errors(problems):
         return problems, {}
 
-    indicators, indicator_problems = figure_pages.load(content)
-    problems += indicator_problems + figure_pages.check_records(found, indicators)
+    problems += figure_pages.check_records(found, indicators)
     if has_errors(problems):
         return problems, {}
     archive = model_archive(tuple(found), topics, indicators, base_url, root, cache.blobs)

@@ -22,6 +22,7 @@ What a figure holds (front-matter ``figures:``, documented in the README):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -47,10 +48,12 @@ class Indicator:
     exclude: tuple[str, ...]
     phrasings: tuple[str, ...]
     shares: tuple[str, ...] = ()  # indicators one number may state together with this one
+    topic: str = ""  # the topic (content/topics.yml) a section stating it belongs to; "" for none
     patterns: tuple[re.Pattern, ...] = field(default=(), compare=False, repr=False)
 
 
-INDICATOR_KEYS = ("key", "name", "unit", "units", "context", "exclude", "phrasings", "shares")
+INDICATOR_KEYS = ("key", "name", "unit", "units", "context", "exclude", "phrasings", "shares", "topic")
+_LIST_KEYS = ("units", "context", "exclude", "phrasings", "shares")
 
 
 def load_indicators(path: Path) -> tuple[tuple[Indicator, ...], list[Problem]]:
@@ -62,7 +65,7 @@ def load_indicators(path: Path) -> tuple[tuple[Indicator, ...], list[Problem]]:
         item = entry.data
         key = item["key"]
         lists = {}
-        for name in INDICATOR_KEYS[3:]:
+        for name in _LIST_KEYS:
             value = item.get(name) or []
             if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
                 problems.append(error(path, f"indicator {key}: {name} must be a list of text", entry.line_of(name)))
@@ -93,10 +96,14 @@ def load_indicators(path: Path) -> tuple[tuple[Indicator, ...], list[Problem]]:
                     bad = True
                     continue
                 patterns.append(pattern)
+            topic = item.get("topic") or ""
+            if not isinstance(topic, str) or topic and not SLUG_RE.match(topic):
+                problems.append(error(path, f"indicator {key}: topic {topic!r} must be a topic's slug", entry.line_of("topic")))
+                bad = True
             if bad:
                 continue
             out.append(Indicator(key, item["name"], item["unit"], lists["units"], lists["context"], lists["exclude"],
-                                 lists["phrasings"], lists["shares"], tuple(patterns)))
+                                 lists["phrasings"], lists["shares"], topic, tuple(patterns)))
             lines[key] = entry.line_of("shares")
     keys = {i.key for i in out}
     for i in out:
@@ -336,6 +343,17 @@ def as_item(f: Found) -> dict:
         item["upper"] = plain(f.stated.upper)
     item["quote"] = f.quote
     return item
+
+
+def quoted_topics(figures: Iterable[Figure], indicators: tuple[Indicator, ...]) -> dict[str, set[str]]:
+    """Each figure's sentence → the topics of the indicators it states: the section holding
+    the sentence is filed under them (``topics.classify``)."""
+    topic_of = {i.key: i.topic for i in indicators if i.topic}
+    quoted: dict[str, set[str]] = {}
+    for f in figures:
+        if f.indicator in topic_of:
+            quoted.setdefault(f.quote, set()).add(topic_of[f.indicator])
+    return quoted
 
 
 # --- checks on hand-edited figures ----------------------------------------------------------------

@@ -30,8 +30,8 @@ import yaml
 
 from generator import places, urls
 from generator.planned import tree_digest
-from generator.model import CONTROL, FRONT_MATTER_KEYS, compose_front_matter, duplicate_keys, key_lines, sections_of, split_front_matter
-from generator.figures import Indicator, extract_sections, load_indicators
+from generator.model import CONTROL, FRONT_MATTER_KEYS, Section, compose_front_matter, duplicate_keys, figures_from, key_lines, sections_of, split_front_matter
+from generator.figures import Indicator, extract_sections, load_indicators, quoted_topics
 from generator.topics import Topic, classify, load_topics
 from generator.problems import Problem, error, has_errors, report, warning
 from generator.progress import progress, summary
@@ -730,6 +730,7 @@ def ingest_text(
     if not publisher:
         problems.append(warning(path, "publisher not found: publisher left empty"))
     sections = sections_of(body)
+    figures = extract_sections(sections, indicators, period, year)
     title = facts.title
     if not title:
         title = compose_title(place, publisher, year, period)
@@ -751,10 +752,20 @@ def ingest_text(
         "source": facts.source,
         "raw": raw,
         "raw_sha256": sha256,
-        "topics": list(classify(sections, topics)[1]),
-        "figures": extract_sections(sections, indicators, period, year),
+        "topics": filed_topics(sections, figures, {}, topics, indicators),
+        "section_topics": {},
+        "figures": figures,
     }
     return Ingested(fields, body)
+
+
+def filed_topics(sections: tuple[Section, ...], figures: list, corrections: object, topics: tuple[Topic, ...],
+                 indicators: tuple[Indicator, ...]) -> list[str]:
+    """The report's topics: those its sections are filed under, by the figures they state and by
+    an editor's ``section_topics`` too (front-matter values as read: a malformed entry is the
+    build's to report, and counts for nothing here)."""
+    corrected = {str(a): v for a, v in corrections.items() if isinstance(v, list)} if isinstance(corrections, dict) else {}
+    return list(classify(sections, topics, quoted_topics(figures_from(figures), indicators), corrected).topics)
 
 
 # --- files ---------------------------------------------------------------------------------------
@@ -801,21 +812,34 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def merge(new: Ingested, current: tuple[dict, str] | None, machine: dict | None) -> tuple[dict, str]:
-    """Keep hand corrections: a value that differs from what ingest last wrote wins."""
+@dataclass(frozen=True)
+class Merged:
+    """A report file's new contents, and what the next run compares them with (``.machine.json``)."""
+
+    fields: dict
+    body: str
+    recorded: dict  # what ingest made of the original; ``topics`` as derived from what was kept
+
+
+def merge(new: Ingested, current: tuple[dict, str] | None, machine: dict | None, topics: tuple[Topic, ...] = (),
+          indicators: tuple[Indicator, ...] = ()) -> Merged:
+    """Keep hand corrections: a value that differs from what ingest last wrote wins. ``topics``
+    follows what was kept: a corrected body, ``section_topics`` or ``figures`` file sections anew,
+    unless ``topics`` itself was corrected."""
     if current is None:
-        return new.fields, new.body
+        return Merged(new.fields, new.body, new.fields)
     fields, body = current
     last_fields = (machine or {}).get("fields", {})
-    merged = {}
-    for key in FRONT_MATTER_KEYS:
-        if key in fields and (machine is None or fields.get(key) != last_fields.get(key)):
-            merged[key] = fields[key]  # corrected by hand (or no record of what we wrote)
-        else:
-            merged[key] = new.fields[key]
+    by_hand = {k for k in FRONT_MATTER_KEYS if k in fields and (machine is None or fields.get(k) != last_fields.get(k))}
+    merged = {k: fields[k] if k in by_hand else new.fields[k] for k in FRONT_MATTER_KEYS}
     merged.update((key, value) for key, value in fields.items() if key not in merged)  # an editor's own key (a typo?) stays
     keep_body = machine is None or _sha(body) != machine.get("body_sha256")
-    return merged, body if keep_body else new.body
+    body = body if keep_body else new.body
+    if "topics" in by_hand:
+        return Merged(merged, body, new.fields)
+    if keep_body or by_hand & {"section_topics", "figures"}:
+        merged["topics"] = filed_topics(sections_of(body), merged["figures"], merged["section_topics"], topics, indicators)
+    return Merged(merged, body, {**new.fields, "topics": merged["topics"]})
 
 
 # --- the run: incremental, parallel, deterministic ---------------------------------------------
@@ -861,7 +885,7 @@ class _Done:
     sha256: str
     problems: tuple[Problem, ...]
     unusable: str = ""
-    fields: dict | None = None  # what ingest made of the original, before hand corrections
+    fields: dict | None = None  # what ingest made of the original, before hand corrections (``Merged.recorded``)
     body_sha256: str = ""
     data: bytes = b""  # a new report's file, to be written once its slug is chosen
     written: bool = False
@@ -939,13 +963,13 @@ def _ingest_file(job: _Job, topics: tuple[Topic, ...], indicators: tuple[Indicat
     if current is not None and current.fields is None:  # it changed since it was claimed
         return _Done(sha256, (error(job.report_shown, f"{current.unreadable}; ingest leaves it and {job.shown} as they are", current.line),),
                      left_alone=True)
-    fields, body = merge(new, (current.fields, current.body) if current else None, job.machine)
-    text = dump(fields, body)
-    found += _kept_as_they_were(fields, text, job.report_shown, topics)
+    merged = merge(new, (current.fields, current.body) if current else None, job.machine, topics, indicators)
+    text = dump(merged.fields, merged.body)
+    found += _kept_as_they_were(merged.fields, text, job.report_shown, topics)
     out = text.encode("utf-8")
     written = write_if_changed(job.target, out) if job.target else False
-    raw = str(fields["raw"]) if fields.get("raw") else None
-    return _Done(sha256, tuple(found), "", new.fields, _sha(new.body), b"" if job.target else out, written,
+    raw = str(merged.fields["raw"]) if merged.fields.get("raw") else None
+    return _Done(sha256, tuple(found), "", merged.recorded, _sha(new.body), b"" if job.target else out, written,
                  hashlib.sha256(out).hexdigest(), raw)
 
 

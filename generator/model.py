@@ -39,6 +39,7 @@ FRONT_MATTER_KEYS = (
     "raw",
     "raw_sha256",
     "topics",
+    "section_topics",
     "figures",
 )
 LEVELS = ("county", "city", "province")
@@ -69,6 +70,16 @@ class Figure:
     approx: str = ""  # 余, 多, 近, 约, 以上 as stated (3800余件 → value 3800, approx 余)
     upper: float | None = None  # the upper end of a stated range (80-100场 → value 80, upper 100)
     line: int | None = field(default=None, compare=False, repr=False)  # of the item in the file
+
+
+@dataclass(frozen=True)
+class SectionTopics:
+    """An editor's filing of one section (front-matter ``section_topics: {s2-1: [falv-yuanzhu]}``):
+    these topics and no others, whatever the classifier finds (``[]``: none)."""
+
+    anchor: str
+    topics: tuple[str, ...]
+    line: int | None = field(default=None, compare=False, repr=False)  # of the entry in the file
 
 
 @dataclass(frozen=True)
@@ -116,9 +127,15 @@ class Report:
     raw: str
     raw_sha256: str
     topics: tuple[str, ...]
+    section_topics: tuple[SectionTopics, ...]
     figures: tuple[Figure, ...]
     body: str
     sections: tuple[Section, ...] = field(repr=False)
+
+    @property
+    def topic_corrections(self) -> dict[str, tuple[str, ...]]:
+        """Section anchor → the topics an editor filed it under."""
+        return {c.anchor: c.topics for c in self.section_topics}
 
     @property
     def place(self) -> str:
@@ -156,6 +173,7 @@ class Report:
             "raw": self.raw,
             "raw_sha256": self.raw_sha256,
             "topics": list(self.topics),
+            "section_topics": {c.anchor: list(c.topics) for c in self.section_topics},
             "figures": [figure_item(f) for f in self.figures],
         }
 
@@ -232,20 +250,26 @@ def duplicate_keys(node: yaml.Node | None) -> list[tuple[str, int, int]]:
 
 
 def _key_lines(node: yaml.Node | None) -> dict[str, int]:
-    """Line (1-based, within the file) of each top-level key, for error messages."""
+    """Line (1-based, within the file) of each key of a mapping (the front-matter's top level, or a
+    value of it), for error messages."""
     if not isinstance(node, yaml.MappingNode):
         return {}
     return {k.value: k.start_mark.line + 2 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
 
 
+def _value_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The node of a top-level key's value."""
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key:
+                return v
+    return None
+
+
 def _item_lines(node: yaml.Node | None, key: str) -> list[int]:
     """Line (1-based, within the file) of each item of a top-level list."""
-    if not isinstance(node, yaml.MappingNode):
-        return []
-    for k, v in node.value:
-        if isinstance(k, yaml.ScalarNode) and k.value == key and isinstance(v, yaml.SequenceNode):
-            return [item.start_mark.line + 2 for item in v.value]
-    return []
+    value = _value_node(node, key)
+    return [item.start_mark.line + 2 for item in value.value] if isinstance(value, yaml.SequenceNode) else []
 
 
 def key_lines(text: str) -> dict[str, int]:
@@ -301,6 +325,11 @@ def _figure(item) -> tuple[Figure | None, str]:
     if unit is None or quote is None:
         return None, "unit and quote must be text"
     return Figure(item["indicator"].strip(), value, unit, period, quote, approx, upper), ""
+
+
+def figures_from(items: object) -> tuple[Figure, ...]:
+    """The well-formed items of a front-matter ``figures`` list (the parser reports the others)."""
+    return tuple(f for f, _ in map(_figure, items if isinstance(items, list) else ()) if f is not None)
 
 
 def _text(value) -> str | None:
@@ -421,6 +450,9 @@ def parse_report(path: Path, text: str, root: Path | None = None, originals: Pat
 
     sections = sections_of(body)
     problems += _body_problems(shown, body, body_line, {s.anchor for s in sections})
+    section_topics, found = _section_topics(data.get("section_topics"), _value_node(node, "section_topics"),
+                                            {s.anchor for s in sections}, shown, lines.get("section_topics"))
+    problems += found
     if has_errors(problems):
         return None, problems
     report = Report(
@@ -443,11 +475,35 @@ def parse_report(path: Path, text: str, root: Path | None = None, originals: Pat
         raw=strings["raw"],
         raw_sha256=strings["raw_sha256"],
         topics=tuple(topics),
+        section_topics=section_topics,
         figures=tuple(figures),
         body=body,
         sections=sections,
     )
     return report, problems
+
+
+def _section_topics(value, node: yaml.Node | None, anchors: set[str], shown: Path,
+                    key_line: int | None) -> tuple[tuple[SectionTopics, ...], list[Problem]]:
+    """The editor's ``section_topics`` (anchor → list of topic slugs), and one error per bad
+    entry at its line: an anchor naming no section of the body, a value not a list of slugs.
+    Whether a slug names a topic of the taxonomy is the build's to say (it has the taxonomy)."""
+    if value in (None, {}):
+        return (), []
+    if not isinstance(value, dict):
+        return (), [error(shown, "section_topics: expected a mapping of section anchors to lists of topic slugs "
+                                 "({s2-1: [falv-yuanzhu]})", key_line)]
+    lines = _key_lines(node)
+    kept, problems = [], []
+    for anchor, topics in value.items():
+        line = lines.get(str(anchor), key_line)
+        if not isinstance(anchor, str) or anchor not in anchors:
+            problems.append(error(shown, f"section_topics: {anchor!r} names no section of this report", line))
+        elif not isinstance(topics, list) or not all(isinstance(t, str) and SLUG_RE.match(t) for t in topics):
+            problems.append(error(shown, f"section_topics: {anchor}: expected a list of topic slugs, got {topics!r}", line))
+        else:
+            kept.append(SectionTopics(anchor, tuple(dict.fromkeys(topics)), line))
+    return tuple(kept), problems
 
 
 def _control_characters(shown: Path, text: str) -> list[Problem]:

@@ -26,11 +26,12 @@ from typing import NamedTuple
 
 from generator import search, urls
 from generator.figure_pages import shown_digests, source_anchor
+from generator.figures import Indicator, quoted_topics
 from generator.model import Figure, Report, read_report_file
 from generator.planned import digest as digest_of, key_of, tree_digest, versioned_name
 from generator.problems import Problem, error, warning
 from generator.render import body_html
-from generator.topics import Topic, classify
+from generator.topics import KIND_NAMES, Topic, classify
 from generator.write import write_atomic
 
 EXCERPT = 90
@@ -43,11 +44,13 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
 
 
 class SectionRef(NamedTuple):
-    """A section as topic pages list it: its anchor, heading and opening words."""
+    """A section as topic pages list it: its anchor, heading and opening words, and what kind
+    of section it is when it does not report work (存在的问题, 工作打算, 总结; see ``topics``)."""
 
     anchor: str
     heading: str
     excerpt: str
+    kind: str
 
 
 def pack_sections(refs: tuple[SectionRef, ...]) -> bytes:
@@ -185,14 +188,16 @@ class Outcome:
     problems: tuple[Problem, ...]
 
 
-# Set in each worker (and the parent) before analysing: the taxonomy and where blobs go.
+# Set in each worker (and the parent) before analysing: the taxonomy, the indicators (whose
+# figures file their sections under topics) and where blobs go.
 _TOPICS: tuple[Topic, ...] = ()
+_INDICATORS: tuple[Indicator, ...] = ()
 _BLOBS: Path | None = None
 
 
-def configure(topics: tuple[Topic, ...], blobs: Path) -> None:
-    global _TOPICS, _BLOBS
-    _TOPICS, _BLOBS = topics, blobs
+def configure(topics: tuple[Topic, ...], indicators: tuple[Indicator, ...], blobs: Path) -> None:
+    global _TOPICS, _INDICATORS, _BLOBS
+    _TOPICS, _INDICATORS, _BLOBS = topics, indicators, blobs
 
 
 def analyse(job: Job) -> Outcome:
@@ -228,17 +233,20 @@ def _analyse(job: Job) -> Outcome:
     digest = _sha(f"{_sha(data)}:{original_sha}".encode())
     if digest == job.known and _BLOBS is not None and all((_BLOBS / n).exists() for n in blob_names(report.slug, digest)):
         return Outcome(report.slug, (md_stamp, raw_stamp), None, True, tuple(problems))
-    section_topics, classified = classify(report.sections, _TOPICS)
+    filed = classify(report.sections, _TOPICS, quoted_topics(report.figures, _INDICATORS), report.topic_corrections)
+    known = {t.slug for t in _TOPICS}
+    problems += [warning(report.file, f"section_topics: {c.anchor}: unknown topic {slug!r} (not in content/topics.yml)", c.line)
+                 for c in report.section_topics for slug in c.topics if slug not in known]
     light = replace(report, body="", sections=(), figures=())
     listed = listing(light)
     by_topic = []
     for t in _TOPICS:
-        refs = tuple(SectionRef(s.anchor, s.heading, excerpt(s.text)) for s, ts in zip(report.sections, section_topics) if t.slug in ts)
+        refs = tuple(SectionRef(s.anchor, s.heading, excerpt(s.text), KIND_NAMES.get(f.kind, ""))
+                     for s, f in zip(report.sections, filed.sections) if t.slug in f.topics)
         if refs:
             packed = pack_sections(refs)
             by_topic.append((t.slug, packed, key_of(listed, packed)))
-    known = {t.slug for t in _TOPICS}
-    topics = tuple(t for t in report.topics if t in known) if report.topics else classified
+    topics = tuple(t for t in report.topics if t in known) if report.topics else filed.topics
     toc = tuple(TocEntry(s.anchor, s.level, s.heading) for s in report.sections if not s.is_lead)
     assert _BLOBS is not None
     blob, terms = blob_names(report.slug, digest)

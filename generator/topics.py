@@ -1,39 +1,78 @@
-"""Topics (专题): the taxonomy in content/topics.yml and the classification of sections.
+"""Topics (专题): the taxonomy in content/topics.yml and the filing of sections under topics.
 
-A section's score for a topic is the number of its signal words found in the
-heading, counted three times, plus those in the text; a section belongs to a
-topic at a score of 3 or more (one mention in passing is not enough, a word in
-the heading is). Topic pages list every such section. A report is tagged with a
-topic only when one of its sections is about it: the word is in a heading, or
-the section scores twice the threshold; otherwise every report would carry
-nearly every topic.
+A topic page lists the sections filed under it, so a filing must be one a reader could
+defend (README, "Topics", gives the measured precision and recall and the reasons):
+
+- Both sides are read in NFKC and without quotation marks: 村（社区）法律顾问 and
+  村(社区)法律顾问 are one spelling, and “七五”普法 is 七五普法.
+- Terms are found longest first, and a term inside a longer one counts only as the longer:
+  one 疫情防控 is one hit, not three (疫情, 防控); 律师 in 公职律师 is 公职律师's, which is
+  重大行政决策's; 监督 in 执法监督 is 执法监督's. A topic's ``exclude`` terms are the longer
+  terms in which its words mean something else (监督 in 监督管理); they count for no topic.
+- A topic's ``words`` count in the heading (``HEADING_WEIGHT``) and in the text (1 each); its
+  ``heading_words`` (队伍, 监督, 考核: too common in running text to mean the topic) only in the
+  heading. A section is filed at ``THRESHOLD``: its heading naming the topic, or two hits in
+  its text. An enumeration naming several topics (整合法律援助、公证、人民调解等服务窗口) is a
+  list of areas, and its terms count for none.
+- A section stating a figure of an indicator whose ``topic`` is T is filed under T: the
+  figures table cites that section for T, and the topic page must agree.
+- Problem, plan and summary sections (存在的问题, 下一步, 2022年工作打算, 总结, or any section
+  under such a heading) name most topics in passing: they are filed only under what their
+  own heading names, and topic pages mark them. In other sections, a paragraph from its
+  下一步 / 还存在…问题 on is plans or problems too and is not counted.
+- An editor's ``section_topics`` (front-matter) replace the verdict for the sections they name.
+- A report's topics are those of its sections.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+import unicodedata
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from generator.model import SLUG_RE, Section
 from generator.problems import Problem, error, load_entries
 
-THRESHOLD = 3
-HEADING_WEIGHT = 3
+THRESHOLD = 2
+HEADING_WEIGHT = 2
+
+WORK, PROBLEMS, PLANS, SUMMARY = "", "problems", "plans", "summary"
+KIND_NAMES = {PROBLEMS: "存在的问题", PLANS: "工作打算", SUMMARY: "总结"}
 
 
 @dataclass(frozen=True)
 class Topic:
     slug: str
     name: str
-    description: str
+    description: str  # the topic's scope in one sentence, shown on its page
     words: tuple[str, ...]
+    heading_words: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Filing:
+    """Where one section is filed: its topics, and whether it reports work or plans, problems, a summary."""
+
+    anchor: str
+    topics: tuple[str, ...]
+    kind: str  # WORK, PROBLEMS, PLANS or SUMMARY
+
+
+@dataclass(frozen=True)
+class Classification:
+    sections: tuple[Filing, ...]  # one per section, in order
+    topics: tuple[str, ...]  # the report's: every topic a section is filed under, in taxonomy order
 
 
 def load_topics(path: Path) -> tuple[tuple[Topic, ...], list[Problem]]:
     """Read the taxonomy; every malformed entry is one line (with its line), the rest are kept."""
-    entries, problems = load_entries(path, "topic taxonomy", "topic", ("slug", "name", "description", "words"), 2, SLUG_RE)
+    entries, problems = load_entries(path, "topic taxonomy", "topic", ("slug", "name", "description", "words", "heading_words", "exclude"), 2, SLUG_RE)
     topics = []
     for entry in entries:
         item = entry.data
@@ -41,20 +80,56 @@ def load_topics(path: Path) -> tuple[tuple[Topic, ...], list[Problem]]:
         if not isinstance(words, list) or not words or not all(isinstance(w, (str, int)) and str(w) for w in words):
             problems.append(error(path, f"topic {item['slug']}: words must be a non-empty list of words", entry.line_of("words")))
             continue
-        topics.append(Topic(item["slug"], item["name"], str(item.get("description") or ""), tuple(str(w) for w in words)))
+        more = {}
+        for key in ("heading_words", "exclude"):
+            value = item.get(key) or []
+            if not isinstance(value, list) or not all(isinstance(w, (str, int)) for w in value):
+                problems.append(error(path, f"topic {item['slug']}: {key} must be a list"))
+                break
+            more[key] = tuple(str(w) for w in value)
+        else:
+            topics.append(Topic(item["slug"], item["name"], str(item.get("description") or ""), tuple(str(w) for w in words),
+                                **more))
     return tuple(topics), problems
 
 
-@lru_cache(maxsize=8)
-def _finder(topics: tuple[Topic, ...]) -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
-    """One pass that finds which signal words occur, instead of counting every word in every section.
+_QUOTES = re.compile("[“”‘’\"'「」『』]")
 
-    The lookahead reports, at each position, the longest word starting there; a
-    shorter word starting at the same place is a prefix of it, so each found word
-    brings the words it contains."""
-    words = sorted({w for t in topics for w in t.words})
-    pattern = re.compile("(?=(" + _trie_pattern(words) + "))") if words else re.compile("(?!)")
-    return pattern, {w: tuple(v for v in words if v != w and v in w) for w in words}
+
+def _nfkc(text: str) -> str:
+    """NFKC (（社区） is (社区)) without quotation marks (“七五”普法 is 七五普法): how both the
+    taxonomy's terms and the reports are read."""
+    return _QUOTES.sub("", unicodedata.normalize("NFKC", text))
+
+
+# --- finding terms ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Every term of the taxonomy, found in one regex pass, and what each counts for."""
+
+    topics: tuple[Topic, ...]
+    pattern: re.Pattern  # the terms as a trie: at a position, the longest term starting there
+    overlapping: dict[str, tuple[int, ...]]  # term → where inside it another term may begin (行政执法: 执法监督 at 2)
+    counts: dict[str, tuple[tuple[int, bool], ...]]  # term → (topic's index, counts in the text too)
+
+
+@lru_cache(maxsize=8)
+def vocabulary_of(topics: tuple[Topic, ...]) -> Vocabulary:
+    roles: dict[str, dict[int, bool]] = {}
+    for i, t in enumerate(topics):
+        for w in t.exclude:
+            roles.setdefault(_nfkc(w), {})
+        for w in t.heading_words:
+            roles.setdefault(_nfkc(w), {}).setdefault(i, False)
+        for w in t.words:
+            roles.setdefault(_nfkc(w), {})[i] = True
+    terms = sorted(w for w in roles if w)
+    prefixes = {w[:n] for w in terms for n in range(1, len(w))}
+    overlapping = {w: at for w in terms if (at := tuple(n for n in range(1, len(w)) if w[n:] in prefixes))}
+    return Vocabulary(topics, re.compile(_trie_pattern(terms) if terms else "(?!)"), overlapping,
+                      {w: tuple(sorted(r.items())) for w, r in roles.items()})
 
 
 def _trie_pattern(words: list[str]) -> str:
@@ -77,35 +152,154 @@ def _trie_pattern(words: list[str]) -> str:
     return walk(trie)
 
 
-def _present(section: Section, topics: tuple[Topic, ...]) -> set[str]:
-    pattern, inside = _finder(topics)
-    found = set(pattern.findall(section.heading)) | set(pattern.findall(section.text))
-    for w in list(found):
-        found.update(inside[w])
+class Term(NamedTuple):
+    """A term of the taxonomy where it stands in a text."""
+
+    term: str
+    start: int
+
+
+def terms_in(text: str, vocabulary: Vocabulary) -> list[Term]:
+    """The taxonomy's terms in ``text`` (NFKC) that count: longest first, none inside another
+    term found there, none overlapping one counted before it.
+
+    The regex finds the leftmost longest term and goes on after it (in C); where a counted term
+    may run into another (行政执法监督: 行政执法, 执法监督), the terms starting inside it are looked
+    at too, since one found later inside such a longer term (监督) does not count."""
+    found: list[Term] = []
+    covered = pos = 0  # the furthest end of any term found so far; where to look from
+    while pos is not None:
+        scan, pos = vocabulary.pattern.finditer(text, pos), None
+        for m in scan:
+            start, end = m.span()
+            if end <= covered:  # inside a term that overlapped the last one counted: look on from here
+                pos = start + 1
+                break
+            term = m.group()
+            found.append(Term(term, start))
+            covered = end
+            for offset in vocabulary.overlapping.get(term, ()):
+                if later := vocabulary.pattern.match(text, start + offset):
+                    covered = max(covered, later.end())
     return found
 
 
-def score(section: Section, topic: Topic, present: set[str]) -> int:
-    """Heading hits ×3 plus text hits of the topic's words; ``present`` are the words found at all."""
-    words = [w for w in topic.words if w in present]
-    return sum(HEADING_WEIGHT * section.heading.count(w) + section.text.count(w) for w in words)
+# What ends a clause (an enumeration's 、 does not).
+_CLAUSE_END = re.compile(r"[，,。；;：:！!？?()\n]")
 
 
-def classify(sections: tuple[Section, ...], topics: tuple[Topic, ...]) -> tuple[list[tuple[str, ...]], tuple[str, ...]]:
-    """Each section's topics and the report's topics, reading each section's text once."""
-    per_section: list[tuple[str, ...]] = []
-    central: set[str] = set()
-    for section in sections:
-        present = _present(section, topics)
-        mine = []
-        for t in topics:
-            words = [w for w in t.words if w in present]
-            if not words:
+def counted_in_text(text: str, vocabulary: Vocabulary) -> list[str]:
+    """The terms of ``text`` that count towards topics. An enumeration whose items name
+    different topics (整合法律援助、公证、人民调解等服务窗口) is a list of areas: its terms count
+    for none. One whose items name a single topic's terms (公众参与、专家论证、风险评估) is that
+    topic's content, and one whose items are not terms (通过网络、微信公众号等发布普法资讯) no list
+    of areas."""
+    found = terms_in(text, vocabulary)
+    if len(found) < 2 or "、" not in text:
+        return [f.term for f in found]
+    counts = vocabulary.counts
+    ends = [m.start() for m in _CLAUSE_END.finditer(text)]
+    clauses: dict[int, list[Term]] = {}
+    for f in found:
+        clauses.setdefault(bisect.bisect(ends, f.start), []).append(f)
+    kept = []
+    for n, mine in clauses.items():
+        start = ends[n - 1] + 1 if n else 0
+        clause = text[start:ends[n] if n < len(ends) else len(text)]
+        if len(mine) > 1 and "、" in clause:
+            named: dict[int, set[int]] = {}  # item of the enumeration → the topics its terms name
+            for f in mine:
+                topics_named = {topic for topic, in_text in counts[f.term] if in_text}
+                if topics_named:
+                    named.setdefault(clause.count("、", 0, f.start - start), set()).update(topics_named)
+            if len(named) > 1 and len(set().union(*named.values())) > 1:
                 continue
-            points = score(section, t, present)
-            if points >= THRESHOLD:
-                mine.append(t.slug)
-            if points >= 2 * THRESHOLD or any(w in section.heading for w in words):
-                central.add(t.slug)
-        per_section.append(tuple(mine))
-    return per_section, tuple(t.slug for t in topics if t.slug in central)
+        kept.extend(f.term for f in mine)
+    return kept
+
+
+# --- what kind of section -----------------------------------------------------------------------
+
+_LEADING_NUMBER = re.compile(r"^[\s(（]*[一二三四五六七八九十百零〇两\d]*[)）、.．\s]*")
+_PROBLEMS = re.compile(r"存在(?:的)?(?:主要)?(?:问题|不足|困难|短板|差距)|不足之处|(?:问题|困难)(?:和|与|及)(?:不足|差距|建议)"
+                       r"|^(?:主要)?(?:问题|不足|困难)")
+_PLANS = re.compile(r"下一步|下步|(?:工作|努力)(?:打算|计划|思路|安排|方向|设想)|改进措施|今后|明年|下半年"
+                    r"|20\d\d年度?(?:工作)?(?:打算|计划|思路|安排|设想)")
+_SUMMARY = re.compile(r"^(?:总结|结语|结束语|小结)")
+# Where a paragraph turns to plans (a sentence opening with 下一步) or problems (还存在…问题).
+_END = "。；;！!？?"
+_TURN = re.compile(rf"(?:^|(?<=[{_END}]))(?:\s*(?:下一步|下步|下一年|今后|明年|新的一年)"
+                   rf"|[^{_END}]*?(?:(?:还|仍|也)(?:存在|面临)着?(?:一些|以下|不少|诸多|许多)?(?:问题|不足|困难|短板|薄弱环节)"
+                   rf"|认识到[^{_END}]*?(?:不足|问题|差距|薄弱环节)|不足之处))")
+
+
+def heading_kind(heading: str) -> str:
+    """PROBLEMS, PLANS or SUMMARY when the heading (NFKC) announces one, else WORK."""
+    bare = _LEADING_NUMBER.sub("", heading)
+    if _PROBLEMS.search(bare):
+        return PROBLEMS
+    if _PLANS.search(bare):
+        return PLANS
+    if _SUMMARY.match(bare):
+        return SUMMARY
+    return WORK
+
+
+def section_kind(section: Section) -> str:
+    """The kind its own heading announces, else the nearest enclosing heading's."""
+    for heading in reversed(section.path):
+        kind = heading_kind(_nfkc(heading))
+        if kind:
+            return kind
+    return WORK
+
+
+def reported_work(text: str) -> str:
+    """The text without what each paragraph says from its turn to plans or problems on."""
+    if not any(mark in text for mark in ("下一步", "下步", "下一年", "今后", "明年", "新的一年", "存在", "面临", "认识到", "不足之处")):
+        return text  # nearly every section: no turn to look for
+    kept = []
+    for paragraph in text.split("\n"):
+        m = _TURN.search(paragraph)
+        kept.append(paragraph[: m.start()] if m else paragraph)
+    return "\n".join(kept)
+
+
+# --- filing ------------------------------------------------------------------------------------
+
+
+def _points(section: Section, kind: str, vocabulary: Vocabulary) -> list[int]:
+    """Each topic's score: HEADING_WEIGHT per term in the heading, 1 per word in the text that counts."""
+    counts = vocabulary.counts
+    points = [0] * len(vocabulary.topics)
+    for found in terms_in(_nfkc(section.heading), vocabulary):
+        for i, _ in counts[found.term]:
+            points[i] += HEADING_WEIGHT
+    if kind == WORK and section.text:
+        for term in counted_in_text(reported_work(_nfkc(section.text)), vocabulary):
+            for i, in_text in counts[term]:
+                points[i] += in_text
+    return points
+
+
+def classify(sections: tuple[Section, ...], topics: tuple[Topic, ...], quoted: Mapping[str, Collection[str]] | None = None,
+             corrected: Mapping[str, Collection[str]] | None = None) -> Classification:
+    """File each section under its topics (see the module's docstring).
+
+    ``quoted`` maps the sentence of each figure the report states to its indicator's topics;
+    ``corrected`` maps a section's anchor to the topics an editor filed it under."""
+    slugs = [t.slug for t in topics]
+    vocabulary = vocabulary_of(topics)  # looked up once: hashing the taxonomy per section was a tenth of the time
+    filings = []
+    for section in sections:
+        kind = section_kind(section)
+        if corrected and section.anchor in corrected:
+            mine = set(corrected[section.anchor])
+        else:
+            mine = {slug for slug, p in zip(slugs, _points(section, kind, vocabulary)) if p >= THRESHOLD}
+            for quote, stated in (quoted or {}).items():
+                if quote and quote in section.text:
+                    mine.update(stated)
+        filings.append(Filing(section.anchor, tuple(s for s in slugs if s in mine), kind))
+    filed = {t for f in filings for t in f.topics}
+    return Classification(tuple(filings), tuple(s for s in slugs if s in filed))

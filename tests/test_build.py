@@ -105,6 +105,26 @@ def test_topic_page_leads_by_province_to_section_anchors(site: Path):
     assert "<h2" in text and "2021年" in text
 
 
+@pytest.mark.slow
+def test_an_editors_section_topics_decide_the_topic_pages(tmp_path: Path):
+    """s3-4 (社区矫正) filed by hand under 法律援助 alone: it leaves the one topic's page for the
+    other's; a slug the taxonomy lacks is one warning at its line, and the build goes on."""
+    content = copy_content(tmp_path)
+    md = content / "reports" / "2021-chongqing-jiangbei-sifaju.md"
+    text = md.read_text(encoding="utf-8")
+    md.write_text(text.replace("section_topics: {}", "section_topics:\n  s3-4: [falv-yuanzhu]\n  s1-1: [yifa-zhili, nowhere]"),
+                  encoding="utf-8")
+    line = text.splitlines().index("section_topics: {}") + 3
+    problems, _ = build(content, tmp_path / "site", BASE)
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    assert [str(p) for p in problems if "section_topics" in p.message] == [
+        f"{md.relative_to(tmp_path)}:{line}: warning: section_topics: s1-1: unknown topic 'nowhere' (not in content/topics.yml)"]
+    aid = (tmp_path / "site/topics/falv-yuanzhu/500000-chongqing/index.html").read_text(encoding="utf-8")
+    assert "2021-chongqing-jiangbei-sifaju/index.html#s3-4" in aid
+    correction = tmp_path / "site/topics/shequ-jiaozheng/500000-chongqing/index.html"
+    assert not correction.exists() or "#s3-4" not in correction.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("fragment, pattern", [
     ("metadata", r'<section class="metadata".*?</section>'),
     ("toc", r'<nav class="toc".*?</nav>'),

@@ -35,6 +35,7 @@ source: ''
 raw: content/raw/a.txt
 raw_sha256: ''
 topics: []
+section_topics: {}
 figures: []
 ---
 导语。
@@ -75,14 +76,28 @@ def test_good_report_parses_with_no_problems():
         (("published: '2022-01-10'", "published: 2022-13-01"), "published: '2022-13-01' is not an ISO date (YYYY-MM-DD)", 12),
         (("title_inferred: true", "title_inferred: maybe"), "title_inferred: expected true or false", 3),
         (("topics: []", "topics: 7"), "topics: expected a list of topic slugs", 18),
-        (("figures: []", "figures: [{value: 3}]"), "figures: item 1: needs an indicator key", 19),
-        (("figures: []", "figures: [{indicator: x, value: many}]"), "figures: item 1: value 'many' is not a number", 19),
+        (("figures: []", "figures: [{value: 3}]"), "figures: item 1: needs an indicator key", 20),
+        (("figures: []", "figures: [{indicator: x, value: many}]"), "figures: item 1: value 'many' is not a number", 20),
+        (("section_topics: {}", "section_topics: [s1]"),
+         "section_topics: expected a mapping of section anchors to lists of topic slugs ({s2-1: [falv-yuanzhu]})", 19),
+        (("section_topics: {}", "section_topics:\n  s1: [pufa]\n  s9: [pufa]"), "section_topics: 's9' names no section of this report", 21),
+        (("section_topics: {}", "section_topics:\n  s1: pufa"), "section_topics: s1: expected a list of topic slugs, got 'pufa'", 20),
+        (("section_topics: {}", "section_topics:\n  s1: [普法]"), "section_topics: s1: expected a list of topic slugs, got ['普法']", 20),
     ],
 )
 def test_bad_field_is_one_error_naming_file_line_and_reason(change, message, line):
     report, problems = parse(GOOD.replace(*change))
     assert report is None
     assert [str(p) for p in problems] == [f"2021-chongqing-jiangbei-sifaju.md:{line}: error: {message}"]
+
+
+def test_an_editors_section_topics_are_read_and_written_back():
+    report, problems = parse(GOOD.replace("section_topics: {}", "section_topics:\n  s1-1: [yifa-zhili, ducha-kaohe]\n  lead: []"))
+    assert problems == []
+    assert report.topic_corrections == {"s1-1": ("yifa-zhili", "ducha-kaohe"), "lead": ()}
+    assert [c.line for c in report.section_topics] == [20, 21]
+    assert report.front_matter()["section_topics"] == {"s1-1": ["yifa-zhili", "ducha-kaohe"], "lead": []}
+    assert parse(GOOD.replace("section_topics: {}\n", ""))[0].section_topics == ()  # files written before it
 
 
 def test_missing_front_matter():

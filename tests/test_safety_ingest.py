@@ -62,7 +62,7 @@ BROKEN_CONFIGURATION = {
                       "content/topics.yml:4: error: topic 2: slug 'B!' must be unique lower-case ASCII with hyphens",
                       "content/topics.yml:7: error: topic 3 needs a slug and a name"]),
     "typo-key-indicators": ("indicators.yml", "- key: a\n  name: 受理\n  unit: 件\n  units: [件]\n  phrasings: ['受理{n}']\n  exlude: [律师]\n".encode(),
-                            ["content/indicators.yml:6: error: indicator a: unknown key 'exlude' (known: key, name, unit, units, context, exclude, phrasings, shares)"]),
+                            ["content/indicators.yml:6: error: indicator a: unknown key 'exlude' (known: key, name, unit, units, context, exclude, phrasings, shares, topic)"]),
     "duplicate-key-topics": ("topics.yml", "- slug: a\n  name: 复议\n  words: [复议]\n  words: [调解]\n".encode(),
                              ["content/topics.yml:4: error: topic a: key 'words' given twice (first on line 3)"]),
     "missing-indicators": ("indicators.yml", None, ["content/indicators.yml: error: indicator table is missing: write [] to mean no indicators on purpose"]),
