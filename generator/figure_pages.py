@@ -310,7 +310,7 @@ def data_rows(a) -> Iterator[dict]:
         f = a.records[i].figures()[n]
         yield {
             "report": r.slug,
-            "url": urls.absolute(a.base_url, urls.report_page(r.slug)),
+            "url": urls.address(a.base_url, urls.report_page(r.slug)),
             "place": r.place,
             "province": r.province,
             "city": r.city,

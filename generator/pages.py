@@ -147,10 +147,12 @@ def model_archive(records: tuple[Record, ...], topics: tuple[Topic, ...], indica
 
 
 def citation(r: Report, base_url: str) -> str:
-    """GB/T 7714-2015 for an online document; the reader adds the access date."""
+    """GB/T 7714-2015 for an online document; the reader adds the access date (the page's copy
+    button fills in the day it is copied). Without a base URL the address is left out."""
     author = r.publisher or r.place or "佚名"
     date = f"({r.published})" if r.published else ""
-    return f"{author}. {r.title}[EB/OL]. {date}[引用日期]. {urls.absolute(base_url, urls.report_page(r.slug))}."
+    where = f" {urls.absolute(base_url, urls.report_page(r.slug))}." if base_url else ""
+    return f"{author}. {r.title}[EB/OL]. {date}[引用日期].{where}"
 
 
 # --- producers ---------------------------------------------------------------------------------
@@ -206,7 +208,7 @@ def report_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
                 same_year=a.reports(s for s in peers if s != record.slug),
                 same_year_place=a.places[parent].name if parent else "",
                 citation=citation(record.report, a.base_url),
-                canonical=urls.absolute(a.base_url, page),
+                canonical=urls.absolute(a.base_url, page) if a.base_url else "",
                 figures=figure_pages.report_figures(a, record),
             ),
         )
@@ -341,7 +343,7 @@ def data_files(a: Archive, render: Renderer) -> Iterator[Planned]:
 
     def reports_json() -> Iterator[str]:
         # Each record's row was serialised when the report was read; the address goes first.
-        return json_lines('{"url": ' + json.dumps(urls.absolute(a.base_url, urls.report_page(r.slug))) + ", " + r.data_row[1:]
+        return json_lines('{"url": ' + json.dumps(urls.address(a.base_url, urls.report_page(r.slug))) + ", " + r.data_row[1:]
                           for r in a.records)
 
     dated = sorted(a.records, key=lambda r: (r.report.published or f"{r.report.year or 0}-12-31", r.slug), reverse=True)[:FEED_SIZE]
@@ -350,11 +352,13 @@ def data_files(a: Archive, render: Renderer) -> Iterator[Planned]:
     # a report's text leaves its row, and this 10,000-row file, as they were.
     rows = [r.row_digest for r in a.records]
     yield Planned("data/reports.json", key_of("reports.json", a.base_url, rows), reports_json)
+    sitemap_line = f"Sitemap: {urls.absolute(a.base_url, 'sitemap.xml')}\n" if a.base_url else ""
+    yield Planned("robots.txt", key_of("robots", sitemap_line), lambda: f"User-agent: *\nAllow: /\n{sitemap_line}")
+    if not a.base_url:  # an Atom feed's ids and links are absolute addresses
+        return
     yield Planned("feed.xml", key_of("feed", a.base_url, [(r.slug, r.digest) for r in dated]),
                   lambda: render.page("feed.xml", "feed.xml", entries=entries, base_url=a.base_url,
                                       updated=_feed_date(entries[0]) if entries else "2016-01-01"))
-    yield Planned("robots.txt", key_of("robots", a.base_url),
-                  lambda: f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(a.base_url, 'sitemap.xml')}\n")
 
 
 def sitemap(render: Renderer, base_url: str, paths: list[str]) -> Planned:

@@ -2,7 +2,8 @@
 
 Every template gets ``rel(path, anchor=None)`` (a relative link from the page
 being rendered, so the site works from file://), ``asset(name)`` (the
-fingerprinted copy of templates/assets/<name>) and ``page_path``. Archive-wide
+fingerprinted copy of templates/assets/<name>), ``page_path`` and ``config``
+(content/site.yml with the build's base URL, see generator/site_config.py). Archive-wide
 figures (``site``) go only to the pages that show them, so that adding a report
 does not change every page.
 Autoescape is on for .html and .xml: report text is always escaped; the only
@@ -22,6 +23,7 @@ from markupsafe import Markup
 from generator import urls
 from generator.markdown import parser, tokens_of
 from generator.model import Report
+from generator.site_config import SiteConfig
 
 
 def fingerprint(name: str, data: bytes) -> str:
@@ -32,7 +34,7 @@ def fingerprint(name: str, data: bytes) -> str:
 
 
 class Renderer:
-    def __init__(self, templates: Path, assets: dict[str, str]):
+    def __init__(self, templates: Path, assets: dict[str, str], config: SiteConfig):
         self.env = Environment(
             loader=FileSystemLoader(str(templates)),
             autoescape=select_autoescape(["html", "xml"]),
@@ -42,6 +44,7 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.assets = assets
+        self.config = config
 
     def page(self, template: str, page_path: str, **context) -> str:
         def rel(path: str, anchor: str | None = None) -> str:
@@ -51,7 +54,7 @@ class Renderer:
             return rel(self.assets[name])
 
         return self.env.get_template(template).render(
-            rel=rel, asset=asset, page_path=page_path, urls=urls, **context
+            rel=rel, asset=asset, page_path=page_path, urls=urls, config=self.config, **context
         )
 
 
