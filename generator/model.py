@@ -38,6 +38,7 @@ FRONT_MATTER_KEYS = (
     "source",
     "raw",
     "raw_sha256",
+    "added",
     "topics",
     "figures",
 )
@@ -115,6 +116,7 @@ class Report:
     source: str
     raw: str
     raw_sha256: str
+    added: str  # the ISO date the report entered the archive: its original's first ingest ('' when unknown)
     topics: tuple[str, ...]
     figures: tuple[Figure, ...]
     body: str
@@ -155,6 +157,7 @@ class Report:
             "source": self.source,
             "raw": self.raw,
             "raw_sha256": self.raw_sha256,
+            "added": self.added,
             "topics": list(self.topics),
             "figures": [figure_item(f) for f in self.figures],
         }
@@ -303,6 +306,14 @@ def _figure(item) -> tuple[Figure | None, str]:
     return Figure(item["indicator"].strip(), value, unit, period, quote, approx, upper), ""
 
 
+def is_iso_date(text: str) -> bool:
+    """YYYY-MM-DD naming a day of the calendar."""
+    try:
+        return len(text) == 10 and _dt.date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
+
+
 def _text(value) -> str | None:
     if value is None:
         return ""
@@ -354,7 +365,7 @@ def parse_report(path: Path, text: str, root: Path | None = None, originals: Pat
 
     strings: dict[str, str] = {}
     for key in ("title", "district", "city", "province", "adcode", "level", "period", "publisher", "published",
-                "doc_index", "doc_number", "source", "raw", "raw_sha256"):
+                "doc_index", "doc_number", "source", "raw", "raw_sha256", "added"):
         value = _text(data.get(key))
         if value is None:
             bad(key, f"expected text, got {type(data.get(key)).__name__}")
@@ -369,11 +380,9 @@ def parse_report(path: Path, text: str, root: Path | None = None, originals: Pat
         bad("level", f"{strings['level']!r} is not one of {', '.join(LEVELS)}")
     if strings["period"] and strings["period"] not in PERIODS:
         bad("period", f"{strings['period']!r} is not one of {', '.join(PERIODS)}")
-    if strings["published"]:
-        try:
-            _dt.date.fromisoformat(strings["published"])
-        except ValueError:
-            bad("published", f"{strings['published']!r} is not an ISO date (YYYY-MM-DD)")
+    for key in ("published", "added"):
+        if strings[key] and not is_iso_date(strings[key]):
+            bad(key, f"{strings[key]!r} is not an ISO date (YYYY-MM-DD)")
     if strings["raw_sha256"] and not re.fullmatch(r"[0-9a-f]{64}", strings["raw_sha256"]):
         bad("raw_sha256", "is not a SHA-256 hex digest")
     if strings["raw"] and originals is not None and root is not None:
@@ -442,6 +451,7 @@ def parse_report(path: Path, text: str, root: Path | None = None, originals: Pat
         source=strings["source"],
         raw=strings["raw"],
         raw_sha256=strings["raw_sha256"],
+        added=strings["added"],
         topics=tuple(topics),
         figures=tuple(figures),
         body=body,

@@ -56,6 +56,7 @@ class SiteInfo:
     years: tuple[int, ...]
     base_url: str
     base_path: str  # the path part of --base-url, for the 404 page served at any depth
+    updated: str  # when the archive last grew: the latest date a report was added ('' when none says)
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class Archive:
             years=tuple(self.years),
             base_url=self.base_url,
             base_path=urls.base_path(self.base_url),
+            updated=max((r.report.added for r in self.records), default=""),
         )
 
 
@@ -329,8 +331,16 @@ def year_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
     yield Planned(urls.YEARS, key_of("years", counts), lambda: render.page("years.html", urls.YEARS, years=counts))
 
 
+def _newest_added(records: tuple[Record, ...], n: int) -> list[Record]:
+    """The ``n`` reports that entered the archive last (front-matter ``added``, the date ingest first
+    read their original), the newest report first among those added on one day; reports with no
+    date come after every dated one."""
+    return sorted(records, key=lambda r: (r.report.added, r.report.published or f"{r.report.year or 0}-99", r.slug),
+                  reverse=True)[:n]
+
+
 def home_and_fixed_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
-    newest = sorted(a.records, key=lambda r: (r.report.published or f"{r.report.year or 0}-99", r.slug), reverse=True)[:NEWEST]
+    newest = _newest_added(a.records, NEWEST)
     info = a.site_info()
     yield Planned(urls.HOME, key_of("home", info, [(r.slug, r.digest) for r in newest]),
                   lambda: render.page("home.html", urls.HOME, site=info, newest=[r.report for r in newest]))
@@ -346,8 +356,8 @@ def data_files(a: Archive, render: Renderer) -> Iterator[Planned]:
         return json_lines('{"url": ' + json.dumps(urls.address(a.base_url, urls.report_page(r.slug))) + ", " + r.data_row[1:]
                           for r in a.records)
 
-    dated = sorted(a.records, key=lambda r: (r.report.published or f"{r.report.year or 0}-12-31", r.slug), reverse=True)[:FEED_SIZE]
-    entries = [r.report for r in dated]
+    dated = _newest_added(a.records, FEED_SIZE)
+    entries = [(r.report, _feed_date(r.report)) for r in dated]
     # Keyed on the rows it holds (each names its report), not the reports' digests: a correction of
     # a report's text leaves its row, and this 10,000-row file, as they were.
     rows = [r.row_digest for r in a.records]
@@ -358,7 +368,7 @@ def data_files(a: Archive, render: Renderer) -> Iterator[Planned]:
         return
     yield Planned("feed.xml", key_of("feed", a.base_url, [(r.slug, r.digest) for r in dated]),
                   lambda: render.page("feed.xml", "feed.xml", entries=entries, base_url=a.base_url,
-                                      updated=_feed_date(entries[0]) if entries else "2016-01-01"))
+                                      updated=max(d for _, d in entries) if entries else "2016-01-01"))
 
 
 def sitemap(render: Renderer, base_url: str, paths: list[str]) -> Planned:
@@ -368,7 +378,8 @@ def sitemap(render: Renderer, base_url: str, paths: list[str]) -> Planned:
 
 
 def _feed_date(r: Report) -> str:
-    return r.published or f"{r.year or 2016}-12-31"
+    """An entry's date in the feed of what the archive added: the day it was added."""
+    return r.added or r.published or f"{r.year or 2016}-12-31"
 
 
 @dataclass(frozen=True)

@@ -363,3 +363,25 @@ def test_without_a_base_url_nothing_absolute_is_made_up(tmp_path: Path):
     assert not [u for page, urls in links.items() if not page.startswith("data/") for u in urls]
     page = (out / "reports/2021-chongqing-jiangbei-sifaju/index.html").read_text(encoding="utf-8")
     assert "重庆市江北区司法局2021年法治政府建设工作情况[EB/OL]. [引用日期]." in page and "feed.xml" not in page
+
+
+def test_newest_are_the_reports_added_last_and_the_about_page_says_when(tmp_path: Path):
+    """最新收录 and the feed follow ``added`` (the day ingest first read the original), not the
+    year covered: a 2017 report added yesterday is news to the archive's readers."""
+    import xml.dom.minidom
+
+    content = copy_content(tmp_path)
+    for slug, day in (("2017-guangdong-xiangqiao-sifaju", "2026-11-30"), ("2021-zhejiang-wucheng-sifaju", "2026-11-25")):
+        md = content / "reports" / f"{slug}.md"
+        md.write_text(md.read_text(encoding="utf-8").replace("added: '2026-11-22'", f"added: '{day}'"), encoding="utf-8")
+    out = tmp_path / "site"
+    build_ok(content, out)
+    home = (out / "index.html").read_text(encoding="utf-8")
+    newest = re.search(r'<h2 id="newest">.*?</ul>', home, re.S).group(0)
+    slugs = re.findall(r'href="reports/([^/]+)/index.html"', newest)
+    assert slugs[:2] == ["2017-guangdong-xiangqiao-sifaju", "2021-zhejiang-wucheng-sifaju"] and len(slugs) == 5
+    assert "2026-11-30 收录" in newest
+    feed = xml.dom.minidom.parse(str(out / "feed.xml"))
+    entries = feed.getElementsByTagName("entry")
+    assert entries[0].getElementsByTagName("updated")[0].firstChild.data == "2026-11-30T00:00:00Z"
+    assert '最近更新：<time datetime="2026-11-30">2026-11-30</time>' in (out / "about/index.html").read_text(encoding="utf-8")
