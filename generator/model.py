@@ -69,6 +69,7 @@ class Figure:
     quote: str
     approx: str = ""  # 余, 多, 近, 约, 以上 as stated (3800余件 → value 3800, approx 余)
     upper: float | None = None  # the upper end of a stated range (80-100场 → value 80, upper 100)
+    stated: str = ""  # the number as the quote writes it (1.8亿元 where value is 18000 万元); '' when not recorded
     line: int | None = field(default=None, compare=False, repr=False)  # of the item in the file
 
 
@@ -170,6 +171,8 @@ def figure_item(f: Figure) -> dict:
         item["approx"] = f.approx
     if f.upper is not None:
         item["upper"] = f.upper
+    if f.stated:
+        item["stated"] = f.stated
     item["quote"] = f.quote
     return item
 
@@ -300,10 +303,12 @@ def _figure(item) -> tuple[Figure | None, str]:
     approx = _text(item.get("approx")) or ""
     if approx not in FIGURE_APPROX:
         return None, f"approx {approx!r} is not one of {', '.join(a for a in FIGURE_APPROX if a)}"
-    unit, quote = _text(item.get("unit")), _text(item.get("quote"))
-    if unit is None or quote is None:
-        return None, "unit and quote must be text"
-    return Figure(item["indicator"].strip(), value, unit, period, quote, approx, upper), ""
+    unit, quote, stated = _text(item.get("unit")), _text(item.get("quote")), _text(item.get("stated"))
+    if unit is None or quote is None or stated is None:
+        return None, "unit, stated and quote must be text"
+    if len(stated) > MAX_FIELD:
+        return None, f"stated is {len(stated):,} characters long; at most {MAX_FIELD} (the number and its unit)"
+    return Figure(item["indicator"].strip(), value, unit, period, quote, approx, upper, stated), ""
 
 
 def is_iso_date(text: str) -> bool:

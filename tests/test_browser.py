@@ -63,8 +63,8 @@ def root(request, site: Path) -> str:
 class Watched:
     """A page that records failed requests, console errors and uncaught exceptions."""
 
-    def __init__(self, browser, width: int = 1280):
-        self.context = browser.new_context(viewport={"width": width, "height": 900})
+    def __init__(self, browser, width: int = 1280, height: int = 900, **options):
+        self.context = browser.new_context(viewport={"width": width, "height": height}, **options)
         self.page = self.context.new_page()
         self.problems: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
@@ -158,22 +158,22 @@ def test_text_contrast_holds_in_both_colour_schemes(browser, site: Path, scheme:
 
 
 def _values(page) -> list[str]:
-    return page.locator("#indicator-table tbody tr td:nth-child(4)").all_inner_texts()
+    return page.locator("#indicator-table tbody tr td:nth-child(4) .stated").all_inner_texts()
 
 
 def test_sort_buttons_reorder_the_indicator_table_with_the_keyboard(browser, root: str):
     w = Watched(browser)
     w.page.goto(root + "indicators/mediation-disputes/index.html")
-    assert _values(w.page) == ["5589件", "3800余件", "2995件", "1181件"]  # server order: largest first
+    assert _values(w.page) == ["5589件", "3800余件", "2995起", "1181件"]  # server order: largest first
     value_header = w.page.locator("#indicator-table thead th").nth(3)
     assert value_header.get_attribute("aria-sort") == "descending"
     button = value_header.locator("button")
     button.focus()
     w.page.keyboard.press("Enter")
-    assert _values(w.page) == ["1181件", "2995件", "3800余件", "5589件"]
+    assert _values(w.page) == ["1181件", "2995起", "3800余件", "5589件"]
     assert value_header.get_attribute("aria-sort") == "ascending"
     w.page.keyboard.press("Space")
-    assert _values(w.page) == ["5589件", "3800余件", "2995件", "1181件"]
+    assert _values(w.page) == ["5589件", "3800余件", "2995起", "1181件"]
     assert value_header.get_attribute("aria-sort") == "descending"
     year_header = w.page.locator("#indicator-table thead th").nth(1)
     year_header.locator("button").focus()
@@ -189,7 +189,7 @@ def test_indicator_table_is_sorted_without_javascript(browser, site: Path):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto((site / "indicators/mediation-disputes/index.html").as_uri())
-    assert _values(page) == ["5589件", "3800余件", "2995件", "1181件"]
+    assert _values(page) == ["5589件", "3800余件", "2995起", "1181件"]
     assert page.locator("#indicator-table thead button").count() == 0
     context.close()
 
@@ -372,3 +372,52 @@ def test_search_loads_no_index_before_the_first_query(browser, root: str):
     results(w.page)
     assert not [u for u in loaded if "/search/" in u and not u.endswith(("/search/index.html", "/search/dir.js"))]
     w.close()
+
+
+# --- tables on a phone -----------------------------------------------------------------------------
+
+REPORT = "reports/2021-chongqing-jiangbei-sifaju/index.html"
+# Every page type a reader meets tables or long text on, as the issue of phones' clipping listed them.
+WIDE_CONTENT = [REPORT, "places/500105-jiangbei/index.html", "places/500000-chongqing/index.html",
+                "topics/renmin-tiaojie/index.html", "topics/renmin-tiaojie/500000-chongqing/index.html",
+                "indicators/index.html", "indicators/mediation-disputes/index.html", "indicators/mediation-amount/index.html"]
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_no_element_is_wider_than_the_screen(browser, site: Path, width: int):
+    """Every element inside the screen's width, with each quote opened too: tables stack on a
+    phone instead of clipping (the figures table was 683 px wide in a 328 px box)."""
+    w = Watched(browser, width)
+    for path in WIDE_CONTENT:
+        w.page.goto((site / path).as_uri())
+        for opened in (False, True):
+            if opened:
+                w.page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+            wider = w.page.evaluate("""(() => [...document.body.querySelectorAll('*')]
+                .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right > innerWidth + 0.5; })
+                .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' ' + Math.round(e.getBoundingClientRect().right)))()""")
+            assert wider == [], f"{path} at {width}px{' with quotes open' if opened else ''}: {wider[:5]}"
+            overflow = w.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
+    assert w.problems == []
+    w.close()
+
+
+def test_on_a_phone_each_figure_stands_next_to_its_indicator_and_its_quote_opens(browser, site: Path):
+    w = Watched(browser, 360, 740)
+    w.page.goto((site / REPORT).as_uri())
+    rows = w.page.locator(".figures tbody tr")
+    assert rows.count() == 18
+    for i in range(rows.count()):
+        name, value = (rows.nth(i).locator(f"td.{c}").bounding_box() for c in ("name", "num"))
+        assert abs(name["y"] - value["y"]) < 4 and name["x"] + name["width"] <= value["x"] + 1 and value["x"] + value["width"] <= 360
+    amount = rows.filter(has_text="人民调解涉及金额")
+    assert amount.locator(".stated").inner_text() == "1.8亿元" and "折合 18000万元" in amount.inner_text()
+    quote = amount.locator("details")
+    assert quote.locator(".quote").is_hidden()
+    quote.locator("summary").click()
+    assert quote.locator(".quote mark").inner_text() == "1.8亿元"
+    assert w.problems == []
+    w.close()
+
+

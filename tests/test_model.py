@@ -80,6 +80,8 @@ def test_good_report_parses_with_no_problems():
         (("topics: []", "topics: 7"), "topics: expected a list of topic slugs", 19),
         (("figures: []", "figures: [{value: 3}]"), "figures: item 1: needs an indicator key", 20),
         (("figures: []", "figures: [{indicator: x, value: many}]"), "figures: item 1: value 'many' is not a number", 20),
+        (("figures: []", "figures: [{indicator: x, value: 3, unit: 件, stated: [3件], quote: 三件}]"),
+         "figures: item 1: unit, stated and quote must be text", 20),
     ],
 )
 def test_bad_field_is_one_error_naming_file_line_and_reason(change, message, line):
