@@ -18,7 +18,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markdown_it.token import Token
+from markupsafe import Markup, escape
 
 from generator import urls
 from generator.markdown import parser, tokens_of
@@ -75,8 +76,10 @@ def json_lines(lines: Iterable[str]) -> Iterator[str]:
 
 
 def body_html(report: Report) -> Markup:
-    """The report body as HTML, each heading carrying its section's stable anchor. A level-1
-    heading (an editor's ``# 编者按``) is shown as ``<h2>``: the page's one ``<h1>`` is its title."""
+    """The report body as HTML, each heading carrying its section's stable anchor and, beside it,
+    a link to that anchor (``#``: templates/assets/report.js copies the section's address). A
+    level-1 heading (an editor's ``# 编者按``) is shown as ``<h2>``: the page's one ``<h1>`` is its
+    title. The link stands outside the heading, so the heading's name stays its own text."""
     tokens = list(tokens_of(report.body))
     headings = [i for i, tok in enumerate(tokens) if tok.type == "heading_open"]
     # strict: sections and headings come from the same parse, so they pair one to one
@@ -85,4 +88,15 @@ def body_html(report: Report) -> Markup:
         tokens[i] = tokens[i].copy(attrs={**tokens[i].attrs, "id": section.anchor}, tag=tag)
         close = next(j for j in range(i + 1, len(tokens)) if tokens[j].type == "heading_close")
         tokens[close] = tokens[close].copy(tag=tag)
-    return Markup(parser().renderer.render(tokens, parser().options, {}))
+    out = []
+    sections = iter(s for s in report.sections if not s.is_lead)
+    for tok in tokens:
+        if tok.type == "heading_open":
+            section = next(sections)
+            out.append(Token("html_block", "", 0, content='<div class="section-heading">'))
+        out.append(tok)
+        if tok.type == "heading_close":
+            link = (f'<a class="heading-link" href="#{escape(section.anchor)}" '
+                    f'aria-label="{escape("本节链接：" + section.heading)}">#</a></div>\n')
+            out.append(Token("html_block", "", 0, content=link))
+    return Markup(parser().renderer.render(out, parser().options, {}))

@@ -1,7 +1,8 @@
 """The site build: links, HTML, determinism, atomic writes, escaping, failure paths.
 
-Golden fragments (tests/golden/site/) hold one seed's metadata panel and table
-of contents; refresh with ``make golden`` after an intended change.
+Golden fragments (tests/golden/site/) hold one seed's report page in parts (head,
+metadata panel, contents, the body's first heading, figures, citation); refresh with
+``make golden`` after an intended change.
 """
 
 from __future__ import annotations
@@ -106,8 +107,12 @@ def test_topic_page_leads_by_province_to_section_anchors(site: Path):
 
 
 @pytest.mark.parametrize("fragment, pattern", [
+    ("head", r'<header class="report-head">.*?</header>'),
     ("metadata", r'<section class="metadata".*?</section>'),
-    ("toc", r'<nav class="toc".*?</nav>'),
+    ("toc", r'<details class="toc-box">.*?</details>'),
+    ("body-opening", r'<section class="body".*?</div>\n<p>'),
+    ("figures", r'<section class="figures".*?</section>'),
+    ("citation", r'<section class="citation".*?</section>'),
 ])
 def test_golden_report_fragments(site: Path, fragment: str, pattern: str):
     text = (site / "reports/2021-zhejiang-wucheng-sifaju/index.html").read_text(encoding="utf-8")
