@@ -576,3 +576,32 @@ def test_on_a_phone_each_figure_stands_next_to_its_indicator_and_its_quote_opens
     assert quote.locator(".quote mark").inner_text() == "1.8亿元"
     assert w.problems == []
     w.close()
+
+
+def test_chips_are_links_and_the_topics_years_are_counts(browser, site: Path):
+    """What looks like a link (a chip) is one; 按年份 on a topic page counts reports and links nowhere."""
+    w = Watched(browser)
+    for path in PAGE_TYPES:
+        w.page.goto((site / path).as_uri())
+        assert w.page.locator(".chips li").count() == w.page.locator(".chips li:has(a)").count(), path
+    w.page.goto((site / "topics/renmin-tiaojie/index.html").as_uri())
+    years = w.page.locator("section[aria-labelledby=by-year] li")
+    assert years.count() >= 2 and years.locator("a").count() == 0
+    assert w.page.evaluate("getComputedStyle(document.querySelector('section[aria-labelledby=by-year] li')).backgroundColor") == "rgba(0, 0, 0, 0)"
+    w.close()
+
+
+def test_one_search_box_a_page_and_the_menu_says_where_the_reader_is(browser, site: Path):
+    w = Watched(browser)
+    current = {"index.html": ("首页", "page"), "places/index.html": ("地区", "page"), "places/500105-jiangbei/index.html": ("地区", "true"),
+               "search/index.html": ("检索", "page"), "indicators/mediation-disputes/index.html": ("数据", "true"), REPORT: None}
+    for path in PAGE_TYPES:
+        w.page.goto((site / path).as_uri())
+        assert w.page.locator("input[type=search]").count() == 1, path
+        marked = w.page.evaluate("[...document.querySelectorAll('nav[aria-label=主导航] a[aria-current]')]"
+                                 ".map(a => [a.textContent, a.getAttribute('aria-current')])")
+        if path in current:
+            assert marked == ([list(current[path])] if current[path] else []), path
+        else:
+            assert len(marked) <= 1, path
+    w.close()

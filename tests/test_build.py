@@ -75,13 +75,20 @@ def test_pages_parse_as_html_and_declare_chinese(site: Path):
 
 
 def test_no_inline_scripts_or_styles_and_nothing_from_outside(site: Path):
+    """Nothing is loaded from elsewhere; the only addresses outside the site are the canonical
+    link and links a reader may follow that content/site.yml names (the licence)."""
+    from generator.site_config import load_site_config
+
+    config, _ = load_site_config(ROOT / "content" / "site.yml")
+    followed = {config.licence_url, config.repository, config.contact_href} - {""}
     for page in pages(site):
         text = page.read_text(encoding="utf-8")
         assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", text), page
         assert "<style" not in text and " style=" not in text, page
-        for url in re.findall(r'(?:src|href)="([^"]+)"', text):
+        for tag, attr, url in re.findall(r'<(\w+)[^>]*?\s(src|href)="([^"]+)"', text):
             if url.startswith(("http://", "https://", "//")):
-                assert 'rel="canonical"' in text and url.startswith(BASE), (page, url)
+                assert (tag == "link" and 'rel="canonical"' in text and url.startswith(BASE)
+                        or tag == "a" and attr == "href" and url in followed), (page, tag, url)
 
 
 def test_original_is_archived_byte_for_byte(site: Path):
@@ -389,4 +396,4 @@ def test_newest_are_the_reports_added_last_and_the_about_page_says_when(tmp_path
     feed = xml.dom.minidom.parse(str(out / "feed.xml"))
     entries = feed.getElementsByTagName("entry")
     assert entries[0].getElementsByTagName("updated")[0].firstChild.data == "2026-11-30T00:00:00Z"
-    assert '最近更新：<time datetime="2026-11-30">2026-11-30</time>' in (out / "about/index.html").read_text(encoding="utf-8")
+    assert '<dt>最近更新</dt><dd><time datetime="2026-11-30">2026-11-30</time>' in (out / "about/index.html").read_text(encoding="utf-8")
