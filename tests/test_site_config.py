@@ -130,3 +130,15 @@ def test_a_bad_base_url_stops_the_build_naming_where_it_came_from(flag, environ,
     base, problems = base_url_of(flag, environ, CONFIGURED, Path("site.yml"))
     assert messages(problems) == [expected + "; the base URL is the site's public address (https://…/)"]
     assert base.url == ""  # never the next in line: a wrong address given on purpose must be seen
+
+
+def test_check_names_the_configurations_problems_too(tmp_path: Path, capsys):
+    import shutil
+
+    from generator import cli
+
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    (tmp_path / "content" / "site.yml").write_text("title: 档案\nrepository: github.com/x/fazhi\n", encoding="utf-8")
+    assert cli.main(["check", "--content", str(tmp_path / "content")]) == 1
+    assert (f"{tmp_path / 'content' / 'site.yml'}:2: error: repository: 'github.com/x/fazhi' is not an http(s) address"
+            in capsys.readouterr().err.splitlines())
