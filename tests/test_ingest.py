@@ -153,13 +153,19 @@ def added(md: Path) -> str:
     return report.added
 
 
+def ingested_on(tmp_path: Path, day: str) -> tuple[Path, Path, Path, Path]:
+    """江北's original ingested on ``day``: (the original, content/raw, content/reports, its report)."""
+    seed = next(p for p in SEEDS if p.name.startswith("000"))
+    raw, out = project(tmp_path, {seed.name: seed.read_bytes()})
+    run_ingest(raw, out, today=day)
+    (md,) = out.glob("*.md")
+    return seed, raw, out, md
+
+
 def test_added_is_the_day_of_the_first_ingest_and_never_moves(tmp_path: Path):
     """最新收录 is ordered by it, and the build must give the same bytes from the same content:
     a later ingest (a new generator, a changed original) keeps the first day."""
-    seed = next(p for p in SEEDS if p.name.startswith("000"))
-    raw, out = project(tmp_path, {seed.name: seed.read_bytes()})
-    run_ingest(raw, out, today="2026-03-01")
-    (md,) = out.glob("*.md")
+    seed, raw, out, md = ingested_on(tmp_path, "2026-03-01")
     assert added(md) == "2026-03-01"
     (out / ".ingest-cache.json").unlink()  # read the original again, as a new generator would
     (raw / seed.name).write_bytes(seed.read_bytes() + "补记一段。\n".encode())
@@ -168,10 +174,7 @@ def test_added_is_the_day_of_the_first_ingest_and_never_moves(tmp_path: Path):
 
 
 def test_an_editors_added_date_is_kept_and_a_deleted_one_comes_back(tmp_path: Path):
-    seed = next(p for p in SEEDS if p.name.startswith("000"))
-    raw, out = project(tmp_path, {seed.name: seed.read_bytes()})
-    run_ingest(raw, out, today="2026-03-01")
-    (md,) = out.glob("*.md")
+    _, raw, out, md = ingested_on(tmp_path, "2026-03-01")
     md.write_text(md.read_text(encoding="utf-8").replace("added: '2026-03-01'", "added: '2019-06-30'"), encoding="utf-8")
     run_ingest(raw, out, today="2026-04-15")
     assert added(md) == "2019-06-30"
@@ -181,10 +184,7 @@ def test_an_editors_added_date_is_kept_and_a_deleted_one_comes_back(tmp_path: Pa
 
 
 def test_a_report_from_before_ingest_recorded_the_day_gets_the_day_it_is_next_ingested(tmp_path: Path):
-    seed = next(p for p in SEEDS if p.name.startswith("000"))
-    raw, out = project(tmp_path, {seed.name: seed.read_bytes()})
-    run_ingest(raw, out, today="2026-03-01")
-    (md,) = out.glob("*.md")
+    _, raw, out, md = ingested_on(tmp_path, "2026-03-01")
     md.write_text(md.read_text(encoding="utf-8").replace("added: '2026-03-01'\n", ""), encoding="utf-8")
     (out / ".machine.json").unlink()
     (out / ".ingest-cache.json").unlink()
