@@ -175,8 +175,9 @@ def place_figures(a, node) -> PlaceGrid | None:
     order = {i.key: n for n, i in enumerate(a.indicators)}
     years = tuple(sorted({row.report.year for row in rows}, key=lambda y: (y is None, y or 0)))
     groups: dict[str, list[Row]] = {}
+    # Within a year, the whole year's figure first, then the parts of it (第一季度, 1-10月 …).
     for row in sorted(rows, key=lambda x: (order.get(x.figure.indicator, len(order)), x.figure.indicator,
-                                           x.report.period, x.report.slug)):
+                                           x.figure.period != "annual", x.figure.period, x.report.slug)):
         groups.setdefault(row.figure.indicator, []).append(row)
     return PlaceGrid(years, tuple(
         GridRow(g[0].name, g[0].page, tuple((year, tuple(row for row in g if row.report.year == year)) for year in years))
