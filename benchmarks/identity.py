@@ -47,7 +47,7 @@ def corpus(size: int) -> Path:
     if content.parent.exists():
         shutil.rmtree(content.parent)
     shutil.copytree(ROOT / "content" / "raw", content / "raw")
-    for name in ("topics.yml", "indicators.yml"):
+    for name in ("site.yml", "topics.yml", "indicators.yml"):
         shutil.copy(ROOT / "content" / name, content / name)
     if size == 0:
         shutil.copytree(ROOT / "content" / "reports", content / "reports")

@@ -13,8 +13,9 @@
    stale ones and save the cache. A failure before that leaves the site as it was.
 
 The cache (``.<out>-cache`` beside the output) is keyed on content digests and on
-the generator's code, templates, taxonomy and base URL, so a full build and an
-incremental one give the same bytes.
+the generator's code, templates, taxonomy and site configuration with the base URL
+(generator/site_config.py, loaded first), so a full build and an incremental one
+give the same bytes.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from generator.problems import Problem, error, has_errors, report as print_probl
 from generator.progress import progress, summary as closing_line
 from generator.records import Job, Outcome, Record, Stamp
 from generator.shelf import Shelf
+from generator.site_config import as_built, base_url_of, load_site_config
 from generator.render import Renderer, fingerprint
 from generator.topics import load_topics
 from generator.write import Staging, write_file
@@ -237,7 +239,8 @@ def plan(a: Archive, render: Renderer, assets: Mapping[str, tuple[str, bytes]], 
     # lunr.js from node_modules (npm), never a CDN; the search page loads it with its first query.
     lunr = search.LUNR_JS.read_bytes()
     add("search", Planned(f"{search.PREFIX}lunr.min.js", key_of("lunr", hashlib.sha256(lunr).hexdigest()), lambda: lunr))
-    add("data", sitemap(render, a.base_url, [*steps, *batch.keys]))
+    if a.base_url:  # a sitemap lists absolute addresses only
+        add("data", sitemap(render, a.base_url, [*steps, *batch.keys]))
     for path in sorted(steps.keys() & batch.keys.keys()):
         problems.append(error(f"site/{path}", f"written by both {steps[path].producer} and {batch.producer}"))
     return steps, batch, problems
@@ -395,21 +398,28 @@ class Cache(NamedTuple):
         return cls(*(root / name for name in cls._fields))
 
 
-def build(content: Path, out: Path, base_url: str, zip_path: Path | None = None, jobs: int | None = None) -> tuple[list[Problem], dict]:
-    """Model, plan, render what changed, check and publish; return the problems and a summary."""
+def build(content: Path, out: Path, base_url: str | None = None, zip_path: Path | None = None, jobs: int | None = None,
+          environ: Mapping[str, str] | None = None) -> tuple[list[Problem], dict]:
+    """Model, plan, render what changed, check and publish; return the problems and a summary.
+    ``base_url`` is --base-url; ``environ`` the host's build environment (see site_config)."""
     try:
-        return _build(content, out, base_url, zip_path, jobs)
+        return _build(content, out, base_url, zip_path, jobs, environ or {})
     finally:
         gc.unfreeze()  # what ``_settle`` hid is garbage now, or (``fazhi serve``) the next build's
         rec_mod.forget_unpacked()  # nor does a resident ``fazhi serve`` keep every version's figures
 
 
-def _build(content: Path, out: Path, base_url: str, zip_path: Path | None, jobs: int | None) -> tuple[list[Problem], dict]:
+def _build(content: Path, out: Path, flag: str | None, zip_path: Path | None, jobs: int | None,
+           environ: Mapping[str, str]) -> tuple[list[Problem], dict]:
     started = time.monotonic()
     content = content.resolve()
     root = content.parent
     pool_size = jobs or workers()
-    topics, problems = load_topics(content / "topics.yml")
+    config, problems = load_site_config(content / "site.yml")
+    base, more = base_url_of(flag, environ, config, content / "site.yml")
+    config, base_url = as_built(config, base), base.url
+    topics, topic_problems = load_topics(content / "topics.yml")
+    problems += more + topic_problems
     if has_errors(problems):
         return problems, {}
     indicators, indicator_problems = figure_pages.load(content)  # reported with the reports' problems
@@ -419,7 +429,7 @@ def _build(content: Path, out: Path, base_url: str, zip_path: Path | None, jobs:
     # An indicator's topic files the sections stating it (records.py): a record depends on it.
     record_version = key_of(rec_mod.code_version(), taxonomy, [(i.key, i.topic) for i in indicators])
     table = content / "indicators.yml"
-    output_version = key_of(record_version, tree_digest(TEMPLATES), base_url, table.read_bytes() if table.exists() else b"")
+    output_version = key_of(record_version, tree_digest(TEMPLATES), config, table.read_bytes() if table.exists() else b"")
     manifest = Shelf(cache.manifest, output_version, MANIFEST_SHARDS)
     damaged = _check_published(manifest, out.resolve(), pool_size)
     record_shelf = Shelf(cache.records, record_version)
@@ -451,7 +461,7 @@ def _build(content: Path, out: Path, base_url: str, zip_path: Path | None, jobs:
     _return_freed_memory()
 
     assets = _assets()
-    render = Renderer(TEMPLATES, {name: path for name, (path, _) in assets.items()})
+    render = Renderer(TEMPLATES, {name: path for name, (path, _) in assets.items()}, config)
     plan_shelf = Shelf(cache.plan, output_version, 1)
     remembered: Remembered = plan_shelf.load()
     last_plan = dict(remembered)
@@ -503,6 +513,8 @@ def _build(content: Path, out: Path, base_url: str, zip_path: Path | None, jobs:
         "removed": len(published - set(outputs)),
         "bytes": sum(o.stamp.size for o in outputs.values()),
         "seconds": round(time.monotonic() - started, 2),
+        "base_url": base_url,
+        "base_url_source": base.source,
     }
 
 
@@ -619,14 +631,15 @@ def write_zip(site: Path, paths: list[str], zip_path: Path) -> None:
 
 
 def run(args) -> int:
-    problems, summary = build(args.content, args.out, args.base_url, args.zip)
+    problems, summary = build(args.content, args.out, args.base_url, args.zip, environ=os.environ)
     errors, warnings = print_problems(problems)
     if errors or (args.strict and warnings):
         print(f"build failed: {errors} error(s), {warnings} warning(s); {args.out} was left as it was", file=sys.stderr)
         return 1
     print(closing_line("build", reports=summary["reports"], pages=summary["pages"], written=summary["written"],
                        bytes=summary["bytes"], seconds=summary["seconds"], errors=0, warnings=warnings)
-          + f"; {summary['analysed']} reports read anew, {summary['unchanged']} files unchanged, {summary['removed']} removed")
+          + f"; {summary['analysed']} reports read anew, {summary['unchanged']} files unchanged, {summary['removed']} removed"
+          + (f"; base URL {summary['base_url']} ({summary['base_url_source']})" if summary["base_url"] else ""))
     if args.zip:
         print(f"offline copy: {args.zip}")
     return 0

@@ -2,7 +2,7 @@
 
 Errors (exit 1): a file the model cannot load, a missing original, an original
 outside content/raw, an original whose SHA-256 no longer matches, an adcode that
-names a different place than the front-matter, a broken topics.yml. Warnings (exit
+names a different place than the front-matter, a broken topics.yml or site.yml. Warnings (exit
 1 only with --strict): an empty place, year or publisher, a composed title
 (title_inferred), a title year that differs from ``year``, a publication date
 before the year covered, a topic that topics.yml does not have.
@@ -17,6 +17,7 @@ from pathlib import Path
 from generator import places
 from generator.model import Report, key_lines, load_reports
 from generator.problems import Problem, error, has_errors, report, warning
+from generator.site_config import load_site_config
 from generator.topics import load_topics
 
 
@@ -67,8 +68,10 @@ def _check_original(r: Report, root: Path) -> list[Problem]:
 
 def run_check(content: Path) -> tuple[tuple[Report, ...], list[Problem]]:
     root = content.resolve().parent
-    topics, problems = load_topics(content / "topics.yml")
-    slugs = None if has_errors(problems) else frozenset(t.slug for t in topics)
+    _, problems = load_site_config(content / "site.yml")
+    topics, found = load_topics(content / "topics.yml")
+    problems += found
+    slugs = None if has_errors(found) else frozenset(t.slug for t in topics)
     reports, found = load_reports(content / "reports", root=root)
     problems += found
     for r in reports:

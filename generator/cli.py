@@ -27,7 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="render content/ into a static site")
     build.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     build.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
-    build.add_argument("--base-url", default="https://fazhi.example.org/", help="public address, for the sitemap, feed and citations")
+    build.add_argument("--base-url", default=None, help="public address (https://…/) for the sitemap, feed, canonical links and "
+                       "citations; default: the host's build variables, else base_url in content/site.yml (see README)")
     build.add_argument("--zip", type=Path, default=None, help="also write the site as a zip that works unpacked anywhere")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
@@ -35,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--content", type=Path, default=Path("content"))
     serve.add_argument("--out", type=Path, default=Path("site"))
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--base-url", default="https://fazhi.example.org/")
+    serve.add_argument("--base-url", default=None, help="as for build")
     return p
 
 

@@ -25,10 +25,10 @@ from html import escape
 from pathlib import Path
 from typing import Iterator
 
-from markupsafe import Markup
+from markupsafe import Markup, escape as escape_markup
 
 from generator import urls
-from generator.figures import Indicator, check_figures, load_indicators, stated_text
+from generator.figures import Indicator, check_figures, load_indicators, normalised_text, stated_text
 from generator.model import UNPLACED, Figure, Report
 from generator.planned import Planned, key_of
 from generator.render import json_rows
@@ -37,7 +37,7 @@ from generator.problems import Problem, warning
 PERIOD_LABELS = {"annual": "全年", "H1": "上半年", "H2": "下半年", "Q1": "第一季度", "Q2": "第二季度",
                  "Q3": "第三季度", "Q4": "第四季度", "Q1-Q3": "前三季度"}
 CSV_COLUMNS = ("report", "url", "place", "province", "city", "district", "adcode", "year", "indicator",
-               "indicator_name", "value", "approx", "upper", "unit", "period", "quote")
+               "indicator_name", "value", "approx", "upper", "unit", "stated", "period", "quote")
 
 
 def load(content: Path) -> tuple[tuple[Indicator, ...], list[Problem]]:
@@ -72,12 +72,15 @@ def source_anchor(r: Report, f: Figure) -> str | None:
 
 @dataclass(frozen=True)
 class Row:
-    """One figure as a table row: what it is, where it was stated, and the link to its sentence."""
+    """One figure as a table row: what it is, where it was stated, and the link to its sentence.
+    ``stated`` is the report's own words (1.8亿元); ``normalised`` the value tables sort and
+    compare by, in the indicator's unit (18000万元), or '' when it reads the same."""
 
     report: Report
     figure: Figure
     indicator: Indicator | None
     stated: str
+    normalised: str
     period: str
     anchor: str | None
     place_page: str | None
@@ -95,8 +98,12 @@ class Row:
         return urls.report_page(self.report.slug)
 
     @property
-    def excerpt(self) -> str:
-        return excerpt(self.figure)
+    def excerpt(self) -> Markup:
+        return marked(excerpt(self.figure), self.stated)
+
+    @property
+    def quote(self) -> Markup:
+        return marked(self.figure.quote, self.stated)
 
 
 EXCERPT = 64
@@ -106,11 +113,18 @@ def excerpt(f: Figure) -> str:
     """The quote, or for a long sentence the stretch around the stated number."""
     if len(f.quote) <= EXCERPT:
         return f.quote
-    digits = _num(f.value) if f.unit != "万元" else ""
-    at = f.quote.find(digits) if digits else -1
+    at = f.quote.find(stated_text(f))
     start = max(0, min(at - EXCERPT // 2, len(f.quote) - EXCERPT)) if at >= 0 else 0
     text = f.quote[start : start + EXCERPT]
     return ("…" if start > 0 else "") + text + ("…" if start + EXCERPT < len(f.quote) else "")
+
+
+def marked(text: str, stated: str) -> Markup:
+    """The text, escaped, with the stated number's first occurrence in <mark>."""
+    before, found, after = text.partition(stated) if stated else (text, "", "")
+    if not found:
+        return escape_markup(text)
+    return escape_markup(before) + Markup("<mark>") + escape_markup(found) + Markup("</mark>") + escape_markup(after)
 
 
 def _rows(a, record, indicator: str | None = None) -> list[Row]:
@@ -118,8 +132,13 @@ def _rows(a, record, indicator: str | None = None) -> list[Row]:
     known = {i.key: i for i in a.indicators}
     r = record.report
     place = a.places[r.adcode].page if r.adcode in a.places else None
-    return [Row(r, f, known.get(f.indicator), stated_text(f), period_label(f.period), anchor, place)
+    return [Row(r, f, known.get(f.indicator), stated_text(f), _normalised(f), period_label(f.period), anchor, place)
             for f, anchor in zip(record.figures(), record.figure_anchors) if indicator in (None, f.indicator)]
+
+
+def _normalised(f: Figure) -> str:
+    shown = normalised_text(f)
+    return "" if shown == stated_text(f) else shown
 
 
 def report_figures(a, record) -> list[Row]:
@@ -127,18 +146,41 @@ def report_figures(a, record) -> list[Row]:
     return _rows(a, record)
 
 
-def place_figures(a, node) -> list[tuple[str, str | None, list[Row]]]:
-    """The place's own reports' figures over the years: (indicator name, page, rows oldest first)."""
+@dataclass(frozen=True)
+class GridRow:
+    """An indicator's figures on a place page: its name, its page, and for each year of the grid
+    (year, the figures stated for it): a Q1 report and the annual one may both state it."""
+
+    name: str
+    page: str | None
+    cells: tuple[tuple[int | None, tuple[Row, ...]], ...]
+
+
+@dataclass(frozen=True)
+class PlaceGrid:
+    """A place's own reports' figures as indicators × years, oldest year first (None: not known)."""
+
+    years: tuple[int | None, ...]
+    rows: tuple[GridRow, ...]
+
+
+def place_figures(a, node) -> PlaceGrid | None:
+    """The place's own reports' figures over the years, one row per indicator (in the table's
+    order), one column per year: a row per figure repeated the report's title in every line."""
     own = [a.by_slug[s] for s in node.reports if a.by_slug[s].report.adcode == node.code]
     rows = [row for record in own for row in _rows(a, record)]
+    if not rows:
+        return None
     order = {i.key: n for n, i in enumerate(a.indicators)}
+    years = tuple(sorted({row.report.year for row in rows}, key=lambda y: (y is None, y or 0)))
     groups: dict[str, list[Row]] = {}
-    for row in sorted(rows, key=lambda x: (order.get(x.figure.indicator, len(order)), x.figure.indicator)):
+    # Within a year, the whole year's figure first, then the parts of it (第一季度, 1-10月 …).
+    for row in sorted(rows, key=lambda x: (order.get(x.figure.indicator, len(order)), x.figure.indicator,
+                                           x.figure.period != "annual", x.figure.period, x.report.slug)):
         groups.setdefault(row.figure.indicator, []).append(row)
-    return [
-        (g[0].name, g[0].page, sorted(g, key=lambda x: (x.report.year or 0, x.report.period, x.report.slug)))
-        for g in groups.values()
-    ]
+    return PlaceGrid(years, tuple(
+        GridRow(g[0].name, g[0].page, tuple((year, tuple(row for row in g if row.report.year == year)) for year in years))
+        for g in groups.values()))
 
 
 def place_figures_key(a, node) -> list[tuple[str, str]]:
@@ -309,7 +351,7 @@ def data_rows(a) -> Iterator[dict]:
         f = a.records[i].figures()[n]
         yield {
             "report": r.slug,
-            "url": urls.absolute(a.base_url, urls.report_page(r.slug)),
+            "url": urls.address(a.base_url, urls.report_page(r.slug)),
             "place": r.place,
             "province": r.province,
             "city": r.city,
@@ -322,6 +364,7 @@ def data_rows(a) -> Iterator[dict]:
             "approx": f.approx,
             "upper": f.upper,
             "unit": f.unit,
+            "stated": stated_text(f),
             "period": f.period,
             "quote": f.quote,
         }

@@ -15,6 +15,8 @@ What a figure holds (front-matter ``figures:``, documented in the README):
 - ``approx``: the stated qualifier, ``余``, ``多``, ``近``, ``约``, ``以上`` (3800余件 →
   value 3800, approx 余); absent when the figure is exact.
 - ``upper``: the upper end of a stated range (80-100场次 → value 80, upper 100).
+- ``stated``: the number as the sentence writes it (1.8亿元, 3800余件, 百分之九十八), which pages
+  show; ``value`` is what they sort and compare by.
 - ``period`` (model.FIGURE_PERIOD): ``annual``, ``H1``, ``H2``, ``Q1``–``Q4``, ``Q1-Q3`` (前三季度), ``1-N月`` (1-10月份), ``截至N月底`` (截至10月底,
   至2017年10月底, 截止10月份), ``截至目前``; otherwise the report's own period.
 """
@@ -273,6 +275,13 @@ def number_start(m: re.Match) -> int:
     return m.start("pre") if m.group("pre") else m.start("a")
 
 
+def number_end(m: re.Match) -> int:
+    """Where the stated number ends, its unit and 以上 included (the phrasing may go on)."""
+    if "pct" in m.re.groupindex and m.group("pct"):
+        return m.end("pct")
+    return m.end("q3") if m.group("q3") else m.end("unit")
+
+
 def matches(indicator: Indicator, sentence: str) -> list[tuple[int, re.Match]]:
     return [(number_start(m), m) for pattern in indicator.patterns for m in pattern.finditer(sentence)]
 
@@ -298,7 +307,7 @@ def in_sentence(sentence: str, indicators: tuple[Indicator, ...], default_period
             if stated is None or other_year(sentence[:start], year):
                 continue
             period = period_of(sentence[:start], default_period)
-            found = Found(indicator.key, stated, period, sentence, (start, m.end()))
+            found = Found(indicator.key, stated, period, sentence, (start, number_end(m)))
             claims.setdefault(start, {}).setdefault(indicator.key, found)
     shared = {(i.key, s) for i in indicators for s in i.shares}
     kept = [
@@ -341,6 +350,7 @@ def as_item(f: Found) -> dict:
         item["approx"] = f.stated.approx
     if f.stated.upper is not None:
         item["upper"] = plain(f.stated.upper)
+    item["stated"] = f.quote[f.span[0]:f.span[1]]
     item["quote"] = f.quote
     return item
 
@@ -370,8 +380,9 @@ def check_figures(reports: tuple[Report, ...], indicators: tuple[Indicator, ...]
     ]
 
 
-def stated_text(f: Figure) -> str:
-    """3800余件, 80–100场, 近11000万元: the value as a reader writes it."""
+def normalised_text(f: Figure) -> str:
+    """3800余件, 80–100场, 近11000万元: the value in the indicator's unit, as it is sorted and
+    compared (money in 万元); pages show ``stated_text``, the report's own words."""
     value = _show(f.value)
     if f.upper is not None:
         value += "–" + _show(f.upper)
@@ -379,6 +390,12 @@ def stated_text(f: Figure) -> str:
     post = f.approx if f.approx in ("余", "多") else ""
     tail = "以上" if f.approx == "以上" else ""
     return f"{pre}{value}{post}{f.unit}{tail}"
+
+
+def stated_text(f: Figure) -> str:
+    """The figure as the report wrote it (1.8亿元), or for one without that record (an editor's
+    figure), as ``normalised_text`` gives it."""
+    return f.stated or normalised_text(f)
 
 
 def _show(value: float) -> str:

@@ -14,6 +14,7 @@ refreshed. A file whose result is unchanged is not rewritten.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import multiprocessing
@@ -22,7 +23,7 @@ import re
 import time
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import astuple, dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 from functools import lru_cache, partial
 from pathlib import Path
 
@@ -752,6 +753,7 @@ def ingest_text(
         "source": facts.source,
         "raw": raw,
         "raw_sha256": sha256,
+        "added": "",  # the run sets it (added_date): ingest_text does not know the day
         "topics": filed_topics(sections, figures, {}, topics, indicators),
         "section_topics": {},
         "figures": figures,
@@ -812,6 +814,26 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# The archive's readers and keepers are in China: a report ingested at 07:00 in Beijing was added
+# that day, whatever the clock of the machine (a host's builder runs in UTC).
+CHINA = datetime.timezone(datetime.timedelta(hours=8), "CST")
+
+
+def archive_date() -> str:
+    return datetime.datetime.now(CHINA).date().isoformat()
+
+
+def added_date(current: dict | None, machine: dict | None, today: str) -> str:
+    """When the report entered the archive: the date its file holds (ingest's own or an editor's),
+    else the one ingest last wrote into it (a deleted line comes back), else ``today``, the first
+    ingest of its original. Written once, it never moves, so the build that orders 最新收录 by it
+    stays deterministic."""
+    for value in ((current or {}).get("added"), ((machine or {}).get("fields") or {}).get("added")):
+        if isinstance(value, str) and value.strip():
+            return value
+    return today
+
+
 @dataclass(frozen=True)
 class Merged:
     """A report file's new contents, and what the next run compares them with (``.machine.json``)."""
@@ -859,7 +881,7 @@ CACHE_FILE = ".ingest-cache.json"
 CACHE_FORMAT = 1
 # Modules that only render the site: editing them does not change what ingest writes.
 _NOT_INGEST = {"__main__.py", "build.py", "check.py", "cli.py", "progress.py", "render.py", "search.py",
-               "segment.py", "serve.py", "write.py"}
+               "segment.py", "serve.py", "site_config.py", "write.py"}
 _PARALLEL_FROM = 32  # fewer files than this are ingested in this process: a pool costs more than it saves
 
 
@@ -947,7 +969,7 @@ def _claim_of(path: Path) -> _Claim:
     return _Claim(str(found.fields["raw"]) if found.fields.get("raw") else None)
 
 
-def _ingest_file(job: _Job, topics: tuple[Topic, ...], indicators: tuple[Indicator, ...]) -> _Done:
+def _ingest_file(job: _Job, topics: tuple[Topic, ...], indicators: tuple[Indicator, ...], today: str) -> _Done:
     """Everything one original needs that does not depend on the others (runs in a worker)."""
     try:
         data = job.path.read_bytes()
@@ -963,6 +985,7 @@ def _ingest_file(job: _Job, topics: tuple[Topic, ...], indicators: tuple[Indicat
     if current is not None and current.fields is None:  # it changed since it was claimed
         return _Done(sha256, (error(job.report_shown, f"{current.unreadable}; ingest leaves it and {job.shown} as they are", current.line),),
                      left_alone=True)
+    new = replace(new, fields={**new.fields, "added": added_date(current.fields if current else None, job.machine, today)})
     merged = merge(new, (current.fields, current.body) if current else None, job.machine, topics, indicators)
     text = dump(merged.fields, merged.body)
     found += _kept_as_they_were(merged.fields, text, job.report_shown, topics)
@@ -1118,8 +1141,10 @@ class Outcome:
     raw_bytes: int = 0
 
 
-def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=None) -> Outcome:
-    """Ingest every file in raw_dir into out_dir (see the comment above on what is skipped)."""
+def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=None, today: str | None = None) -> Outcome:
+    """Ingest every file in raw_dir into out_dir (see the comment above on what is skipped).
+    ``today`` (ISO) is the date a new report is recorded as added: by default, today's in China."""
+    today = today or archive_date()
     root = out_dir.resolve().parent.parent
     config = load_configuration(out_dir.parent)
     problems: list[Problem] = list(config.problems)
@@ -1191,7 +1216,7 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
         outcome = Outcome(problems, processed=len(todo), raw_bytes=sum(d.size for d in hashed))
         outcome.reports += len(claims.held & present)
         files: dict[str, dict] = kept
-        done = iter(workers.map(partial(_ingest_file, topics=topics, indicators=indicators), todo, chunksize=8))
+        done = iter(workers.map(partial(_ingest_file, topics=topics, indicators=indicators, today=today), todo, chunksize=8))
         with progress("ingest", total=len(todo), unit="files", stream=stream) as bar:
             for path, shown, entry in plan:
                 key = Path(shown).as_posix()
@@ -1355,9 +1380,9 @@ def _new_slug(fields: dict, taken: set[str]) -> str:
     return slug
 
 
-def run_ingest(raw_dir: Path, out_dir: Path, jobs: int | None = None) -> tuple[list[Problem], int]:
+def run_ingest(raw_dir: Path, out_dir: Path, jobs: int | None = None, today: str | None = None) -> tuple[list[Problem], int]:
     """Ingest every file in raw_dir; return the problems and the number of files written."""
-    outcome = ingest_all(raw_dir, out_dir, jobs)
+    outcome = ingest_all(raw_dir, out_dir, jobs, today=today)
     return outcome.problems, outcome.written
 
 

@@ -38,6 +38,7 @@ FRONT_MATTER_KEYS = (
     "source",
     "raw",
     "raw_sha256",
+    "added",
     "topics",
     "section_topics",
     "figures",
@@ -69,6 +70,7 @@ class Figure:
     quote: str
     approx: str = ""  # 余, 多, 近, 约, 以上 as stated (3800余件 → value 3800, approx 余)
     upper: float | None = None  # the upper end of a stated range (80-100场 → value 80, upper 100)
+    stated: str = ""  # the number as the quote writes it (1.8亿元 where value is 18000 万元); '' when not recorded
     line: int | None = field(default=None, compare=False, repr=False)  # of the item in the file
 
 
@@ -126,6 +128,7 @@ class Report:
     source: str
     raw: str
     raw_sha256: str
+    added: str  # the ISO date the report entered the archive: its original's first ingest ('' when unknown)
     topics: tuple[str, ...]
     section_topics: tuple[SectionTopics, ...]
     figures: tuple[Figure, ...]
@@ -172,6 +175,7 @@ class Report:
             "source": self.source,
             "raw": self.raw,
             "raw_sha256": self.raw_sha256,
+            "added": self.added,
             "topics": list(self.topics),
             "section_topics": {c.anchor: list(c.topics) for c in self.section_topics},
             "figures": [figure_item(f) for f in self.figures],
@@ -185,6 +189,8 @@ def figure_item(f: Figure) -> dict:
         item["approx"] = f.approx
     if f.upper is not None:
         item["upper"] = f.upper
+    if f.stated:
+        item["stated"] = f.stated
     item["quote"] = f.quote
     return item
 
@@ -321,10 +327,20 @@ def _figure(item) -> tuple[Figure | None, str]:
     approx = _text(item.get("approx")) or ""
     if approx not in FIGURE_APPROX:
         return None, f"approx {approx!r} is not one of {', '.join(a for a in FIGURE_APPROX if a)}"
-    unit, quote = _text(item.get("unit")), _text(item.get("quote"))
-    if unit is None or quote is None:
-        return None, "unit and quote must be text"
-    return Figure(item["indicator"].strip(), value, unit, period, quote, approx, upper), ""
+    unit, quote, stated = _text(item.get("unit")), _text(item.get("quote")), _text(item.get("stated"))
+    if unit is None or quote is None or stated is None:
+        return None, "unit, stated and quote must be text"
+    if len(stated) > MAX_FIELD:
+        return None, f"stated is {len(stated):,} characters long; at most {MAX_FIELD} (the number and its unit)"
+    return Figure(item["indicator"].strip(), value, unit, period, quote, approx, upper, stated), ""
+
+
+def is_iso_date(text: str) -> bool:
+    """YYYY-MM-DD naming a day of the calendar."""
+    try:
+        return len(text) == 10 and _dt.date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
 
 
 def figures_from(items: object) -> tuple[Figure, ...]:
@@ -383,7 +399,7 @@ def parse_report(path: Path, text: str, root: Path | None = None, originals: Pat
 
     strings: dict[str, str] = {}
     for key in ("title", "district", "city", "province", "adcode", "level", "period", "publisher", "published",
-                "doc_index", "doc_number", "source", "raw", "raw_sha256"):
+                "doc_index", "doc_number", "source", "raw", "raw_sha256", "added"):
         value = _text(data.get(key))
         if value is None:
             bad(key, f"expected text, got {type(data.get(key)).__name__}")
@@ -398,11 +414,9 @@ def parse_report(path: Path, text: str, root: Path | None = None, originals: Pat
         bad("level", f"{strings['level']!r} is not one of {', '.join(LEVELS)}")
     if strings["period"] and strings["period"] not in PERIODS:
         bad("period", f"{strings['period']!r} is not one of {', '.join(PERIODS)}")
-    if strings["published"]:
-        try:
-            _dt.date.fromisoformat(strings["published"])
-        except ValueError:
-            bad("published", f"{strings['published']!r} is not an ISO date (YYYY-MM-DD)")
+    for key in ("published", "added"):
+        if strings[key] and not is_iso_date(strings[key]):
+            bad(key, f"{strings[key]!r} is not an ISO date (YYYY-MM-DD)")
     if strings["raw_sha256"] and not re.fullmatch(r"[0-9a-f]{64}", strings["raw_sha256"]):
         bad("raw_sha256", "is not a SHA-256 hex digest")
     if strings["raw"] and originals is not None and root is not None:
@@ -474,6 +488,7 @@ def parse_report(path: Path, text: str, root: Path | None = None, originals: Pat
         source=strings["source"],
         raw=strings["raw"],
         raw_sha256=strings["raw_sha256"],
+        added=strings["added"],
         topics=tuple(topics),
         section_topics=section_topics,
         figures=tuple(figures),

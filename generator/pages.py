@@ -56,6 +56,7 @@ class SiteInfo:
     years: tuple[int, ...]
     base_url: str
     base_path: str  # the path part of --base-url, for the 404 page served at any depth
+    updated: str  # when the archive last grew: the latest date a report was added ('' when none says)
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class Archive:
             years=tuple(self.years),
             base_url=self.base_url,
             base_path=urls.base_path(self.base_url),
+            updated=max((r.report.added for r in self.records), default=""),
         )
 
 
@@ -147,10 +149,12 @@ def model_archive(records: tuple[Record, ...], topics: tuple[Topic, ...], indica
 
 
 def citation(r: Report, base_url: str) -> str:
-    """GB/T 7714-2015 for an online document; the reader adds the access date."""
+    """GB/T 7714-2015 for an online document; the reader adds the access date (the page's copy
+    button fills in the day it is copied). Without a base URL the address is left out."""
     author = r.publisher or r.place or "佚名"
     date = f"({r.published})" if r.published else ""
-    return f"{author}. {r.title}[EB/OL]. {date}[引用日期]. {urls.absolute(base_url, urls.report_page(r.slug))}."
+    where = f" {urls.absolute(base_url, urls.report_page(r.slug))}." if base_url else ""
+    return f"{author}. {r.title}[EB/OL]. {date}[引用日期].{where}"
 
 
 # --- producers ---------------------------------------------------------------------------------
@@ -206,7 +210,7 @@ def report_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
                 same_year=a.reports(s for s in peers if s != record.slug),
                 same_year_place=a.places[parent].name if parent else "",
                 citation=citation(record.report, a.base_url),
-                canonical=urls.absolute(a.base_url, page),
+                canonical=urls.absolute(a.base_url, page) if a.base_url else "",
                 figures=figure_pages.report_figures(a, record),
             ),
         )
@@ -327,8 +331,16 @@ def year_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
     yield Planned(urls.YEARS, key_of("years", counts), lambda: render.page("years.html", urls.YEARS, years=counts))
 
 
+def _newest_added(records: tuple[Record, ...], n: int) -> list[Record]:
+    """The ``n`` reports that entered the archive last (front-matter ``added``, the date ingest first
+    read their original), the newest report first among those added on one day; reports with no
+    date come after every dated one."""
+    return sorted(records, key=lambda r: (r.report.added, r.report.published or f"{r.report.year or 0}-99", r.slug),
+                  reverse=True)[:n]
+
+
 def home_and_fixed_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
-    newest = sorted(a.records, key=lambda r: (r.report.published or f"{r.report.year or 0}-99", r.slug), reverse=True)[:NEWEST]
+    newest = _newest_added(a.records, NEWEST)
     info = a.site_info()
     yield Planned(urls.HOME, key_of("home", info, [(r.slug, r.digest) for r in newest]),
                   lambda: render.page("home.html", urls.HOME, site=info, newest=[r.report for r in newest]))
@@ -341,20 +353,22 @@ def data_files(a: Archive, render: Renderer) -> Iterator[Planned]:
 
     def reports_json() -> Iterator[str]:
         # Each record's row was serialised when the report was read; the address goes first.
-        return json_lines('{"url": ' + json.dumps(urls.absolute(a.base_url, urls.report_page(r.slug))) + ", " + r.data_row[1:]
+        return json_lines('{"url": ' + json.dumps(urls.address(a.base_url, urls.report_page(r.slug))) + ", " + r.data_row[1:]
                           for r in a.records)
 
-    dated = sorted(a.records, key=lambda r: (r.report.published or f"{r.report.year or 0}-12-31", r.slug), reverse=True)[:FEED_SIZE]
-    entries = [r.report for r in dated]
+    dated = _newest_added(a.records, FEED_SIZE)
+    entries = [(r.report, _feed_date(r.report)) for r in dated]
     # Keyed on the rows it holds (each names its report), not the reports' digests: a correction of
     # a report's text leaves its row, and this 10,000-row file, as they were.
     rows = [r.row_digest for r in a.records]
     yield Planned("data/reports.json", key_of("reports.json", a.base_url, rows), reports_json)
+    sitemap_line = f"Sitemap: {urls.absolute(a.base_url, 'sitemap.xml')}\n" if a.base_url else ""
+    yield Planned("robots.txt", key_of("robots", sitemap_line), lambda: f"User-agent: *\nAllow: /\n{sitemap_line}")
+    if not a.base_url:  # an Atom feed's ids and links are absolute addresses
+        return
     yield Planned("feed.xml", key_of("feed", a.base_url, [(r.slug, r.digest) for r in dated]),
                   lambda: render.page("feed.xml", "feed.xml", entries=entries, base_url=a.base_url,
-                                      updated=_feed_date(entries[0]) if entries else "2016-01-01"))
-    yield Planned("robots.txt", key_of("robots", a.base_url),
-                  lambda: f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(a.base_url, 'sitemap.xml')}\n")
+                                      updated=max(d for _, d in entries) if entries else "2016-01-01"))
 
 
 def sitemap(render: Renderer, base_url: str, paths: list[str]) -> Planned:
@@ -364,7 +378,8 @@ def sitemap(render: Renderer, base_url: str, paths: list[str]) -> Planned:
 
 
 def _feed_date(r: Report) -> str:
-    return r.published or f"{r.year or 2016}-12-31"
+    """An entry's date in the feed of what the archive added: the day it was added."""
+    return r.added or r.published or f"{r.year or 2016}-12-31"
 
 
 @dataclass(frozen=True)

@@ -59,14 +59,11 @@ class Entry:
         return self.line
 
 
-def load_yaml_list(path: Path, what: str, items: str) -> tuple[list[Entry] | None, list[Problem]]:
-    """A YAML file holding a list (content/topics.yml, content/indicators.yml), or None and one error
-    line: missing, unreadable, not UTF-8, not YAML, empty (``[]`` says "nothing" on purpose: an empty
-    file is more often a mistake, and ingest would remove all that the file gave) or not a list."""
+def read_yaml(path: Path) -> tuple[tuple[object, object] | None, list[Problem]]:
+    """A YAML file's value and its node tree (for lines), or None and one error line: unreadable,
+    not UTF-8 or not YAML. The caller has checked that the file is there."""
     import yaml
 
-    if not path.exists():
-        return None, [error(path, f"{what} is missing: write [] to mean no {items} on purpose")]
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -84,6 +81,19 @@ def load_yaml_list(path: Path, what: str, items: str) -> tuple[list[Entry] | Non
         return None, [error(path, f"not valid YAML: {getattr(exc, 'problem', None) or exc}", mark.line + 1 if mark else None)]
     finally:
         loader.dispose()
+    return (value, node), []
+
+
+def load_yaml_list(path: Path, what: str, items: str) -> tuple[list[Entry] | None, list[Problem]]:
+    """A YAML file holding a list (content/topics.yml, content/indicators.yml), or None and one error
+    line: missing, unreadable, not UTF-8, not YAML, empty (``[]`` says "nothing" on purpose: an empty
+    file is more often a mistake, and ingest would remove all that the file gave) or not a list."""
+    if not path.exists():
+        return None, [error(path, f"{what} is missing: write [] to mean no {items} on purpose")]
+    found, problems = read_yaml(path)
+    if found is None:
+        return None, problems
+    value, node = found
     if value is None:
         return None, [error(path, f"{what} is empty: write [] to mean no {items} on purpose")]
     if not isinstance(value, list):

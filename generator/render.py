@@ -2,7 +2,8 @@
 
 Every template gets ``rel(path, anchor=None)`` (a relative link from the page
 being rendered, so the site works from file://), ``asset(name)`` (the
-fingerprinted copy of templates/assets/<name>) and ``page_path``. Archive-wide
+fingerprinted copy of templates/assets/<name>), ``page_path`` and ``config``
+(content/site.yml with the build's base URL, see generator/site_config.py). Archive-wide
 figures (``site``) go only to the pages that show them, so that adding a report
 does not change every page.
 Autoescape is on for .html and .xml: report text is always escaped; the only
@@ -17,11 +18,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markdown_it.token import Token
+from markupsafe import Markup, escape
 
 from generator import urls
 from generator.markdown import parser, tokens_of
 from generator.model import Report
+from generator.site_config import SiteConfig
 
 
 def fingerprint(name: str, data: bytes) -> str:
@@ -32,7 +35,7 @@ def fingerprint(name: str, data: bytes) -> str:
 
 
 class Renderer:
-    def __init__(self, templates: Path, assets: dict[str, str]):
+    def __init__(self, templates: Path, assets: dict[str, str], config: SiteConfig):
         self.env = Environment(
             loader=FileSystemLoader(str(templates)),
             autoescape=select_autoescape(["html", "xml"]),
@@ -42,6 +45,7 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.assets = assets
+        self.config = config
 
     def page(self, template: str, page_path: str, **context) -> str:
         def rel(path: str, anchor: str | None = None) -> str:
@@ -51,7 +55,7 @@ class Renderer:
             return rel(self.assets[name])
 
         return self.env.get_template(template).render(
-            rel=rel, asset=asset, page_path=page_path, urls=urls, **context
+            rel=rel, asset=asset, page_path=page_path, urls=urls, config=self.config, **context
         )
 
 
@@ -72,8 +76,10 @@ def json_lines(lines: Iterable[str]) -> Iterator[str]:
 
 
 def body_html(report: Report) -> Markup:
-    """The report body as HTML, each heading carrying its section's stable anchor. A level-1
-    heading (an editor's ``# 编者按``) is shown as ``<h2>``: the page's one ``<h1>`` is its title."""
+    """The report body as HTML, each heading carrying its section's stable anchor and, beside it,
+    a link to that anchor (``#``: templates/assets/report.js copies the section's address). A
+    level-1 heading (an editor's ``# 编者按``) is shown as ``<h2>``: the page's one ``<h1>`` is its
+    title. The link stands outside the heading, so the heading's name stays its own text."""
     tokens = list(tokens_of(report.body))
     headings = [i for i, tok in enumerate(tokens) if tok.type == "heading_open"]
     # strict: sections and headings come from the same parse, so they pair one to one
@@ -82,4 +88,15 @@ def body_html(report: Report) -> Markup:
         tokens[i] = tokens[i].copy(attrs={**tokens[i].attrs, "id": section.anchor}, tag=tag)
         close = next(j for j in range(i + 1, len(tokens)) if tokens[j].type == "heading_close")
         tokens[close] = tokens[close].copy(tag=tag)
-    return Markup(parser().renderer.render(tokens, parser().options, {}))
+    out = []
+    sections = iter(s for s in report.sections if not s.is_lead)
+    for tok in tokens:
+        if tok.type == "heading_open":
+            section = next(sections)
+            out.append(Token("html_block", "", 0, content='<div class="section-heading">'))
+        out.append(tok)
+        if tok.type == "heading_close":
+            link = (f'<a class="heading-link" href="#{escape(section.anchor)}" '
+                    f'aria-label="{escape("本节链接：" + section.heading)}">#</a></div>\n')
+            out.append(Token("html_block", "", 0, content=link))
+    return Markup(parser().renderer.render(out, parser().options, {}))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import threading
 
 from watchfiles import watch
@@ -13,7 +14,7 @@ from generator.problems import report
 
 
 def _build(args) -> None:
-    problems, summary = builder.build(args.content, args.out, args.base_url)
+    problems, summary = builder.build(args.content, args.out, args.base_url, environ=os.environ)
     errors, _ = report(problems)
     if errors:
         print(f"build failed: {errors} error(s); still serving the previous site")

@@ -200,3 +200,9 @@ def absolute(base_url: str, path: str) -> str:
     if path.endswith("index.html"):
         path = path[: -len("index.html")]
     return base_url.rstrip("/") + "/" + path
+
+
+def address(base_url: str, path: str) -> str:
+    """A page's address in the data files: absolute under the base URL, or without one (an
+    offline copy), its path from the site's root, which still finds it in the folder."""
+    return absolute(base_url, path) if base_url else path

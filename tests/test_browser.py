@@ -2,7 +2,9 @@
 
 Home → province → district → report → a section anchor → a topic page with no
 failed request and no console error; no horizontal scrolling at 360 px and
-1280 px; axe-core finds no serious or critical accessibility violation.
+1280 px, no element wider than the screen; a report's text within the first
+screen; copy-link and copy-citation, with and without the clipboard API; the
+print sheet; axe-core finds no serious or critical accessibility violation.
 """
 
 from __future__ import annotations
@@ -63,8 +65,8 @@ def root(request, site: Path) -> str:
 class Watched:
     """A page that records failed requests, console errors and uncaught exceptions."""
 
-    def __init__(self, browser, width: int = 1280):
-        self.context = browser.new_context(viewport={"width": width, "height": 900})
+    def __init__(self, browser, width: int = 1280, height: int = 900, **options):
+        self.context = browser.new_context(viewport={"width": width, "height": height}, **options)
         self.page = self.context.new_page()
         self.problems: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
@@ -146,6 +148,19 @@ def test_no_serious_accessibility_violations(browser, site: Path, path: str):
     w.close()
 
 
+@pytest.mark.parametrize("path", ["reports/2021-chongqing-jiangbei-sifaju/index.html",
+                                  "places/500105-jiangbei/index.html", "indicators/mediation-amount/index.html"])
+def test_no_serious_accessibility_violations_on_a_phone_with_every_quote_open(browser, site: Path, path: str):
+    """The stacked tables and the collapsed contents are what a phone shows: axe checks them too."""
+    w = Watched(browser, 360, 740)
+    w.page.goto((site / path).as_uri())
+    w.page.evaluate("document.querySelectorAll('.figures details').forEach(d => { d.open = true; })")
+    w.page.add_script_tag(path=str(AXE))
+    result = w.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"] if v["impact"] in ("serious", "critical")] == []
+    w.close()
+
+
 @pytest.mark.parametrize("scheme", ["dark", "light"])
 def test_text_contrast_holds_in_both_colour_schemes(browser, site: Path, scheme: str):
     context = browser.new_context(color_scheme=scheme)
@@ -158,22 +173,22 @@ def test_text_contrast_holds_in_both_colour_schemes(browser, site: Path, scheme:
 
 
 def _values(page) -> list[str]:
-    return page.locator("#indicator-table tbody tr td:nth-child(4)").all_inner_texts()
+    return page.locator("#indicator-table tbody tr td:nth-child(4) .stated").all_inner_texts()
 
 
 def test_sort_buttons_reorder_the_indicator_table_with_the_keyboard(browser, root: str):
     w = Watched(browser)
     w.page.goto(root + "indicators/mediation-disputes/index.html")
-    assert _values(w.page) == ["5589件", "3800余件", "2995件", "1181件"]  # server order: largest first
+    assert _values(w.page) == ["5589件", "3800余件", "2995起", "1181件"]  # server order: largest first
     value_header = w.page.locator("#indicator-table thead th").nth(3)
     assert value_header.get_attribute("aria-sort") == "descending"
     button = value_header.locator("button")
     button.focus()
     w.page.keyboard.press("Enter")
-    assert _values(w.page) == ["1181件", "2995件", "3800余件", "5589件"]
+    assert _values(w.page) == ["1181件", "2995起", "3800余件", "5589件"]
     assert value_header.get_attribute("aria-sort") == "ascending"
     w.page.keyboard.press("Space")
-    assert _values(w.page) == ["5589件", "3800余件", "2995件", "1181件"]
+    assert _values(w.page) == ["5589件", "3800余件", "2995起", "1181件"]
     assert value_header.get_attribute("aria-sort") == "descending"
     year_header = w.page.locator("#indicator-table thead th").nth(1)
     year_header.locator("button").focus()
@@ -189,7 +204,7 @@ def test_indicator_table_is_sorted_without_javascript(browser, site: Path):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto((site / "indicators/mediation-disputes/index.html").as_uri())
-    assert _values(page) == ["5589件", "3800余件", "2995件", "1181件"]
+    assert _values(page) == ["5589件", "3800余件", "2995起", "1181件"]
     assert page.locator("#indicator-table thead button").count() == 0
     context.close()
 
@@ -371,4 +386,222 @@ def test_search_loads_no_index_before_the_first_query(browser, root: str):
     w.page.goto(root + "search/index.html")
     results(w.page)
     assert not [u for u in loaded if "/search/" in u and not u.endswith(("/search/index.html", "/search/dir.js"))]
+    w.close()
+
+
+# --- the report page, as a document ---------------------------------------------------------------
+
+REPORT = "reports/2021-chongqing-jiangbei-sifaju/index.html"
+# Every page type a reader meets tables or long text on, as the issue of phones' clipping listed them.
+WIDE_CONTENT = [REPORT, "places/500105-jiangbei/index.html", "places/500000-chongqing/index.html",
+                "topics/renmin-tiaojie/index.html", "topics/renmin-tiaojie/500000-chongqing/index.html",
+                "indicators/index.html", "indicators/mediation-disputes/index.html", "indicators/mediation-amount/index.html"]
+SCREENS = [(1280, 800), (360, 740)]
+
+
+@pytest.mark.parametrize("width, height", SCREENS)
+def test_a_reports_text_begins_within_the_first_screen(browser, site: Path, width: int, height: int):
+    """Title, one summary line, then the text: the metadata, contents and figures no longer come first."""
+    w = Watched(browser, width, height)
+    for slug in (p.stem for p in sorted((ROOT / "content" / "reports").glob("*.md"))):
+        w.page.goto((site / "reports" / slug / "index.html").as_uri())
+        top, line = w.page.evaluate("(() => { const p = document.querySelector('.body p'); "
+                                    "return [p.getBoundingClientRect().top, parseFloat(getComputedStyle(p).lineHeight)]; })()")
+        assert top + 2 * line <= height, f"{slug}: the text begins at {top:.0f}px on a {width}×{height} screen"
+        assert w.page.locator(".report-head .summary").is_visible()
+    assert w.problems == []
+    w.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_no_element_is_wider_than_the_screen(browser, site: Path, width: int):
+    """Every element inside the screen's width, with each quote opened too: tables stack on a
+    phone instead of clipping (the figures table was 683 px wide in a 328 px box)."""
+    w = Watched(browser, width)
+    for path in WIDE_CONTENT:
+        w.page.goto((site / path).as_uri())
+        for opened in (False, True):
+            if opened:
+                w.page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+            wider = w.page.evaluate("""(() => [...document.body.querySelectorAll('*')]
+                .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right > innerWidth + 0.5; })
+                .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' ' + Math.round(e.getBoundingClientRect().right)))()""")
+            assert wider == [], f"{path} at {width}px{' with quotes open' if opened else ''}: {wider[:5]}"
+            overflow = w.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
+    assert w.problems == []
+    w.close()
+
+
+def test_on_a_phone_the_contents_are_a_collapsed_list_above_the_text(browser, site: Path):
+    w = Watched(browser, 360, 740)
+    w.page.goto((site / REPORT).as_uri())
+    toc = w.page.locator("details.toc-box")
+    assert toc.get_attribute("open") is None and w.page.locator("nav.toc").is_hidden()
+    w.page.locator("details.toc-box summary").click()
+    w.page.locator("nav.toc").get_by_role("link", name="(四)社区矫正和安置帮教工作全面强化。", exact=True).click()
+    assert w.page.url.endswith("#s3-4")
+    assert w.problems == []
+    w.close()
+
+
+def test_on_a_wide_screen_the_contents_stay_beside_the_text(browser, site: Path):
+    w = Watched(browser, 1280, 800)
+    w.page.goto((site / REPORT).as_uri())
+    assert w.page.locator("details.toc-box").get_attribute("open") is not None
+    box = w.page.locator("details.toc-box").bounding_box()
+    text = w.page.locator(".report > .body").bounding_box()
+    aside = w.page.locator(".report-aside").bounding_box()
+    assert box["x"] + box["width"] <= text["x"] and text["x"] + text["width"] <= aside["x"]  # contents | text | information
+    w.page.evaluate("window.scrollTo(0, document.body.scrollHeight / 2)")
+    top = w.page.evaluate("document.querySelector('details.toc-box').getBoundingClientRect().top")
+    assert 0 <= top < 40  # sticky: still in view halfway down the report
+    assert w.problems == []
+    w.close()
+
+
+def test_keyboard_reaches_the_original_through_a_skip_link(browser, site: Path):
+    """86 Tabs reached 原件 before; now Tab, Tab, Enter and Tab."""
+    w = Watched(browser)
+    w.page.goto((site / REPORT).as_uri())
+    w.page.keyboard.press("Tab")
+    w.page.keyboard.press("Tab")
+    assert w.page.evaluate("document.activeElement.textContent") == "跳到原件与引用"
+    w.page.keyboard.press("Enter")
+    assert w.page.evaluate("document.activeElement.id") == "original"
+    w.page.keyboard.press("Tab")
+    assert w.page.evaluate("document.activeElement.textContent") == "下载存档原件（文本）"
+    w.close()
+
+
+def clipboard_context(browser, **options) -> Watched:
+    w = Watched(browser, **options)
+    w.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    return w
+
+
+def status(page, text: str) -> None:
+    page.wait_for_function("t => document.querySelector('.copy-status').textContent.indexOf(t) >= 0", arg=text)
+
+
+def test_a_headings_link_copies_the_address_of_its_section(browser, root: str):
+    w = clipboard_context(browser)
+    w.page.goto(root + REPORT)
+    heading = w.page.locator("#s3-4")
+    link = w.page.locator(".section-heading", has=heading).locator(".heading-link")
+    assert link.get_attribute("aria-label") == "本节链接：(四)社区矫正和安置帮教工作全面强化。"
+    link.click()
+    status(w.page, "已复制本节链接")
+    assert w.page.evaluate("navigator.clipboard.readText()") == root + REPORT + "#s3-4"
+    assert w.page.url == root + REPORT + "#s3-4"
+    assert w.problems == []
+    w.close()
+
+
+def test_copy_citation_copies_it_with_todays_date(browser, root: str):
+    w = clipboard_context(browser)
+    w.page.goto(root + REPORT)
+    shown = w.page.locator("#citation-text").inner_text()
+    assert "[引用日期]" in shown and "https://fazhi.example.org/reports/2021-chongqing-jiangbei-sifaju/" in shown
+    w.page.get_by_role("button", name="复制引用").click()
+    status(w.page, "已复制引用")
+    today = w.page.evaluate("(() => { const d = new Date(); return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') "
+                            "+ '-' + String(d.getDate()).padStart(2, '0'); })()")
+    assert w.page.evaluate("navigator.clipboard.readText()") == shown.replace("[引用日期]", f"[{today}]")
+    assert w.problems == []
+    w.close()
+
+
+# Where the clipboard API is missing (a page that is not a secure context) or refuses.
+NO_CLIPBOARD = {
+    "missing": "Object.defineProperty(Navigator.prototype, 'clipboard', {get: () => undefined});",
+    "refused": "navigator.clipboard.writeText = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));",
+}
+
+
+@pytest.mark.parametrize("how", sorted(NO_CLIPBOARD))
+def test_without_the_clipboard_the_text_is_selected_to_copy(browser, root: str, how: str):
+    w = Watched(browser)
+    w.context.add_init_script(NO_CLIPBOARD[how])
+    w.page.goto(root + REPORT)
+    w.page.get_by_role("button", name="复制引用").click()
+    status(w.page, "请按 Ctrl+C")
+    assert w.page.evaluate("getSelection().toString()") == w.page.locator("#citation-text").inner_text()
+    w.page.locator(".section-heading", has=w.page.locator("#s1")).locator(".heading-link").click()
+    status(w.page, "本节链接已选中")
+    box = w.page.evaluate("(() => { const e = document.activeElement; "
+                          "return [e.className, e.value, e.selectionStart, e.selectionEnd]; })()")
+    address = root + REPORT + "#s1"
+    assert box == ["copy-box", address, 0, len(address)]
+    assert w.problems == []
+    w.close()
+
+
+def test_without_javascript_the_report_reads_and_no_dead_button_shows(browser, site: Path):
+    w = Watched(browser, 1280, 800, java_script_enabled=False)
+    w.page.goto((site / REPORT).as_uri())
+    assert w.page.locator("button.copy-citation").is_hidden()
+    assert w.page.locator(".body p").first.is_visible() and w.page.locator("#citation-text").is_visible()
+    w.close()
+
+
+def test_the_print_sheet_keeps_the_information_and_the_citation_and_drops_navigation(browser, site: Path):
+    w = Watched(browser)
+    w.page.emulate_media(media="print")
+    w.page.goto((site / REPORT).as_uri())
+    for kept in (".report-head h1", ".body", ".metadata", "#citation-text", ".original code"):
+        assert w.page.locator(kept).first.is_visible(), kept
+    assert "https://fazhi.example.org/reports/2021-chongqing-jiangbei-sifaju/" in w.page.locator("#citation-text").inner_text()
+    for dropped in (".site-header", ".site-footer", ".breadcrumb", "details.toc-box", ".heading-link", ".related", "button"):
+        assert w.page.locator(dropped).first.is_hidden(), dropped
+    w.close()
+
+
+# --- tables on a phone -----------------------------------------------------------------------------
+
+
+def test_on_a_phone_each_figure_stands_next_to_its_indicator_and_its_quote_opens(browser, site: Path):
+    w = Watched(browser, 360, 740)
+    w.page.goto((site / REPORT).as_uri())
+    rows = w.page.locator(".figures tbody tr")
+    assert rows.count() == 18
+    for i in range(rows.count()):
+        name, value = (rows.nth(i).locator(f"td.{c}").bounding_box() for c in ("name", "num"))
+        assert abs(name["y"] - value["y"]) < 4 and name["x"] + name["width"] <= value["x"] + 1 and value["x"] + value["width"] <= 360
+    amount = rows.filter(has_text="人民调解涉及金额")
+    assert amount.locator(".stated").inner_text() == "1.8亿元" and "折合 18000万元" in amount.inner_text()
+    quote = amount.locator("details")
+    assert quote.locator(".quote").is_hidden()
+    quote.locator("summary").click()
+    assert quote.locator(".quote mark").inner_text() == "1.8亿元"
+    assert w.problems == []
+    w.close()
+
+
+def test_chips_are_links_and_the_topics_years_are_counts(browser, site: Path):
+    """What looks like a link (a chip) is one; 按年份 on a topic page counts reports and links nowhere."""
+    w = Watched(browser)
+    for path in PAGE_TYPES:
+        w.page.goto((site / path).as_uri())
+        assert w.page.locator(".chips li").count() == w.page.locator(".chips li:has(a)").count(), path
+    w.page.goto((site / "topics/renmin-tiaojie/index.html").as_uri())
+    years = w.page.locator("section[aria-labelledby=by-year] li")
+    assert years.count() >= 2 and years.locator("a").count() == 0
+    assert w.page.evaluate("getComputedStyle(document.querySelector('section[aria-labelledby=by-year] li')).backgroundColor") == "rgba(0, 0, 0, 0)"
+    w.close()
+
+
+def test_one_search_box_a_page_and_the_menu_says_where_the_reader_is(browser, site: Path):
+    w = Watched(browser)
+    current = {"index.html": ("首页", "page"), "places/index.html": ("地区", "page"), "places/500105-jiangbei/index.html": ("地区", "true"),
+               "search/index.html": ("检索", "page"), "indicators/mediation-disputes/index.html": ("数据", "true"), REPORT: None}
+    for path in PAGE_TYPES:
+        w.page.goto((site / path).as_uri())
+        assert w.page.locator("input[type=search]").count() == 1, path
+        marked = w.page.evaluate("[...document.querySelectorAll('nav[aria-label=主导航] a[aria-current]')]"
+                                 ".map(a => [a.textContent, a.getAttribute('aria-current')])")
+        if path in current:
+            assert marked == ([list(current[path])] if current[path] else []), path
+        else:
+            assert len(marked) <= 1, path
     w.close()

@@ -1,7 +1,8 @@
 """The site build: links, HTML, determinism, atomic writes, escaping, failure paths.
 
-Golden fragments (tests/golden/site/) hold one seed's metadata panel and table
-of contents; refresh with ``make golden`` after an intended change.
+Golden fragments (tests/golden/site/) hold one seed's report page in parts (head,
+metadata panel, contents, the body's first heading, figures, citation); refresh with
+``make golden`` after an intended change.
 """
 
 from __future__ import annotations
@@ -74,13 +75,20 @@ def test_pages_parse_as_html_and_declare_chinese(site: Path):
 
 
 def test_no_inline_scripts_or_styles_and_nothing_from_outside(site: Path):
+    """Nothing is loaded from elsewhere; the only addresses outside the site are the canonical
+    link and links a reader may follow that content/site.yml names (the licence)."""
+    from generator.site_config import load_site_config
+
+    config, _ = load_site_config(ROOT / "content" / "site.yml")
+    followed = {config.licence_url, config.repository, config.contact_href} - {""}
     for page in pages(site):
         text = page.read_text(encoding="utf-8")
         assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", text), page
         assert "<style" not in text and " style=" not in text, page
-        for url in re.findall(r'(?:src|href)="([^"]+)"', text):
+        for tag, attr, url in re.findall(r'<(\w+)[^>]*?\s(src|href)="([^"]+)"', text):
             if url.startswith(("http://", "https://", "//")):
-                assert 'rel="canonical"' in text and url.startswith(BASE), (page, url)
+                assert (tag == "link" and 'rel="canonical"' in text and url.startswith(BASE)
+                        or tag == "a" and attr == "href" and url in followed), (page, tag, url)
 
 
 def test_original_is_archived_byte_for_byte(site: Path):
@@ -126,8 +134,12 @@ def test_an_editors_section_topics_decide_the_topic_pages(tmp_path: Path):
 
 
 @pytest.mark.parametrize("fragment, pattern", [
+    ("head", r'<header class="report-head">.*?</header>'),
     ("metadata", r'<section class="metadata".*?</section>'),
-    ("toc", r'<nav class="toc".*?</nav>'),
+    ("toc", r'<details class="toc-box">.*?</details>'),
+    ("body-opening", r'<section class="body".*?</div>\n<p>'),
+    ("figures", r'<section class="figures".*?</section>'),
+    ("citation", r'<section class="citation".*?</section>'),
 ])
 def test_golden_report_fragments(site: Path, fragment: str, pattern: str):
     text = (site / "reports/2021-zhejiang-wucheng-sifaju/index.html").read_text(encoding="utf-8")
@@ -183,7 +195,7 @@ def test_failing_template_leaves_the_old_site_and_names_the_template(tmp_path: P
     monkeypatch.setattr(builder, "TEMPLATES", templates)
     from generator import cli
 
-    status = cli.main(["build", "--content", str(content), "--out", str(out)])
+    status = cli.main(["build", "--content", str(content), "--out", str(out), "--base-url", BASE])
     err = [line for line in capsys.readouterr().err.strip().splitlines() if not PROGRESS.match(line)]
     assert status == 1
     assert re.match(r"^.*templates/year\.html:\d+: error: while rendering years: UndefinedError: .*nope", err[0]), err
@@ -268,10 +280,11 @@ def test_build_closes_with_one_summary_line(tmp_path: Path, capsys):
     from generator import cli
 
     content = copy_content(tmp_path)
-    assert cli.main(["build", "--content", str(content), "--out", str(tmp_path / "site")]) == 0
+    assert cli.main(["build", "--content", str(content), "--out", str(tmp_path / "site"), "--base-url", BASE]) == 0
     out = capsys.readouterr()
     assert re.fullmatch(r"build: 5 reports, \d+ pages, \d+ written, [\d.]+ MB, [\d.]+ s, 0 errors, 0 warnings; "
-                        r"5 reports read anew, 0 files unchanged, 0 removed\n", out.out), out.out
+                        r"5 reports read anew, 0 files unchanged, 0 removed; base URL https://fazhi.example.org/ \(--base-url\)\n",
+                        out.out), out.out
     assert all(PROGRESS.match(line) for line in out.err.splitlines())  # on a slow machine, progress lines only
 
 
@@ -301,3 +314,106 @@ def test_a_municipalitys_district_has_it_as_city_and_is_shown_under_it_once(site
     assert "500105-jiangbei/index.html" in province
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "重庆市江北区" in home and "重庆市重庆市" not in home
+
+
+# --- the public address ---------------------------------------------------------------------------
+
+DEPLOY = "https://fazhi-demo.netlify.app/"
+# Netlify's build environment for a production deploy (docs.netlify.com, "Environment variables").
+NETLIFY_PRODUCTION = {"NETLIFY": "true", "CONTEXT": "production", "URL": DEPLOY.rstrip("/"),
+                      "DEPLOY_PRIME_URL": "https://main--fazhi-demo.netlify.app",
+                      "DEPLOY_URL": "https://6752a1b2c3--fazhi-demo.netlify.app"}
+
+
+def absolute_links(site: Path) -> dict[str, list[str]]:
+    """Where a site names its own absolute address: canonical links, citations, the sitemap,
+    feed, robots.txt and the data files' url column (what a placeholder domain used to fill)."""
+    import csv
+    import json
+
+    found: dict[str, list[str]] = {}
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        found[page.relative_to(site).as_posix()] = (re.findall(r'<link rel="canonical" href="([^"]+)"', text)
+                                                    + re.findall(r'\[引用日期\]\. (\S+)\.<', text))
+    for name in ("sitemap.xml", "feed.xml"):
+        if (site / name).exists():
+            found[name] = re.findall(r'<(?:loc|id)>([^<]+)<|href="([^"]+)"', (site / name).read_text(encoding="utf-8"))
+            found[name] = [a or b for a, b in found[name]]
+    found["robots.txt"] = re.findall(r"Sitemap: (\S+)", (site / "robots.txt").read_text(encoding="utf-8"))
+    found["data/reports.json"] = [r["url"] for r in json.loads((site / "data/reports.json").read_text(encoding="utf-8"))]
+    with open(site / "data/figures.csv", encoding="utf-8-sig", newline="") as f:
+        found["data/figures.csv"] = [row["url"] for row in csv.DictReader(f)]
+    return found
+
+
+@pytest.mark.slow
+def test_a_netlify_deploy_gives_every_absolute_address_as_its_own(tmp_path: Path):
+    """What netlify.toml's `make site` runs, in Netlify's environment: no placeholder domain anywhere,
+    and every address the site gives of itself is the deploy's."""
+    import subprocess
+    import sys
+
+    content = copy_content(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k not in ("FAZHI_BASE_URL", "CF_PAGES_URL")} | NETLIFY_PRODUCTION
+    run = subprocess.run([sys.executable, "-m", "generator", "build", "--content", str(content), "--out", str(tmp_path / "site")],
+                         cwd=ROOT, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.rstrip().endswith(f"; base URL {DEPLOY} ($URL)")
+    site = tmp_path / "site"
+    assert [p for p in site.rglob("*") if p.is_file() and b"example.org" in p.read_bytes()] == []
+    links = absolute_links(site)
+    assert sum(map(len, links.values())) > 100 and links["sitemap.xml"] and links["feed.xml"]
+    assert len(links["reports/2021-chongqing-jiangbei-sifaju/index.html"]) == 2  # canonical and citation
+    assert {page: [u for u in urls if not u.startswith(DEPLOY)] for page, urls in links.items()} == {page: [] for page in links}
+
+
+def test_netlify_builds_with_make_site_which_leaves_the_address_to_the_environment():
+    import tomllib
+
+    config = tomllib.loads((ROOT / "netlify.toml").read_text(encoding="utf-8"))
+    assert config["build"]["command"] == "make site" and config["build"]["publish"] == "site"
+    recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nsite:", 1)[1].split("\n\n", 1)[0]
+    assert "-m generator build" in recipe and "--base-url" not in recipe
+
+
+@pytest.mark.slow
+def test_without_a_base_url_nothing_absolute_is_made_up(tmp_path: Path):
+    content = copy_content(tmp_path)
+    out = tmp_path / "site"
+    problems, summary = build(content, out)
+    assert [str(p) for p in problems] == [
+        f"{content / 'site.yml'}: warning: no base URL (--base-url, FAZHI_BASE_URL, a host's own address or base_url here): "
+        "the sitemap, the feed, canonical links and the citations' address are left out, and data files give each "
+        "report's path in the site"]
+    assert not (out / "sitemap.xml").exists() and not (out / "feed.xml").exists()
+    assert (out / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nAllow: /\n"
+    assert [p for p in out.rglob("*") if p.is_file() and re.search(rb"https?://[^\"<]*(?:example|/reports/)", p.read_bytes())] == []
+    links = absolute_links(out)
+    assert links["data/reports.json"][0] == "reports/2017-guangdong-xiangqiao-sifaju/index.html"
+    assert all((out / u).is_file() for u in links["data/reports.json"] + links["data/figures.csv"])
+    assert not [u for page, urls in links.items() if not page.startswith("data/") for u in urls]
+    page = (out / "reports/2021-chongqing-jiangbei-sifaju/index.html").read_text(encoding="utf-8")
+    assert "重庆市江北区司法局2021年法治政府建设工作情况[EB/OL]. [引用日期]." in page and "feed.xml" not in page
+
+
+def test_newest_are_the_reports_added_last_and_the_about_page_says_when(tmp_path: Path):
+    """最新收录 and the feed follow ``added`` (the day ingest first read the original), not the
+    year covered: a 2017 report added yesterday is news to the archive's readers."""
+    import xml.dom.minidom
+
+    content = copy_content(tmp_path)
+    for slug, day in (("2017-guangdong-xiangqiao-sifaju", "2026-11-30"), ("2021-zhejiang-wucheng-sifaju", "2026-11-25")):
+        md = content / "reports" / f"{slug}.md"
+        md.write_text(md.read_text(encoding="utf-8").replace("added: '2026-11-22'", f"added: '{day}'"), encoding="utf-8")
+    out = tmp_path / "site"
+    build_ok(content, out)
+    home = (out / "index.html").read_text(encoding="utf-8")
+    newest = re.search(r'<h2 id="newest">.*?</ul>', home, re.S).group(0)
+    slugs = re.findall(r'href="reports/([^/]+)/index.html"', newest)
+    assert slugs[:2] == ["2017-guangdong-xiangqiao-sifaju", "2021-zhejiang-wucheng-sifaju"] and len(slugs) == 5
+    assert "2026-11-30 收录" in newest
+    feed = xml.dom.minidom.parse(str(out / "feed.xml"))
+    entries = feed.getElementsByTagName("entry")
+    assert entries[0].getElementsByTagName("updated")[0].firstChild.data == "2026-11-30T00:00:00Z"
+    assert '<dt>最近更新</dt><dd><time datetime="2026-11-30">2026-11-30</time>' in (out / "about/index.html").read_text(encoding="utf-8")

@@ -55,8 +55,8 @@ def test_report_figures_table_links_to_the_anchor_holding_the_sentence(site: Pat
         assert len(rows) == len(r.figures)
         for row, f in zip(rows, r.figures):
             cells = row.findall("h:td", NS)
-            assert text(cells[1]) == stated_text(f)
-            link = cells[3].find("h:a", NS)
+            assert text(cells[1].find("h:span[@class='stated']", NS)) == stated_text(f)
+            link = cells[3].find(".//h:a", NS)
             anchor = link.get("href").lstrip("#")
             assert anchor in ids and anchor == source_anchor(r, f)
             section = next(s for s in r.sections if s.anchor == anchor)
@@ -75,7 +75,7 @@ def test_indicator_pages_show_every_value_in_table_and_chart(site: Path):
         assert len(rows) == len(figures)
         values = [float(row.findall("h:td", NS)[3].get("data-value")) for row in rows]
         assert values == sorted(values, reverse=True)  # server-sorted, largest first
-        shown = sorted(text(row.findall("h:td", NS)[3]) for row in rows)
+        shown = sorted(text(row.findall("h:td", NS)[3].find("h:span[@class='stated']", NS)) for row in rows)
         assert shown == sorted(stated_text(f) for _, f in figures)
         if figures:
             svg = doc.find(".//{http://www.w3.org/2000/svg}svg")
@@ -113,17 +113,24 @@ def test_an_indicator_with_more_values_than_a_page_holds_lists_them_by_province(
             province = parse(site / page)
             cells = [row.findall("h:td", NS)[3] for row in province.findall(".//h:table[@id='indicator-table']/h:tbody/h:tr", NS)]
             assert int(text(chip.find("h:span", NS))) == len(cells)
-            shown += [text(c) for c in cells]
+            shown += [text(c.find("h:span[@class='stated']", NS)) for c in cells]
         assert sorted(shown) == sorted(stated_text(f) for f in figures)
     assert split >= 5
+
+
+def grid(doc) -> tuple[list[str], dict[str, list[str]]]:
+    """A place page's figures as (the years heading the columns, indicator → each year's cell)."""
+    table = doc.find(".//h:table[@class='figures-table figures-grid stack']", NS)
+    years = [text(th) for th in table.findall("h:thead/h:tr/h:th", NS)[1:]]
+    return years, {text(tr.find("h:th", NS)): [text(td) for td in tr.findall("h:td", NS)] for tr in table.findall("h:tbody/h:tr", NS)}
 
 
 def test_place_page_shows_its_figures_over_the_years(site: Path):
     r = next(r for r in REPORTS if r.slug == "2021-chongqing-jiangbei-sifaju")
     doc = parse(site / urls.place_page(r.adcode, r.district))
-    rows = doc.findall(".//h:section//h:table[@class='figures-table']/h:tbody/h:tr", NS)
-    assert len(rows) == len(r.figures)
-    assert "5589件" in [text(row.findall("h:td", NS)[3]) for row in rows]
+    years, rows = grid(doc)
+    assert years == ["2021年"] and len(rows) == len({f.indicator for f in r.figures})
+    assert rows["调解矛盾纠纷"] == ["5589件"] and rows["人民调解涉及金额"] == ["1.8亿元"]
     assert text(doc.find(".//h:title", NS)) == "江北区 · 法治报告档案"
     assert [el.get("id") for el in doc.iter() if el.get("id") == "figures-h"] == ["figures-h"]
 
@@ -202,3 +209,53 @@ def test_chart_is_deterministic_and_accessible():
     svg = chart_svg(indicator, many)
     assert svg.count("<rect") == CHART_ROWS < len(many)
     assert f"共{len(many)}项数据，图中为数值最大的{CHART_ROWS}项" in svg
+
+
+@pytest.mark.slow
+def test_a_places_figures_are_a_grid_of_indicators_by_years(tmp_path: Path):
+    """One row per indicator, one column per year: two years of 江北 read across, where one row
+    per figure repeated the report's title in every line."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    source = (content / "reports" / "2021-chongqing-jiangbei-sifaju.md").read_text(encoding="utf-8")
+    later = (source.replace("year: 2021", "year: 2022").replace("调解各类矛盾纠纷5589件", "调解各类矛盾纠纷6120件")
+             .replace("  value: 5589\n", "  value: 6120\n").replace("  stated: 5589件\n", "  stated: 6120件\n"))
+    later = re.sub(r"- indicator: legal-aid-cases\n(?:  .*\n)+", "", later)  # not stated in 2022
+    (content / "reports" / "2022-chongqing-jiangbei-sifaju.md").write_text(later, encoding="utf-8")
+    problems, _ = build(content, tmp_path / "site", "https://fazhi.example.org/")
+    assert [p for p in problems if p.severity == "error"] == []
+    doc = parse(tmp_path / "site" / "places/500105-jiangbei/index.html")
+    years, rows = grid(doc)
+    assert years == ["2021年", "2022年"]
+    assert rows["调解矛盾纠纷"] == ["5589件", "6120件"]
+    assert rows["法律援助案件"] == ["439件", ""]
+    cell = doc.findall(".//h:table[@class='figures-table figures-grid stack']/h:tbody/h:tr", NS)[0].findall("h:td", NS)[1]
+    assert cell.get("data-label") == "2022年"  # what the cell says on a phone, where the columns stack
+    link = cell.find(".//h:a", NS).get("href")
+    assert link.startswith("../../reports/2022-chongqing-jiangbei-sifaju/index.html#s")
+
+
+def test_amounts_are_shown_as_stated_with_the_value_they_are_compared_by(site: Path):
+    """1.8亿元 is shown as the report wrote it; 18000 万元, what tables sort by, is said to be that."""
+    report = (site / "reports/2021-chongqing-jiangbei-sifaju/index.html").read_text(encoding="utf-8")
+    assert '<span class="stated">1.8亿元</span> <span class="normalised">折合 18000万元</span>' in report
+    assert "<mark>1.8亿元</mark>" in report  # the figure marked in its sentence, under 原文
+    page = parse(site / urls.indicator_page("mediation-amount"))
+    cells = {text(td.find("h:span[@class='stated']", NS)): td.get("data-value")
+             for td in page.findall(".//h:table[@id='indicator-table']/h:tbody/h:tr/h:td[4]", NS)}
+    assert cells["1.8亿元"] == "18000" and cells["21827万元"] == "21827"
+    rows = list(csv.DictReader(io.StringIO((site / urls.FIGURES_CSV).read_bytes().decode("utf-8-sig"))))
+    row = next(r for r in rows if r["stated"] == "1.8亿元")
+    assert (row["value"], row["unit"]) == ("18000", "万元")
+    assert "未经换算" not in (site / urls.INDICATORS).read_text(encoding="utf-8")
+
+
+def test_a_figure_an_editor_added_without_its_words_shows_its_value(tmp_path: Path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    md = content / "reports" / "2021-chongqing-jiangbei-sifaju.md"
+    md.write_text(md.read_text(encoding="utf-8").replace("  stated: 1.8亿元\n", ""), encoding="utf-8")
+    problems, _ = build(content, tmp_path / "site", "https://fazhi.example.org/")
+    assert [p for p in problems if p.severity == "error"] == []
+    page = (tmp_path / "site/reports/2021-chongqing-jiangbei-sifaju/index.html").read_text(encoding="utf-8")
+    assert '<span class="stated">18000万元</span></td>' in page and "<mark>1.8亿元</mark>" not in page

@@ -98,6 +98,26 @@ def test_number_forms(sentence: str, expected: tuple):
     assert figures_of(sentence) == [expected]
 
 
+@pytest.mark.parametrize("sentence, stated", [
+    ("调解涉及金额1.8亿元。", "1.8亿元"),
+    ("调解涉及金额近1.1亿元。", "近1.1亿元"),
+    ("法律援助为农民工挽回损失5000元。", "5000元"),
+    ("调解成功率达百分之九十八。", "百分之九十八"),
+    ("调解成功率99.84%，位居全市前列。", "99.84%"),
+    ("全区共调解纠纷3800余件。", "3800余件"),
+    ("开展法治宣传活动80-100场次。", "80-100场次"),
+    ("共办理法律援助案件六百二十三件。", "六百二十三件"),
+    ("受理法律援助案件1,245件。", "1,245件"),
+    ("开展法治宣传活动200场以上。", "200场以上"),
+])
+def test_a_figure_keeps_the_number_as_the_sentence_writes_it(sentence: str, stated: str):
+    """Pages show 1.8亿元 as written; value (18000, in 万元) is what they sort and compare by."""
+    (item,) = as_items(extract(sentence, INDICATORS, "annual"))
+    assert item["stated"] == stated and stated in item["quote"]
+    assert stated_text(Figure(item["indicator"], item["value"], item["unit"], "annual", item["quote"],
+                              item.get("approx", ""), item.get("upper"), item["stated"])) == stated
+
+
 def test_chinese_numerals():
     assert [cn_to_int(t) for t in ("十二", "二十", "六百二十三", "二千三百", "一〇五", "两百")] == [12, 20, 623, 2300, 105, 200]
     assert cn_to_int("十二月") is None

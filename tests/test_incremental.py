@@ -376,3 +376,16 @@ def test_a_lost_blob_or_terms_file_reads_its_report_again(content: Path, tmp_pat
     shutil.rmtree(blobs)
     assert ok(content, out)["analysed"] == 5
     assert files(out) == full(content, tmp_path)
+
+
+def test_a_new_base_url_rebuilds_what_shows_it(content: Path, tmp_path: Path):
+    """The cache is keyed on the address too: the deploy of a preview, then of production, into
+    one folder leaves nothing of the preview's address."""
+    out = tmp_path / "site"
+    problems, _ = build(content, out, "https://deploy-preview-7--fazhi-demo.netlify.app/")
+    assert not [p for p in problems if p.severity == "error"]
+    ok(content, out)
+    assert not [p for p, data in files(out).items() if b"deploy-preview-7" in data]
+    assert files(out) == full(content, tmp_path)
+    problems, _ = build(content, out)  # and with none, none is left
+    assert not [p for p, data in files(out).items() if BASE.encode() in data]

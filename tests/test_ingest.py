@@ -26,6 +26,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "ingest"
 PAGES = sorted((FIXTURES / "pages").glob("*.txt"))
 GOLDEN = ROOT / "tests" / "golden" / "ingest"
 UPDATE = bool(os.environ.get("FAZHI_UPDATE_GOLDEN"))
+SEEDS_ADDED = "2026-11-22"  # the day the seeds entered the archive (their first commit), as their reports say
 
 
 def project(tmp_path: Path, files: dict[str, bytes]) -> tuple[Path, Path]:
@@ -51,7 +52,7 @@ def outline(body: str) -> list[str]:
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
 def test_golden_seed_front_matter_and_outline(seed: Path, tmp_path: Path):
     raw, out = project(tmp_path, {seed.name: seed.read_bytes()})
-    problems, written = run_ingest(raw, out)
+    problems, written = run_ingest(raw, out, today=SEEDS_ADDED)
     assert written == 1 and [p for p in problems if p.severity == "error"] == []
     (md,) = out.glob("*.md")
     report, found = parse_report(md, md.read_text(encoding="utf-8"))
@@ -66,7 +67,7 @@ def test_golden_seed_front_matter_and_outline(seed: Path, tmp_path: Path):
 def test_committed_reports_match_a_fresh_ingest(tmp_path: Path):
     """content/reports/ is what ingest makes of content/raw/ (plus nothing stale)."""
     raw, out = project(tmp_path, {p.name: p.read_bytes() for p in SEEDS})
-    run_ingest(raw, out)
+    run_ingest(raw, out, today=SEEDS_ADDED)
     fresh = {p.name: p.read_text(encoding="utf-8") for p in out.glob("*.md")}
     committed = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "content" / "reports").glob("*.md")}
     assert fresh == committed
@@ -173,6 +174,50 @@ def test_section_topics_survive_reingest_and_the_reports_topics_follow_them(tmp_
     md.write_text(original, encoding="utf-8")
     run_ingest(raw, out)
     assert md.read_text(encoding="utf-8") == original
+
+
+def added(md: Path) -> str:
+    report, _ = parse_report(md, md.read_text(encoding="utf-8"))
+    return report.added
+
+
+def ingested_on(tmp_path: Path, day: str) -> tuple[Path, Path, Path, Path]:
+    """江北's original ingested on ``day``: (the original, content/raw, content/reports, its report)."""
+    seed = next(p for p in SEEDS if p.name.startswith("000"))
+    raw, out = project(tmp_path, {seed.name: seed.read_bytes()})
+    run_ingest(raw, out, today=day)
+    (md,) = out.glob("*.md")
+    return seed, raw, out, md
+
+
+def test_added_is_the_day_of_the_first_ingest_and_never_moves(tmp_path: Path):
+    """最新收录 is ordered by it, and the build must give the same bytes from the same content:
+    a later ingest (a new generator, a changed original) keeps the first day."""
+    seed, raw, out, md = ingested_on(tmp_path, "2026-03-01")
+    assert added(md) == "2026-03-01"
+    (out / ".ingest-cache.json").unlink()  # read the original again, as a new generator would
+    (raw / seed.name).write_bytes(seed.read_bytes() + "补记一段。\n".encode())
+    problems, written = run_ingest(raw, out, today="2026-04-15")
+    assert written == 1 and added(md) == "2026-03-01"
+
+
+def test_an_editors_added_date_is_kept_and_a_deleted_one_comes_back(tmp_path: Path):
+    _, raw, out, md = ingested_on(tmp_path, "2026-03-01")
+    md.write_text(md.read_text(encoding="utf-8").replace("added: '2026-03-01'", "added: '2019-06-30'"), encoding="utf-8")
+    run_ingest(raw, out, today="2026-04-15")
+    assert added(md) == "2019-06-30"
+    md.write_text(md.read_text(encoding="utf-8").replace("added: '2019-06-30'\n", ""), encoding="utf-8")
+    run_ingest(raw, out, today="2026-05-20")
+    assert added(md) == "2019-06-30"  # what ingest last wrote (.machine.json), not the day of this run
+
+
+def test_a_report_from_before_ingest_recorded_the_day_gets_the_day_it_is_next_ingested(tmp_path: Path):
+    _, raw, out, md = ingested_on(tmp_path, "2026-03-01")
+    md.write_text(md.read_text(encoding="utf-8").replace("added: '2026-03-01'\n", ""), encoding="utf-8")
+    (out / ".machine.json").unlink()
+    (out / ".ingest-cache.json").unlink()
+    run_ingest(raw, out, today="2026-04-15")
+    assert added(md) == "2026-04-15"
 
 
 def test_a_corrected_place_keeps_the_url(tmp_path: Path):
@@ -387,9 +432,9 @@ def _ingest_counting(raw: Path, out: Path, monkeypatch) -> tuple[list[str], list
     read: list[str] = []
     real = ingest._ingest_file
 
-    def spy(job, topics, indicators):
+    def spy(job, topics, indicators, today):
         read.append(job.path.name)
-        return real(job, topics, indicators)
+        return real(job, topics, indicators, today)
 
     monkeypatch.setattr(ingest, "_ingest_file", spy)
     problems, _ = run_ingest(raw, out, jobs=1)

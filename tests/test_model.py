@@ -34,6 +34,7 @@ doc_number: ''
 source: ''
 raw: content/raw/a.txt
 raw_sha256: ''
+added: '2026-11-22'
 topics: []
 section_topics: {}
 figures: []
@@ -75,14 +76,18 @@ def test_good_report_parses_with_no_problems():
         (("period: annual", "period: Q5"), "period: 'Q5' is not one of annual, H1, Q1, Q2, Q3, Q4", 10),
         (("published: '2022-01-10'", "published: 2022-13-01"), "published: '2022-13-01' is not an ISO date (YYYY-MM-DD)", 12),
         (("title_inferred: true", "title_inferred: maybe"), "title_inferred: expected true or false", 3),
-        (("topics: []", "topics: 7"), "topics: expected a list of topic slugs", 18),
-        (("figures: []", "figures: [{value: 3}]"), "figures: item 1: needs an indicator key", 20),
-        (("figures: []", "figures: [{indicator: x, value: many}]"), "figures: item 1: value 'many' is not a number", 20),
+        (("added: '2026-11-22'", "added: 2026-02-30"), "added: '2026-02-30' is not an ISO date (YYYY-MM-DD)", 18),
+        (("added: '2026-11-22'", "added: 22.11.2026"), "added: '22.11.2026' is not an ISO date (YYYY-MM-DD)", 18),
+        (("topics: []", "topics: 7"), "topics: expected a list of topic slugs", 19),
+        (("figures: []", "figures: [{value: 3}]"), "figures: item 1: needs an indicator key", 21),
+        (("figures: []", "figures: [{indicator: x, value: many}]"), "figures: item 1: value 'many' is not a number", 21),
+        (("figures: []", "figures: [{indicator: x, value: 3, unit: 件, stated: [3件], quote: 三件}]"),
+         "figures: item 1: unit, stated and quote must be text", 21),
         (("section_topics: {}", "section_topics: [s1]"),
-         "section_topics: expected a mapping of section anchors to lists of topic slugs ({s2-1: [falv-yuanzhu]})", 19),
-        (("section_topics: {}", "section_topics:\n  s1: [pufa]\n  s9: [pufa]"), "section_topics: 's9' names no section of this report", 21),
-        (("section_topics: {}", "section_topics:\n  s1: pufa"), "section_topics: s1: expected a list of topic slugs, got 'pufa'", 20),
-        (("section_topics: {}", "section_topics:\n  s1: [普法]"), "section_topics: s1: expected a list of topic slugs, got ['普法']", 20),
+         "section_topics: expected a mapping of section anchors to lists of topic slugs ({s2-1: [falv-yuanzhu]})", 20),
+        (("section_topics: {}", "section_topics:\n  s1: [pufa]\n  s9: [pufa]"), "section_topics: 's9' names no section of this report", 22),
+        (("section_topics: {}", "section_topics:\n  s1: pufa"), "section_topics: s1: expected a list of topic slugs, got 'pufa'", 21),
+        (("section_topics: {}", "section_topics:\n  s1: [普法]"), "section_topics: s1: expected a list of topic slugs, got ['普法']", 21),
     ],
 )
 def test_bad_field_is_one_error_naming_file_line_and_reason(change, message, line):
@@ -95,7 +100,7 @@ def test_an_editors_section_topics_are_read_and_written_back():
     report, problems = parse(GOOD.replace("section_topics: {}", "section_topics:\n  s1-1: [yifa-zhili, ducha-kaohe]\n  lead: []"))
     assert problems == []
     assert report.topic_corrections == {"s1-1": ("yifa-zhili", "ducha-kaohe"), "lead": ()}
-    assert [c.line for c in report.section_topics] == [20, 21]
+    assert [c.line for c in report.section_topics] == [21, 22]
     assert report.front_matter()["section_topics"] == {"s1-1": ["yifa-zhili", "ducha-kaohe"], "lead": []}
     assert parse(GOOD.replace("section_topics: {}\n", ""))[0].section_topics == ()  # files written before it
 
@@ -118,7 +123,7 @@ def test_broken_yaml_names_the_line():
 def test_unknown_key_is_a_warning_and_the_report_still_loads():
     report, problems = parse(GOOD.replace("topics: []", "topics: []\nauthor: 张三"))
     assert report is not None
-    assert [str(p) for p in problems] == ["2021-chongqing-jiangbei-sifaju.md:19: warning: unknown front-matter key 'author' is ignored"]
+    assert [str(p) for p in problems] == ["2021-chongqing-jiangbei-sifaju.md:20: warning: unknown front-matter key 'author' is ignored"]
 
 
 def test_file_name_must_be_a_url_slug():

@@ -33,7 +33,7 @@ def two_reports(tmp: Path) -> Path:
     content = tmp / "content"
     (content / "reports").mkdir(parents=True)
     shutil.copytree(ROOT / "content" / "raw", content / "raw")
-    for name in ("topics.yml", "indicators.yml"):
+    for name in ("site.yml", "topics.yml", "indicators.yml"):
         shutil.copy(ROOT / "content" / name, content / name)
     for slug in (JIANGBEI, WUCHENG):
         shutil.copy(ROOT / "content" / "reports" / f"{slug}.md", content / "reports" / f"{slug}.md")
