@@ -46,7 +46,7 @@ from generator.pages import PRODUCERS, Archive, Producer, model_archive, sitemap
 from generator.planned import Planned, key_of, tree_digest
 from generator.problems import Problem, error, has_errors, report as print_problems
 from generator.progress import progress, summary as closing_line
-from generator.records import Job, Outcome, Record, Stamp
+from generator.records import Job, Record, Stamp
 from generator.shelf import Shelf
 from generator.site_config import as_built, base_url_of, load_site_config
 from generator.render import Renderer, fingerprint

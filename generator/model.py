@@ -332,6 +332,8 @@ def _figure(item) -> tuple[Figure | None, str]:
         return None, "unit, stated and quote must be text"
     if len(stated) > MAX_FIELD:
         return None, f"stated is {len(stated):,} characters long; at most {MAX_FIELD} (the number and its unit)"
+    if len(quote) > MAX_QUOTE:
+        return None, f"quote is {len(quote):,} characters long; at most {MAX_QUOTE} (the sentence that states the figure)"
     return Figure(item["indicator"].strip(), value, unit, period, quote, approx, upper, stated), ""
 
 
@@ -585,33 +587,45 @@ def original_path(raw: str, root: Path, originals: Path) -> tuple[Path | None, s
     return path, ""
 
 
-def read_report_file(path: Path, root: Path | None = None, originals: Path | None = None) -> tuple[Report | None, list[Problem], bytes]:
-    """Read and parse a report file; every reason it cannot be read is one problem (a folder named
-    ``x.md``, no permission, too large, not UTF-8). Returns the bytes read too (b"" when none)."""
-    shown = path.relative_to(root) if root and path.is_relative_to(root) else path
+@dataclass(frozen=True)
+class ReportText:
+    """A report file's bytes and text, or why it cannot be read (``text`` None) and at which line:
+    what the build and ingest both say of a file they cannot read."""
+
+    data: bytes
+    text: str | None
+    unreadable: str = ""
+    line: int | None = None
+
+
+def read_report_text(path: Path) -> ReportText:
+    """Read a report file as UTF-8: a folder named ``x.md``, no permission, a file too large or
+    bytes that are not UTF-8 are each a reason, never an exception."""
     try:
-        with open(path, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            if size > MAX_FILE:
-                return None, [error(shown, f"{size:,} bytes; a report file is at most {MAX_FILE:,}")], b""
-            data = f.read()
+        size = os.stat(path).st_size
+        if size > MAX_FILE:
+            return ReportText(b"", None, f"{size:,} bytes; a report file is at most {MAX_FILE:,}")
+        data = path.read_bytes()
     except IsADirectoryError:
-        return None, [error(shown, "is a folder, not a report file")], b""
+        return ReportText(b"", None, "is a folder, not a report file")
     except OSError as exc:
-        return None, [error(shown, f"cannot be read: {exc.strerror or exc}")], b""
-    report, problems = parse_report_file(path, data, root, originals)
-    return report, problems, data
-
-
-def parse_report_file(path: Path, data: bytes, root: Path | None = None, originals: Path | None = None) -> tuple[Report | None, list[Problem]]:
-    """Parse a report file's bytes (UTF-8, else one problem naming the line and byte)."""
+        return ReportText(b"", None, f"cannot be read: {exc.strerror or exc}")
     try:
-        text = data.decode("utf-8")
+        return ReportText(data, data.decode("utf-8"))
     except UnicodeDecodeError as exc:
+        return ReportText(data, None, f"not UTF-8 (byte {exc.start}: 0x{data[exc.start]:02x}); save it as UTF-8",
+                          data.count(b"\n", 0, exc.start) + 1)
+
+
+def read_report_file(path: Path, root: Path | None = None, originals: Path | None = None) -> tuple[Report | None, list[Problem], bytes]:
+    """Read and parse a report file; every reason it cannot be read is one problem (see
+    ``read_report_text``). Returns the bytes read too (b"" when none)."""
+    found = read_report_text(path)
+    if found.text is None:
         shown = path.relative_to(root) if root and path.is_relative_to(root) else path
-        line = data.count(b"\n", 0, exc.start) + 1
-        return None, [error(shown, f"not UTF-8 (byte {exc.start}: 0x{data[exc.start]:02x}); save it as UTF-8", line)]
-    return parse_report(path, text, root, originals)
+        return None, [error(shown, found.unreadable, found.line)], found.data
+    report, problems = parse_report(path, found.text, root, originals)
+    return report, problems, found.data
 
 
 def without_slug_clashes(reports: list, file_of) -> tuple[list, list[Problem]]:

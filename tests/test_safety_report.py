@@ -234,6 +234,12 @@ def test_limits_of_a_sane_report(tmp_path: Path, monkeypatch):
     assert [str(p) for p in problems] == ["2021-a.md:2: error: title: 10,000 characters long; at most 300 (is it a paragraph pasted in the wrong place?)"]
     report, problems = parse_report(Path("2021-a.md"), "---\ntitle: 标题\n---\n导语\n\n## " + "长" * 301 + "\n\n正文\n")
     assert [str(p) for p in problems] == ["2021-a.md:6: error: heading of 301 characters; at most 300 (a paragraph marked as a heading?)"]
+    quote = "长" * 2001
+    report, problems = parse_report(Path("2021-a.md"), f"---\ntitle: 标题\nfigures:\n- indicator: a\n  value: 1\n  unit: 件\n  quote: {quote}\n---\n正文\n")
+    assert [str(p) for p in problems] == ["2021-a.md:4: error: figures: item 1: quote is 2,001 characters long; at most 2000 "
+                                          "(the sentence that states the figure)"]
+    report, problems = parse_report(Path("2021-a.md"), "---\ntitle: 标题\n---\n见[网站](//www.gov.cn/a)\n")
+    assert [str(p) for p in problems] == ["2021-a.md:4: error: link '//www.gov.cn/a' names no page of the archive: give the full address (https://…)"]
     monkeypatch.setattr(model, "MAX_FILE", 100)
     (tmp_path / "2021-a.md").write_text("---\ntitle: 标题\n---\n" + "正文" * 100, encoding="utf-8")
     report, problems, _ = model.read_report_file(tmp_path / "2021-a.md", tmp_path)
