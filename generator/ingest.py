@@ -31,7 +31,7 @@ import yaml
 
 from generator import places, urls
 from generator.planned import tree_digest
-from generator.model import CONTROL, FRONT_MATTER_KEYS, Section, compose_front_matter, duplicate_keys, figures_from, key_lines, sections_of, split_front_matter
+from generator.model import CONTROL, FRONT_MATTER_KEYS, Section, compose_front_matter, read_report_text, duplicate_keys, figures_from, key_lines, sections_of, split_front_matter
 from generator.figures import Indicator, extract_sections, load_indicators, quoted_topics
 from generator.topics import Topic, classify, load_topics
 from generator.problems import Problem, error, has_errors, report, warning
@@ -927,15 +927,10 @@ class _ReportFile:
 
 
 def _read_report(path: Path) -> _ReportFile:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return _ReportFile(None, unreadable=f"cannot be read: {exc.strerror}")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return _ReportFile(None, unreadable=f"not UTF-8 (byte {exc.start})", line=data.count(b"\n", 0, exc.start) + 1)
-    parts = split_front_matter(text.lstrip("\ufeff"))  # an editor's BOM, as the build reads it
+    found = read_report_text(path)
+    if found.text is None:
+        return _ReportFile(None, unreadable=found.unreadable, line=found.line)
+    parts = split_front_matter(found.text.lstrip("\ufeff"))  # an editor's BOM, as the build reads it
     if not parts:
         return _ReportFile(None, unreadable="no front-matter between two '---' lines", line=1)
     try:
