@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.ingest import Unusable, decode, ingest_text  # noqa: E402
+from generator.ingest.run import Unusable, decode, ingest_text  # noqa: E402
 
 DEFAULT_FOLDER = ROOT.parent / "shared" / "realworld"
 FIELDS = ("title", "year", "district", "city", "province", "publisher", "published")

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.ingest import clean_lines, decode, heading_level  # noqa: E402
+from generator.ingest.run import clean_lines, decode, heading_level  # noqa: E402
 
 CN = "一二三四五六七八九十"
 
@@ -42,7 +42,7 @@ def _pool() -> tuple[list[str], list[str]]:
 
 
 def _places() -> list[tuple[str, str, str]]:
-    data = ROOT / "generator" / "data"
+    data = ROOT / "generator" / "domain" / "data"
     provinces = {p["code"]: p["name"] for p in json.loads((data / "provinces.json").read_text(encoding="utf-8"))}
     cities = {c["code"]: c["name"] for c in json.loads((data / "cities.json").read_text(encoding="utf-8"))}
     out = []

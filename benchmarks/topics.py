@@ -27,10 +27,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.figures import load_indicators, quoted_topics  # noqa: E402
-from generator.ingest import dump, ingest_text  # noqa: E402
-from generator.model import Report, parse_report, read_report_file  # noqa: E402
-from generator.topics import Topic, classify, load_topics  # noqa: E402
+from generator.domain.figures import load_indicators, quoted_topics  # noqa: E402
+from generator.domain.topics import Topic, classify, load_topics  # noqa: E402
+from generator.ingest.run import dump, ingest_text  # noqa: E402
+from generator.model.report import Report, parse_report, read_report_file  # noqa: E402
 
 LABELS = ROOT / "tests" / "fixtures" / "topics" / "labels.yml"
 FIXTURES = LABELS.parent / "reports"

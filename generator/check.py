@@ -14,11 +14,11 @@ import hashlib
 import re
 from pathlib import Path
 
-from generator import places
-from generator.model import Report, key_lines, load_reports
-from generator.problems import Problem, error, has_errors, report, warning
-from generator.site_config import load_site_config
-from generator.topics import load_topics
+from generator.core.problems import Problem, error, has_errors, report, warning
+from generator.domain import places
+from generator.domain.topics import load_topics
+from generator.model.report import Report, key_lines, load_reports
+from generator.site.site_config import load_site_config
 
 
 def check_report(r: Report, root: Path, topics: frozenset[str] | None) -> list[Problem]:

@@ -1,6 +1,6 @@
 """``fazhi`` command line: ingest, check, build, serve.
 
-Each subcommand lives in its own module with a ``run(args) -> int`` function;
+Each subcommand is one module's ``run(args) -> int`` function (``COMMANDS``);
 the exit status is 0 on success, 1 when content has errors, 2 on bad usage.
 """
 
@@ -10,6 +10,10 @@ import argparse
 import importlib
 import sys
 from pathlib import Path
+
+# Imported only when run: ``fazhi check`` need not load the build's libraries.
+COMMANDS = {"ingest": "generator.ingest.run", "check": "generator.check", "build": "generator.site.build",
+            "serve": "generator.site.serve"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    module = importlib.import_module(f"generator.{args.command}")
+    module = importlib.import_module(COMMANDS[args.command])
     try:
         return module.run(args)
     except KeyboardInterrupt:

@@ -50,7 +50,7 @@ def browser():
 @pytest.fixture(scope="session")
 def seed_site(tmp_path_factory) -> Path:
     """The seeds' content built once into a temporary site, shared by read-only tests."""
-    from generator.build import build
+    from generator.site.build import build
 
     tmp = tmp_path_factory.mktemp("seed-site")
     shutil.copytree(ROOT / "content", tmp / "content")

@@ -10,9 +10,9 @@ print sheet; axe-core finds no serious or critical accessibility violation.
 from __future__ import annotations
 
 import functools
+import http.server
 import re
 import shutil
-import http.server
 import threading
 from pathlib import Path
 

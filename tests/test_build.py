@@ -16,8 +16,8 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from generator import build as builder
-from generator.build import build, check_links
+from generator.site import build as builder
+from generator.site.build import build, check_links
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "site"
@@ -77,7 +77,7 @@ def test_pages_parse_as_html_and_declare_chinese(site: Path):
 def test_no_inline_scripts_or_styles_and_nothing_from_outside(site: Path):
     """Nothing is loaded from elsewhere; the only addresses outside the site are the canonical
     link and links a reader may follow that content/site.yml names (the licence)."""
-    from generator.site_config import load_site_config
+    from generator.site.site_config import load_site_config
 
     config, _ = load_site_config(ROOT / "content" / "site.yml")
     followed = {config.licence_url, config.repository, config.contact_href} - {""}

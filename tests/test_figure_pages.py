@@ -13,11 +13,11 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from generator import figure_pages, urls
-from generator.build import build
-from generator.figure_pages import CHART_ROWS, chart_svg, source_anchor
-from generator.figures import Indicator, load_indicators, stated_text
-from generator.model import load_reports
+from generator.domain.figures import Indicator, load_indicators, stated_text
+from generator.model.report import load_reports
+from generator.site import figure_pages, urls
+from generator.site.build import build
+from generator.site.figure_pages import CHART_ROWS, chart_svg, source_anchor
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS, _ = load_reports(ROOT / "content" / "reports")
@@ -188,9 +188,9 @@ def test_unknown_indicator_warns_and_the_build_goes_on(tmp_path: Path):
 
 def test_chart_is_deterministic_and_accessible():
     indicator = next(i for i in INDICATORS if i.key == "mediation-disputes")
-    from generator.figure_pages import indicator_rows
-
     from types import SimpleNamespace
+
+    from generator.site.figure_pages import indicator_rows
 
     class A:  # the little of an Archive the rows need: records with their figures' anchors
         records = [SimpleNamespace(report=r, slug=r.slug, figures=lambda r=r: r.figures,

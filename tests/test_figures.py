@@ -17,10 +17,21 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.figures import (Found, cn_to_int, extract, in_sentence, load_indicators, number_pattern, period_of, plain, sentences,
-                               stated_text, stating_gate)
-from generator.ingest import decode, ingest_text, run_ingest
-from generator.model import Figure, parse_report
+from generator.domain.figures import (
+    Found,
+    cn_to_int,
+    extract,
+    in_sentence,
+    load_indicators,
+    number_pattern,
+    period_of,
+    plain,
+    sentences,
+    stated_text,
+    stating_gate,
+)
+from generator.ingest.run import decode, ingest_text, run_ingest
+from generator.model.report import Figure, parse_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "content" / "raw").glob("*.txt"))
@@ -34,7 +45,7 @@ def figures_of(text: str, period: str = "annual") -> list[tuple]:
 
 
 def as_items(found) -> list[dict]:
-    from generator.figures import as_item
+    from generator.domain.figures import as_item
 
     return [as_item(f) for f in found]
 
@@ -314,7 +325,7 @@ def test_front_matter_figures_validate_each_item_with_its_line(tmp_path: Path):
 
 
 def test_unknown_indicator_is_a_one_line_warning_naming_file_and_line(tmp_path: Path):
-    from generator.figures import check_figures
+    from generator.domain.figures import check_figures
 
     items = "- {indicator: legal-aid-cases, value: 12, unit: 件, quote: a}\n- {indicator: no-such, value: 1.5, unit: 件, quote: b}\n"
     report, problems = parse_report(tmp_path / "a-report.md", FRONT.format(items=items))

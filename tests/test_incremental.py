@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import build as builder
-from generator.build import build
+from generator.site import build as builder
+from generator.site.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://fazhi.example.org/"
@@ -121,7 +121,7 @@ def test_reading_an_edited_report_of_a_known_place_loads_no_pinyin(content: Path
     out = tmp_path / "site"
     ok(content, out)
     edit(content / "reports" / f"{JIANGBEI}.md", "起草印发工作文件31份", "起草印发工作文件32份")
-    script = ("import sys; from generator.build import build; "
+    script = ("import sys; from generator.site.build import build; "
               f"problems, summary = build(__import__('pathlib').Path({str(content)!r}), __import__('pathlib').Path({str(out)!r}), {BASE!r}); "
               "print(summary['analysed'], 'pypinyin' in sys.modules)")
     run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
@@ -131,7 +131,7 @@ def test_reading_an_edited_report_of_a_known_place_loads_no_pinyin(content: Path
 
 def test_a_build_keeps_no_unpacked_figures_once_done(content: Path, tmp_path: Path):
     """``fazhi serve`` builds again and again in one process: what a build unpacked is dropped."""
-    from generator import records
+    from generator.site import records
 
     ok(content, tmp_path / "site", jobs=1)
     assert records._unpacked.cache_info().currsize == 0

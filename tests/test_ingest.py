@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator import cli
-from generator.ingest import Unusable, decode, ingest_text, run_ingest
-from generator.model import load_reports, parse_report, sections_of
+from generator.ingest.run import Unusable, decode, ingest_text, run_ingest
+from generator.model.report import load_reports, parse_report, sections_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "content" / "raw").glob("*.txt"))
@@ -427,7 +428,7 @@ def test_parallel_ingest_writes_the_same_bytes_as_one_process(tmp_path: Path):
 
 def _ingest_counting(raw: Path, out: Path, monkeypatch) -> tuple[list[str], list]:
     """Ingest in this process, recording which originals were read."""
-    from generator import ingest
+    from generator.ingest import run as ingest
 
     read: list[str] = []
     real = ingest._ingest_file
@@ -443,7 +444,7 @@ def _ingest_counting(raw: Path, out: Path, monkeypatch) -> tuple[list[str], list
 
 
 def test_reingest_reads_only_what_changed(tmp_path: Path, monkeypatch):
-    from generator import ingest
+    from generator.ingest import run as ingest
 
     files = _corpus(tmp_path, "synth", 12)
     raw, out = project(tmp_path, files)
@@ -486,8 +487,8 @@ _YAML_TEXT = st.text(alphabet=st.sampled_from(list("法治 政府：:#'\"-?!&*[]
                                  st.lists(st.dictionaries(_YAML_TEXT, _YAML_TEXT, max_size=2), max_size=2))))
 def test_front_matter_is_written_as_the_pure_python_emitter_writes_it(fields):
     """dump() uses libyaml where it writes the same bytes, PyYAML's own emitter elsewhere."""
-    from generator.ingest import dump
-    from generator.model import FRONT_MATTER_KEYS
+    from generator.ingest.run import dump
+    from generator.model.report import FRONT_MATTER_KEYS
 
     ordered = {k: fields.get(k) for k in FRONT_MATTER_KEYS}
     expected = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=10**6, default_flow_style=False)

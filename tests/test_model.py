@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from generator.model import (
+from generator.model.report import (
     FRONT_MATTER_KEYS,
     chinese_number,
     heading_anchors,

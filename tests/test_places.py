@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator import places
+from generator.domain import places
 
 
 @pytest.mark.parametrize(

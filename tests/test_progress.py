@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 
-from generator.progress import progress, summary
+from generator.core.progress import progress, summary
 
 
 class FakeClock:

@@ -13,10 +13,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator import cli
-from generator.ingest import run_ingest
+from generator.ingest.run import run_ingest
 from tests.test_ingest import FIXTURES, SEEDS, project
 
 CITY = (FIXTURES / "city_government.txt").read_bytes()
@@ -118,8 +119,8 @@ def test_an_explicitly_empty_indicator_table_is_ingested_without_figures(tmp_pat
 
 
 def test_the_loaders_give_the_build_the_same_problems(tmp_path: Path):
-    from generator import figure_pages
-    from generator.topics import load_topics
+    from generator.domain.topics import load_topics
+    from generator.site import figure_pages
 
     (tmp_path / "topics.yml").write_bytes(b"")
     (tmp_path / "indicators.yml").write_bytes(b"\xff\xfe- key")
@@ -133,7 +134,7 @@ def test_the_loaders_give_the_build_the_same_problems(tmp_path: Path):
 def test_the_build_stops_on_an_empty_indicator_table(tmp_path: Path):
     import shutil
 
-    from generator.build import build
+    from generator.site.build import build
     from tests.conftest import ROOT
 
     shutil.copytree(ROOT / "content", tmp_path / "content")
@@ -156,7 +157,7 @@ def test_the_build_stops_on_an_empty_indicator_table(tmp_path: Path):
     "受理.{0,40}.{0,40}.{0,40}{n}",  # 68,921 ways at every character
 ])
 def test_a_phrasing_that_could_backtrack_without_bound_is_refused(tmp_path: Path, phrasing: str):
-    from generator.figures import load_indicators
+    from generator.domain.figures import load_indicators
 
     path = tmp_path / "indicators.yml"
     path.write_text(f"- key: a\n  name: 受理\n  unit: 件\n  units: [件]\n  phrasings:\n    - '{phrasing}'\n    - '办理{{n}}'\n",
@@ -171,7 +172,7 @@ def test_a_phrasing_that_could_backtrack_without_bound_is_refused(tmp_path: Path
     r"(?:,\d{3})+", r"[零〇一二]+", r"(?:ab|cd)+", r"(?:a|b)+", r"(?:受理[^，]{0,12}?)?", r"(?:a{2})+", r"(?:(?=x)x|y)+",
 ])
 def test_unambiguous_repeats_are_allowed(pattern: str):
-    from generator.backtracking import ambiguous_repeat
+    from generator.domain.backtracking import ambiguous_repeat
 
     assert ambiguous_repeat(pattern) == ""
 
@@ -181,7 +182,7 @@ def test_unambiguous_repeats_are_allowed(pattern: str):
     r"(?:\b)+", r"(a)(?:\1)+", r"(?:a(?:b|bc))+", r"(?:x(?:\d\d|[0-9]a))+",
 ])
 def test_ambiguous_repeats_are_refused(pattern: str):
-    from generator.backtracking import ambiguous_repeat
+    from generator.domain.backtracking import ambiguous_repeat
 
     assert ambiguous_repeat(pattern).endswith(", inside a repeat")
 
@@ -270,7 +271,7 @@ def test_an_unreadable_original_is_one_line_and_its_report_is_left_alone(tmp_pat
 
 
 def test_an_original_that_becomes_unreadable_while_ingest_runs_is_one_line(tmp_path: Path, capsys, monkeypatch):
-    from generator import ingest
+    from generator.ingest import run as ingest
 
     raw, out = project(tmp_path, {"good.txt": CITY, "later.txt": CITY + "补充。\n".encode()})
     real = ingest._hash_files
@@ -597,7 +598,7 @@ def test_no_edit_of_a_report_makes_a_second_report_or_is_lost(tmp_path: Path, ed
     if any(p.severity == "error" for p in mine):
         assert md.read_bytes() == data  # left as the editor left it
     else:  # read, and (if changed) rewritten with every key the editor wrote
-        from generator.model import compose_front_matter, split_front_matter
+        from generator.model.report import compose_front_matter, split_front_matter
 
         before = compose_front_matter(split_front_matter(data.decode("utf-8").lstrip("\ufeff"))[0])[0] or {}
         after = compose_front_matter(split_front_matter(md.read_text(encoding="utf-8"))[0])[0]

@@ -16,11 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import model, records
-from generator.build import build
-from generator.ingest import decode
-from generator.model import parse_report
-from generator.render import body_html
+from generator.ingest.run import decode
+from generator.model import report as model
+from generator.model.report import parse_report
+from generator.site import records
+from generator.site.build import build
+from generator.site.render import body_html
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://fazhi.example.org/"
@@ -201,7 +202,7 @@ def test_ingest_drops_control_characters_from_an_original():
 
 @pytest.mark.slow
 def test_control_characters_in_a_raw_title_give_a_valid_feed(tmp_path: Path):
-    from generator.ingest import run_ingest
+    from generator.ingest.run import run_ingest
 
     content = tmp_path / "content"
     (content / "raw").mkdir(parents=True)

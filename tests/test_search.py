@@ -4,10 +4,9 @@ answering the query table through the page's own code (tests/js/query.js)."""
 from __future__ import annotations
 
 import dataclasses
-
 import json
-import mmap
 import math
+import mmap
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,17 +14,27 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lunr.builder import Builder
 
-from generator import search
-from generator.build import build
-from generator.model import load_reports, parse_report
-from generator.search import (
-    FIELDS, BOOST, SearchIndex, decode_ints, decode_postings, encode_ints, encode_postings, index_entry,
-    search_files, section_fields, utf16_key,
+from generator.model.report import load_reports, parse_report
+from generator.search import index as search
+from generator.search.index import (
+    BOOST,
+    FIELDS,
+    SearchIndex,
+    decode_ints,
+    decode_postings,
+    encode_ints,
+    encode_postings,
+    index_entry,
+    search_files,
+    section_fields,
+    utf16_key,
 )
-from generator.segment import _RUN, Segmenter, han_runs, normalize
+from generator.search.segment import _RUN, Segmenter, han_runs, normalize
+from generator.site.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 SEARCH_JS = ROOT / "templates" / "assets" / "search.js"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.site_config import SiteConfig, base_url_of, load_site_config
+from generator.site.site_config import SiteConfig, base_url_of, load_site_config
 
 ROOT = Path(__file__).resolve().parent.parent
 NETLIFY = {"NETLIFY": "true", "URL": "https://fazhi-demo.netlify.app", "DEPLOY_URL": "https://6752a1--fazhi-demo.netlify.app",

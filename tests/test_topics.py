@@ -1,4 +1,4 @@
-"""Topic filing: each rule of generator/topics.py on sections written for it, the one-pass term
+"""Topic filing: each rule of generator/domain/topics.py on sections written for it, the one-pass term
 finder against its definition, and precision and recall on the labelled set against a bar."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks import topics as measured
-from generator.figures import load_indicators
-from generator.model import Section
-from generator.problems import Problem
-from generator.topics import PLANS, PROBLEMS, WORK, Topic, classify, load_topics, terms_in, vocabulary_of
+from generator.core.problems import Problem
+from generator.domain.figures import load_indicators
+from generator.domain.topics import PLANS, PROBLEMS, WORK, Topic, classify, load_topics, terms_in, vocabulary_of
+from generator.model.report import Section
 
 ROOT = Path(__file__).resolve().parent.parent
 TOPICS, _ = load_topics(ROOT / "content" / "topics.yml")

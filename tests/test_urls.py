@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import urls
+from generator.model import slugs
+from generator.site import urls
 
 
 @pytest.mark.parametrize(
@@ -22,7 +23,7 @@ from generator import urls
     ],
 )
 def test_report_slugs(fields, slug):
-    assert urls.report_slug(**fields) == slug
+    assert slugs.report_slug(**fields) == slug
 
 
 def test_place_pages_are_unique_by_code_and_readable_by_pinyin():

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import write
-from generator.write import write_atomic, write_file
+from generator.core import atomic
+from generator.core.atomic import write_atomic
+from generator.site.publish import write_file
 
 
 def test_write_file_makes_folders_and_returns_the_final_stat(tmp_path: Path):
@@ -44,7 +45,7 @@ def test_write_atomic_replaces_and_leaves_no_temporary(tmp_path: Path):
 
 
 def test_write_atomic_passes_over_a_temporary_left_by_a_dead_process(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(write, "_TEMPORARY", itertools.count(7))
+    monkeypatch.setattr(atomic, "_TEMPORARY", itertools.count(7))
     left = tmp_path / f".x.pickle.{os.getpid()}-7.tmp"
     left.write_bytes(b"someone else's")
     write_atomic(tmp_path / "x.pickle", b"mine")
@@ -59,7 +60,7 @@ def test_a_failed_atomic_write_keeps_the_old_bytes_and_removes_its_temporary(tmp
     def fail(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(write.os, "replace", fail)
+    monkeypatch.setattr(atomic.os, "replace", fail)
     with pytest.raises(OSError):
         write_atomic(target, b"new")
     assert target.read_bytes() == b"old"

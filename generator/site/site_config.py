@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
 
-from generator.model import CONTROL, MAX_FIELD
-from generator.problems import Problem, error, read_yaml, warning
+from generator.core.problems import Problem, error, read_yaml, warning
+from generator.model.report import CONTROL, MAX_FIELD
 
 TEXT, ADDRESS, BASE, CONTACT = "text", "address", "base", "contact"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

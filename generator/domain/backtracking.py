@@ -25,7 +25,8 @@ Both rules are sufficient, not necessary: they refuse some harmless expressions
 
 from __future__ import annotations
 
-from re import _constants as sre, _parser
+from re import _constants as sre
+from re import _parser
 
 MAX_WAYS = 10_000
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)

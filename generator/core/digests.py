@@ -1,12 +1,10 @@
-"""The unit of the build's plan (an output's path, a key of what it shows, how to make it),
-and the digests that cache keys are made of."""
+"""The digests that cache keys are made of: of bytes, of an output's inputs, of a tree of files."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 
 def digest(data: bytes) -> str:
@@ -37,12 +35,3 @@ def tree_digest(folder: Path, keep: Callable[[Path], bool] = lambda path: True) 
             h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
-
-@dataclass(frozen=True)
-class Planned:
-    """An output: its site path, a key of what it shows, and how to make it (text, bytes, or
-    for a large data file, text in pieces written as they come)."""
-
-    path: str
-    key: str
-    make: Callable[[], str | bytes | Iterable[str]]

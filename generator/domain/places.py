@@ -1,7 +1,7 @@
 """Place lookup (行政区划): which district, city and province a report is about.
 
-Sources (see generator/data/SOURCE.md):
-- ``generator/data/*.json``: the National Bureau of Statistics' 2023 division
+Sources (see generator/domain/data/SOURCE.md):
+- ``generator/domain/data/*.json``: the National Bureau of Statistics' 2023 division
   codes (统计用区划代码, as of 2023-06-30), from the npm package china-division 2.7.0;
 - ``gb2260`` 0.4.1 (PyPI): the GB/T 2260 revisions 2002–2013, for names that have
   since changed (a 2016 report may still say 某某县 for what is now 某某区).

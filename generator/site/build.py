@@ -1,11 +1,11 @@
 """``fazhi build``: content/ → site/, Pelican-style, incremental, on every core.
 
-1. Read every report into a ``Record`` (generator/records.py); unchanged reports
+1. Read every report into a ``Record`` (generator/site/records.py); unchanged reports
    come from the cache, changed ones are analysed in a process pool.
-2. Model the whole archive and plan every output (generator/pages.py): a path,
+2. Model the whole archive and plan every output (generator/site/pages.py): a path,
    a key of what it shows, a way to make it. Two producers planning one path is
    an error naming both.
-3. Update the search index (generator/search.py) from the changed reports.
+3. Update the search index (generator/search/index.py) from the changed reports.
 4. Outputs whose key is unchanged and whose published copy is intact are left as
    they are; the rest are rendered into a staging folder (in the pool when many).
 5. Check the internal links and #anchors (of the pages rendered, or of every page
@@ -14,7 +14,7 @@
 
 The cache (``.<out>-cache`` beside the output) is keyed on content digests and on
 the generator's code, templates, taxonomy and site configuration with the base URL
-(generator/site_config.py, loaded first), so a full build and an incremental one
+(generator/site/site_config.py, loaded first), so a full build and an incremental one
 give the same bytes.
 """
 
@@ -39,22 +39,26 @@ from typing import Callable, Iterable, Mapping, NamedTuple
 
 import jinja2
 
-from generator import records as rec_mod
-from generator import figure_pages, search, urls
-from generator.model import without_slug_clashes
-from generator.pages import PRODUCERS, Archive, Producer, model_archive, sitemap
-from generator.planned import Planned, key_of, tree_digest
-from generator.problems import Problem, error, has_errors, report as print_problems
-from generator.progress import progress, summary as closing_line
-from generator.records import Job, Record, Stamp
-from generator.shelf import Shelf
-from generator.site_config import as_built, base_url_of, load_site_config
-from generator.render import Renderer, fingerprint
-from generator.topics import load_topics
-from generator.write import Staging, write_file
+from generator import PROJECT
+from generator.core.digests import key_of, tree_digest
+from generator.core.problems import Problem, error, has_errors
+from generator.core.problems import report as print_problems
+from generator.core.progress import progress
+from generator.core.progress import summary as closing_line
+from generator.core.shelf import Shelf
+from generator.domain.topics import load_topics
+from generator.model.report import without_slug_clashes
+from generator.search import index as search
+from generator.site import figure_pages, urls
+from generator.site import records as rec_mod
+from generator.site.pages import PRODUCERS, Archive, Producer, model_archive, sitemap
+from generator.site.planned import Planned
+from generator.site.publish import Staging, write_file
+from generator.site.records import Job, Record, Stamp
+from generator.site.render import Renderer, fingerprint
+from generator.site.site_config import as_built, base_url_of, load_site_config
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
+TEMPLATES = PROJECT / "templates"
 # Below this many reports or pages, a process pool costs more than it saves.
 POOL_MIN = 64
 # The manifest and the links of its pages are saved in many small shards: an edit writes a few
@@ -545,7 +549,7 @@ def _index_entry(record: Record) -> search.IndexEntry:
     r = record.report
     return search.IndexEntry(
         slug=r.slug, digest=record.digest, title=r.title, province=r.province, city=r.distinct_city, district=r.district,
-        year=r.year, topics=record.topics, page=urls.report_page(r.slug),
+        year=r.year, topics=record.topics,
     )
 
 

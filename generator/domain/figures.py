@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from generator.backtracking import ambiguous_repeat, too_many_ways
-from generator.model import SLUG_RE, Figure, Report, Section
-from generator.problems import Problem, error, load_entries, warning
+from generator.core.problems import Problem, error, load_entries, warning
+from generator.domain.backtracking import ambiguous_repeat, too_many_ways
+from generator.model.report import SLUG_RE, Figure, Report, Section
 
 MONEY_UNIT = "万元"
 PERCENT = "%"

@@ -29,14 +29,27 @@ from pathlib import Path
 
 import yaml
 
-from generator import places, urls
-from generator.planned import tree_digest
-from generator.model import CONTROL, FRONT_MATTER_KEYS, Section, compose_front_matter, read_report_text, duplicate_keys, figures_from, key_lines, sections_of, split_front_matter
-from generator.figures import Indicator, extract_sections, load_indicators, quoted_topics
-from generator.topics import Topic, classify, load_topics
-from generator.problems import Problem, error, has_errors, report, warning
-from generator.progress import progress, summary
-from generator.write import write_atomic
+from generator import PACKAGE
+from generator.core.atomic import write_atomic
+from generator.core.digests import key_of, tree_digest
+from generator.core.problems import Problem, error, has_errors, report, warning
+from generator.core.progress import progress, summary
+from generator.domain import places
+from generator.domain.figures import Indicator, extract_sections, load_indicators, quoted_topics
+from generator.domain.topics import Topic, classify, load_topics
+from generator.model import slugs
+from generator.model.report import (
+    CONTROL,
+    FRONT_MATTER_KEYS,
+    Section,
+    compose_front_matter,
+    duplicate_keys,
+    figures_from,
+    key_lines,
+    read_report_text,
+    sections_of,
+    split_front_matter,
+)
 
 MACHINE_FILE = ".machine.json"
 
@@ -879,17 +892,16 @@ def merge(new: Ingested, current: tuple[dict, str] | None, machine: dict | None,
 
 CACHE_FILE = ".ingest-cache.json"
 CACHE_FORMAT = 1
-# Modules that only render the site: editing them does not change what ingest writes.
-_NOT_INGEST = {"__main__.py", "build.py", "check.py", "cli.py", "progress.py", "render.py", "search.py",
-               "segment.py", "serve.py", "site_config.py", "write.py"}
+# The stages ingest is made of: editing search or the site does not change what ingest writes.
+INGEST_STAGES = ("core", "model", "domain", "ingest")
 _PARALLEL_FROM = 32  # fewer files than this are ingested in this process: a pool costs more than it saves
 
 
 @lru_cache(maxsize=1)
 def ingest_version() -> str:
     """A digest of everything in the generator that shapes ingest's output (code and division data)."""
-    package = Path(__file__).resolve().parent
-    code = tree_digest(package, lambda path: "__pycache__" not in path.parts and path.name not in _NOT_INGEST and path.suffix != ".pyc")
+    code = key_of(*(tree_digest(PACKAGE / stage, lambda path: "__pycache__" not in path.parts and path.suffix != ".pyc")
+                    for stage in INGEST_STAGES))
     return hashlib.sha256(f"fazhi ingest cache {CACHE_FORMAT}\n{code}".encode()).hexdigest()
 
 
@@ -1363,7 +1375,7 @@ def _load_machine(data: bytes, shown: str) -> tuple[dict, list[Problem]]:
 
 def _new_slug(fields: dict, taken: set[str]) -> str:
     """A new report's file name: its slug, with -2, -3, … when taken (chosen in sorted order)."""
-    base = urls.report_slug(
+    base = slugs.report_slug(
         year=fields["year"], province=fields["province"], city=fields["city"],
         district=fields["district"], publisher=fields["publisher"], period=fields["period"],
     )

@@ -24,18 +24,20 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
-from generator import search, urls
-from generator.figure_pages import shown_digests, source_anchor
-from generator.figures import Indicator, quoted_topics
-from generator.model import Figure, Report, read_report_file
-from generator.planned import digest as digest_of, key_of, tree_digest, versioned_name
-from generator.problems import Problem, error, warning
-from generator.render import body_html
-from generator.topics import KIND_NAMES, Topic, classify
-from generator.write import write_atomic
+from generator import PACKAGE
+from generator.core.atomic import write_atomic
+from generator.core.digests import digest as digest_of
+from generator.core.digests import key_of, tree_digest, versioned_name
+from generator.core.problems import Problem, error, warning
+from generator.domain.figures import Indicator, quoted_topics
+from generator.domain.topics import KIND_NAMES, Topic, classify
+from generator.model.report import Figure, Report, read_report_file
+from generator.search import index as search
+from generator.site import urls
+from generator.site.figure_pages import shown_digests, source_anchor
+from generator.site.render import body_html
 
 EXCERPT = 90
-PACKAGE = Path(__file__).resolve().parent
 
 
 def excerpt(text: str, limit: int = EXCERPT) -> str:

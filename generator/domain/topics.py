@@ -35,8 +35,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from generator.model import SLUG_RE, Section
-from generator.problems import Problem, error, load_entries
+from generator.core.problems import Problem, error, load_entries
+from generator.model.report import SLUG_RE, Section
 
 THRESHOLD = 2
 HEADING_WEIGHT = 2

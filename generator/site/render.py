@@ -3,7 +3,7 @@
 Every template gets ``rel(path, anchor=None)`` (a relative link from the page
 being rendered, so the site works from file://), ``asset(name)`` (the
 fingerprinted copy of templates/assets/<name>), ``page_path`` and ``config``
-(content/site.yml with the build's base URL, see generator/site_config.py). Archive-wide
+(content/site.yml with the build's base URL, see generator/site/site_config.py). Archive-wide
 figures (``site``) go only to the pages that show them, so that adding a report
 does not change every page.
 Autoescape is on for .html and .xml: report text is always escaped; the only
@@ -21,10 +21,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
-from generator import urls
-from generator.markdown import parser, tokens_of
-from generator.model import Report
-from generator.site_config import SiteConfig
+from generator.model.markdown import parser, tokens_of
+from generator.model.report import Report
+from generator.site import urls
+from generator.site.site_config import SiteConfig
 
 
 def fingerprint(name: str, data: bytes) -> str:

@@ -17,8 +17,8 @@ from urllib.parse import unquote
 
 import yaml
 
-from generator.markdown import tokens_of
-from generator.problems import Problem, error, has_errors, warning
+from generator.core.problems import Problem, error, has_errors, warning
+from generator.model.markdown import tokens_of
 
 # The front-matter keys, in the order ingest writes them.
 FRONT_MATTER_KEYS = (

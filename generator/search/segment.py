@@ -13,7 +13,7 @@ jieba-rs (``rjieba``, the same dictionary and algorithm) does the Han runs: it g
 the same terms as pure-Python jieba (tests/test_search.py checks this on the seeds and
 on generated text) about 15 times faster. Pure-Python jieba stays as the reference
 and the fallback where rjieba is not installed. No words are added to the dictionary:
-place names in a query become filters (generator/search.py), not terms.
+place names in a query become filters (generator/search/index.py), not terms.
 
 The browser never runs jieba: it matches queries against the index's own vocabulary
 (templates/assets/search.js), so only the terms written here matter.

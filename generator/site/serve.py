@@ -9,8 +9,8 @@ import threading
 
 from watchfiles import watch
 
-from generator import build as builder
-from generator.problems import report
+from generator.core.problems import report
+from generator.site import build as builder
 
 
 def _build(args) -> None:

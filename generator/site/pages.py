@@ -19,15 +19,15 @@ from typing import Callable, Iterator
 
 from markupsafe import Markup
 
-from generator import figure_pages
-from generator import records as rec_mod
-from generator import urls
-from generator.figures import Indicator
-from generator.model import UNPLACED, Report
-from generator.planned import Planned, key_of
-from generator.records import Record
-from generator.render import Renderer, json_lines
-from generator.topics import Topic
+from generator.core.digests import key_of
+from generator.domain.figures import Indicator
+from generator.domain.topics import Topic
+from generator.model.report import UNPLACED, Report
+from generator.site import figure_pages, urls
+from generator.site import records as rec_mod
+from generator.site.planned import Planned
+from generator.site.records import Record
+from generator.site.render import Renderer, json_lines
 
 NEWEST = 10
 FEED_SIZE = 20

@@ -57,14 +57,14 @@ from pathlib import Path
 
 import numpy as np
 
-from generator import urls
-from generator.model import LEAD_ANCHOR, Report
-from generator.planned import digest as _digest, versioned_name
-from generator.segment import default_segmenter
-from generator.write import write_atomic
+from generator import PROJECT
+from generator.core.atomic import write_atomic
+from generator.core.digests import digest as _digest
+from generator.core.digests import versioned_name
+from generator.model.report import LEAD_ANCHOR, Report
+from generator.search.segment import default_segmenter
 
-ROOT = Path(__file__).resolve().parent.parent
-LUNR_JS = ROOT / "node_modules" / "lunr" / "lunr.min.js"
+LUNR_JS = PROJECT / "node_modules" / "lunr" / "lunr.min.js"
 PREFIX = "search/"
 FILTERS = f"{PREFIX}f/"
 VERSION = 2
@@ -319,7 +319,6 @@ class IndexEntry:
     district: str
     year: int | None
     topics: tuple[str, ...]
-    page: str
     terms: ReportTerms | None = field(default=None, compare=False)
 
     @property
@@ -338,7 +337,7 @@ def _filtered(e: IndexEntry) -> tuple:
 
 
 def _meta(e: IndexEntry) -> IndexEntry:
-    return IndexEntry(e.slug, e.digest, e.title, e.province, e.city, e.district, e.year, tuple(e.topics), e.page)
+    return IndexEntry(e.slug, e.digest, e.title, e.province, e.city, e.district, e.year, tuple(e.topics))
 
 
 # --- the persistent index -----------------------------------------------------------
@@ -1068,7 +1067,7 @@ def index_entry(report: Report, topics: Sequence[str], terms: ReportTerms | None
     return IndexEntry(
         slug=report.slug, digest=_digest(fingerprint.encode("utf-8")), title=report.title,
         province=report.province, city=report.distinct_city, district=report.district, year=report.year,
-        topics=tuple(topics), page=urls.report_page(report.slug),
+        topics=tuple(topics),
         terms=terms if terms is not None else report_terms(report),
     )
 

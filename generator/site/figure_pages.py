@@ -2,10 +2,10 @@
 indicator), the figures table on report pages, figures over the years on place pages,
 and data/figures.csv + data/figures.json.
 
-generator/pages.py registers ``indicator_pages`` and ``figure_data`` among its producers
+generator/site/pages.py registers ``indicator_pages`` and ``figure_data`` among its producers
 and passes ``report_figures`` / ``place_figures`` to the report and place templates;
 the anchor of each figure's sentence is found when the report is analysed
-(generator/records.py), since only then is the section text at hand.
+(generator/site/records.py), since only then is the section text at hand.
 
 Decisions (README "## Figures"): the table is server-sorted by value, largest first,
 and a small script (assets/sort-table.js) turns its headers into sort buttons; the
@@ -25,14 +25,16 @@ from html import escape
 from pathlib import Path
 from typing import Iterator
 
-from markupsafe import Markup, escape as escape_markup
+from markupsafe import Markup
+from markupsafe import escape as escape_markup
 
-from generator import urls
-from generator.figures import Indicator, check_figures, load_indicators, normalised_text, stated_text
-from generator.model import UNPLACED, Figure, Report
-from generator.planned import Planned, key_of
-from generator.render import json_rows
-from generator.problems import Problem, warning
+from generator.core.digests import key_of
+from generator.core.problems import Problem, warning
+from generator.domain.figures import Indicator, check_figures, load_indicators, normalised_text, stated_text
+from generator.model.report import UNPLACED, Figure, Report
+from generator.site import urls
+from generator.site.planned import Planned
+from generator.site.render import json_rows
 
 PERIOD_LABELS = {"annual": "全年", "H1": "上半年", "H2": "下半年", "Q1": "第一季度", "Q2": "第二季度",
                  "Q3": "第三季度", "Q4": "第四季度", "Q1-Q3": "前三季度"}

@@ -1,0 +1,1 @@
+"""``fazhi ingest``: content/raw originals → content/reports Markdown, faithful and labelled."""
