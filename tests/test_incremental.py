@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.search import index as search_index
+from generator.search.index import SearchIndex
 from generator.site import build as builder
 from generator.site.build import build
 
@@ -293,8 +295,8 @@ def test_a_lost_search_state_is_made_once_again(content: Path, tmp_path: Path, m
     shutil.rmtree(tmp_path / ".site-cache" / "search")
     ok(content, out)  # the index is rebuilt from the reports' cached terms ...
     fed: list[str] = []
-    update = builder.search.SearchIndex.update
-    monkeypatch.setattr(builder.search.SearchIndex, "update",
+    update = SearchIndex.update
+    monkeypatch.setattr(SearchIndex, "update",
                         lambda self, entries, names, load: update(self, entries, names, lambda e: (fed.append(e.slug), load(e))[1]))
     ok(content, out)  # ... and saved, so the next build reads no report's terms at all
     assert fed == []
@@ -350,7 +352,7 @@ def test_where_links_fail_the_search_state_writes_the_terms(content: Path, tmp_p
     def refuse(src, dst):
         raise OSError("links not supported")
 
-    monkeypatch.setattr(builder.search.os, "link", refuse)
+    monkeypatch.setattr(search_index.os, "link", refuse)
     out = tmp_path / "site"
     ok(content, out)
     reports = list((tmp_path / ".site-cache" / "search" / "reports").iterdir())

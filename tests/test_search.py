@@ -18,22 +18,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lunr.builder import Builder
 
+from generator.core.digests import versioned_name
 from generator.model.report import load_reports, parse_report
-from generator.search import index as search
-from generator.search.index import (
-    BOOST,
-    FIELDS,
-    SearchIndex,
-    decode_ints,
-    decode_postings,
-    encode_ints,
-    encode_postings,
-    index_entry,
-    search_files,
-    section_fields,
-    utf16_key,
-)
+from generator.search import files as search_layout
+from generator.search import index as search_index
+from generator.search import terms as search_terms
+from generator.search.encoding import decode_ints, decode_postings, encode_ints, encode_postings, utf16_key
+from generator.search.index import SearchIndex, search_files
 from generator.search.segment import _RUN, Segmenter, han_runs, normalize
+from generator.search.terms import BOOST, FIELDS, IndexEntry, index_entry, report_terms, section_fields
 from generator.site.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,7 +101,7 @@ def test_postings_round_trip():
 
 def test_weights_depend_on_the_report_alone():
     r = SEEDS[1]
-    alone = search.report_terms(r)
+    alone = report_terms(r)
     with_others = [e.terms for e in map(lambda x: index_entry(x, x.topics), SEEDS) if e.slug == r.slug][0]
     assert alone.terms == with_others.terms and (alone.body == with_others.body).all()
 
@@ -130,7 +123,7 @@ def test_expanded_postings_equal_the_lunr_builders_index(seed_site: Path, monkey
     """Terms, postings and vector values, with the average field lengths set to the seeds' own."""
     builder = reference_builder(SEEDS)
     index = builder.build().serialize()
-    monkeypatch.setattr(search, "AVG_LENGTH", dict(builder.average_field_length))
+    monkeypatch.setattr(search_terms, "AVG_LENGTH", dict(builder.average_field_length))
     files = search_files([index_entry(r, r.topics) for r in SEEDS], {})
     site = seed_site.parent / "reference-site"
     shutil.rmtree(site, ignore_errors=True)
@@ -263,8 +256,8 @@ def synthetic_reports(n: int) -> list:
 def pruned_site(tmp_path_factory) -> Path:
     site = tmp_path_factory.mktemp("pruned")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(search, "PRUNE", 5)
-        mp.setattr(search, "REST_POSTINGS", 20)
+        mp.setattr(search_layout, "PRUNE", 5)
+        mp.setattr(search_layout, "REST_POSTINGS", 20)
         files = search_files([index_entry(r, ()) for r in synthetic_reports(60)], {})
     for path, data in files.items():
         (site / path).parent.mkdir(parents=True, exist_ok=True)
@@ -294,8 +287,8 @@ def _report(i: int, province: tuple[str, str, str], body: str):
 def _pruned_files(site: Path, reports) -> None:
     """The search files of ``reports`` with top lists of 10 and remainders split by province."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(search, "PRUNE", 10)
-        mp.setattr(search, "REST_POSTINGS", 5)
+        mp.setattr(search_layout, "PRUNE", 10)
+        mp.setattr(search_layout, "REST_POSTINGS", 5)
         files = search_files([index_entry(r, ()) for r in sorted(reports, key=lambda r: r.slug)], {})
     for path, data in files.items():
         (site / path).parent.mkdir(parents=True, exist_ok=True)
@@ -436,7 +429,7 @@ def _run_edits(state: Path, base: list, edits) -> None:
         else:
             index = SearchIndex.open(state)
         before = {e.slug: e.digest for e in index._entries}
-        entries = [e if before.get(e.slug) != e.digest else search.IndexEntry(**{**e.__dict__, "terms": None})
+        entries = [e if before.get(e.slug) != e.digest else IndexEntry(**{**e.__dict__, "terms": None})
                    for e in _entries(reports.values())]
         index.update(entries, {})
         _check_same_as_full(index, reports.values())
@@ -447,7 +440,7 @@ def _run_edits(state: Path, base: list, edits) -> None:
 @given(EDITS)
 def test_incremental_updates_give_the_full_builds_bytes(tmp_path_factory, edits):
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(search, "LOG_REPORTS", 1)  # saved postings both replayed and written anew
+        mp.setattr(search_index, "LOG_REPORTS", 1)  # saved postings both replayed and written anew
         _run_edits(tmp_path_factory.mktemp("state") / "search", list(SEEDS), edits)
 
 
@@ -466,8 +459,8 @@ def test_updates_that_change_filters_or_excerpts_give_the_full_builds_bytes(tmp_
 def test_incremental_updates_of_pruned_terms_give_the_full_builds_bytes(tmp_path_factory, edits):
     """With PRUNE low, edits move postings in and out of top lists and province remainders."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(search, "PRUNE", 10)
-        mp.setattr(search, "REST_POSTINGS", 20)  # remainders both merged and per province
+        mp.setattr(search_layout, "PRUNE", 10)
+        mp.setattr(search_layout, "REST_POSTINGS", 20)  # remainders both merged and per province
         _run_edits(tmp_path_factory.mktemp("state") / "search", synthetic_reports(60), edits)
 
 
@@ -515,5 +508,5 @@ def test_open_of_a_state_whose_edit_cannot_be_replayed_is_empty(tmp_path: Path):
     index.save(state)
     assert SearchIndex.open(state).files() == index.files()  # replayed
     digest = next(e.digest for e in _entries([old]))
-    (state / "reports" / search.versioned_name(old.slug, digest)).unlink()
+    (state / "reports" / versioned_name(old.slug, digest)).unlink()
     assert SearchIndex.open(state).files() == {}

@@ -48,7 +48,9 @@ from generator.core.progress import summary as closing_line
 from generator.core.shelf import Shelf
 from generator.domain.topics import load_topics
 from generator.model.report import without_slug_clashes
-from generator.search import index as search
+from generator.search import files as search_files
+from generator.search.index import LUNR_JS, SearchIndex
+from generator.search.terms import IndexEntry
 from generator.site import figure_pages, urls
 from generator.site import records as rec_mod
 from generator.site.pages import PRODUCERS, Archive, Producer, model_archive, sitemap
@@ -221,7 +223,7 @@ class Batch:
 Remembered = dict[str, tuple[str, dict[str, str]]]  # producer → (its inputs' digest, path → key)
 
 
-def plan(a: Archive, render: Renderer, assets: Mapping[str, tuple[str, bytes]], index: search.SearchIndex,
+def plan(a: Archive, render: Renderer, assets: Mapping[str, tuple[str, bytes]], index: SearchIndex,
          remembered: Remembered) -> tuple[dict[str, Step], Batch, list[Problem]]:
     """Every output, by path. ``remembered`` holds the last plan of the producers that digest their
     inputs; it is brought up to date."""
@@ -241,8 +243,8 @@ def plan(a: Archive, render: Renderer, assets: Mapping[str, tuple[str, bytes]], 
             add(producer.name, planned)
     batch = Batch("search", index.files(), index.data)
     # lunr.js from node_modules (npm), never a CDN; the search page loads it with its first query.
-    lunr = search.LUNR_JS.read_bytes()
-    add("search", Planned(f"{search.PREFIX}lunr.min.js", key_of("lunr", hashlib.sha256(lunr).hexdigest()), lambda: lunr))
+    lunr = LUNR_JS.read_bytes()
+    add("search", Planned(f"{search_files.PREFIX}lunr.min.js", key_of("lunr", hashlib.sha256(lunr).hexdigest()), lambda: lunr))
     if a.base_url:  # a sitemap lists absolute addresses only
         add("data", sitemap(render, a.base_url, [*steps, *batch.keys]))
     for path in sorted(steps.keys() & batch.keys.keys()):
@@ -454,7 +456,7 @@ def _build(content: Path, out: Path, flag: str | None, zip_path: Path | None, jo
     if has_errors(problems):
         return problems, {}
     archive = model_archive(tuple(found), topics, indicators, base_url, root, cache.blobs)
-    index = search.SearchIndex.open(cache.search)
+    index = SearchIndex.open(cache.search)
     if index.update([_index_entry(r) for r in found], {t.slug: t.name for t in topics},
                     lambda e: rec_mod.terms_file(archive.blobs, archive.by_slug[e.slug])):
         # Saved now, not after publishing: the state is a cache of these reports' index, whatever
@@ -544,10 +546,10 @@ def _published(out: Path) -> set[str]:
     return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} if out.is_dir() else set()
 
 
-def _index_entry(record: Record) -> search.IndexEntry:
+def _index_entry(record: Record) -> IndexEntry:
     """A report as the index sees it; its terms are read from its blob only if the index asks."""
     r = record.report
-    return search.IndexEntry(
+    return IndexEntry(
         slug=r.slug, digest=record.digest, title=r.title, province=r.province, city=r.distinct_city, district=r.district,
         year=r.year, topics=record.topics,
     )

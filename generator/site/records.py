@@ -32,7 +32,7 @@ from generator.core.problems import Problem, error, warning
 from generator.domain.figures import Indicator, quoted_topics
 from generator.domain.topics import KIND_NAMES, Topic, classify
 from generator.model.report import Figure, Report, read_report_file
-from generator.search import index as search
+from generator.search.terms import report_terms, store_terms
 from generator.site import urls
 from generator.site.figure_pages import shown_digests, source_anchor
 from generator.site.render import body_html
@@ -253,7 +253,7 @@ def _analyse(job: Job) -> Outcome:
     assert _BLOBS is not None
     blob, terms = blob_names(report.slug, digest)
     write_atomic(_BLOBS / blob, pickle.dumps(Blob(digest, str(body_html(report)), toc), protocol=pickle.HIGHEST_PROTOCOL))
-    search.store_terms(_BLOBS / terms, search.report_terms(report))
+    store_terms(_BLOBS / terms, report_terms(report))
     anchors = tuple(source_anchor(report, f) for f in report.figures)
     shown = shown_digests(report, anchors)
     row = json.dumps({**report.front_matter(), "topics": list(topics), "slug": light.slug}, ensure_ascii=False, sort_keys=True)
@@ -306,7 +306,7 @@ def read_blob(blobs: Path, record: Record) -> Blob:
 
 
 def terms_file(blobs: Path, record: Record) -> Path:
-    """The file of a report's search terms (``search.store_terms``)."""
+    """The file of a report's search terms (``store_terms``)."""
     return blobs / blob_names(record.slug, record.digest)[1]
 
 
