@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT))
 from generator.domain.figures import load_indicators, quoted_topics  # noqa: E402
 from generator.domain.topics import Topic, classify, load_topics  # noqa: E402
 from generator.ingest.run import dump, ingest_text  # noqa: E402
-from generator.model.report import Report, parse_report, read_report_file  # noqa: E402
+from generator.model.reading import parse_report, read_report_file  # noqa: E402
+from generator.model.report import Report
 
 LABELS = ROOT / "tests" / "fixtures" / "topics" / "labels.yml"
 FIXTURES = LABELS.parent / "reports"

@@ -17,7 +17,9 @@ from pathlib import Path
 from generator.core.problems import Problem, error, has_errors, report, warning
 from generator.domain import places
 from generator.domain.topics import load_topics
-from generator.model.report import Report, key_lines, load_reports
+from generator.model.frontmatter import key_lines
+from generator.model.reading import load_reports
+from generator.model.report import Report
 from generator.site.site_config import load_site_config
 
 

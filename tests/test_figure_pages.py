@@ -14,7 +14,7 @@ import html5lib
 import pytest
 
 from generator.domain.figures import Indicator, load_indicators, stated_text
-from generator.model.report import load_reports
+from generator.model.reading import load_reports
 from generator.site import figure_pages, urls
 from generator.site.build import build
 from generator.site.figure_pages import CHART_ROWS, chart_svg, source_anchor

@@ -31,7 +31,8 @@ from generator.domain.figures import (
     stating_gate,
 )
 from generator.ingest.run import decode, ingest_text, run_ingest
-from generator.model.report import Figure, parse_report
+from generator.model.reading import parse_report
+from generator.model.report import Figure
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "content" / "raw").glob("*.txt"))

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.model.report import (
-    FRONT_MATTER_KEYS,
-    chinese_number,
-    heading_anchors,
-    heading_number,
-    load_reports,
-    parse_report,
-    sections_of,
-)
+from generator.model.reading import load_reports, parse_report
+from generator.model.report import Report
+from generator.model.schema import FRONT_MATTER_KEYS, front_matter
+from generator.model.sections import chinese_number, heading_anchors, heading_number, sections_of
 
 GOOD = """---
 title: 重庆市江北区司法局2021年法治政府建设工作情况
@@ -64,7 +62,7 @@ def test_good_report_parses_with_no_problems():
     assert [s.anchor for s in report.sections] == ["lead", "s1", "s1-1"]
     assert report.sections[2].path == ("一、推动依法治区", "（一）统筹协调")
     assert report.sections[2].text == "正文二。"
-    assert list(report.front_matter()) == list(FRONT_MATTER_KEYS)
+    assert list(front_matter(report)) == list(FRONT_MATTER_KEYS)
 
 
 @pytest.mark.parametrize(
@@ -102,7 +100,7 @@ def test_an_editors_section_topics_are_read_and_written_back():
     assert problems == []
     assert report.topic_corrections == {"s1-1": ("yifa-zhili", "ducha-kaohe"), "lead": ()}
     assert [c.line for c in report.section_topics] == [21, 22]
-    assert report.front_matter()["section_topics"] == {"s1-1": ["yifa-zhili", "ducha-kaohe"], "lead": []}
+    assert front_matter(report)["section_topics"] == {"s1-1": ["yifa-zhili", "ducha-kaohe"], "lead": []}
     assert parse(GOOD.replace("section_topics: {}\n", ""))[0].section_topics == ()  # files written before it
 
 
@@ -210,3 +208,21 @@ def test_anchors_are_unique_and_html_safe(headings):
     anchors = heading_anchors(headings)
     assert len(anchors) == len(headings) == len(set(anchors))
     assert all(a.replace("-", "").isalnum() and a.isascii() and a[0] == "s" for a in anchors)
+
+
+def test_the_readme_lists_the_schemas_keys_in_its_order():
+    """The README's table of report keys is read from the schema: the same keys, in the same order."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## The report files", 1)[1].split("\n\n", 2)[2].split("\n\n", 1)[0]
+    listed = [key for row in table.splitlines()[2:] for key in re.findall(r"`([a-z_0-9]+)`", row.split("|")[1])]
+    assert listed == list(FRONT_MATTER_KEYS)
+
+
+def test_every_schema_key_is_a_report_field_and_is_written_back_as_read():
+    fields = [f.name for f in dataclasses.fields(Report)]
+    assert [key for key in fields if key in FRONT_MATTER_KEYS] == list(FRONT_MATTER_KEYS)
+    text = GOOD.replace("section_topics: {}", "section_topics: {s1: [yifa-zhili]}").replace(
+        "figures: []", "figures:\n- {indicator: xingzheng-fuyi, value: 96, unit: 件, period: annual, approx: 余, quote: 受理96余件}")
+    report, problems = parse(text)
+    again, _ = parse("---\n" + yaml.safe_dump(front_matter(report), allow_unicode=True, sort_keys=False) + "---\n" + report.body)
+    assert problems == [] and report.figures and report.section_topics and again == report

@@ -598,7 +598,7 @@ def test_no_edit_of_a_report_makes_a_second_report_or_is_lost(tmp_path: Path, ed
     if any(p.severity == "error" for p in mine):
         assert md.read_bytes() == data  # left as the editor left it
     else:  # read, and (if changed) rewritten with every key the editor wrote
-        from generator.model.report import compose_front_matter, split_front_matter
+        from generator.model.frontmatter import compose_front_matter, split_front_matter
 
         before = compose_front_matter(split_front_matter(data.decode("utf-8").lstrip("\ufeff"))[0])[0] or {}
         after = compose_front_matter(split_front_matter(md.read_text(encoding="utf-8"))[0])[0]

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.ingest.run import decode
-from generator.model import report as model
-from generator.model.report import parse_report
+from generator.model import reading as model
+from generator.model.reading import parse_report
 from generator.site import records
 from generator.site.build import build
 from generator.site.render import body_html

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from lunr.builder import Builder
 
 from generator.core.digests import versioned_name
-from generator.model.report import load_reports, parse_report
+from generator.model.reading import load_reports, parse_report
+from generator.model.schema import front_matter
 from generator.search import files as search_layout
 from generator.search import index as search_index
 from generator.search import terms as search_terms
@@ -358,7 +359,7 @@ def _entries(reports):
     """Index entries, segmenting each distinct report once per test run."""
     out = []
     for r in sorted(reports, key=lambda r: r.slug):
-        key = (r.slug, r.body, repr(r.front_matter()))
+        key = (r.slug, r.body, repr(front_matter(r)))
         if key not in _ENTRIES:
             _ENTRIES[key] = index_entry(r, r.topics)
         out.append(_ENTRIES[key])
@@ -366,7 +367,7 @@ def _entries(reports):
 
 
 def _text(r) -> str:
-    fm = {k: v for k, v in r.front_matter().items() if v not in ("", [], None)}
+    fm = {k: v for k, v in front_matter(r).items() if v not in ("", [], None)}
     return "---\n" + yaml.safe_dump(fm, allow_unicode=True) + "---\n" + r.body
 
 

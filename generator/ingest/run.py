@@ -38,18 +38,11 @@ from generator.domain import places
 from generator.domain.figures import Indicator, extract_sections, load_indicators, quoted_topics
 from generator.domain.topics import Topic, classify, load_topics
 from generator.model import slugs
-from generator.model.report import (
-    CONTROL,
-    FRONT_MATTER_KEYS,
-    Section,
-    compose_front_matter,
-    duplicate_keys,
-    figures_from,
-    key_lines,
-    read_report_text,
-    sections_of,
-    split_front_matter,
-)
+from generator.model.frontmatter import compose_front_matter, duplicate_keys, key_lines, split_front_matter
+from generator.model.reading import read_report_text
+from generator.model.report import CONTROL, Section
+from generator.model.schema import FRONT_MATTER_KEYS, figures_from
+from generator.model.sections import sections_of
 
 MACHINE_FILE = ".machine.json"
 

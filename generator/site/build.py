@@ -47,7 +47,7 @@ from generator.core.progress import progress
 from generator.core.progress import summary as closing_line
 from generator.core.shelf import Shelf
 from generator.domain.topics import load_topics
-from generator.model.report import without_slug_clashes
+from generator.model.reading import without_slug_clashes
 from generator.search import files as search_files
 from generator.search.index import LUNR_JS, SearchIndex
 from generator.search.terms import IndexEntry

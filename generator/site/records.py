@@ -31,7 +31,9 @@ from generator.core.digests import key_of, tree_digest, versioned_name
 from generator.core.problems import Problem, error, warning
 from generator.domain.figures import Indicator, quoted_topics
 from generator.domain.topics import KIND_NAMES, Topic, classify
-from generator.model.report import Figure, Report, read_report_file
+from generator.model.reading import read_report_file
+from generator.model.report import Figure, Report
+from generator.model.schema import front_matter
 from generator.search.terms import report_terms, store_terms
 from generator.site import urls
 from generator.site.figure_pages import shown_digests, source_anchor
@@ -256,7 +258,7 @@ def _analyse(job: Job) -> Outcome:
     store_terms(_BLOBS / terms, report_terms(report))
     anchors = tuple(source_anchor(report, f) for f in report.figures)
     shown = shown_digests(report, anchors)
-    row = json.dumps({**report.front_matter(), "topics": list(topics), "slug": light.slug}, ensure_ascii=False, sort_keys=True)
+    row = json.dumps({**front_matter(report), "topics": list(topics), "slug": light.slug}, ensure_ascii=False, sort_keys=True)
     topics_shown = key_of([(t, d) for t, _, d in by_topic]) if by_topic else ""
     record = Record(light, topics, _packed(tuple(by_topic)), topics_shown, places_of(light), anchors, shown,
                     _packed(report.figures), row, digest_of(row.encode("utf-8")), listed, digest, original_sha, tuple(problems))
