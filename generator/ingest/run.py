@@ -40,7 +40,7 @@ from generator.domain.topics import Topic, classify, load_topics
 from generator.model import slugs
 from generator.model.frontmatter import compose_front_matter, duplicate_keys, key_lines, split_front_matter
 from generator.model.reading import read_report_text
-from generator.model.report import CONTROL, Section
+from generator.model.report import CONTROL, Section, period_name
 from generator.model.schema import FRONT_MATTER_KEYS, figures_from
 from generator.model.sections import sections_of
 
@@ -505,7 +505,6 @@ _BARE_ORG = re.compile(r"(?:区|县|市|旗)(司法局|人民政府|政府)")
 _CLAUSE_OPENER = re.compile(r"(?:(?:19|20)\d{2}年(?:度|以来)?|今年以来|一年来|近年来)?(?:我受|受|由)?")
 # The text speaking of itself: 我局 (a department), 我区/我县/我市/我旗 (its place).
 _SELF = re.compile(r"我(局|区|县|市|旗)")
-_PERIOD_NAME = {"annual": "", "H1": "上半年", "Q1": "第一季度", "Q2": "第二季度", "Q3": "第三季度", "Q4": "第四季度"}
 
 
 @dataclass(frozen=True)
@@ -704,7 +703,7 @@ def compose_title(place: Place, publisher: str, year: int | None, period: str) -
     chain = [n for n in dict.fromkeys((place.province, place.city, place.district)) if n]
     at = next((k for k, name in enumerate(chain) if who.startswith(name)), max(len(chain) - 1, 0))
     when = f"{year}年" if year else ""
-    return f"{''.join(chain[:at])}{who}{when}{_PERIOD_NAME.get(period, '')}法治政府建设工作情况"
+    return f"{''.join(chain[:at])}{who}{when}{'' if period in ('', 'annual') else period_name(period)}法治政府建设工作情况"
 
 
 # --- one report -------------------------------------------------------------------------------

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 
 LEVELS = ("county", "city", "province")
 PERIODS = ("annual", "H1", "Q1", "Q2", "Q3", "Q4")
+# A period (a report's, or a figure's) as pages name it, and as a title ingest composes does.
+PERIOD_NAMES = {"annual": "全年", "H1": "上半年", "H2": "下半年", "Q1": "第一季度", "Q2": "第二季度",
+                "Q3": "第三季度", "Q4": "第四季度", "Q1-Q3": "前三季度"}
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LEAD_ANCHOR = "lead"
 UNPLACED = "未定位"  # what pages call a report whose place is not known
@@ -25,6 +28,11 @@ MAX_FILE = 20 * 1024 * 1024  # bytes of a report file
 # C0 and C1 control characters but tab and line feed: invisible, never typed on purpose, and they
 # make the feed and sitemap invalid XML. Ingest removes them from originals (ingest.decode).
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def period_name(period: str) -> str:
+    """全年, 第一季度 …; a period of no such name (1-10月, 截至目前) as written."""
+    return PERIOD_NAMES.get(period, period)
 
 
 @dataclass(frozen=True)

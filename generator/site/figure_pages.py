@@ -31,13 +31,11 @@ from markupsafe import escape as escape_markup
 from generator.core.digests import key_of
 from generator.core.problems import Problem, warning
 from generator.domain.figures import Indicator, check_figures, load_indicators, normalised_text, stated_text
-from generator.model.report import UNPLACED, Figure, Report
+from generator.model.report import UNPLACED, Figure, Report, period_name
 from generator.site import urls
 from generator.site.planned import Planned
 from generator.site.render import json_rows
 
-PERIOD_LABELS = {"annual": "全年", "H1": "上半年", "H2": "下半年", "Q1": "第一季度", "Q2": "第二季度",
-                 "Q3": "第三季度", "Q4": "第四季度", "Q1-Q3": "前三季度"}
 CSV_COLUMNS = ("report", "url", "place", "province", "city", "district", "adcode", "year", "indicator",
                "indicator_name", "value", "approx", "upper", "unit", "stated", "period", "quote")
 
@@ -56,10 +54,6 @@ def check_records(records, indicators: tuple[Indicator, ...]) -> list[Problem]:
     known = {i.key for i in indicators}
     return check_figures(tuple(replace(r.report, figures=r.figures()) for r in records
                                if any(k not in known for k, _ in r.figures_shown[1:])), indicators)
-
-
-def period_label(period: str) -> str:
-    return PERIOD_LABELS.get(period, period)
 
 
 def source_anchor(r: Report, f: Figure) -> str | None:
@@ -101,7 +95,7 @@ class Row:
 
     @property
     def excerpt(self) -> Markup:
-        return marked(excerpt(self.figure), self.stated)
+        return marked(quote_around_number(self.figure), self.stated)
 
     @property
     def quote(self) -> Markup:
@@ -111,7 +105,7 @@ class Row:
 EXCERPT = 64
 
 
-def excerpt(f: Figure) -> str:
+def quote_around_number(f: Figure) -> str:
     """The quote, or for a long sentence the stretch around the stated number."""
     if len(f.quote) <= EXCERPT:
         return f.quote
@@ -134,7 +128,7 @@ def _rows(a, record, indicator: str | None = None) -> list[Row]:
     known = {i.key: i for i in a.indicators}
     r = record.report
     place = a.places[r.adcode].page if r.adcode in a.places else None
-    return [Row(r, f, known.get(f.indicator), stated_text(f), _normalised(f), period_label(f.period), anchor, place)
+    return [Row(r, f, known.get(f.indicator), stated_text(f), _normalised(f), period_name(f.period), anchor, place)
             for f, anchor in zip(record.figures(), record.figure_anchors) if indicator in (None, f.indicator)]
 
 

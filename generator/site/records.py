@@ -42,7 +42,8 @@ from generator.site.render import body_html
 EXCERPT = 90
 
 
-def excerpt(text: str, limit: int = EXCERPT) -> str:
+def opening_words(text: str, limit: int = EXCERPT) -> str:
+    """A section's first ``limit`` characters, on one line, as topic pages list it."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit] + "…"
 
@@ -245,7 +246,7 @@ def _analyse(job: Job) -> Outcome:
     listed = listing(light)
     by_topic = []
     for t in _TOPICS:
-        refs = tuple(SectionRef(s.anchor, s.heading, excerpt(s.text), KIND_NAMES.get(f.kind, ""))
+        refs = tuple(SectionRef(s.anchor, s.heading, opening_words(s.text), KIND_NAMES.get(f.kind, ""))
                      for s, f in zip(report.sections, filed.sections) if t.slug in f.topics)
         if refs:
             packed = pack_sections(refs)

@@ -2,7 +2,7 @@
 
 Every template gets ``rel(path, anchor=None)`` (a relative link from the page
 being rendered, so the site works from file://), ``asset(name)`` (the
-fingerprinted copy of templates/assets/<name>), ``page_path`` and ``config``
+fingerprinted copy of templates/assets/<name>), ``period_label`` (model.period_name), ``page_path`` and ``config``
 (content/site.yml with the build's base URL, see generator/site/site_config.py). Archive-wide
 figures (``site``) go only to the pages that show them, so that adding a report
 does not change every page.
@@ -22,7 +22,7 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from generator.model.markdown import parser, tokens_of
-from generator.model.report import Report
+from generator.model.report import Report, period_name
 from generator.site import urls
 from generator.site.site_config import SiteConfig
 
@@ -44,6 +44,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.env.globals["period_label"] = period_name
         self.assets = assets
         self.config = config
 
