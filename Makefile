@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: site test offline serve bench clean golden
+.PHONY: site test check offline serve bench clean golden
 
 $(PY_STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ site: $(PY_STAMP) $(NODE_STAMP)
 # The whole test suite, browser tests included.
 test: $(PY_STAMP) $(NODE_STAMP)
 	$(PY) -m pytest
+
+# The unit tests alone: no build of a whole site, no browser, no Node, no server (see README).
+check: $(PY_STAMP)
+	$(PY) -m pytest -q -m "not slow and not browser and not node"
 
 # A zip of the site that works unpacked anywhere.
 offline: $(PY_STAMP) $(NODE_STAMP)

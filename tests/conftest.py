@@ -47,6 +47,17 @@ def browser():
         b.close()
 
 
+def pytest_collection_modifyitems(items):
+    """Marks that follow from a test's fixtures: the seeds' built site is a full build first (slow),
+    and the ``browser`` fixture starts Chromium."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "seed_site" in fixtures:
+            item.add_marker(pytest.mark.slow)
+        if "browser" in fixtures:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def seed_site(tmp_path_factory) -> Path:
     """The seeds' content built once into a temporary site, shared by read-only tests."""

@@ -19,6 +19,8 @@ import pytest
 from generator.site import build as builder
 from generator.site.build import build, check_links
 
+pytestmark = pytest.mark.slow  # every test here builds a site, or starts a server or a process
+
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "site"
 UPDATE = bool(os.environ.get("FAZHI_UPDATE_GOLDEN"))

@@ -86,6 +86,7 @@ def test_indicator_pages_show_every_value_in_table_and_chart(site: Path):
             assert len(list(svg.iter("{http://www.w3.org/2000/svg}rect"))) == len(figures)
 
 
+@pytest.mark.slow
 def test_an_indicator_with_more_values_than_a_page_holds_lists_them_by_province(tmp_path: Path, monkeypatch):
     """At scale an indicator's page shows its largest values and links to a page per province
     with all of that province's; every value is on one province page (the build checks links)."""
@@ -156,6 +157,7 @@ def test_data_files_parse_and_match_the_front_matter(site: Path):
     assert 'href="../data/figures.csv"' in about and 'href="../data/figures.json"' in about
 
 
+@pytest.mark.slow
 def test_quotes_and_names_are_escaped_everywhere(tmp_path: Path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
@@ -174,6 +176,7 @@ def test_quotes_and_names_are_escaped_everywhere(tmp_path: Path):
     assert "<b>" not in svg and "&lt;b&gt;" in svg
 
 
+@pytest.mark.slow
 def test_unknown_indicator_warns_and_the_build_goes_on(tmp_path: Path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
@@ -250,6 +253,7 @@ def test_amounts_are_shown_as_stated_with_the_value_they_are_compared_by(site: P
     assert "未经换算" not in (site / urls.INDICATORS).read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_figure_an_editor_added_without_its_words_shows_its_value(tmp_path: Path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)

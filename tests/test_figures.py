@@ -372,6 +372,7 @@ _NUMBERS = ["3800", "1.8", "99.84", "1,245", "80-100", "１２", "二千三百",
 _AFTER = ["", "余", "多", "万", "亿", "万余", "余万", " ", "次"]
 
 
+@pytest.mark.slow
 def test_a_sentence_the_gate_skips_states_no_figure():
     """Each real figure's phrasing with its number rewritten in every form, with every unit of
     its indicator: the gate never skips a sentence that states a figure."""

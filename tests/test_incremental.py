@@ -21,6 +21,8 @@ from generator.search.index import SearchIndex
 from generator.site import build as builder
 from generator.site.build import build
 
+pytestmark = pytest.mark.slow  # every test here builds a site, or starts a server or a process
+
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://fazhi.example.org/"
 JIANGBEI = "2021-chongqing-jiangbei-sifaju"

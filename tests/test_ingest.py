@@ -417,6 +417,7 @@ def _corpus(tmp_path: Path, name: str, count: int = 40) -> dict[str, bytes]:
     return files
 
 
+@pytest.mark.slow
 def test_parallel_ingest_writes_the_same_bytes_as_one_process(tmp_path: Path):
     files = _corpus(tmp_path, "synth")
     raw1, out1 = project(tmp_path / "one", files)
@@ -445,6 +446,7 @@ def _ingest_counting(raw: Path, out: Path, monkeypatch) -> tuple[list[str], list
     return read, sorted(str(p) for p in problems)
 
 
+@pytest.mark.slow
 def test_reingest_reads_only_what_changed(tmp_path: Path, monkeypatch):
     from generator.ingest import run as ingest
 
@@ -470,6 +472,7 @@ def test_reingest_reads_only_what_changed(tmp_path: Path, monkeypatch):
     assert len(bumped) == len(files)
 
 
+@pytest.mark.slow
 def test_reingest_after_the_cache_is_lost_changes_nothing(tmp_path: Path):
     files = _corpus(tmp_path, "synth", 8)
     raw, out = project(tmp_path, files)
@@ -483,6 +486,7 @@ def test_reingest_after_the_cache_is_lost_changes_nothing(tmp_path: Path):
 _YAML_TEXT = st.text(alphabet=st.sampled_from(list("法治 政府：:#'\"-?!&*[]{}|>%@`,.0123456789aZ\u3000\u00a0\uff01\ufeff\u2028\U00020000\x85\t\n")), max_size=30)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.sampled_from(["title", "publisher", "source", "doc_number", "year", "topics", "figures"]),
                        st.one_of(_YAML_TEXT, st.integers(), st.none(), st.booleans(), st.lists(_YAML_TEXT, max_size=3),

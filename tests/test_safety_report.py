@@ -290,6 +290,7 @@ def _visible(page: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", page))
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(BODY)
 def test_fuzz_a_body_is_published_faithfully_or_named(body: str):

@@ -50,6 +50,7 @@ def test_normalisation_matches_the_browser():
     assert normalize("ＡＰＰ　１２３４８热线") == "app 12348热线"
 
 
+@pytest.mark.slow
 def test_other_runs_are_one_term_each_whatever_the_segmenter():
     for segmenter in (RUST, PYTHON):
         assert segmenter.terms("ＡＰＰ上线12348热线，增长3.5%，ｆｕｌｌ") == \
@@ -76,6 +77,7 @@ def test_rjieba_and_jieba_agree_on_generated_text(text):
     assert RUST.terms(text) == PYTHON.terms(text)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(HAN_TEXT, st.sampled_from(["APP", "12348", "3.5", " ", "，", "\n", "_", "ｆｕｌｌ", "。"])), max_size=12))
 def test_one_call_per_text_gives_the_words_of_one_call_per_run(pieces):
@@ -120,6 +122,7 @@ def reference_builder(reports) -> dict:
     return builder
 
 
+@pytest.mark.node
 def test_expanded_postings_equal_the_lunr_builders_index(seed_site: Path, monkeypatch):
     """Terms, postings and vector values, with the average field lengths set to the seeds' own."""
     builder = reference_builder(SEEDS)
@@ -172,6 +175,7 @@ def answers(seed_site: Path) -> dict[str, dict]:
     return node_query(seed_site, [_arg(q) for q in QUERIES])
 
 
+@pytest.mark.node
 @pytest.mark.parametrize("case", QUERIES, ids=[_arg(q) for q in QUERIES])
 def test_query_table_in_real_lunr_js(answers, case):
     row = answers[_arg(case)]
@@ -191,10 +195,13 @@ def test_query_table_in_real_lunr_js(answers, case):
     assert row["approximate"] is False  # the seeds prune nothing
 
 
+@pytest.mark.node
 def test_a_phrase_and_its_words_cut_the_same_way(answers):
     assert answers["八五普法"]["terms"] == answers["八五 普法"]["terms"] == ["八五", "普法"]
 
 
+@pytest.mark.slow
+@pytest.mark.node
 def test_astral_and_full_width_terms_load_in_real_lunr_js(tmp_path: Path):
     """Python's code-point order would make lunr.js throw 'Out of order word insertion' here."""
     content = tmp_path / "content"
@@ -216,6 +223,7 @@ def test_astral_and_full_width_terms_load_in_real_lunr_js(tmp_path: Path):
         assert loaded.returncode == 0, loaded.stderr
 
 
+@pytest.mark.node
 def test_expanded_terms_are_in_utf16_order():
     terms = ["字\U00020000", "字\uff46", "字a", "字"]
     script = (f"const S = require({json.dumps(str(SEARCH_JS))});"
@@ -437,6 +445,7 @@ def _run_edits(state: Path, base: list, edits) -> None:
         index.save(state)
 
 
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(EDITS)
 def test_incremental_updates_give_the_full_builds_bytes(tmp_path_factory, edits):
@@ -445,6 +454,7 @@ def test_incremental_updates_give_the_full_builds_bytes(tmp_path_factory, edits)
         _run_edits(tmp_path_factory.mktemp("state") / "search", list(SEEDS), edits)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("edits", [[("redate", 1)], [("shrink", 2)], [("edit", 0), ("reopen", 0), ("redate", 0), ("shrink", 0)],
                                    [("remove", 0), ("remove", 0), ("edit", 0)]])
 def test_updates_that_change_filters_or_excerpts_give_the_full_builds_bytes(tmp_path: Path, edits):
@@ -454,6 +464,7 @@ def test_updates_that_change_filters_or_excerpts_give_the_full_builds_bytes(tmp_
     _run_edits(tmp_path / "search", list(SEEDS), edits)
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(["edit", "edit", "add", "remove", "reopen"]), st.integers(0, 59)),
                 min_size=1, max_size=5))

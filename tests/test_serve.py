@@ -11,6 +11,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # every test here builds a site, or starts a server or a process
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

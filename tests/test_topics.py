@@ -49,6 +49,7 @@ def counted_by_definition(text: str) -> list[str]:
     return counted
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(SMALL_TERMS + [w[:2] for w in SMALL_TERMS] + [w[-2:] for w in SMALL_TERMS] + ["，", "工作", "。"]),
                 max_size=12))
@@ -168,6 +169,7 @@ TOPIC_BAR = (0.9, 0.8)  # each topic's precision and recall, on the whole set, w
 MIN_LABELLED = 10
 
 
+@pytest.mark.slow
 def test_labelled_set_precision_and_recall(capsys):
     """Precision and recall of topic pages' sections against the hand labels (benchmarks/topics.py),
     printed, and held to the bar: the README gives the numbers and why recall per topic is lower."""
