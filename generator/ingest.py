@@ -26,17 +26,21 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import astuple, dataclass, field, replace
 from functools import lru_cache, partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from generator import places, urls
 from generator.planned import tree_digest
-from generator.model import CONTROL, FRONT_MATTER_KEYS, Section, compose_front_matter, read_report_text, duplicate_keys, figures_from, key_lines, sections_of, split_front_matter
+from generator.model import CONTROL, FRONT_MATTER_KEYS, PROVENANCE_KEYS, Section, compose_front_matter, read_report_text, duplicate_keys, figures_from, key_lines, sections_of, split_front_matter
 from generator.figures import Indicator, extract_sections, load_indicators, quoted_topics
 from generator.topics import Topic, classify, load_topics
 from generator.problems import Problem, error, has_errors, report, warning
 from generator.progress import progress, summary
 from generator.write import write_atomic
+
+if TYPE_CHECKING:
+    from generator.originals import Original
 
 MACHINE_FILE = ".machine.json"
 
@@ -477,6 +481,9 @@ def structure(lines: list[str]) -> str:
         elif i > 0 and _looks_like_unnumbered_heading(lines, i):
             blocks.append("#" * last_level + " " + escape_markdown(line))
             continue
+        if line.startswith("|") and i > 0 and lines[i - 1].startswith("|"):
+            blocks[-1] += "\n" + escape_markdown(line)  # a table's rows (originals.base.table_lines) stay one block
+            continue
         blocks.append(escape_markdown(line))
     return "\n\n".join(blocks) + "\n"
 
@@ -712,7 +719,7 @@ class Ingested:
 
 def ingest_text(
     text: str, path: str, raw: str, sha256: str, problems: list[Problem], topics: tuple[Topic, ...] = (),
-    indicators: tuple[Indicator, ...] = (),
+    indicators: tuple[Indicator, ...] = (), original: Original | None = None,
 ) -> Ingested:
     facts = Facts()
     lines = clean_lines(text)
@@ -724,8 +731,10 @@ def ingest_text(
     start = opening(lines)
     year = find_year(facts.title, start.lead, facts.published)
     period = find_period(facts.title, start.lead)
-    publisher, place = find_publisher_and_place(Clues.of(facts.title, start, "\n".join(lines), facts), start.addressed,
-                                                path, problems)
+    clues = Clues.of(facts.title, start, "\n".join(lines), facts)
+    if original is not None:  # a web page's SiteIDCode and site tags: clues where the text gives none
+        clues = replace(clues, text=f"{clues.text}\n{_simplified()(original.site_clues)}", doc_index=clues.doc_index or original.site_code)
+    publisher, place = find_publisher_and_place(clues, start.addressed, path, problems)
     if year is None:
         problems.append(warning(path, "year not found in the title or first sentence: year left empty"))
     if not publisher:
@@ -758,6 +767,8 @@ def ingest_text(
         "section_topics": {},
         "figures": figures,
     }
+    if original is not None and original.source_url:
+        fields.update(source_url=original.source_url, fetched=original.fetched)
     return Ingested(fields, body)
 
 
@@ -794,8 +805,8 @@ def _libyaml_writes_alike(value) -> bool:
 
 def dump(fields: dict, body: str) -> str:
     """The report file: the known keys in their order, then any other key an editor added, as it was."""
-    ordered = {k: fields.get(k) for k in FRONT_MATTER_KEYS}
-    ordered.update((k, v) for k, v in fields.items() if k not in ordered)
+    ordered = {k: fields.get(k) for k in FRONT_MATTER_KEYS if k not in PROVENANCE_KEYS or fields.get(k)}
+    ordered.update((k, v) for k, v in fields.items() if k not in FRONT_MATTER_KEYS)
     dumper = _CDumper if _CDumper is not None and _libyaml_writes_alike(ordered) else yaml.SafeDumper
     head = yaml.dump(ordered, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10**6, default_flow_style=False)
     return f"---\n{head}---\n{body}"
@@ -853,7 +864,7 @@ def merge(new: Ingested, current: tuple[dict, str] | None, machine: dict | None,
     fields, body = current
     last_fields = (machine or {}).get("fields", {})
     by_hand = {k for k in FRONT_MATTER_KEYS if k in fields and (machine is None or fields.get(k) != last_fields.get(k))}
-    merged = {k: fields[k] if k in by_hand else new.fields[k] for k in FRONT_MATTER_KEYS}
+    merged = {k: fields[k] if k in by_hand else new.fields.get(k, "") for k in FRONT_MATTER_KEYS}
     merged.update((key, value) for key, value in fields.items() if key not in merged)  # an editor's own key (a typo?) stays
     keep_body = machine is None or _sha(body) != machine.get("body_sha256")
     body = body if keep_body else new.body
@@ -973,7 +984,10 @@ def _ingest_file(job: _Job, topics: tuple[Topic, ...], indicators: tuple[Indicat
     sha256 = hashlib.sha256(data).hexdigest()
     found: list[Problem] = []
     try:
-        new = ingest_text(decode(data), job.shown, Path(job.shown).as_posix(), sha256, found, topics, indicators)
+        from generator.originals import read_original  # here, not above: the originals' readers use decode and Unusable
+
+        original = read_original(job.path.name, data)
+        new = ingest_text(original.text, job.shown, Path(job.shown).as_posix(), sha256, found, topics, indicators, original)
     except Unusable as exc:
         return _Done(sha256, (error(job.shown, str(exc)),), unusable=str(exc))
     current = _read_report(job.target) if job.target else None

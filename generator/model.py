@@ -38,11 +38,15 @@ FRONT_MATTER_KEYS = (
     "source",
     "raw",
     "raw_sha256",
+    "source_url",
+    "fetched",
     "added",
     "topics",
     "section_topics",
     "figures",
 )
+# Where and when a fetched original was taken: written only when known (a text original has neither).
+PROVENANCE_KEYS = ("source_url", "fetched")
 LEVELS = ("county", "city", "province")
 PERIODS = ("annual", "H1", "Q1", "Q2", "Q3", "Q4")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -128,6 +132,8 @@ class Report:
     source: str
     raw: str
     raw_sha256: str
+    source_url: str  # the government's address of the page the original was fetched from ('' when not fetched)
+    fetched: str  # when it was fetched, ISO 8601 UTC ('' when not fetched)
     added: str  # the ISO date the report entered the archive: its original's first ingest ('' when unknown)
     topics: tuple[str, ...]
     section_topics: tuple[SectionTopics, ...]
@@ -175,6 +181,8 @@ class Report:
             "source": self.source,
             "raw": self.raw,
             "raw_sha256": self.raw_sha256,
+            "source_url": self.source_url,
+            "fetched": self.fetched,
             "added": self.added,
             "topics": list(self.topics),
             "section_topics": {c.anchor: list(c.topics) for c in self.section_topics},
@@ -401,7 +409,7 @@ def parse_report(path: Path, text: str, root: Path | None = None, originals: Pat
 
     strings: dict[str, str] = {}
     for key in ("title", "district", "city", "province", "adcode", "level", "period", "publisher", "published",
-                "doc_index", "doc_number", "source", "raw", "raw_sha256", "added"):
+                "doc_index", "doc_number", "source", "raw", "raw_sha256", "source_url", "fetched", "added"):
         value = _text(data.get(key))
         if value is None:
             bad(key, f"expected text, got {type(data.get(key)).__name__}")
@@ -421,6 +429,8 @@ def parse_report(path: Path, text: str, root: Path | None = None, originals: Pat
             bad(key, f"{strings[key]!r} is not an ISO date (YYYY-MM-DD)")
     if strings["raw_sha256"] and not re.fullmatch(r"[0-9a-f]{64}", strings["raw_sha256"]):
         bad("raw_sha256", "is not a SHA-256 hex digest")
+    if strings["source_url"] and not re.match(r"https?://", strings["source_url"]):
+        bad("source_url", f"{strings['source_url']!r} is not an http(s) address")
     if strings["raw"] and originals is not None and root is not None:
         why = original_path(strings["raw"], root, originals)[1]
         if why:
@@ -490,6 +500,8 @@ def parse_report(path: Path, text: str, root: Path | None = None, originals: Pat
         source=strings["source"],
         raw=strings["raw"],
         raw_sha256=strings["raw_sha256"],
+        source_url=strings["source_url"],
+        fetched=strings["fetched"],
         added=strings["added"],
         topics=tuple(topics),
         section_topics=section_topics,
@@ -758,6 +770,11 @@ def sections_of(body: str) -> tuple[Section, ...]:
             # what follows under it would renumber every anchor below (citations point at them).
             chunks.append((max(2, int(tok.tag[1])), inline_text(tokens[i + 1]), []))
             i += 3
+            continue
+        if tok.type == "tr_open":  # a table row is one line, so a figure's label and its number read together
+            end = next(j for j in range(i, len(tokens)) if tokens[j].type == "tr_close")
+            chunks[-1][2].append("".join(inline_text(t) for t in tokens[i:end] if t.type == "inline"))
+            i = end + 1
             continue
         if tok.type == "inline":
             chunks[-1][2].append(inline_text(tok))

@@ -1,0 +1,60 @@
+"""A WARC file (.warc, .warc.gz, as ``fazhi fetch`` writes it, or wget --warc, Webrecorder) → the
+report's text, with where and when it was taken, through warcio.
+
+The page is the first successful (2xx) HTML response; its address is the source URL and its
+record's date the fetch time. The report is the page's text, else (a page that only links its
+report) the first attachment in the file that reads as one.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+from dataclasses import replace
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from generator.ingest import Unusable
+from generator.originals import html
+from generator.originals.base import Original
+
+
+def _responses(data: bytes) -> list[tuple[str, str, str, bytes]]:
+    """(target URI, WARC date, Content-Type, payload) of each successful HTTP response, in order."""
+    found = []
+    try:
+        for record in ArchiveIterator(io.BytesIO(data)):
+            if record.rec_type != "response" or record.http_headers is None:
+                continue
+            if not record.http_headers.get_statuscode().startswith("2"):
+                continue  # a redirect, an error: the page is where it led
+            found.append((record.rec_headers.get_header("WARC-Target-URI") or "", record.rec_headers.get_header("WARC-Date") or "",
+                          record.http_headers.get_header("Content-Type") or "", record.content_stream().read()))
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+        raise Unusable(f"not a readable WARC file ({exc})") from None
+    return found
+
+
+def read_warc(data: bytes, read_attachment) -> Original:
+    """``read_attachment(name, data)`` reads an attachment by its form (``originals.read_original``)."""
+    responses = _responses(data)
+    pages = [r for r in responses if "html" in r[2].lower()]
+    if not pages:
+        raise Unusable("the WARC file holds no successful HTML response (no page was fetched)")
+    url, date, content_type, payload = pages[0]
+    why = ""
+    try:
+        return replace(html.read_page(payload, html.charset_of(content_type), url, date), kind="warc")
+    except Unusable as exc:
+        why = str(exc)
+    for attachment_url, _, _, body in responses:
+        name = posixpath.basename(urlsplit(attachment_url).path)
+        if attachment_url == url or not name:
+            continue
+        try:
+            return replace(read_attachment(name, body), kind="warc", source_url=url, fetched=date)
+        except Unusable:
+            continue
+    raise Unusable(f"its page {url}: {why}, and no attachment in it reads as a report")
