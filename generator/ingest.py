@@ -891,7 +891,7 @@ def merge(new: Ingested, current: tuple[dict, str] | None, machine: dict | None,
 CACHE_FILE = ".ingest-cache.json"
 CACHE_FORMAT = 1
 # Modules that only render the site: editing them does not change what ingest writes.
-_NOT_INGEST = {"__main__.py", "build.py", "check.py", "cli.py", "progress.py", "render.py", "search.py",
+_NOT_INGEST = {"__main__.py", "build.py", "check.py", "cli.py", "fetch.py", "progress.py", "render.py", "search.py",
                "segment.py", "serve.py", "site_config.py", "write.py"}
 _PARALLEL_FROM = 32  # fewer files than this are ingested in this process: a pool costs more than it saves
 

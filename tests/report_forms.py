@@ -38,8 +38,8 @@ def table_rows() -> list[str]:
     return rows[:1] + ["|" + " --- |" * len(TABLE[0])] + rows[1:]
 
 
-def as_text() -> bytes:
-    lines = [TITLE, f"发布日期：{PUBLISHED}", f"来源：{SOURCE}", *BEFORE_TABLE, *table_rows(), *AFTER_TABLE]
+def as_text(table: bool = True) -> bytes:
+    lines = [TITLE, f"发布日期：{PUBLISHED}", f"来源：{SOURCE}", *BEFORE_TABLE, *(table_rows() if table else ()), *AFTER_TABLE]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -94,20 +94,81 @@ def as_docx() -> bytes:
     return out.getvalue()
 
 
-def as_pdf(paragraphs=None) -> bytes:
+def as_pdf(paragraphs=PARAGRAPHS, table: bool = False) -> bytes:
     """The report as a printed page: title, info lines and paragraphs, wrapped, first lines
-    indented (as Chinese documents are); its table is not in it (a PDF has no table to read)."""
+    indented (as Chinese documents are); the table, when asked for, drawn after them (a PDF keeps
+    its cells' text, not that they were a table)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     body = ParagraphStyle("body", fontName="STSong-Light", fontSize=12, leading=20, firstLineIndent=24, wordWrap="CJK")
     head = ParagraphStyle("head", parent=body, firstLineIndent=0, fontSize=16, leading=28)
     out = io.BytesIO()
     story = [Paragraph(escape(TITLE), head), Paragraph(f"发布日期：{PUBLISHED}", head), Paragraph(f"来源：{SOURCE}", head)]
-    story += [Paragraph(escape(p), body) for p in (paragraphs if paragraphs is not None else PARAGRAPHS)]
+    story += [Paragraph(escape(p), body) for p in paragraphs]
+    if table:
+        story.append(Table([[Paragraph(c, body) for c in row] for row in TABLE]))
     SimpleDocTemplate(out, pagesize=A4, invariant=1).build(story)
+    return out.getvalue()
+
+
+def pdf_file(objects: list[bytes]) -> bytes:
+    """A PDF of these objects (numbered from 1, the first the catalog), with its cross-reference table."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def unmapped_font_pdf() -> bytes:
+    """A PDF whose text is drawn in a CID font without a Unicode map (no ToUnicode, Identity
+    ordering): its glyphs are there, their characters are not (pdfminer reads (cid:…))."""
+    glyphs = b"<" + b"".join(b"%04X" % (0x0100 + i) for i in range(60)) + b">"
+    content = b"BT /F1 12 Tf 72 700 Td " + glyphs + b" Tj ET"
+    return pdf_file([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /Unmapped /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Unmapped /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) "
+        b"/Supplement 0 >> /FontDescriptor 7 0 R /DW 1000 >>",
+        b"<< /Type /FontDescriptor /FontName /Unmapped /Flags 4 /FontBBox [0 0 1000 1000] /ItalicAngle 0 /Ascent 880 "
+        b"/Descent -120 /CapHeight 700 /StemV 80 >>",
+    ])
+
+
+def scanned_pdf() -> bytes:
+    """A page with an image and no text layer, as a scanner makes it."""
+    image = b"<< /Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length 4 >>\n" \
+            b"stream\n\x00\xff\xff\x00\nendstream"
+    content = b"q 400 0 0 600 100 100 cm /Im1 Do Q"
+    return pdf_file([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        image,
+    ])
+
+
+def latin_pdf() -> bytes:
+    """A PDF whose text layer is not Chinese: what a report read with the wrong encoding gives."""
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    c = canvas.Canvas(out, invariant=1)
+    for i, line in enumerate(["Ê¸ÎÞÐ¡ÊÂ ÖÎÀí·¨ÖÎ Õþ¸®½¨Éè ¹¤×÷±¨¸æ"] * 6):
+        c.drawString(72, 700 - 20 * i, line)
+    c.save()
     return out.getvalue()

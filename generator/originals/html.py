@@ -30,6 +30,7 @@ _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNOR
 _GB = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "euc-cn", "gb18030"}
 # The keys of a 政府信息公开 page's index table whose value ingest keeps, as ingest names them.
 _INDEX_KEYS = ("信息索引号", "索引号", "发文字号", "文号", "发布机构", "发文机关", "成文日期", "发布日期")
+_SENTENCE = re.compile("[。；！？]")
 _BLOCKS = {"p", "head", "list", "table", "quote", "code"}
 # The separator a CMS puts between its site's name and the article's in ArticleTitle (保定市人民政府网——…).
 _TITLE_SEPARATOR = re.compile(r"\s*(——|--|—|-|\||｜|_)\s*")
@@ -136,8 +137,8 @@ def read_page(data: bytes, header_charset: str = "", source_url: str = "", fetch
     extracted = trafilatura.extract(page, output_format="xml", include_tables=True, include_comments=False,
                                     favor_recall=True, url=source_url or None)
     body = _blocks(etree.fromstring(extracted.encode("utf-8")).find("main")) if extracted else []
-    if not any(line.strip() for line in body):
-        raise Unusable("no report text found in the page (its main text is empty: a list, a frame or a script-built page?)")
+    if not any(_SENTENCE.search(line) for line in body):  # a list of links, a frame, a page its scripts build
+        raise Unusable("no report text found in the page (its main text has no sentence: a list, a frame or a script-built page?)")
     title = _article_title(meta)
     # The page's own statements come first and win; the CMS's tags follow and fill what they leave.
     tags = [f"标题：{title}" if title else "", f"来源：{meta['contentsource']}" if "contentsource" in meta else "",

@@ -37,6 +37,11 @@ def _responses(data: bytes) -> list[tuple[str, str, str, bytes]]:
     return found
 
 
+def page_payloads(data: bytes) -> list[bytes]:
+    """The bodies of the file's successful HTML responses."""
+    return [payload for _, _, content_type, payload in _responses(data) if "html" in content_type.lower()]
+
+
 def read_warc(data: bytes, read_attachment) -> Original:
     """``read_attachment(name, data)`` reads an attachment by its form (``originals.read_original``)."""
     responses = _responses(data)
