@@ -33,7 +33,7 @@ from generator.originals import html
 from generator.originals.warc import page_payloads
 from generator.progress import progress
 
-USER_AGENT = f"fazhi-fetch/{__version__} (法治报告档案: archives published rule-of-law reports; one request at a time)"
+USER_AGENT = f"fazhi-fetch/{__version__} (fazhi rule-of-law report archive; archives published government reports, one request at a time)"
 ATTACHMENTS = (".pdf", ".doc", ".docx", ".wps", ".txt")
 REDIRECTS = (301, 302, 303, 307, 308)
 MAX_REDIRECTS = 5

@@ -36,7 +36,7 @@ from generator.problems import Problem, warning
 
 PERIOD_LABELS = {"annual": "全年", "H1": "上半年", "H2": "下半年", "Q1": "第一季度", "Q2": "第二季度",
                  "Q3": "第三季度", "Q4": "第四季度", "Q1-Q3": "前三季度"}
-CSV_COLUMNS = ("report", "url", "place", "province", "city", "district", "adcode", "year", "indicator",
+CSV_COLUMNS = ("report", "url", "source_url", "fetched", "place", "province", "city", "district", "adcode", "year", "indicator",
                "indicator_name", "value", "approx", "upper", "unit", "stated", "period", "quote")
 
 
@@ -270,7 +270,7 @@ def shown_digests(r: Report, anchors: tuple[str | None, ...]) -> tuple[tuple[str
     files alone when an edit changes no figure."""
     def digest(indicator: str | None) -> str:
         figures = [(f, anchor) for f, anchor in zip(r.figures, anchors) if indicator in (None, f.indicator)]
-        return key_of(r.slug, r.title, r.year, r.period, r.province, r.city, r.district, r.adcode, figures)
+        return key_of(r.slug, r.title, r.year, r.period, r.province, r.city, r.district, r.adcode, r.source_url, r.fetched, figures)
 
     if not r.figures:
         return ()
@@ -352,6 +352,8 @@ def data_rows(a) -> Iterator[dict]:
         yield {
             "report": r.slug,
             "url": urls.address(a.base_url, urls.report_page(r.slug)),
+            "source_url": r.source_url,
+            "fetched": r.fetched,
             "place": r.place,
             "province": r.province,
             "city": r.city,

@@ -205,7 +205,7 @@ def report_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
                 topics=[a.topic(t) for t in record.topics],
                 chain=chain,
                 original=rec_mod.original_page(record),
-                original_format=urls.original_format(r.raw)[1],
+                original_format=urls.original_format(record.report.raw)[1],
                 original_sha256=record.original_sha256,
                 same_place=a.reports(s for s in place if s != record.slug),
                 same_year=a.reports(s for s in peers if s != record.slug),

@@ -212,3 +212,49 @@ def test_a_real_government_page_structure_keeps_its_paragraphs(tmp_path):
     assert "| " not in text
     reports, problems = ingested(tmp_path, {"p.html": page})
     assert reports["p.html"][0]["title"] == forms.TITLE and reports["p.html"][0]["published"] == forms.PUBLISHED
+
+
+@pytest.mark.slow
+def test_the_report_page_links_the_governments_page_and_offers_each_original_in_its_own_safe_format(tmp_path):
+    import csv
+    import json
+    import shutil
+
+    from test_ingest import ROOT
+
+    from generator.build import build
+
+    warc = page_warc(forms.as_html())
+    raw, out = project(tmp_path, {"b.html": forms.as_html(), "e.warc.gz": warc, "d.docx": forms.as_docx()})
+    shutil.copy(ROOT / "content" / "site.yml", tmp_path / "content" / "site.yml")
+    assert [str(p) for p in ingest_all(raw, out, today="2026-12-01").problems] == []
+    problems, _ = build(tmp_path / "content", tmp_path / "site", "https://fazhi.example.org/")
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    site = tmp_path / "site"
+    rows = {r["raw"].rsplit("/", 1)[1]: r for r in json.loads((site / "data" / "reports.json").read_text(encoding="utf-8"))}
+    assert (rows["e.warc.gz"]["source_url"], rows["e.warc.gz"]["fetched"]) == (PAGE_URL, FETCHED)
+    assert (rows["b.html"]["source_url"], rows["b.html"]["fetched"]) == ("", "")
+    fetched_page = (site / "reports" / rows["e.warc.gz"]["slug"] / "index.html").read_text(encoding="utf-8")
+    assert f'<a class="source-url" href="{PAGE_URL}" rel="nofollow noopener">{PAGE_URL}</a>' in fetched_page
+    assert 'href="original.warc.gz" download>下载存档原件（WARC 网页存档）' in fetched_page
+    assert (site / "reports" / rows["e.warc.gz"]["slug"] / "original.warc.gz").read_bytes() == warc
+    page_dir = site / "reports" / rows["b.html"]["slug"]
+    # A saved web page is published as text (served text/plain): its scripts never run on our origin.
+    assert (page_dir / "original.html.txt").read_bytes() == forms.as_html() and not list(page_dir.glob("original.htm*[!t]"))
+    assert "下载存档原件（网页源码，以纯文本提供）" in (page_dir / "index.html").read_text(encoding="utf-8")
+    assert "source-url" not in (page_dir / "index.html").read_text(encoding="utf-8")
+    assert (site / "reports" / rows["d.docx"]["slug"] / "original.docx").read_bytes() == (raw / "d.docx").read_bytes()
+    with open(site / "data" / "figures.csv", encoding="utf-8-sig", newline="") as f:
+        figures = list(csv.DictReader(f))
+    assert {(r["report"], r["source_url"], r["fetched"]) for r in figures} >= {(rows["e.warc.gz"]["slug"], PAGE_URL, FETCHED)}
+
+
+def test_a_source_url_that_is_not_an_http_address_is_refused():
+    """A link the report page would show: a javascript: address would run on our origin."""
+    from pathlib import Path
+
+    from generator.model import parse_report
+
+    report = "---\ntitle: 报告\nsource_url: 'javascript:alert(1)'\n---\n正文。\n"
+    found, problems = parse_report(Path("content/reports/x.md"), report)
+    assert found is None and any("source_url: 'javascript:alert(1)' is not an http(s) address" in str(p) for p in problems)
