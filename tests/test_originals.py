@@ -124,7 +124,8 @@ def test_the_page_tags_fill_what_the_text_leaves_and_article_title_loses_its_sit
 def test_the_index_table_gives_doc_index_and_doc_number(tmp_path):
     table = ("<table class='xxgk'><tr><td>索引号：</td><td>11330782002609525X/2024-00123</td><td>发文字号：</td>"
              "<td>义政发〔2024〕5号</td></tr><tr><td>发布机构：</td><td>义乌市人民政府</td><td>成文日期：</td><td>2024-03-10</td></tr></table>")
-    page = forms.as_html().replace(b'<div class="article">', ('<div class="article">' + table).encode())
+    # in a layout table, as sites put it: the outer row's cell holds all of the index table's text
+    page = forms.as_html().replace(b'<div class="article">', ('<table><tr><td>' + table + '</td></tr></table><div class="article">').encode())
     reports, _ = ingested(tmp_path, {"b.html": page})
     fields, body = reports["b.html"]
     assert fields["doc_index"] == "11330782002609525X/2024-00123" and fields["doc_number"] == "义政发〔2024〕5号"
@@ -258,3 +259,4 @@ def test_a_source_url_that_is_not_an_http_address_is_refused():
     report = "---\ntitle: 报告\nsource_url: 'javascript:alert(1)'\n---\n正文。\n"
     found, problems = parse_report(Path("content/reports/x.md"), report)
     assert found is None and any("source_url: 'javascript:alert(1)' is not an http(s) address" in str(p) for p in problems)
+

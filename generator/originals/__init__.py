@@ -23,15 +23,15 @@ def read_original(name: str, data: bytes) -> Original:
     """The original named ``name`` (its form is told by its extension) with these bytes; raises
     ``Unusable`` with the reason when it cannot give a report's text."""
     lower = name.lower()
+    if lower.endswith(_OLD_WORD):
+        raise Unusable(f"an old Word/WPS document ({lower.rsplit('.', 1)[1]}), which ingest cannot read: convert it "
+                       "with LibreOffice (soffice --headless --convert-to docx FILE) and add the .docx; this file is kept")
     if lower.endswith((".html", ".htm")):
         return html.read_page(data)
     if lower.endswith(".pdf"):
         return pdf.read_pdf(data)
     if lower.endswith(".docx"):
         return word.read_docx(data)
-    if lower.endswith(_OLD_WORD):
-        raise Unusable(f"an old Word/WPS document ({lower.rsplit('.', 1)[1]}), which ingest cannot read: convert it "
-                       "with LibreOffice (soffice --headless --convert-to docx FILE) and add the .docx; this file is kept")
     if lower.endswith((".warc", ".warc.gz")):
         return warc.read_warc(data, read_original)
-    return Original(decode(data), "text")
+    return Original(decode(data))

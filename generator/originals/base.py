@@ -10,7 +10,6 @@ class Original:
     """What ingest reads of one original."""
 
     text: str  # the report's text: metadata lines, title, body (tables as Markdown table rows)
-    kind: str  # text, html, pdf, docx, warc
     source_url: str = ""  # where it was taken from (a WARC's target URL)
     fetched: str = ""  # when, ISO 8601 UTC (the WARC record's date)
     site_code: str = ""  # the page's SiteIDCode tag: it opens with the site's division code (1306000033 → 130600)

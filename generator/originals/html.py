@@ -107,6 +107,8 @@ def _index_table(tree) -> list[str]:
     its value (or the value after the key's colon in the same cell)."""
     lines = []
     for row in tree.iter("tr"):
+        if row.find(".//table") is not None:
+            continue  # a layout row around other tables: its cells' text runs keys and values together
         cells = [" ".join(c.text_content().split()) for c in row if c.tag in ("td", "th")]
         for i, cell in enumerate(cells):
             key, _, value = cell.partition("：") if "：" in cell else cell.partition(":")
@@ -122,9 +124,8 @@ def _article_title(meta: dict[str, str]) -> str:
     """ArticleTitle without the site's name the CMS puts before it."""
     title = meta.get("articletitle", "")
     site = meta.get("sitename", "")
-    if site and title.startswith(site):
-        title = _TITLE_SEPARATOR.sub("", title[len(site):], count=1) if _TITLE_SEPARATOR.match(title[len(site):]) else title
-    return title
+    separator = _TITLE_SEPARATOR.match(title, len(site)) if site and title.startswith(site) else None
+    return title[separator.end():] if separator else title
 
 
 def read_page(data: bytes, header_charset: str = "", source_url: str = "", fetched: str = "") -> Original:
@@ -145,6 +146,4 @@ def read_page(data: bytes, header_charset: str = "", source_url: str = "", fetch
             f"发布时间：{meta['pubdate']}" if "pubdate" in meta else ""]
     text = "\n".join([*_index_table(tree), *body, *(t for t in tags if t)])
     clues = "\n".join(meta.get(k, "") for k in ("sitename", "columnname", "keywords"))
-    # decode() of the text again: line endings and control characters as for a text original.
-    return Original(decode(text.encode("utf-8")), "html", source_url, fetched,
-                    meta.get("siteidcode", ""), clues.strip())
+    return Original(text, source_url=source_url, fetched=fetched, site_code=meta.get("siteidcode", ""), site_clues=clues.strip())

@@ -97,4 +97,4 @@ def read_pdf(data: bytes) -> Original:
     why = _garbled(text)
     if why:
         raise Unusable(f"{why}: not ingested; the original is kept")
-    return Original(text, "pdf")
+    return Original(text)

@@ -51,7 +51,7 @@ def read_warc(data: bytes, read_attachment) -> Original:
     url, date, content_type, payload = pages[0]
     why = ""
     try:
-        return replace(html.read_page(payload, html.charset_of(content_type), url, date), kind="warc")
+        return html.read_page(payload, html.charset_of(content_type), url, date)
     except Unusable as exc:
         why = str(exc)
     for attachment_url, _, _, body in responses:
@@ -59,7 +59,7 @@ def read_warc(data: bytes, read_attachment) -> Original:
         if attachment_url == url or not name:
             continue
         try:
-            return replace(read_attachment(name, body), kind="warc", source_url=url, fetched=date)
+            return replace(read_attachment(name, body), source_url=url, fetched=date)
         except Unusable:
             continue
     raise Unusable(f"its page {url}: {why}, and no attachment in it reads as a report")

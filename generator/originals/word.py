@@ -40,4 +40,4 @@ def read_docx(data: bytes) -> Original:
     text = "\n".join(lines)
     if not text.strip():
         raise Unusable("a .docx document with no text (only images?): not ingested; the original is kept")
-    return Original(text, "docx")
+    return Original(text)
