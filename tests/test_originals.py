@@ -243,7 +243,8 @@ def test_the_report_page_links_the_governments_page_and_offers_each_original_in_
     # A saved web page is published as text (served text/plain): its scripts never run on our origin.
     assert (page_dir / "original.html.txt").read_bytes() == forms.as_html() and not list(page_dir.glob("original.htm*[!t]"))
     assert "下载存档原件（网页源码，以纯文本提供）" in (page_dir / "index.html").read_text(encoding="utf-8")
-    assert "source-url" not in (page_dir / "index.html").read_text(encoding="utf-8")
+    shown = (page_dir / "index.html").read_text(encoding="utf-8")
+    assert "source-url" not in shown and "<td>办理法律援助案件</td>" in shown and "<table>" in shown
     assert (site / "reports" / rows["d.docx"]["slug"] / "original.docx").read_bytes() == (raw / "d.docx").read_bytes()
     with open(site / "data" / "figures.csv", encoding="utf-8-sig", newline="") as f:
         figures = list(csv.DictReader(f))
@@ -259,4 +260,5 @@ def test_a_source_url_that_is_not_an_http_address_is_refused():
     report = "---\ntitle: 报告\nsource_url: 'javascript:alert(1)'\n---\n正文。\n"
     found, problems = parse_report(Path("content/reports/x.md"), report)
     assert found is None and any("source_url: 'javascript:alert(1)' is not an http(s) address" in str(p) for p in problems)
+
 
