@@ -487,8 +487,8 @@ _YAML_TEXT = st.text(alphabet=st.sampled_from(list("法治 政府：:#'\"-?!&*[]
 def test_front_matter_is_written_as_the_pure_python_emitter_writes_it(fields):
     """dump() uses libyaml where it writes the same bytes, PyYAML's own emitter elsewhere."""
     from generator.ingest import dump
-    from generator.model import FRONT_MATTER_KEYS
+    from generator.model import FRONT_MATTER_KEYS, PROVENANCE_KEYS
 
-    ordered = {k: fields.get(k) for k in FRONT_MATTER_KEYS}
+    ordered = {k: fields.get(k) for k in FRONT_MATTER_KEYS if k not in PROVENANCE_KEYS or fields.get(k)}  # only when known
     expected = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=10**6, default_flow_style=False)
     assert dump(fields, "正文\n") == f"---\n{expected}---\n正文\n"
