@@ -262,3 +262,20 @@ def test_a_source_url_that_is_not_an_http_address_is_refused():
     assert found is None and any("source_url: 'javascript:alert(1)' is not an http(s) address" in str(p) for p in problems)
 
 
+
+
+@pytest.mark.browser
+def test_a_page_printed_to_pdf_by_chromium_loses_no_text_and_gives_the_same_labels(browser, tmp_path):
+    """Chromium's print, as a reader saves a page: its fonts map many ideographs to radicals
+    (一 as ⼀ U+2F00), its paragraphs are set apart by space, not indents."""
+    page = browser.new_page()
+    page.set_content(forms.as_html().decode("utf-8"))
+    printed = page.pdf(format="A4")
+    page.close()
+    text = read_original("p.pdf", printed).text
+    assert not re.search("[\u2e80-\u2fdf]", text)
+    for piece in (*forms.PARAGRAPHS, *(c for row in forms.TABLE for c in row)):
+        assert f"\n{piece}\n" in f"\n{text}\n" or piece in forms.TABLE[1] + forms.TABLE[2], piece
+    reports, problems = ingested(tmp_path, {"a.txt": forms.as_text(), "p.pdf": printed})
+    keys = ("title", "published", "district", "city", "province", "year", "publisher", "source")
+    assert [reports["p.pdf"][0][k] for k in keys] == [reports["a.txt"][0][k] for k in keys], problems
