@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import posixpath
 from dataclasses import replace
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
@@ -21,8 +22,17 @@ from generator.originals import html
 from generator.originals.base import Original
 
 
-def _responses(data: bytes) -> list[tuple[str, str, str, bytes]]:
-    """(target URI, WARC date, Content-Type, payload) of each successful HTTP response, in order."""
+class Response(NamedTuple):
+    """A successful HTTP response the file holds."""
+
+    url: str  # WARC-Target-URI
+    date: str  # WARC-Date
+    content_type: str
+    payload: bytes
+
+
+def _responses(data: bytes) -> list[Response]:
+    """Each successful HTTP response, in order."""
     found = []
     try:
         for record in ArchiveIterator(io.BytesIO(data)):
@@ -30,8 +40,8 @@ def _responses(data: bytes) -> list[tuple[str, str, str, bytes]]:
                 continue
             if not record.http_headers.get_statuscode().startswith("2"):
                 continue  # a redirect, an error: the page is where it led
-            found.append((record.rec_headers.get_header("WARC-Target-URI") or "", record.rec_headers.get_header("WARC-Date") or "",
-                          record.http_headers.get_header("Content-Type") or "", record.content_stream().read()))
+            found.append(Response(record.rec_headers.get_header("WARC-Target-URI") or "", record.rec_headers.get_header("WARC-Date") or "",
+                                  record.http_headers.get_header("Content-Type") or "", record.content_stream().read()))
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
         raise Unusable(f"not a readable WARC file ({exc})") from None
     return found
@@ -39,27 +49,26 @@ def _responses(data: bytes) -> list[tuple[str, str, str, bytes]]:
 
 def page_payloads(data: bytes) -> list[bytes]:
     """The bodies of the file's successful HTML responses."""
-    return [payload for _, _, content_type, payload in _responses(data) if "html" in content_type.lower()]
+    return [r.payload for r in _responses(data) if "html" in r.content_type.lower()]
 
 
 def read_warc(data: bytes, read_attachment) -> Original:
     """``read_attachment(name, data)`` reads an attachment by its form (``originals.read_original``)."""
     responses = _responses(data)
-    pages = [r for r in responses if "html" in r[2].lower()]
+    pages = [r for r in responses if "html" in r.content_type.lower()]
     if not pages:
         raise Unusable("the WARC file holds no successful HTML response (no page was fetched)")
-    url, date, content_type, payload = pages[0]
-    why = ""
+    page = pages[0]
     try:
-        return html.read_page(payload, html.charset_of(content_type), url, date)
+        return html.read_page(page.payload, html.charset_of(page.content_type), page.url, page.date)
     except Unusable as exc:
         why = str(exc)
-    for attachment_url, _, _, body in responses:
-        name = posixpath.basename(urlsplit(attachment_url).path)
-        if attachment_url == url or not name:
+    for attachment in responses:
+        name = posixpath.basename(urlsplit(attachment.url).path)
+        if attachment.url == page.url or not name:
             continue
         try:
-            return replace(read_attachment(name, body), source_url=url, fetched=date)
+            return replace(read_attachment(name, attachment.payload), source_url=page.url, fetched=page.date)
         except Unusable:
             continue
-    raise Unusable(f"its page {url}: {why}, and no attachment in it reads as a report")
+    raise Unusable(f"its page {page.url}: {why}, and no attachment in it reads as a report")
