@@ -32,7 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.ingest.run import Unusable, decode, ingest_text  # noqa: E402
+from generator.ingest.decode import Unusable, decode  # noqa: E402
+from generator.ingest.text import ingest_text
 
 DEFAULT_FOLDER = ROOT.parent / "shared" / "realworld"
 FIELDS = ("title", "year", "district", "city", "province", "publisher", "published")

@@ -19,7 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.ingest.run import clean_lines, decode, heading_level  # noqa: E402
+from generator.ingest.chrome import clean_lines  # noqa: E402
+from generator.ingest.decode import decode
+from generator.ingest.lines import heading_level
 
 CN = "一二三四五六七八九十"
 

@@ -29,7 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from generator.domain.figures import load_indicators, quoted_topics  # noqa: E402
 from generator.domain.topics import Topic, classify, load_topics  # noqa: E402
-from generator.ingest.run import dump, ingest_text  # noqa: E402
+from generator.ingest.report_file import dump  # noqa: E402
+from generator.ingest.text import ingest_text
 from generator.model.reading import parse_report, read_report_file  # noqa: E402
 from generator.model.report import Report
 

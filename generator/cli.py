@@ -1,4 +1,4 @@
-"""``fazhi`` command line: ingest, check, build, serve.
+"""``fazhi`` command line: fetch, ingest, check, build, serve.
 
 Each subcommand is one module's ``run(args) -> int`` function (``COMMANDS``);
 the exit status is 0 on success, 1 when content has errors, 2 on bad usage.
@@ -12,13 +12,19 @@ import sys
 from pathlib import Path
 
 # Imported only when run: ``fazhi check`` need not load the build's libraries.
-COMMANDS = {"ingest": "generator.ingest.run", "check": "generator.check", "build": "generator.site.build",
-            "serve": "generator.site.serve"}
+COMMANDS = {"ingest": "generator.ingest.run", "fetch": "generator.ingest.fetch", "check": "generator.check",
+            "build": "generator.site.build", "serve": "generator.site.serve"}
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="fazhi", description="法治报告档案: build a searchable archive of rule-of-law reports.")
     sub = p.add_subparsers(dest="command", required=True)
+
+    fetch = sub.add_parser("fetch", help="download report pages and their attachments into content/raw as WARC files")
+    fetch.add_argument("urls", nargs="*", metavar="URL", help="a report page's address")
+    fetch.add_argument("--from", dest="from_file", type=Path, default=None, help="a file of addresses, one a line")
+    fetch.add_argument("--raw", type=Path, default=Path("content/raw"), help="folder of original files (default: content/raw)")
+    fetch.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for an answer (default: 30)")
 
     ingest = sub.add_parser("ingest", help="turn content/raw/* into content/reports/*.md")
     ingest.add_argument("--raw", type=Path, default=Path("content/raw"), help="folder of original files (default: content/raw)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from benchmarks.synth import synthesize
-from generator.ingest.run import decode
+from generator.ingest.decode import decode
 
 
 def test_same_seed_same_bytes_and_realistic_shapes(tmp_path: Path):

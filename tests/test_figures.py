@@ -30,7 +30,9 @@ from generator.domain.figures import (
     stated_text,
     stating_gate,
 )
-from generator.ingest.run import decode, ingest_text, run_ingest
+from generator.ingest.decode import decode
+from generator.ingest.run import run_ingest
+from generator.ingest.text import ingest_text
 from generator.model.reading import parse_report
 from generator.model.report import Figure
 

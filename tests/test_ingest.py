@@ -18,7 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import cli
-from generator.ingest.run import Unusable, decode, ingest_text, run_ingest
+from generator.ingest.decode import Unusable, decode
+from generator.ingest.run import run_ingest
+from generator.ingest.text import ingest_text
 from generator.model.reading import load_reports, parse_report
 from generator.model.schema import front_matter
 from generator.model.sections import sections_of
@@ -493,9 +495,9 @@ _YAML_TEXT = st.text(alphabet=st.sampled_from(list("法治 政府：:#'\"-?!&*[]
                                  st.lists(st.dictionaries(_YAML_TEXT, _YAML_TEXT, max_size=2), max_size=2))))
 def test_front_matter_is_written_as_the_pure_python_emitter_writes_it(fields):
     """dump() uses libyaml where it writes the same bytes, PyYAML's own emitter elsewhere."""
-    from generator.ingest.run import dump
-    from generator.model.schema import FRONT_MATTER_KEYS
+    from generator.ingest.report_file import dump
+    from generator.model.schema import FRONT_MATTER_KEYS, PROVENANCE_KEYS
 
-    ordered = {k: fields.get(k) for k in FRONT_MATTER_KEYS}
+    ordered = {k: fields.get(k) for k in FRONT_MATTER_KEYS if k not in PROVENANCE_KEYS or fields.get(k)}  # only when known
     expected = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=10**6, default_flow_style=False)
     assert dump(fields, "正文\n") == f"---\n{expected}---\n正文\n"

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.ingest.run import decode
+from generator.ingest.decode import decode
 from generator.model import reading as model
 from generator.model.reading import parse_report
 from generator.site import records

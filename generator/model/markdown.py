@@ -12,7 +12,7 @@ from markdown_it.common.utils import escapeHtml
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
     # html=False: report text such as "<script>" is text, never markup.
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")  # a report's tables
     md.add_render_rule("image", _image_as_link)
     md.add_render_rule("link_open", _link_open)
     return md

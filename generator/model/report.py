@@ -104,6 +104,8 @@ class Report:
     source: str
     raw: str
     raw_sha256: str
+    source_url: str  # the government's address of the page the original was fetched from ('' when not fetched)
+    fetched: str  # when it was fetched, ISO 8601 UTC ('' when not fetched)
     added: str  # the ISO date the report entered the archive: its original's first ingest ('' when unknown)
     topics: tuple[str, ...]
     section_topics: tuple[SectionTopics, ...]

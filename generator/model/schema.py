@@ -264,6 +264,10 @@ def _sha256(value: str) -> str:
     return "" if re.fullmatch(r"[0-9a-f]{64}", value) else "is not a SHA-256 hex digest"
 
 
+def _http_address(value: str) -> str:
+    return "" if re.match(r"https?://", value) else f"{value!r} is not an http(s) address"
+
+
 class Field(NamedTuple):
     key: str
     kind: Text | Year | Flag | Slugs | SectionFiling | Figures
@@ -287,12 +291,16 @@ SCHEMA: tuple[Field, ...] = (
     Field("source", Text()),
     Field("raw", Original()),
     Field("raw_sha256", Text(_sha256)),
+    Field("source_url", Text(_http_address)),
+    Field("fetched", Text()),
     Field("added", Text(_iso_date)),
     Field("topics", Slugs()),
     Field("section_topics", SectionFiling()),
     Field("figures", Figures()),
 )
 FRONT_MATTER_KEYS = tuple(f.key for f in SCHEMA)
+# Where and when a fetched original was taken: written only when known (a text original has neither).
+PROVENANCE_KEYS = ("source_url", "fetched")
 
 
 def read_front_matter(data: dict, at: Reading) -> dict[str, object]:

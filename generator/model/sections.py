@@ -112,6 +112,11 @@ def sections_of(body: str) -> tuple[Section, ...]:
             chunks.append((max(2, int(tok.tag[1])), inline_text(tokens[i + 1]), []))
             i += 3
             continue
+        if tok.type == "tr_open":  # a table row is one line, so a figure's label and its number read together
+            end = next(j for j in range(i, len(tokens)) if tokens[j].type == "tr_close")
+            chunks[-1][2].append("".join(inline_text(t) for t in tokens[i:end] if t.type == "inline"))
+            i = end + 1
+            continue
         if tok.type == "inline":
             chunks[-1][2].append(inline_text(tok))
         elif tok.type in ("fence", "code_block"):

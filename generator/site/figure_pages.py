@@ -36,7 +36,7 @@ from generator.site import urls
 from generator.site.planned import Planned
 from generator.site.render import json_rows
 
-CSV_COLUMNS = ("report", "url", "place", "province", "city", "district", "adcode", "year", "indicator",
+CSV_COLUMNS = ("report", "url", "source_url", "fetched", "place", "province", "city", "district", "adcode", "year", "indicator",
                "indicator_name", "value", "approx", "upper", "unit", "stated", "period", "quote")
 
 
@@ -266,7 +266,7 @@ def shown_digests(r: Report, anchors: tuple[str | None, ...]) -> tuple[tuple[str
     files alone when an edit changes no figure."""
     def digest(indicator: str | None) -> str:
         figures = [(f, anchor) for f, anchor in zip(r.figures, anchors) if indicator in (None, f.indicator)]
-        return key_of(r.slug, r.title, r.year, r.period, r.province, r.city, r.district, r.adcode, figures)
+        return key_of(r.slug, r.title, r.year, r.period, r.province, r.city, r.district, r.adcode, r.source_url, r.fetched, figures)
 
     if not r.figures:
         return ()
@@ -348,6 +348,8 @@ def data_rows(a) -> Iterator[dict]:
         yield {
             "report": r.slug,
             "url": urls.address(a.base_url, urls.report_page(r.slug)),
+            "source_url": r.source_url,
+            "fetched": r.fetched,
             "place": r.place,
             "province": r.province,
             "city": r.city,

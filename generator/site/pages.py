@@ -205,6 +205,7 @@ def report_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
                 topics=[a.topic(t) for t in record.topics],
                 chain=chain,
                 original=rec_mod.original_page(record),
+                original_format=urls.original_format(record.report.raw)[1],
                 original_sha256=record.original_sha256,
                 same_place=a.reports(s for s in place if s != record.slug),
                 same_year=a.reports(s for s in peers if s != record.slug),
@@ -221,7 +222,7 @@ def original_files(a: Archive, render: Renderer) -> Iterator[Planned]:
     for record in a.records:
         if record.original_sha256:
             source = os.path.join(a.root, record.report.raw)
-            yield Planned(urls.report_original(record.slug), key_of("original", record.original_sha256),
+            yield Planned(urls.report_original(record.slug, record.report.raw), key_of("original", record.original_sha256),
                           lambda source=source: Path(source).read_bytes())
 
 

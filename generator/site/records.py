@@ -321,7 +321,7 @@ def prune_blobs(blobs: Path, records: "list[Record]") -> None:
 
 
 def original_page(record: Record) -> str | None:
-    return urls.report_original(record.slug) if record.original_sha256 else None
+    return urls.report_original(record.slug, record.report.raw) if record.original_sha256 else None
 
 
 # --- the cache ------------------------------------------------------------------------------------

@@ -58,9 +58,23 @@ def report_page(slug: str) -> str:
     return f"reports/{slug}/index.html"
 
 
-def report_original(slug: str) -> str:
+# An original is published in its own format, told by its name; a web page as text (.html.txt, served
+# text/plain), so that its scripts never run on the archive's origin.
+ORIGINAL_FORMATS = {".pdf": (".pdf", "PDF"), ".docx": (".docx", "Word"), ".warc.gz": (".warc.gz", "WARC 网页存档"),
+                    ".warc": (".warc", "WARC 网页存档"), ".html": (".html.txt", "网页源码，以纯文本提供"),
+                    ".htm": (".html.txt", "网页源码，以纯文本提供")}
+TEXT_FORMAT = (".txt", "文本")
+
+
+def original_format(raw: str) -> tuple[str, str]:
+    """The published original's file suffix and what the page calls its format."""
+    name = raw.lower()
+    return next((f for suffix, f in ORIGINAL_FORMATS.items() if name.endswith(suffix)), TEXT_FORMAT)
+
+
+def report_original(slug: str, raw: str = "") -> str:
     """The archived original, byte for byte, downloadable beside its report page."""
-    return f"reports/{slug}/original.txt"
+    return f"reports/{slug}/original{original_format(raw)[0]}"
 
 
 def place_page(adcode: str, name: str) -> str:
