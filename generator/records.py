@@ -31,6 +31,7 @@ from generator.model import Figure, Report, read_report_file
 from generator.planned import digest as digest_of, key_of, tree_digest, versioned_name
 from generator.problems import Problem, error, warning
 from generator.render import body_html
+from generator.shelf import UNREADABLE, DamagedCache
 from generator.topics import KIND_NAMES, Topic, classify
 from generator.write import write_atomic
 
@@ -300,7 +301,11 @@ def blob_names(slug: str, digest: str) -> tuple[str, str]:
 
 
 def read_blob(blobs: Path, record: Record) -> Blob:
-    return pickle.loads((blobs / blob_names(record.slug, record.digest)[0]).read_bytes())
+    path = blobs / blob_names(record.slug, record.digest)[0]
+    try:
+        return pickle.loads(path.read_bytes())
+    except UNREADABLE as exc:
+        raise DamagedCache(str(path)) from exc
 
 
 def terms_file(blobs: Path, record: Record) -> Path:

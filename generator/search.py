@@ -61,6 +61,7 @@ from generator import urls
 from generator.model import LEAD_ANCHOR, Report
 from generator.planned import digest as _digest, versioned_name
 from generator.segment import default_segmenter
+from generator.shelf import UNREADABLE, DamagedCache
 from generator.write import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -358,8 +359,11 @@ def store_terms(path: Path, rt: ReportTerms) -> None:
 
 
 def load_terms(path: Path) -> ReportTerms:
-    with open(path, "rb") as f:
-        return pickle.load(f)
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except UNREADABLE as exc:
+        raise DamagedCache(str(path)) from exc
 
 
 def _store_terms(state_dir: Path, e: IndexEntry, rt: ReportTerms, source: Path | None = None) -> None:
@@ -476,7 +480,7 @@ class SearchIndex:
         idx._base = (meta["base"], meta["base_digests"])
         try:
             idx._replay()
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError):
+        except (DamagedCache, OSError, EOFError, pickle.UnpicklingError, AttributeError):
             return cls._at(state_dir)
         return idx
 
