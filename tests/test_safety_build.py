@@ -21,30 +21,17 @@ from pathlib import Path
 import pytest
 
 from generator import build as builder
-from generator import cli, journal
+from generator import cli
 from generator.build import Step, build
 from generator.folders import MARKER
 from generator.planned import Planned
+from tests.test_safety_report import JIANGBEI, WUCHENG, two_reports
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://fazhi.example.org/"
-JIANGBEI = "2021-chongqing-jiangbei-sifaju"
-WUCHENG = "2021-zhejiang-wucheng-sifaju"
 # Each folder of .site-cache/, and the two that hold report terms at once (the index must then read
 # every report's terms from the blobs).
 CACHE_PARTS = ("records", "blobs", "manifest", "links", "search", "plan", "blobs search")
-
-
-def two_reports(tmp: Path) -> Path:
-    """content/ with two of the seeds (a build of them takes a few seconds)."""
-    content = tmp / "content"
-    (content / "reports").mkdir(parents=True)
-    shutil.copytree(ROOT / "content" / "raw", content / "raw")
-    for name in ("site.yml", "topics.yml", "indicators.yml"):
-        shutil.copy(ROOT / "content" / name, content / name)
-    for slug in (JIANGBEI, WUCHENG):
-        shutil.copy(ROOT / "content" / "reports" / f"{slug}.md", content / "reports" / f"{slug}.md")
-    return content
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -311,16 +298,18 @@ def test_a_template_that_fails_with_its_own_exception_is_one_line_naming_it(tmp_
     assert not (tmp_path / "site").exists()
 
 
-@pytest.mark.parametrize("where", ["missing/site.zip", "a-folder"])
-def test_a_bad_zip_path_is_one_line_and_leaves_no_temporary(tmp_path: Path, capsys, where: str):
+@pytest.mark.parametrize("where, why", [
+    ("missing/site.zip", "cannot be written: the folder {tmp}/missing does not exist"),
+    ("a-folder", "is a folder: give the zip file's path"),
+    ("content/raw/site.zip", "is inside the content or output folder: write the zip elsewhere"),
+])
+def test_a_bad_zip_path_is_one_line_and_leaves_no_temporary(tmp_path: Path, capsys, where: str, why: str):
     content = two_reports(tmp_path)
     (tmp_path / "a-folder").mkdir()
     zip_path = tmp_path / where
     status, err = run_cli(capsys, "--content", str(content), "--out", str(tmp_path / "site"), "--zip", str(zip_path))
     assert status == 1
-    why = "is a folder: give the zip file's path" if where == "a-folder" else \
-        f"cannot be written: the folder {tmp_path / 'missing'} does not exist"
-    assert err[0] == f"{zip_path}: error: {why}"
+    assert err[0] == f"{zip_path}: error: {why.format(tmp=tmp_path)}"
     assert not list(tmp_path.rglob("*.tmp")) and not (tmp_path / "site").exists()
 
 
@@ -372,18 +361,18 @@ def test_serve_refuses_what_the_build_refuses(tmp_path: Path):
 HOLDER = """
 import os, signal, sys
 from pathlib import Path
-from generator import build, invariants, journal
+from generator import build
 
 content, out, how = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 if how == "hold":
-    real = invariants.check
+    real = build.check_table
 
     def held(*args):
         print("held", flush=True)
         sys.stdin.readline()
         return real(*args)
 
-    invariants.check = held
+    build.check_table = held
 else:
     moved, replace = [0], os.replace
 
@@ -394,7 +383,7 @@ else:
                 os.kill(os.getpid(), signal.SIGKILL)
         replace(src, dst)
 
-    journal.os.replace = killing
+    os.replace = killing
 problems, summary = build.build(content, out, "https://fazhi.example.org/")
 print("\\n".join(str(p) for p in problems if p.severity == "error") or "built", flush=True)
 """
@@ -437,6 +426,50 @@ def test_a_stale_lock_is_taken_over(tmp_path: Path):
     assert (tmp_path / ".site.lock").read_text(encoding="utf-8") == f"{os.getpid()}\n"  # the last holder
 
 
+def _finished_by_the_next_build(content: Path, out: Path, expected: dict[str, bytes]) -> None:
+    """The next build finishes the publish cut short before anything else, even when it fails
+    itself; and the one after gives a clean build's bytes."""
+    (content / "reports" / "2020-x.md").write_text("---\nyear: soon\n---\n正文\n", encoding="utf-8")
+    problems, _ = build(content, out, BASE)
+    assert [str(p) for p in problems] == ["content/reports/2020-x.md:2: error: year: 'soon' is not a year"]
+    assert tree(out) == expected and not out.with_name(".site-staging").exists()
+    (content / "reports" / "2020-x.md").unlink()
+    ok(content, out)
+    assert tree(out) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("journal", ["garbage \xff", '{"moves": [], "removals": ["../content/raw/000_9359f3f7f9d435c3.txt"]}'])
+def test_a_damaged_journal_costs_a_rebuild_and_deletes_nothing_outside(tmp_path: Path, monkeypatch, journal: str):
+    content = two_reports(tmp_path)
+    out = tmp_path / "site"
+    ok(content, out)
+    _an_edit_of_many_files(content)
+    expected = clean_build(content, tmp_path)
+    originals = tree(content / "raw")
+
+    with monkeypatch.context() as m:
+        _moving_fails(m, out, 10)
+        build(content, out, BASE)
+    (tmp_path / ".site-staging" / "journal.json").write_text(journal, encoding="utf-8")
+    ok(content, out)
+    assert tree(out) == expected and tree(content / "raw") == originals
+
+
+def _moving_fails(monkeypatch, out: Path, n: int) -> None:
+    """Have the n-th move of a staged file into ``out`` fail, as a disk failing part way would."""
+    moved, replace = [0], os.replace
+
+    def failing(src, dst):
+        if str(src).startswith(str(out.with_name(".site-staging"))) and str(dst).startswith(str(out)):
+            moved[0] += 1
+            if moved[0] == n:
+                raise OSError(errno.EIO, os.strerror(errno.EIO), dst)
+        replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing)
+
+
 def _an_edit_of_many_files(content: Path) -> None:
     """A change whose publish moves dozens of files and removes some: a report gone, one edited."""
     (content / "reports" / f"{WUCHENG}.md").unlink()
@@ -450,30 +483,14 @@ def test_a_publish_stopped_part_way_is_finished_by_the_next_build(tmp_path: Path
     ok(content, out)
     _an_edit_of_many_files(content)
     expected = clean_build(content, tmp_path)
-    moved, replace = [0], os.replace
-
-    def failing(src, dst):
-        if str(src).startswith(str(tmp_path / ".site-staging")) and str(dst).startswith(str(out)):
-            moved[0] += 1
-            if moved[0] == 10:
-                raise OSError(errno.EIO, os.strerror(errno.EIO), dst)
-        replace(src, dst)
-
-    monkeypatch.setattr(journal.os, "replace", failing)
+    _moving_fails(monkeypatch, out, 10)
     status, err = run_cli(capsys, "--content", str(content), "--out", str(out))
     monkeypatch.undo()
     assert status == 1
     assert err[0].endswith(": error: Input/output error: the build stopped")
     assert err[1] == f"build failed: 1 error(s), 0 warning(s); publishing {out} stopped part way: the next build finishes it"
     assert tree(out) != expected  # half published
-    # The next build finishes that publish first, even when it fails itself.
-    (content / "reports" / "2020-x.md").write_text("---\nyear: soon\n---\n正文\n", encoding="utf-8")
-    problems, _ = build(content, out, BASE)
-    assert [str(p) for p in problems] == ["content/reports/2020-x.md:2: error: year: 'soon' is not a year"]
-    assert tree(out) == expected and not (tmp_path / ".site-staging").exists()
-    (content / "reports" / "2020-x.md").unlink()
-    ok(content, out)
-    assert tree(out) == expected
+    _finished_by_the_next_build(content, out, expected)
 
 
 @pytest.mark.slow
@@ -487,13 +504,7 @@ def test_a_build_killed_while_publishing_is_finished_by_the_next_build(tmp_path:
     killed.communicate()
     assert killed.returncode == -signal.SIGKILL
     assert tree(out) != expected and (tmp_path / ".site-staging").is_dir()
-    (content / "reports" / "2020-x.md").write_text("---\nyear: soon\n---\n正文\n", encoding="utf-8")
-    problems, _ = build(content, out, BASE)
-    assert [str(p) for p in problems] == ["content/reports/2020-x.md:2: error: year: 'soon' is not a year"]
-    assert tree(out) == expected and not (tmp_path / ".site-staging").exists()
-    (content / "reports" / "2020-x.md").unlink()
-    ok(content, out)
-    assert tree(out) == expected
+    _finished_by_the_next_build(content, out, expected)
 
 
 # --- invariants checked before publishing -------------------------------------------------------
