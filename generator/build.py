@@ -9,8 +9,9 @@
 4. Outputs whose key is unchanged and whose published copy is intact are left as
    they are; the rest are rendered into a staging folder (in the pool when many).
 5. Check the internal links and #anchors (of the pages rendered, or of every page
-   when a file vanished or a page lost an id), move each new file into place, delete
-   stale ones and save the cache. A failure before that leaves the site as it was.
+   when a file vanished or a page lost an id) and the invariants (generator/invariants.py),
+   move each new file into place under a journal (generator/journal.py), delete stale ones
+   and save the cache. A failure before that leaves the site as it was.
 
 The cache (``.<out>-cache`` beside the output) is keyed on content digests and on
 the generator's code, templates, taxonomy and site configuration with the base URL
@@ -413,12 +414,12 @@ def build(content: Path, out: Path, base_url: str | None = None, zip_path: Path 
         if zip_path:
             folders.check_zip(zip_path, content, folder)
         with folders.locked(folder):
-            journal.finish(folder)
+            finished = journal.finish(folder)
             try:
-                return _build(content, folder, base_url, zip_path, jobs, environ or {}, strict)
+                return _build(content, folder, base_url, zip_path, jobs, environ or {}, strict, finished)
             except DamagedCache:  # read too late to do without: a full build makes the cache again
                 shutil.rmtree(folder.cache)
-                return _build(content, folder, base_url, zip_path, jobs, environ or {}, strict)
+                return _build(content, folder, base_url, zip_path, jobs, environ or {}, strict, finished)
     except folders.Refused as exc:
         return [exc.problem], {}
     except OSError as exc:  # the disk full, a folder not writable: one line, never a traceback
@@ -429,7 +430,9 @@ def build(content: Path, out: Path, base_url: str | None = None, zip_path: Path 
 
 
 def _build(content: Path, folder: OutputFolder, flag: str | None, zip_path: Path | None, jobs: int | None,
-           environ: Mapping[str, str], strict: bool) -> tuple[list[Problem], dict]:
+           environ: Mapping[str, str], strict: bool, finished: bool) -> tuple[list[Problem], dict]:
+    """The build, once the output is claimed and locked; ``finished``: a publish the last build
+    left unfinished was finished, so its files are in the marker, not in the manifest."""
     started = time.monotonic()
     content = content.resolve()
     root = content.parent
@@ -495,7 +498,7 @@ def _build(content: Path, folder: OutputFolder, flag: str | None, zip_path: Path
     link_shelf = Shelf(cache.links, output_version, LINK_SHARDS)
     before: dict[str, Output] = manifest.load()
     _settle()
-    published = set(before) if before else folders.published(folder)
+    published = set(before) if before and not finished else set(before) | folders.published(folder)
     staging = Staging(folder.site, folder.staging)
     folders.mark(folder.staging / folders.MARKER, ())  # the next build may remove it if left
     try:

@@ -456,6 +456,22 @@ def test_a_damaged_journal_costs_a_rebuild_and_deletes_nothing_outside(tmp_path:
     assert tree(out) == expected and tree(content / "raw") == originals
 
 
+@pytest.mark.slow
+def test_files_a_finished_publish_added_go_when_no_longer_made(tmp_path: Path, monkeypatch):
+    content = two_reports(tmp_path)
+    out = tmp_path / "site"
+    ok(content, out)
+    expected = clean_build(content, tmp_path)
+    added = content / "reports" / "2017-guangdong-xiangqiao-sifaju.md"
+    shutil.copy(ROOT / "content" / "reports" / added.name, added)
+    with monkeypatch.context() as m:
+        _moving_fails(m, out, 10)
+        build(content, out, BASE)
+    added.unlink()  # the next build finishes that publish (its pages in the marker only), then removes them
+    ok(content, out)
+    assert tree(out) == expected
+
+
 def _moving_fails(monkeypatch, out: Path, n: int) -> None:
     """Have the n-th move of a staged file into ``out`` fail, as a disk failing part way would."""
     moved, replace = [0], os.replace
