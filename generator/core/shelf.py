@@ -19,7 +19,12 @@ from pathlib import Path
 from generator.core.atomic import write_atomic
 
 SHARDS = 256
-_UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError)
+UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError)
+
+
+class DamagedCache(Exception):
+    """A cache file that cannot be read where nothing can stand in for it (a report's blob as
+    its page is made): the build drops the whole cache and starts again, as a full build."""
 
 
 class Shelf:
@@ -39,7 +44,7 @@ class Shelf:
     def _current(self) -> bool:
         try:
             return (self.folder / "version").read_text(encoding="utf-8") == self.version
-        except OSError:
+        except (OSError, UnicodeDecodeError):
             return False
 
     def load(self) -> dict:
@@ -55,7 +60,7 @@ class Shelf:
                     if not isinstance(part, dict):
                         return {}
                     data.update(part)
-        except _UNREADABLE:
+        except UNREADABLE:
             return {}
         finally:
             gc.enable()
@@ -88,7 +93,7 @@ class Shelf:
             if i not in parts:
                 try:
                     part = pickle.loads(self._path(i).read_bytes())
-                except _UNREADABLE:
+                except UNREADABLE:
                     part = {}
                 parts[i] = part if isinstance(part, dict) else {}
             if key in entries:

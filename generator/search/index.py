@@ -22,6 +22,7 @@ from generator import PROJECT
 from generator.core.atomic import write_atomic
 from generator.core.digests import digest as _digest
 from generator.core.digests import versioned_name
+from generator.core.shelf import DamagedCache
 from generator.search import files as layout
 from generator.search import terms as weighting
 from generator.search.encoding import encode_postings_many, rank, utf16_key
@@ -184,7 +185,7 @@ class SearchIndex:
         idx._base = Base(meta["base"], meta["base_digests"])
         try:
             idx._replay()
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError):
+        except (DamagedCache, OSError, EOFError, pickle.UnpicklingError, AttributeError):
             return cls._at(state_dir)
         return idx
 

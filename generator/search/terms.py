@@ -22,6 +22,7 @@ import numpy as np
 
 from generator.core.atomic import write_atomic
 from generator.core.digests import digest as _digest
+from generator.core.shelf import UNREADABLE, DamagedCache
 from generator.model.report import LEAD_ANCHOR, Report
 from generator.search.segment import default_segmenter
 
@@ -146,8 +147,11 @@ def store_terms(path: Path, rt: ReportTerms) -> None:
 
 
 def load_terms(path: Path) -> ReportTerms:
-    with open(path, "rb") as f:
-        return pickle.load(f)
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except UNREADABLE as exc:
+        raise DamagedCache(str(path)) from exc
 
 
 def index_entry(report: Report, topics: Sequence[str], terms: ReportTerms | None = None) -> IndexEntry:

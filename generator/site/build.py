@@ -9,8 +9,9 @@
 4. Outputs whose key is unchanged and whose published copy is intact are left as
    they are; the rest are rendered into a staging folder (in the pool when many).
 5. Check the internal links and #anchors (of the pages rendered, or of every page
-   when a file vanished or a page lost an id), move each new file into place, delete
-   stale ones and save the cache. A failure before that leaves the site as it was.
+   when a file vanished or a page lost an id) and the invariants (generator/site/invariants.py),
+   move each new file into place under a journal (generator/site/journal.py), delete stale ones
+   and save the cache. A failure before that leaves the site as it was.
 
 The cache (``.<out>-cache`` beside the output) is keyed on content digests and on
 the generator's code, templates, taxonomy and site configuration with the base URL
@@ -30,6 +31,7 @@ import math
 import multiprocessing
 import os
 import re
+import shutil
 import sys
 import time
 import zipfile
@@ -45,14 +47,15 @@ from generator.core.problems import Problem, error, has_errors
 from generator.core.problems import report as print_problems
 from generator.core.progress import progress
 from generator.core.progress import summary as closing_line
-from generator.core.shelf import Shelf
+from generator.core.shelf import DamagedCache, Shelf
 from generator.domain.topics import load_topics
 from generator.model.reading import without_slug_clashes
 from generator.search import files as search_files
 from generator.search.index import LUNR_JS, SearchIndex
 from generator.search.terms import IndexEntry
-from generator.site import figure_pages, urls
+from generator.site import figure_pages, folders, invariants, journal, urls
 from generator.site import records as rec_mod
+from generator.site.folders import OutputFolder
 from generator.site.pages import PRODUCERS, Archive, Producer, model_archive, sitemap
 from generator.site.planned import Planned
 from generator.site.publish import Staging, write_file
@@ -374,7 +377,9 @@ def _make(i: int) -> list[Made]:
     step = _STEPS[i]
     try:
         data = step.planned.make()
-    except jinja2.TemplateError as exc:
+    except DamagedCache:
+        raise
+    except Exception as exc:  # a template's own (a filter's ZeroDivisionError) as much as Jinja's: one line naming it
         return [Made(step.planned.path, None, "", "", _template_problem(exc, step.producer))]
     links, ids = "", ""
     if isinstance(data, str):
@@ -399,24 +404,41 @@ class Cache(NamedTuple):
     plan: Path
 
     @classmethod
-    def beside(cls, out: Path) -> "Cache":
-        root = out.resolve().with_name(f".{out.resolve().name}-cache")
+    def at(cls, root: Path) -> "Cache":
         return cls(*(root / name for name in cls._fields))
 
 
 def build(content: Path, out: Path, base_url: str | None = None, zip_path: Path | None = None, jobs: int | None = None,
-          environ: Mapping[str, str] | None = None) -> tuple[list[Problem], dict]:
+          environ: Mapping[str, str] | None = None, strict: bool = False) -> tuple[list[Problem], dict]:
     """Model, plan, render what changed, check and publish; return the problems and a summary.
-    ``base_url`` is --base-url; ``environ`` the host's build environment (see site_config)."""
+    ``base_url`` is --base-url; ``environ`` the host's build environment (see site_config);
+    ``strict``: a warning fails the build too, before anything is published. Only an output
+    folder the build may use (generator/site/folders.py) is touched, by one build at a time, after
+    finishing a publish the last build left unfinished (generator/site/journal.py)."""
     try:
-        return _build(content, out, base_url, zip_path, jobs, environ or {})
+        folder = folders.claim(out, content)
+        if zip_path:
+            folders.check_zip(zip_path, content, folder)
+        with folders.locked(folder):
+            finished = journal.finish(folder)
+            try:
+                return _build(content, folder, base_url, zip_path, jobs, environ or {}, strict, finished)
+            except DamagedCache:  # read too late to do without: a full build makes the cache again
+                shutil.rmtree(folder.cache)
+                return _build(content, folder, base_url, zip_path, jobs, environ or {}, strict, finished)
+    except folders.Refused as exc:
+        return [exc.problem], {}
+    except OSError as exc:  # the disk full, a folder not writable: one line, never a traceback
+        return [error(exc.filename or out, f"{exc.strerror or exc}: the build stopped")], {}
     finally:
         gc.unfreeze()  # what ``_settle`` hid is garbage now, or (``fazhi serve``) the next build's
         rec_mod.forget_unpacked()  # nor does a resident ``fazhi serve`` keep every version's figures
 
 
-def _build(content: Path, out: Path, flag: str | None, zip_path: Path | None, jobs: int | None,
-           environ: Mapping[str, str]) -> tuple[list[Problem], dict]:
+def _build(content: Path, folder: OutputFolder, flag: str | None, zip_path: Path | None, jobs: int | None,
+           environ: Mapping[str, str], strict: bool, finished: bool) -> tuple[list[Problem], dict]:
+    """The build, once the output is claimed and locked; ``finished``: a publish the last build
+    left unfinished was finished, so its files are in the marker, not in the manifest."""
     started = time.monotonic()
     content = content.resolve()
     root = content.parent
@@ -430,14 +452,14 @@ def _build(content: Path, out: Path, flag: str | None, zip_path: Path | None, jo
         return problems, {}
     indicators, indicator_problems = figure_pages.load(content)  # reported with the reports' problems
     problems += indicator_problems
-    cache = Cache.beside(out)
+    cache = Cache.at(folder.cache)
     taxonomy = (content / "topics.yml").read_bytes()
     # An indicator's topic files the sections stating it (records.py): a record depends on it.
     record_version = key_of(rec_mod.code_version(), taxonomy, [(i.key, i.topic) for i in indicators])
     table = content / "indicators.yml"
     output_version = key_of(record_version, tree_digest(TEMPLATES), config, table.read_bytes() if table.exists() else b"")
     manifest = Shelf(cache.manifest, output_version, MANIFEST_SHARDS)
-    damaged = _check_published(manifest, out.resolve(), pool_size)
+    damaged = _check_published(manifest, folder.site, pool_size)
     record_shelf = Shelf(cache.records, record_version)
     records: dict[str, Entry] = record_shelf.load()
     _settle()
@@ -482,8 +504,9 @@ def _build(content: Path, out: Path, flag: str | None, zip_path: Path | None, jo
     link_shelf = Shelf(cache.links, output_version, LINK_SHARDS)
     before: dict[str, Output] = manifest.load()
     _settle()
-    published = set(before) if before else _published(out)
-    staging = Staging(out)
+    published = set(before) if before and not finished else set(before) | folders.published(folder)
+    staging = Staging(folder.site, folder.staging)
+    folders.mark(folder.staging / folders.MARKER, ())  # the next build may remove it if left
     try:
         outputs, links, render_problems = _stage(steps, batch, before, damaged.result(), staging, pool_size)
         problems += render_problems
@@ -491,12 +514,14 @@ def _build(content: Path, out: Path, flag: str | None, zip_path: Path | None, jo
             if _every_page_to_check(before, outputs, staging.staged):
                 links = _all_links(outputs, links, link_shelf.load(), staging.out)
             problems += check_table(outputs, links)
-        if has_errors(problems):
+            problems += invariants.check(content / "reports", root, archive.by_slug, problems, outputs, staging.staged, staging.root)
+        if has_errors(problems) or (strict and problems):
             staging.abort()
             return problems, {}
-        staging.publish(published - set(outputs))
+        journal.publish(folder, staging.staged, published - set(outputs))
     except BaseException:
-        staging.abort()
+        if not folder.journal.exists():  # a publish under way is left for the next build to finish
+            staging.abort()
         raise
     if staging.written or published != set(outputs):
         changed = (set(staging.staged) | (set(before) - set(outputs))) if before else None
@@ -507,9 +532,7 @@ def _build(content: Path, out: Path, flag: str | None, zip_path: Path | None, jo
         rec_mod.prune_blobs(cache.blobs, found)
     if remembered != last_plan:
         plan_shelf.save(remembered)
-    if zip_path:
-        write_zip(staging.out, sorted(outputs), zip_path)
-    return problems, {
+    summary = {
         "reports": len(found),
         "analysed": len(analysed),
         "files": len(outputs),
@@ -522,6 +545,12 @@ def _build(content: Path, out: Path, flag: str | None, zip_path: Path | None, jo
         "base_url": base_url,
         "base_url_source": base.source,
     }
+    if zip_path:
+        try:
+            write_zip(staging.out, sorted(outputs), zip_path)
+        except OSError as exc:
+            problems.append(error(zip_path, f"cannot be written ({exc.strerror or exc}): the site was published, its offline copy was not"))
+    return problems, summary
 
 
 def _every_page_to_check(before: Mapping[str, Output], outputs: Mapping[str, Output], rendered: Iterable[str]) -> bool:
@@ -539,11 +568,6 @@ def _all_links(outputs: Mapping[str, Output], rendered: dict[str, str], kept: Ma
         if path not in links and path.endswith(".html"):
             links[path] = kept[path] if path in kept else link_table(path, (out / path).read_text(encoding="utf-8"))[0]
     return links
-
-
-def _published(out: Path) -> set[str]:
-    out = out.resolve()
-    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} if out.is_dir() else set()
 
 
 def _index_entry(record: Record) -> IndexEntry:
@@ -627,20 +651,30 @@ def _damaged(manifest: Shelf, out: Path) -> set[str]:
 def write_zip(site: Path, paths: list[str], zip_path: Path) -> None:
     """A deterministic zip (sorted entries, fixed times) of the site under one folder."""
     tmp = zip_path.with_name(f".{zip_path.name}.tmp")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
-        for rel in paths:
-            info = zipfile.ZipInfo(f"fazhi-site/{rel}", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            z.writestr(info, (site / rel).read_bytes())
-    tmp.replace(zip_path)
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+            for rel in paths:
+                info = zipfile.ZipInfo(f"fazhi-site/{rel}", date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                z.writestr(info, (site / rel).read_bytes())
+        tmp.replace(zip_path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def run(args) -> int:
-    problems, summary = build(args.content, args.out, args.base_url, args.zip, environ=os.environ)
+    problems, summary = build(args.content, args.out, args.base_url, args.zip, environ=os.environ, strict=args.strict)
     errors, warnings = print_problems(problems)
     if errors or (args.strict and warnings):
-        print(f"build failed: {errors} error(s), {warnings} warning(s); {args.out} was left as it was", file=sys.stderr)
+        if summary:  # only the offline copy failed
+            outcome = f"{args.out} was published"
+        elif folders.publish_unfinished(args.out):
+            outcome = f"publishing {args.out} stopped part way: the next build finishes it"
+        else:
+            outcome = f"{args.out} was left as it was"
+        print(f"build failed: {errors} error(s), {warnings} warning(s); {outcome}", file=sys.stderr)
         return 1
     print(closing_line("build", reports=summary["reports"], pages=summary["pages"], written=summary["written"],
                        bytes=summary["bytes"], seconds=summary["seconds"], errors=0, warnings=warnings)

@@ -3,7 +3,7 @@
 As Lektor does: a build renders what changed into a staging folder beside the
 output, and only after every page rendered and every link checked does it move
 each new file into place with ``os.replace`` (atomic per file) and delete the
-files the build no longer produces. A failure before that (bad content, a
+files the build no longer produces (generator/site/journal.py). A failure before that (bad content, a
 template error, a broken link) removes the staging folder and leaves the
 published site exactly as it was. Unchanged files are never touched, so a
 rebuild of unchanged content writes nothing (same inodes, same times) and costs
@@ -40,12 +40,13 @@ def write_file(root: Path, rel: str, data: bytes | Iterable[str]) -> os.stat_res
 
 
 class Staging:
-    """New and changed files gathered beside ``out``, moved into place by ``publish``."""
+    """New and changed files gathered in ``root`` beside the output ``out``, moved into place by
+    ``journal.publish``."""
 
-    def __init__(self, out: Path):
-        self.out = out.resolve()
-        self.root = self.out.with_name(f".{self.out.name}-staging")
-        if self.root.exists():
+    def __init__(self, out: Path, root: Path):
+        self.out = out
+        self.root = root
+        if self.root.exists():  # left by a failed build: folders.claim checked it is the build's
             shutil.rmtree(self.root)
         self.root.mkdir(parents=True)
         self.staged: list[str] = []
@@ -63,35 +64,6 @@ class Staging:
         """Count a file written into the staging folder (by ``write_file``, often in a worker)."""
         self.staged.append(rel)
 
-    def publish(self, removed: set[str]) -> None:
-        """Move every staged file into place, then delete ``removed`` and the folders it empties."""
-        if not self.out.exists():
-            os.rename(self.root, self.out)
-            return
-        made: set[str] = {""}
-        for rel in sorted(self.staged):
-            parent = os.path.dirname(rel)
-            if parent not in made:
-                os.makedirs(os.path.join(self.out, parent), exist_ok=True)
-                made.add(parent)
-            os.replace(os.path.join(self.root, rel), os.path.join(self.out, rel))
-        for rel in sorted(removed):
-            try:
-                os.unlink(os.path.join(self.out, rel))
-            except FileNotFoundError:
-                pass
-        for folder in sorted({os.path.dirname(rel) for rel in removed}, key=len, reverse=True):
-            _remove_empty(self.out, folder)
-        shutil.rmtree(self.root, ignore_errors=True)
-
     def abort(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
 
-
-def _remove_empty(root: Path, folder: str) -> None:
-    while folder:
-        try:
-            os.rmdir(os.path.join(root, folder))
-        except OSError:  # not empty, or already gone
-            return
-        folder = os.path.dirname(folder)

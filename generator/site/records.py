@@ -29,6 +29,7 @@ from generator.core.atomic import write_atomic
 from generator.core.digests import digest as digest_of
 from generator.core.digests import key_of, tree_digest, versioned_name
 from generator.core.problems import Problem, error, warning
+from generator.core.shelf import UNREADABLE, DamagedCache
 from generator.domain.figures import Indicator, quoted_topics
 from generator.domain.topics import KIND_NAMES, Topic, classify
 from generator.model.reading import read_report_file
@@ -305,7 +306,11 @@ def blob_names(slug: str, digest: str) -> tuple[str, str]:
 
 
 def read_blob(blobs: Path, record: Record) -> Blob:
-    return pickle.loads((blobs / blob_names(record.slug, record.digest)[0]).read_bytes())
+    path = blobs / blob_names(record.slug, record.digest)[0]
+    try:
+        return pickle.loads(path.read_bytes())
+    except UNREADABLE as exc:
+        raise DamagedCache(str(path)) from exc
 
 
 def terms_file(blobs: Path, record: Record) -> Path:

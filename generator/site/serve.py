@@ -5,12 +5,14 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import sys
 import threading
 
 from watchfiles import watch
 
 from generator.core.problems import report
 from generator.site import build as builder
+from generator.site import folders
 
 
 def _build(args) -> None:
@@ -23,9 +25,18 @@ def _build(args) -> None:
 
 
 def run(args) -> int:
+    try:  # the folder served is the one the build may write (never content/, say)
+        site = folders.claim(args.out, args.content).site
+    except folders.Refused as exc:
+        print(exc.problem, file=sys.stderr)
+        return 1
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
+    except OSError as exc:
+        print(f"fazhi serve: cannot listen on 127.0.0.1:{args.port} ({exc.strerror or exc}): choose another --port", file=sys.stderr)
+        return 1
     _build(args)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(args.out.resolve()))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"serving http://127.0.0.1:{args.port}/ — watching {args.content} and {builder.TEMPLATES}; Ctrl-C stops")
     try:
