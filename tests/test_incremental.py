@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.core import pool
 from generator.search import index as search_index
 from generator.search.index import SearchIndex
 from generator.site import build as builder
@@ -285,7 +286,7 @@ def test_a_failed_build_leaves_site_and_cache_consistent(content: Path, tmp_path
 
 
 def test_the_pool_gives_the_same_bytes_as_one_process(content: Path, tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(builder, "POOL_MIN", 1)
+    monkeypatch.setattr(pool, "POOL_MIN", 1)
     ok(content, tmp_path / "pooled", jobs=2)
     ok(content, tmp_path / "single", jobs=1)
     assert files(tmp_path / "pooled") == files(tmp_path / "single")
@@ -313,7 +314,7 @@ def test_a_template_error_in_a_pool_worker_names_the_template_and_keeps_the_site
     shutil.copytree(builder.TEMPLATES, templates)
     edit(templates / "report.html", "{{ citation }}", "{{ citation.nope.missing }}")
     monkeypatch.setattr(builder, "TEMPLATES", templates)
-    monkeypatch.setattr(builder, "POOL_MIN", 1)
+    monkeypatch.setattr(pool, "POOL_MIN", 1)
     problems, summary = build(content, out, BASE, jobs=2)
     assert summary == {}
     assert [p.path for p in problems] == ["templates/report.html"]  # once, though five pages failed
@@ -323,7 +324,7 @@ def test_a_template_error_in_a_pool_worker_names_the_template_and_keeps_the_site
 
 def test_render_workers_replaced_by_fresh_forks_give_the_same_bytes(content: Path, tmp_path: Path, monkeypatch):
     # A worker copies the parent's pages it touches; replacing it bounds what it holds.
-    monkeypatch.setattr(builder, "POOL_MIN", 1)
+    monkeypatch.setattr(pool, "POOL_MIN", 1)
     monkeypatch.setattr(builder, "RENDER_ITEMS_PER_WORKER", 4)
     pids = tmp_path / "pids"
     write_file = builder.write_file

@@ -43,6 +43,7 @@ import jinja2
 
 from generator import PROJECT
 from generator.core.digests import key_of, tree_digest
+from generator.core.pool import cores, ordered_map
 from generator.core.problems import Problem, error, has_errors
 from generator.core.problems import report as print_problems
 from generator.core.progress import progress
@@ -64,8 +65,6 @@ from generator.site.render import Renderer, fingerprint
 from generator.site.site_config import as_built, base_url_of, load_site_config
 
 TEMPLATES = PROJECT / "templates"
-# Below this many reports or pages, a process pool costs more than it saves.
-POOL_MIN = 64
 # The manifest and the links of its pages are saved in many small shards: an edit writes a few
 # hundred files, whose shards are then all that is written (with 256, an edit's 130 files
 # rewrote half the manifest: 0.25 s).
@@ -78,17 +77,14 @@ LINK_SHARDS = 4096
 RENDER_ITEMS_PER_WORKER = 800
 
 
-def workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
-
-
 # --- 1. records ------------------------------------------------------------------------------------
 
 
 Entry = tuple[tuple[Stamp | None, Stamp | None], Record]  # a report file's stamps (Markdown, original) and record
 
 
-def read_records(reports_dir: Path, root: Path, cache: dict[str, Entry], pool_size: int, blobs: Path) -> tuple[list[Record], list[Problem], list[str]]:
+def read_records(reports_dir: Path, root: Path, cache: dict[str, Entry], pool_size: int,
+                 analysis: rec_mod.Analysis) -> tuple[list[Record], list[Problem], list[str]]:
     """Every report's record, sorted by slug; reports with errors are left out.
 
     ``cache`` (slug → Entry) is brought up to date; returns the slugs analysed again. A cached
@@ -97,7 +93,7 @@ def read_records(reports_dir: Path, root: Path, cache: dict[str, Entry], pool_si
     # Plain strings and os.stat: this loop runs over every report on every build.
     names = sorted(entry.name for entry in os.scandir(reports_dir) if entry.name.endswith(".md"))
     # One listing of the folder, not a stat of each file: 20,000 of them at 10,000 reports.
-    present = {entry.name for entry in os.scandir(blobs)}
+    present = {entry.name for entry in os.scandir(analysis.blobs)}
     folder, root_text = f"{reports_dir}{os.sep}", str(root)
     originals = reports_dir.parent / "raw"
     chosen: dict[str, Record] = {}
@@ -120,7 +116,7 @@ def read_records(reports_dir: Path, root: Path, cache: dict[str, Entry], pool_si
         urls.remember_place_pages((p.code, p.name, p.page) for _, record in cache.values() for p in record.places)
     problems: list[Problem] = []
     with progress("build: reading", total=len(jobs), unit="reports") as bar:
-        for outcome in _run(rec_mod.analyse, jobs, pool_size):
+        for outcome in ordered_map(rec_mod.analyse, analysis, jobs, pool_size):
             bar.update(1)
             problems.extend(outcome.problems)
             if outcome.same:
@@ -138,26 +134,6 @@ def read_records(reports_dir: Path, root: Path, cache: dict[str, Entry], pool_si
     cache.update((slug, (stamps[slug], chosen[slug])) for slug in sorted(chosen))
     result, clashes = without_slug_clashes([chosen[slug] for slug in sorted(chosen)], lambda r: r.report.file)
     return result, problems + clashes, sorted(analysed)
-
-
-def _run(fn, items: list, pool_size: int, items_per_worker: int | None = None) -> Iterable:
-    """``map(fn, items)`` in order, in a pool of forked workers when there are enough items; each
-    worker is replaced by a fresh fork after about ``items_per_worker`` items (None: never)."""
-    if pool_size <= 1 or len(items) < POOL_MIN:
-        return map(fn, items)
-    return _pooled(fn, items, pool_size, items_per_worker)
-
-
-def _pooled(fn, items: list, pool_size: int, items_per_worker: int | None):
-    _settle()  # workers share the parent's objects copy-on-write; their collector would touch them all
-    chunk = max(1, min(32, len(items) // (pool_size * 8)))
-    tasks = max(1, items_per_worker // chunk) if items_per_worker else None  # a pool counts chunks
-    # A worker forked to replace another inherits what the parent made since ``_settle`` (the
-    # outputs so far: hundreds of thousands of objects late in rendering); frozen in the worker,
-    # its collector never walks them (in a trial with 400,000 such objects: 34 -> 7 ms of
-    # collection per worker).
-    with multiprocessing.get_context("fork").Pool(pool_size, initializer=gc.freeze, maxtasksperchild=tasks) as pool:
-        yield from pool.imap(fn, items, chunksize=chunk)
 
 
 def _settle() -> None:
@@ -343,11 +319,6 @@ def check_links(files: Mapping[str, bytes]) -> list[Problem]:
     return check_table(outputs, links)
 
 
-# Set in the parent before forking the render workers, so they inherit the plan.
-_STEPS: list[Step] = []
-_FILES: list[str] = []  # the batch's paths to write, in groups of FILE_GROUP
-_BATCH: Batch | None = None
-_STAGING: Path | None = None
 # Search files per work item: each is made in well under a millisecond, so one at a time the
 # workers would mostly wait on the parent.
 FILE_GROUP = 64
@@ -363,18 +334,30 @@ class Made(NamedTuple):
     problem: Problem | None
 
 
-def _make(i: int) -> list[Made]:
+@dataclass(frozen=True)
+class Rendering:
+    """What the render workers make: the plan's pages to render (``steps``), then the batch's
+    ``files`` in groups of FILE_GROUP, all into ``staging``."""
+
+    steps: list[Step]
+    files: list[str]
+    batch: Batch
+    staging: Path
+
+    def items(self) -> list[int]:
+        return list(range(len(self.steps) + math.ceil(len(self.files) / FILE_GROUP)))
+
+
+def _make(work: Rendering, i: int) -> list[Made]:
     """Work item i: page i of the plan's pages to render, or after them a group of the batch's files."""
-    assert _STAGING is not None
-    if i >= len(_STEPS):
-        assert _BATCH is not None
-        start = (i - len(_STEPS)) * FILE_GROUP
+    if i >= len(work.steps):
+        start = (i - len(work.steps)) * FILE_GROUP
         made = []
-        for path in _FILES[start:start + FILE_GROUP]:
-            st = write_file(_STAGING, path, _BATCH.make(path))
+        for path in work.files[start:start + FILE_GROUP]:
+            st = write_file(work.staging, path, work.batch.make(path))
             made.append(Made(path, Stamp(st.st_size, st.st_mtime_ns), "", "", None))
         return made
-    step = _STEPS[i]
+    step = work.steps[i]
     try:
         data = step.planned.make()
     except DamagedCache:
@@ -386,7 +369,7 @@ def _make(i: int) -> list[Made]:
         if step.planned.path.endswith(".html"):
             links, ids = link_table(step.planned.path, data)
         data = data.encode("utf-8")
-    st = write_file(_STAGING, step.planned.path, data)
+    st = write_file(work.staging, step.planned.path, data)
     return [Made(step.planned.path, Stamp(st.st_size, st.st_mtime_ns), links, ids, None)]
 
 
@@ -442,7 +425,7 @@ def _build(content: Path, folder: OutputFolder, flag: str | None, zip_path: Path
     started = time.monotonic()
     content = content.resolve()
     root = content.parent
-    pool_size = jobs or workers()
+    pool_size = jobs or cores()
     config, problems = load_site_config(content / "site.yml")
     base, more = base_url_of(flag, environ, config, content / "site.yml")
     config, base_url = as_built(config, base), base.url
@@ -468,8 +451,8 @@ def _build(content: Path, folder: OutputFolder, flag: str | None, zip_path: Path
         rec_mod.reset_dir(cache.blobs)
     cache.blobs.mkdir(parents=True, exist_ok=True)  # a lost folder only costs reading its reports again
     cache.search.mkdir(parents=True, exist_ok=True)
-    rec_mod.configure(topics, indicators, cache.blobs)
-    found, read_problems, analysed = read_records(content / "reports", root, records, pool_size, cache.blobs)
+    found, read_problems, analysed = read_records(content / "reports", root, records, pool_size,
+                                                  rec_mod.Analysis(topics, indicators, cache.blobs))
     problems += read_problems
     if has_errors(problems):
         return problems, {}
@@ -585,33 +568,27 @@ def _stage(steps: dict[str, Step], batch: Batch, before: Mapping[str, Output], d
     ``damaged``); make the rest into staging: pages, and the batch's files in groups, in the
     pool when there are enough. Returns every output, the links of the pages rendered (path →
     links) and the problems."""
-    global _STEPS, _FILES, _BATCH, _STAGING
     links: dict[str, str] = {}
     keys = {path: step.planned.key for path, step in steps.items()}
     keys.update(batch.keys)
     outputs = {path: old for path, key in keys.items()
                if (old := before.get(path)) is not None and old.key == key and path not in damaged}
     staging.keep(len(outputs))
-    _STEPS = [steps[path] for path in sorted(steps.keys() - outputs.keys())]
-    _FILES = sorted(batch.keys.keys() - outputs.keys())
-    _BATCH, _STAGING = batch, staging.root
-    items = list(range(len(_STEPS) + math.ceil(len(_FILES) / FILE_GROUP)))
+    work = Rendering([steps[path] for path in sorted(steps.keys() - outputs.keys())],
+                     sorted(batch.keys.keys() - outputs.keys()), batch, staging.root)
     problems: list[Problem] = []
-    try:
-        with progress("build: rendering", total=len(_STEPS) + len(_FILES), unit="files") as bar:
-            for made in _run(_make, items, pool_size, RENDER_ITEMS_PER_WORKER):
-                bar.update(len(made))
-                for path, stamp, page_links, ids, problem in made:
-                    if problem is not None:
-                        if problem not in problems:
-                            problems.append(problem)
-                        continue
-                    staging.note_written(path)
-                    outputs[path] = Output(keys[path], stamp, ids)
-                    if page_links:
-                        links[path] = page_links
-    finally:
-        _STEPS, _FILES, _BATCH, _STAGING = [], [], None, None
+    with progress("build: rendering", total=len(work.steps) + len(work.files), unit="files") as bar:
+        for made in ordered_map(_make, work, work.items(), pool_size, RENDER_ITEMS_PER_WORKER):
+            bar.update(len(made))
+            for path, stamp, page_links, ids, problem in made:
+                if problem is not None:
+                    if problem not in problems:
+                        problems.append(problem)
+                    continue
+                staging.note_written(path)
+                outputs[path] = Output(keys[path], stamp, ids)
+                if page_links:
+                    links[path] = page_links
     return outputs, links, problems
 
 

@@ -194,32 +194,30 @@ class Outcome:
     problems: tuple[Problem, ...]
 
 
-# Set in each worker (and the parent) before analysing: the taxonomy, the indicators (whose
-# figures file their sections under topics) and where blobs go.
-_TOPICS: tuple[Topic, ...] = ()
-_INDICATORS: tuple[Indicator, ...] = ()
-_BLOBS: Path | None = None
+@dataclass(frozen=True)
+class Analysis:
+    """What analysing a report needs besides its file: the taxonomy, the indicators (whose
+    figures file their sections under topics) and the folder its blobs go to."""
+
+    topics: tuple[Topic, ...]
+    indicators: tuple[Indicator, ...]
+    blobs: Path
 
 
-def configure(topics: tuple[Topic, ...], indicators: tuple[Indicator, ...], blobs: Path) -> None:
-    global _TOPICS, _INDICATORS, _BLOBS
-    _TOPICS, _INDICATORS, _BLOBS = topics, indicators, blobs
-
-
-def analyse(job: Job) -> Outcome:
+def analyse(analysis: Analysis, job: Job) -> Outcome:
     """Read, parse and analyse one report; write its blob; never raises: a report that cannot
     be analysed, for whatever reason, is one error naming its file, never silently dropped (an
     exception escaping a worker, or a StopIteration ending the map over the reports, once made
     every report sorted after it vanish)."""
     try:
-        return _analyse(job)
+        return _analyse(analysis, job)
     except Exception as exc:  # a defect of ours: say so, and go on with the other reports
         shown = job.path.relative_to(job.root) if job.path.is_relative_to(job.root) else job.path
         return Outcome(job.path.stem, (Stamp.of(job.path), None), None, False,
                        (error(shown, f"could not be analysed ({type(exc).__name__}: {exc}); please report this"),))
 
 
-def _analyse(job: Job) -> Outcome:
+def _analyse(analysis: Analysis, job: Job) -> Outcome:
     md_stamp = Stamp.of(job.path)
     report, problems, data = read_report_file(job.path, job.root, job.originals)
     if report is None:
@@ -237,16 +235,16 @@ def _analyse(job: Job) -> Outcome:
             return Outcome(report.slug, (md_stamp, None), None, False, tuple(problems))
     original_sha = _sha(raw) if raw_stamp else ""
     digest = _sha(f"{_sha(data)}:{original_sha}".encode())
-    if digest == job.known and _BLOBS is not None and all((_BLOBS / n).exists() for n in blob_names(report.slug, digest)):
+    if digest == job.known and all((analysis.blobs / n).exists() for n in blob_names(report.slug, digest)):
         return Outcome(report.slug, (md_stamp, raw_stamp), None, True, tuple(problems))
-    filed = classify(report.sections, _TOPICS, quoted_topics(report.figures, _INDICATORS), report.topic_corrections)
-    known = {t.slug for t in _TOPICS}
+    filed = classify(report.sections, analysis.topics, quoted_topics(report.figures, analysis.indicators), report.topic_corrections)
+    known = {t.slug for t in analysis.topics}
     problems += [warning(report.file, f"section_topics: {c.anchor}: unknown topic {slug!r} (not in content/topics.yml)", c.line)
                  for c in report.section_topics for slug in c.topics if slug not in known]
     light = replace(report, body="", sections=(), figures=())
     listed = listing(light)
     by_topic = []
-    for t in _TOPICS:
+    for t in analysis.topics:
         refs = tuple(SectionRef(s.anchor, s.heading, opening_words(s.text), KIND_NAMES.get(f.kind, ""))
                      for s, f in zip(report.sections, filed.sections) if t.slug in f.topics)
         if refs:
@@ -254,10 +252,9 @@ def _analyse(job: Job) -> Outcome:
             by_topic.append((t.slug, packed, key_of(listed, packed)))
     topics = tuple(t for t in report.topics if t in known) if report.topics else filed.topics
     toc = tuple(TocEntry(s.anchor, s.level, s.heading) for s in report.sections if not s.is_lead)
-    assert _BLOBS is not None
     blob, terms = blob_names(report.slug, digest)
-    write_atomic(_BLOBS / blob, pickle.dumps(Blob(digest, str(body_html(report)), toc), protocol=pickle.HIGHEST_PROTOCOL))
-    store_terms(_BLOBS / terms, report_terms(report))
+    write_atomic(analysis.blobs / blob, pickle.dumps(Blob(digest, str(body_html(report)), toc), protocol=pickle.HIGHEST_PROTOCOL))
+    store_terms(analysis.blobs / terms, report_terms(report))
     anchors = tuple(source_anchor(report, f) for f in report.figures)
     shown = shown_digests(report, anchors)
     row = json.dumps({**front_matter(report), "topics": list(topics), "slug": light.slug}, ensure_ascii=False, sort_keys=True)
