@@ -11,7 +11,7 @@ and overall (micro-averaged), for the tuning part and the held-out part apart.
 
 ``--misses`` lists the tuning part's wrong and missing pairs; ``--heldout-misses`` the
 held-out part's (look at them only once done tuning, or they are held out no longer).
-Nothing is asserted here; ``tests/test_topics.py`` holds the bar.
+Nothing is asserted here; ``tests/domain/test_topics.py`` holds the bar.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ a value (converting it, and reporting what is wrong at the key's line) and write
 back as plain data. ``read_front_matter`` reads every key and reports every problem at
 once; the model's ``Report`` takes the values; ingest writes the keys in this order
 (``FRONT_MATTER_KEYS``); the data files take ``front_matter``; the README's table lists
-the same keys in the same order (tests/test_model.py holds it to that).
+the same keys in the same order (tests/model/test_report.py holds it to that).
 """
 
 from __future__ import annotations

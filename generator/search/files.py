@@ -25,7 +25,7 @@ tag (works from file://, where fetch and XHR cannot read files):
   c/<r>-<k>.js     report r's title, place, year and the text of its sections
                    k·CHUNK … k·CHUNK+CHUNK−1, for excerpts; loaded for results shown
 
-templates/assets/search.js reads them; tests/test_search.py checks the two agree.
+templates/assets/search.js reads them; tests/search/test_search.py checks the two agree.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 ``SearchIndex.update`` takes every report, reuses what an unchanged digest allows, and
 re-derives only the files whose inputs changed; a full build and an incremental one give
-the same bytes (tests/test_search.py). What the files hold and how they are written is
+the same bytes (tests/search/test_search.py). What the files hold and how they are written is
 files.py (the format); a report's terms, terms.py; the number encoding, encoding.py.
 """
 

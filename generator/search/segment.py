@@ -10,7 +10,7 @@ terms and are never terms; a decimal 3.5 gives the terms 3 and 5 (the query side
 matching the index's own vocabulary greedily, cuts "3.5" the same way).
 
 jieba-rs (``rjieba``, the same dictionary and algorithm) does the Han runs: it gives
-the same terms as pure-Python jieba (tests/test_search.py checks this on the seeds and
+the same terms as pure-Python jieba (tests/search/test_search.py checks this on the seeds and
 on generated text) about 15 times faster. Pure-Python jieba stays as the reference
 and the fallback where rjieba is not installed. No words are added to the dictionary:
 place names in a query become filters (generator/search/index.py), not terms.

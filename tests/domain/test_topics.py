@@ -15,7 +15,7 @@ from generator.domain.figures import load_indicators
 from generator.domain.topics import PLANS, PROBLEMS, WORK, Topic, classify, load_topics, terms_in, vocabulary_of
 from generator.model.report import Section
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TOPICS, _ = load_topics(ROOT / "content" / "topics.yml")
 
 

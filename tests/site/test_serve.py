@@ -15,7 +15,7 @@ import pytest
 
 pytestmark = pytest.mark.slow  # every test here builds a site, or starts a server or a process
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:

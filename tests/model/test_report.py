@@ -212,7 +212,7 @@ def test_anchors_are_unique_and_html_safe(headings):
 
 def test_the_readme_lists_the_schemas_keys_in_its_order():
     """The README's table of report keys is read from the schema: the same keys, in the same order."""
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     table = readme.split("## The report files", 1)[1].split("\n\n", 2)[2].split("\n\n", 1)[0]
     listed = [key for row in table.splitlines()[2:] for key in re.findall(r"`([a-z_0-9]+)`", row.split("|")[1])]
     assert listed == list(FRONT_MATTER_KEYS)

@@ -25,7 +25,7 @@ from generator.model.reading import load_reports, parse_report
 from generator.model.schema import front_matter
 from generator.model.sections import sections_of
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "content" / "raw").glob("*.txt"))
 FIXTURES = ROOT / "tests" / "fixtures" / "ingest"
 PAGES = sorted((FIXTURES / "pages").glob("*.txt"))

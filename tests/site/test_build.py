@@ -21,7 +21,7 @@ from generator.site.build import build, check_links
 
 pytestmark = pytest.mark.slow  # every test here builds a site, or starts a server or a process
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden" / "site"
 UPDATE = bool(os.environ.get("FAZHI_UPDATE_GOLDEN"))
 BASE = "https://fazhi.example.org/"

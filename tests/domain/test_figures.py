@@ -36,7 +36,7 @@ from generator.ingest.text import ingest_text
 from generator.model.reading import parse_report
 from generator.model.report import Figure
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "content" / "raw").glob("*.txt"))
 GOLDEN = ROOT / "tests" / "golden" / "figures"
 FIGURE_FIXTURES = ROOT / "tests" / "fixtures" / "figures"

@@ -25,9 +25,9 @@ from generator.site import build as builder
 from generator.site.build import Step, build
 from generator.site.folders import MARKER
 from generator.site.planned import Planned
-from tests.test_safety_report import JIANGBEI, WUCHENG, two_reports
+from tests.model.test_report_safety import JIANGBEI, WUCHENG, two_reports
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BASE = "https://fazhi.example.org/"
 # Each folder of .site-cache/, and the two that hold report terms at once (the index must then read
 # every report's terms from the blobs).

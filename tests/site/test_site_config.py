@@ -8,7 +8,7 @@ import pytest
 
 from generator.site.site_config import SiteConfig, base_url_of, load_site_config
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NETLIFY = {"NETLIFY": "true", "URL": "https://fazhi-demo.netlify.app", "DEPLOY_URL": "https://6752a1--fazhi-demo.netlify.app",
            "DEPLOY_PRIME_URL": "https://deploy-preview-42--fazhi-demo.netlify.app"}
 

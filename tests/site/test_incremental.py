@@ -24,7 +24,7 @@ from generator.site.build import build
 
 pytestmark = pytest.mark.slow  # every test here builds a site, or starts a server or a process
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BASE = "https://fazhi.example.org/"
 JIANGBEI = "2021-chongqing-jiangbei-sifaju"
 XIANGQIAO = "2017-guangdong-xiangqiao-sifaju"

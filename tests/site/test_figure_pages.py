@@ -19,7 +19,7 @@ from generator.site import figure_pages, urls
 from generator.site.build import build
 from generator.site.figure_pages import CHART_ROWS, chart_svg, source_anchor
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REPORTS, _ = load_reports(ROOT / "content" / "reports")
 INDICATORS, _ = load_indicators(ROOT / "content" / "indicators.yml")
 NS = {"h": "http://www.w3.org/1999/xhtml"}

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from generator import cli
 from generator.ingest.run import run_ingest
-from tests.test_ingest import FIXTURES, SEEDS, project
+from tests.ingest.test_ingest import FIXTURES, SEEDS, project
 
 CITY = (FIXTURES / "city_government.txt").read_bytes()
 

@@ -30,7 +30,7 @@ from generator.search.segment import _RUN, Segmenter, han_runs, normalize
 from generator.search.terms import BOOST, FIELDS, IndexEntry, index_entry, report_terms, section_fields
 from generator.site.build import build
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEARCH_JS = ROOT / "templates" / "assets" / "search.js"
 QUERIES = yaml.safe_load((ROOT / "tests" / "fixtures" / "search" / "queries.yml").read_text(encoding="utf-8"))
 SEEDS, _ = load_reports(ROOT / "content" / "reports")

@@ -23,7 +23,7 @@ from generator.site import records
 from generator.site.build import build
 from generator.site.render import body_html
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BASE = "https://fazhi.example.org/"
 JIANGBEI = "2021-chongqing-jiangbei-sifaju"
 WUCHENG = "2021-zhejiang-wucheng-sifaju"
