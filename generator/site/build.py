@@ -49,7 +49,8 @@ from generator.core.problems import report as print_problems
 from generator.core.progress import progress
 from generator.core.progress import summary as closing_line
 from generator.core.shelf import DamagedCache, Shelf
-from generator.domain.topics import load_topics
+from generator.domain.figures import Indicator
+from generator.domain.topics import Topic, load_topics
 from generator.model.reading import without_slug_clashes
 from generator.search import files as search_files
 from generator.search.index import LUNR_JS, SearchIndex
@@ -62,7 +63,7 @@ from generator.site.planned import Planned
 from generator.site.publish import Staging, write_file
 from generator.site.records import Job, Record, Stamp
 from generator.site.render import Renderer, fingerprint
-from generator.site.site_config import as_built, base_url_of, load_site_config
+from generator.site.site_config import BaseURL, SiteConfig, as_built, base_url_of, load_site_config
 
 TEMPLATES = PROJECT / "templates"
 # The manifest and the links of its pages are saved in many small shards: an edit writes a few
@@ -418,6 +419,36 @@ def build(content: Path, out: Path, base_url: str | None = None, zip_path: Path 
         rec_mod.forget_unpacked()  # nor does a resident ``fazhi serve`` keep every version's figures
 
 
+@dataclass(frozen=True)
+class Settings:
+    """What a build is configured with, loaded and checked before any report is read."""
+
+    config: SiteConfig  # content/site.yml, with the base URL the build uses
+    base: BaseURL
+    topics: tuple[Topic, ...]
+    indicators: tuple[Indicator, ...]
+    record_version: str  # what a report's record depends on besides its files
+    output_version: str  # what every output depends on besides its key
+
+
+def _settings(content: Path, flag: str | None, environ: Mapping[str, str]) -> tuple[Settings | None, list[Problem]]:
+    """The build's settings, or None when their problems stop the build (all of them listed)."""
+    config, problems = load_site_config(content / "site.yml")
+    base, more = base_url_of(flag, environ, config, content / "site.yml")
+    topics, topic_problems = load_topics(content / "topics.yml")
+    problems += more + topic_problems
+    if has_errors(problems):
+        return None, problems
+    indicators, indicator_problems = figure_pages.load(content)  # reported with the reports' problems
+    config = as_built(config, base)
+    # An indicator's topic files the sections stating it (records.py): a record depends on it.
+    record_version = key_of(rec_mod.code_version(), (content / "topics.yml").read_bytes(),
+                            [(i.key, i.topic) for i in indicators])
+    table = content / "indicators.yml"
+    output_version = key_of(record_version, tree_digest(TEMPLATES), config, table.read_bytes() if table.exists() else b"")
+    return Settings(config, base, topics, indicators, record_version, output_version), problems + indicator_problems
+
+
 def _build(content: Path, folder: OutputFolder, flag: str | None, zip_path: Path | None, jobs: int | None,
            environ: Mapping[str, str], strict: bool, finished: bool) -> tuple[list[Problem], dict]:
     """The build, once the output is claimed and locked; ``finished``: a publish the last build
@@ -426,21 +457,12 @@ def _build(content: Path, folder: OutputFolder, flag: str | None, zip_path: Path
     content = content.resolve()
     root = content.parent
     pool_size = jobs or cores()
-    config, problems = load_site_config(content / "site.yml")
-    base, more = base_url_of(flag, environ, config, content / "site.yml")
-    config, base_url = as_built(config, base), base.url
-    topics, topic_problems = load_topics(content / "topics.yml")
-    problems += more + topic_problems
-    if has_errors(problems):
+    settings, problems = _settings(content, flag, environ)
+    if settings is None:
         return problems, {}
-    indicators, indicator_problems = figure_pages.load(content)  # reported with the reports' problems
-    problems += indicator_problems
+    config, base_url, topics, indicators = settings.config, settings.base.url, settings.topics, settings.indicators
+    record_version, output_version = settings.record_version, settings.output_version
     cache = Cache.at(folder.cache)
-    taxonomy = (content / "topics.yml").read_bytes()
-    # An indicator's topic files the sections stating it (records.py): a record depends on it.
-    record_version = key_of(rec_mod.code_version(), taxonomy, [(i.key, i.topic) for i in indicators])
-    table = content / "indicators.yml"
-    output_version = key_of(record_version, tree_digest(TEMPLATES), config, table.read_bytes() if table.exists() else b"")
     manifest = Shelf(cache.manifest, output_version, MANIFEST_SHARDS)
     damaged = _check_published(manifest, folder.site, pool_size)
     record_shelf = Shelf(cache.records, record_version)
@@ -526,7 +548,7 @@ def _build(content: Path, folder: OutputFolder, flag: str | None, zip_path: Path
         "bytes": sum(o.stamp.size for o in outputs.values()),
         "seconds": round(time.monotonic() - started, 2),
         "base_url": base_url,
-        "base_url_source": base.source,
+        "base_url_source": settings.base.source,
     }
     if zip_path:
         try:

@@ -26,7 +26,7 @@ from generator.model.report import UNPLACED, Report
 from generator.site import figure_pages, urls
 from generator.site import records as rec_mod
 from generator.site.planned import Planned
-from generator.site.records import Record
+from generator.site.records import ListedReport, Record
 from generator.site.render import Renderer, json_lines
 
 NEWEST = 10
@@ -88,8 +88,9 @@ class Archive:
     def topic(self, slug: str) -> Topic | None:
         return next((t for t in self.topics if t.slug == slug), None)
 
-    def reports(self, slugs) -> list[Report]:
-        return [self.by_slug[s].report for s in slugs]
+    def reports(self, slugs) -> list[ListedReport]:
+        """These reports as a list of reports shows them."""
+        return [ListedReport.of(self.by_slug[s].report) for s in slugs]
 
     def listed(self, slugs) -> str:
         """For the key of a page that lists these reports (see ``records.listing``)."""
@@ -237,7 +238,7 @@ def place_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
         kids = children[node.code]
 
         def make(node=node, chain=chain, kids=kids) -> str:
-            by_year: dict[int | None, list[Report]] = defaultdict(list)
+            by_year: dict[int | None, list[ListedReport]] = defaultdict(list)
             for r in a.reports(node.reports):
                 by_year[r.year].append(r)
             return render.page("place.html", node.page, place=node, chain=chain, children=kids,
@@ -322,7 +323,7 @@ def year_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
         page = urls.year_page(year)
 
         def make(year=year, slugs=slugs, page=page) -> str:
-            groups: dict[str, list[Report]] = defaultdict(list)
+            groups: dict[str, list[ListedReport]] = defaultdict(list)
             for r in a.reports(slugs):
                 groups[r.province or UNPLACED].append(r)
             return render.page("year.html", page, year=year, groups=sorted(groups.items()), count=len(slugs))
@@ -344,7 +345,7 @@ def home_and_fixed_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
     newest = _newest_added(a.records, NEWEST)
     info = a.site_info()
     yield Planned(urls.HOME, key_of("home", info, [(r.slug, r.digest) for r in newest]),
-                  lambda: render.page("home.html", urls.HOME, site=info, newest=[r.report for r in newest]))
+                  lambda: render.page("home.html", urls.HOME, site=info, newest=[ListedReport.of(r.report) for r in newest]))
     for page, template in ((urls.ABOUT, "about.html"), (urls.SEARCH, "search.html"), (urls.NOT_FOUND, "404.html")):
         yield Planned(page, key_of(template, info), lambda page=page, template=template: render.page(template, page, site=info))
 

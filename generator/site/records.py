@@ -278,11 +278,34 @@ def _packed(value: tuple) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL) if value else b""
 
 
+class ListedReport(NamedTuple):
+    """What a list of reports shows of one, and all it shows (``report_item`` in
+    templates/_macros.html is given this, not the Report, so it cannot show a field left out
+    here), and what such lists group it by (year, province)."""
+
+    slug: str
+    title: str
+    province: str
+    city: str  # Report.distinct_city
+    district: str
+    year: int | None
+    period: str
+    added: str
+
+    @classmethod
+    def of(cls, r: Report) -> "ListedReport":
+        return cls(r.slug, r.title, r.province, r.distinct_city, r.district, r.year, r.period, r.added)
+
+    @property
+    def full_place(self) -> str:
+        return self.province + self.city + self.district
+
+
 def listing(r: Report) -> str:
-    """A digest of what a list of reports shows of one and sorts it by (``report_item`` in
-    templates/_macros.html): the pages that list a report are keyed on this, not on its digest,
-    so correcting its text re-renders its own page, not the hundred pages that list it."""
-    return key_of(r.slug, r.title, r.province, r.city, r.district, r.year, r.period)
+    """A digest of what a list of reports shows of one: the pages that list a report are keyed on
+    this, not on its digest, so correcting its text re-renders its own page, not the hundred
+    pages that list it."""
+    return key_of(*ListedReport.of(r))
 
 
 def places_of(r: Report) -> tuple[PlaceRef, ...]:
