@@ -10,8 +10,9 @@ besides. The original itself is never changed.
 
 from __future__ import annotations
 
+import importlib
+
 from generator.ingest.decode import Unusable, decode
-from generator.ingest.originals import html, pdf, warc, word
 from generator.ingest.originals.base import Original
 
 # Old binary Word formats: no maintained pure-Python reader; LibreOffice converts them faithfully.
@@ -26,11 +27,18 @@ def read_original(name: str, data: bytes) -> Original:
         raise Unusable(f"an old Word/WPS document ({lower.rsplit('.', 1)[1]}), which ingest cannot read: convert it "
                        "with LibreOffice (soffice --headless --convert-to docx FILE) and add the .docx; this file is kept")
     if lower.endswith((".html", ".htm")):
-        return html.read_page(data)
+        return _form("html").read_page(data)
     if lower.endswith(".pdf"):
-        return pdf.read_pdf(data)
+        return _form("pdf").read_pdf(data)
     if lower.endswith(".docx"):
-        return word.read_docx(data)
+        return _form("word").read_docx(data)
     if lower.endswith((".warc", ".warc.gz")):
-        return warc.read_warc(data, read_original)
+        return _form("warc").read_warc(data, read_original)
     return Original(decode(data))
+
+
+def _form(name: str):
+    """A form's reader, imported when an original of that form is first read: trafilatura, lxml,
+    pdfminer and python-docx take 0.4 s and 60 MB to load, which an archive of text originals
+    never needs (and every ingest would pay)."""
+    return importlib.import_module(f"generator.ingest.originals.{name}")
