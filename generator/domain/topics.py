@@ -12,8 +12,8 @@ defend (README, "Topics", gives the measured precision and recall and the reason
 - A topic's ``words`` count in the heading (``HEADING_WEIGHT``) and in the text (1 each); its
   ``heading_words`` (队伍, 监督, 考核: too common in running text to mean the topic) only in the
   heading. A section is filed at ``THRESHOLD``: its heading naming the topic, or two hits in
-  its text. An enumeration naming several topics (整合法律援助、公证、人民调解等服务窗口) is a
-  list of areas, and its terms count for none.
+  its text. An enumeration naming three topics or more (整合法律援助、公证、人民调解等服务窗口),
+  or two with 等, is a list of areas, and its terms count for none.
 - A section stating a figure of an indicator whose ``topic`` is T is filed under T: the
   figures table cites that section for T, and the topic page must agree.
 - Problem, plan and summary sections (存在的问题, 下一步, 2022年工作打算, 总结, or any section
@@ -190,7 +190,7 @@ _CLAUSE_END = re.compile(r"[，,。；;：:！!？?()\n]")
 
 def counted_in_text(text: str, vocabulary: Vocabulary) -> list[str]:
     """The terms of ``text`` that count towards topics. An enumeration whose items name three
-    or more topics (整合法律援助、公证、人民调解等服务窗口), or two and ends in 等 (引导政府法律顾问、
+    or more topics (整合法律援助、公证、人民调解等服务窗口), or two with 等 (引导政府法律顾问、
     村(社区)法律顾问等), is a list of areas: its terms count for none. Two topics without 等 are
     one piece of work on both (审查重大行政决策、规范性文件); items naming a single topic's terms
     (公众参与、专家论证、风险评估) are that topic's content, and items that are not terms
