@@ -12,8 +12,8 @@ defend (README, "Topics", gives the measured precision and recall and the reason
 - A topic's ``words`` count in the heading (``HEADING_WEIGHT``) and in the text (1 each); its
   ``heading_words`` (队伍, 监督, 考核: too common in running text to mean the topic) only in the
   heading. A section is filed at ``THRESHOLD``: its heading naming the topic, or two hits in
-  its text. An enumeration naming several topics (整合法律援助、公证、人民调解等服务窗口) is a
-  list of areas, and its terms count for none.
+  its text. An enumeration naming three topics or more (整合法律援助、公证、人民调解等服务窗口),
+  or two with 等, is a list of areas, and its terms count for none.
 - A section stating a figure of an indicator whose ``topic`` is T is filed under T: the
   figures table cites that section for T, and the topic page must agree.
 - Problem, plan and summary sections (存在的问题, 下一步, 2022年工作打算, 总结, or any section
@@ -189,16 +189,18 @@ _CLAUSE_END = re.compile(r"[，,。；;：:！!？?()\n]")
 
 
 def counted_in_text(text: str, vocabulary: Vocabulary) -> list[str]:
-    """The terms of ``text`` that count towards topics. An enumeration whose items name
-    different topics (整合法律援助、公证、人民调解等服务窗口) is a list of areas: its terms count
-    for none. One whose items name a single topic's terms (公众参与、专家论证、风险评估) is that
-    topic's content, and one whose items are not terms (通过网络、微信公众号等发布普法资讯) no list
-    of areas."""
+    """The terms of ``text`` that count towards topics. An enumeration whose items name three
+    or more topics (整合法律援助、公证、人民调解等服务窗口), or two with 等 (引导政府法律顾问、
+    村(社区)法律顾问等), is a list of areas: its terms count for none. Two topics without 等 are
+    one piece of work on both (审查重大行政决策、规范性文件); items naming a single topic's terms
+    (公众参与、专家论证、风险评估) are that topic's content, and items that are not terms
+    (通过网络、微信公众号等发布普法资讯) no list of areas."""
     found = terms_in(text, vocabulary)
     if len(found) < 2 or "、" not in text:
         return [f.term for f in found]
     counts = vocabulary.counts
-    ends = [m.start() for m in _CLAUSE_END.finditer(text)]
+    inside = {i for f in found for i in range(f.start + 1, f.start + len(f.term))}  # 村(社区)法律顾问 is one item
+    ends = [m.start() for m in _CLAUSE_END.finditer(text) if m.start() not in inside]
     clauses: dict[int, list[Term]] = {}
     for f in found:
         clauses.setdefault(bisect.bisect(ends, f.start), []).append(f)
@@ -212,7 +214,8 @@ def counted_in_text(text: str, vocabulary: Vocabulary) -> list[str]:
                 topics_named = {topic for topic, in_text in counts[f.term] if in_text}
                 if topics_named:
                     named.setdefault(clause.count("、", 0, f.start - start), set()).update(topics_named)
-            if len(named) > 1 and len(set().union(*named.values())) > 1:
+            across = len(set().union(*named.values())) if len(named) > 1 else 0
+            if across > 2 or (across == 2 and "等" in clause):
                 continue
         kept.extend(f.term for f in mine)
     return kept

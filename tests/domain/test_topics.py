@@ -100,6 +100,14 @@ def test_an_enumeration_of_areas_counts_for_none_of_them():
     assert filed("三、其他", "整合法律援助、公证、人民调解等服务窗口，确定了法律援助、人民调解、社区矫正等工作重点。") == ()
     assert filed("三、其他", "严格落实公众参与、专家论证、风险评估、合法性审查、集体讨论五大程序。") == ("zhongda-juece",)
     assert filed("三、其他", "通过网络、微信公众号等发布普法资讯，普法阅读量8万次。") == ("pufa",)
+    # a term's own brackets do not end the enumeration it stands in
+    assert filed("三、其他", "整合公职律师、村(社区)法律顾问、值班律师、法律援助律师等力量。") == ()
+
+
+def test_two_topics_listed_without_deng_are_work_on_both():
+    both = "对重大行政决策、规范性文件开展合法性审查，审查规范性文件30件。"
+    assert filed("三、其他", both) == ("zhongda-juece", "guifanxing-wenjian")
+    assert filed("三、其他", both.replace("规范性文件开展", "规范性文件等开展")) == ()
 
 
 def test_a_plan_or_problem_section_is_filed_by_its_own_heading_only():
@@ -165,14 +173,15 @@ def test_a_malformed_word_list_is_one_line(tmp_path: Path, entry: str, message: 
 # --- the labelled set ----------------------------------------------------------------------------
 
 BAR = 0.9  # overall precision and recall, on the tuning part and on the whole set
-TOPIC_BAR = (0.9, 0.8)  # each topic's precision and recall, on the whole set, with MIN_LABELLED examples
+TOPIC_BAR = (0.9, 0.84)  # each topic's precision and recall, on the tuning part, with MIN_LABELLED examples
 MIN_LABELLED = 10
+HELDOUT_BAR = (0.9, 0.75)  # overall, on the last held-out part: reports the rules were not tuned on
 
 
 @pytest.mark.slow
 def test_labelled_set_precision_and_recall(capsys):
     """Precision and recall of topic pages' sections against the hand labels (benchmarks/topics.py),
-    printed, and held to the bar: the README gives the numbers and why recall per topic is lower."""
+    printed, and held to the bar: the README gives the numbers and why the held-out part's are lower."""
     tuning, heldout = measured.pairs("tuning"), measured.pairs("heldout")
     with capsys.disabled():
         print()
@@ -181,7 +190,9 @@ def test_labelled_set_precision_and_recall(capsys):
     for found in (tuning, tuning + heldout):
         total, _ = measured.scores(found)
         assert total.precision >= BAR and total.recall >= BAR
-    _, per_topic = measured.scores(tuning + heldout)
+    fresh, _ = measured.scores(heldout)
+    assert fresh.precision >= HELDOUT_BAR[0] and fresh.recall >= HELDOUT_BAR[1]
+    _, per_topic = measured.scores(tuning)
     low = {t: (round(s.precision, 3), round(s.recall, 3)) for t, s in per_topic.items()
            if s.labelled >= MIN_LABELLED and (s.precision < TOPIC_BAR[0] or s.recall < TOPIC_BAR[1])}
     assert low == {}

@@ -155,7 +155,7 @@ def test_hand_corrections_survive_reingest(tmp_path: Path):
 
 
 def test_section_topics_survive_reingest_and_the_reports_topics_follow_them(tmp_path: Path):
-    """An editor files s2-4 (the report's one 营商环境 section) under nothing and s1-2 under 疫情防控
+    """An editor files s2-3 (the report's one 规范性文件 section) under nothing and s1-2 under 疫情防控
     too: ingest keeps the correction and refreshes ``topics`` from it, then writes nothing more;
     undone, the classifier's filing is back. A hand-edited ``topics`` still wins over both."""
     seed = next(p for p in SEEDS if p.name.startswith("000"))
@@ -164,13 +164,13 @@ def test_section_topics_survive_reingest_and_the_reports_topics_follow_them(tmp_
     (md,) = out.glob("*.md")
     original = md.read_text(encoding="utf-8")
     before = parse_report(md, original)[0].topics
-    assert "yingshang-huanjing" in before and "yiqing-yingji" not in before and "section_topics: {}\n" in original
-    md.write_text(original.replace("section_topics: {}", "section_topics:\n  s2-4: []\n  s1-2: [ducha-kaohe, yiqing-yingji]"),
+    assert "guifanxing-wenjian" in before and "yiqing-yingji" not in before and "section_topics: {}\n" in original
+    md.write_text(original.replace("section_topics: {}", "section_topics:\n  s2-3: []\n  s1-2: [ducha-kaohe, yiqing-yingji]"),
                   encoding="utf-8")
     assert run_ingest(raw, out)[1] == 1
     report, _ = parse_report(md, md.read_text(encoding="utf-8"))
-    assert report.topic_corrections == {"s2-4": (), "s1-2": ("ducha-kaohe", "yiqing-yingji")}
-    assert set(report.topics) == set(before) - {"yingshang-huanjing"} | {"yiqing-yingji"}
+    assert report.topic_corrections == {"s2-3": (), "s1-2": ("ducha-kaohe", "yiqing-yingji")}
+    assert set(report.topics) == set(before) - {"guifanxing-wenjian"} | {"yiqing-yingji"}
     assert run_ingest(raw, out)[1] == 0
     md.write_text(re.sub(r"^topics:\n(?:- .*\n)+", "topics:\n- pufa\n", md.read_text(encoding="utf-8"), count=1, flags=re.M),
                   encoding="utf-8")
