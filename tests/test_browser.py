@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from search_table import QUERIES, case_arg, check
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -224,6 +225,42 @@ def test_search_from_the_url_shows_sections_with_highlights(browser, root: str):
     assert marks and set(marks) == {"行政复议"}
     w.page.locator("#search-results a").first.click()
     assert w.page.url.endswith("reports/2021-chongqing-jiangbei-sifaju/index.html#s2-6")
+    assert w.problems == []
+    w.close()
+
+
+def test_a_phrase_jieba_does_not_cut_as_a_word_is_found_and_marked_whole(browser, root: str):
+    w = Watched(browser)
+    w.page.goto(root + "search/index.html?q=" + "医调委")
+    found = results(w.page)
+    assert found and all("湘桥" in f for f in found)
+    assert set(w.page.locator("#search-results mark").all_inner_texts()) == {"医调委"}
+    assert w.problems == []
+    w.close()
+
+
+def test_query_table_in_chromium(browser, root: str):
+    """Every case of the query table, answered by the page's own code in the browser."""
+    w = Watched(browser)
+    w.page.goto(root + "search/index.html")
+    w.page.wait_for_function("window.FAZHI_SEARCH && window.FAZHI_SEARCH.dir()")
+    answers = w.page.evaluate("""async (cases) => {
+      const S = window.FAZHI_SEARCH, out = [];
+      for (const c of cases) {
+        const want = c.startsWith('{') ? JSON.parse(c) : { q: c };
+        const r = await S.search(want.q, want);
+        const docs = await Promise.all(r.hits.map(S.section));
+        out.push({ hits: docs.map((d) => d.slug + '#' + d.section[0]), approximate: r.approximate });
+      }
+      return out;
+    }""", [case_arg(c) for c in QUERIES])
+    wrong = []
+    for case, answer in zip(QUERIES, answers):
+        try:
+            check(case, answer["hits"], answer["approximate"])
+        except AssertionError:
+            wrong.append((case_arg(case), answer["hits"]))
+    assert wrong == []
     assert w.problems == []
     w.close()
 

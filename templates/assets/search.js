@@ -209,7 +209,15 @@
       return { map: map, sub: data.sub, longest: longest };
     }));
   }
-  function cut(words) {
+  /* A Han character, as segment.py's HAN. */
+  var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2fa1f}\u{30000}-\u{323af}]/u;
+  /* The query's terms. A run of three or more Han characters that is no term of the index is
+     a phrase: its overlapping bigrams (all indexed, segment.py) are required and the sections
+     are later checked to hold the run itself (``phrases``). With ``words`` (the fallback when
+     no section holds a phrase) such a run is cut into the index's terms instead, greedily
+     longest first, as long as every piece has two characters or more: single characters left
+     over would match text where the run's characters are only scattered. */
+  function cut(words, asWords) {
     var starts = [];
     words.forEach(function (w) {
       var chars = Array.from(w);
@@ -224,24 +232,45 @@
       return Promise.all(pairs.map(vocab)).then(function (subs) {
         var bySub = {};
         pairs.forEach(function (p, i) { bySub[p] = subs[i]; });
-        var terms = [], entries = [], missing = [];
+        var terms = [], entries = [], missing = [], phrases = [];
+        function lookup(chars, i, n) {
+          var t = chars.slice(i, i + n).join(''), maps = [byFirst[chars[i]], bySub[chars[i] + (chars[i + 1] || '')]];
+          for (var k = 0; k < maps.length; k++) if (maps[k] && maps[k].map[t]) return maps[k].map[t];
+          return null;
+        }
+        function use(entry) { if (terms.indexOf(entry.term) < 0) { terms.push(entry.term); entries.push(entry); } }
+        /* The longest term of the vocabulary starting at i, no longer than ``end`` allows. */
+        function longest(chars, i, end) {
+          var maps = [byFirst[chars[i]], bySub[chars[i] + (chars[i + 1] || '')]];
+          var most = Math.max.apply(null, maps.map(function (v) { return v ? v.longest : 0; }));
+          for (var n = Math.min(end - i, most); n > 0; n--) { var e = lookup(chars, i, n); if (e) return e; }
+          return null;
+        }
         words.forEach(function (w) {
           var chars = Array.from(w), i = 0;
           while (i < chars.length) {
-            var best = null, maps = [byFirst[chars[i]], bySub[chars[i] + (chars[i + 1] || '')]];
-            /* The longest term of the vocabulary starting here. */
-            var longest = Math.max.apply(null, maps.map(function (v) { return v ? v.longest : 0; }));
-            for (var n = Math.min(chars.length - i, longest); n > 0 && !best; n--) {
-              var t = chars.slice(i, i + n).join('');
-              maps.forEach(function (v) { if (!best && v && v.map[t]) best = v.map[t]; });
+            var end = i;
+            while (end < chars.length && HAN.test(chars[end])) end++;
+            if (end - i >= 3 && !lookup(chars, i, end - i)) {
+              var run = chars.slice(i, end);
+              if (!asWords) {
+                phrases.push(run.join(''));
+                for (var k = i; k + 1 < end; k++) { var b = lookup(chars, k, 2); if (b) use(b); else missing.push(chars[k] + chars[k + 1]); }
+              } else {
+                for (var j = i; j < end;) {
+                  var e = longest(chars, j, end), n = e ? Array.from(e.term).length : 1;
+                  if (e && n >= 2) use(e); else missing.push(chars[j]);
+                  j += n;
+                }
+              }
+              i = end;
+              continue;
             }
-            if (best) {
-              if (terms.indexOf(best.term) < 0) { terms.push(best.term); entries.push(best); }
-              i += Array.from(best.term).length;
-            } else { missing.push(chars[i]); i++; }
+            var best = longest(chars, i, chars.length);
+            if (best) { use(best); i += Array.from(best.term).length; } else { missing.push(chars[i]); i++; }
           }
         });
-        return { terms: terms, entries: entries, missing: missing };
+        return { terms: terms, entries: entries, missing: missing, phrases: phrases };
       });
     });
   }
@@ -345,16 +374,44 @@
       return allowed(fo.filters).then(function (set) {
         var hits = Object.keys(set || {}).map(Number).sort(function (a, b) { return a - b; })
           .map(function (r) { return { report: r, section: 0, score: 0 }; });
-        return { terms: [], hits: hits, approximate: false };
+        return { terms: [], phrases: [], marks: [], hits: hits, approximate: false };
       });
     }
     lunr();  /* start loading lunr.js while the vocabulary loads */
     return cut(parsed.words).then(function (c) {
-      if (!c.terms.length || c.missing.length) return { terms: c.terms, hits: [], approximate: false };
-      return Promise.all([lunr(), allowed(fo.filters)].concat(c.entries.map(function (e) { return postings(e, fo.provinces); })))
-        .then(function (got) { return answer(got[0], c, got.slice(2), got[1], 0, []); });
+      return sections(c, fo).then(function (r) {
+        if (r.hits.length || !c.phrases.length) return r;
+        return cut(parsed.words, true).then(function (w) { return sections(w, fo); });
+      });
     });
   };
+
+  /* The sections holding every term of a cut query (and its phrases). */
+  function sections(c, fo) {
+    var marks = c.phrases.concat(c.terms.filter(function (t) {
+      return !c.phrases.some(function (p) { return Array.from(t).length === 2 && p.indexOf(t) >= 0; });
+    }));
+    var none = { terms: c.terms, phrases: c.phrases, marks: marks, hits: [], approximate: false };
+    if (!c.terms.length || c.missing.length) return Promise.resolve(none);
+    return Promise.all([lunr(), allowed(fo.filters)].concat(c.entries.map(function (e) { return postings(e, fo.provinces); })))
+      .then(function (got) { return answer(got[0], c, got.slice(2), got[1], 0, []); })
+      .then(function (r) { return holding(c.phrases, r.hits).then(function (hits) {
+        return { terms: c.terms, phrases: c.phrases, marks: marks, hits: hits, approximate: r.approximate };
+      }); });
+  }
+
+  /* The hits whose section holds every phrase as written (its bigrams may lie apart): the
+     heading (the title for the lead) or the text, normalised as the index's. */
+  function holding(phrases, hits) {
+    if (!phrases.length) return Promise.resolve(hits);
+    return Promise.all(hits.map(S.section)).then(function (docs) {
+      return hits.filter(function (h, i) {
+        var path = docs[i].section[1];
+        var heading = S.normalize(path.length ? path[path.length - 1] : docs[i].title), text = S.normalize(docs[i].section[2]);
+        return phrases.every(function (p) { return heading.indexOf(p) >= 0 || text.indexOf(p) >= 0; });
+      });
+    });
+  }
 
   function complete(lists) { return lists.every(function (l) { return l.complete; }); }
 
@@ -580,7 +637,7 @@
       list.setAttribute('aria-busy', 'true');
       return Promise.all(slice.map(S.section)).then(function (docs) {
         if (current !== me) return;  /* a newer search replaced this one */
-        slice.forEach(function (h, i) { list.appendChild(item(docs[i], result.terms)); });
+        slice.forEach(function (h, i) { list.appendChild(item(docs[i], result.marks)); });
         var first = shown;
         shown += slice.length;
         var n = result.hits.length;
