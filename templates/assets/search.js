@@ -232,13 +232,13 @@
       return Promise.all(pairs.map(vocab)).then(function (subs) {
         var bySub = {};
         pairs.forEach(function (p, i) { bySub[p] = subs[i]; });
-        var terms = [], entries = [], missing = [], phrases = [];
+        var terms = [], entries = [], missing = [], phrases = [], units = [];
         function lookup(chars, i, n) {
           var t = chars.slice(i, i + n).join(''), maps = [byFirst[chars[i]], bySub[chars[i] + (chars[i + 1] || '')]];
           for (var k = 0; k < maps.length; k++) if (maps[k] && maps[k].map[t]) return maps[k].map[t];
           return null;
         }
-        function use(entry) { if (terms.indexOf(entry.term) < 0) { terms.push(entry.term); entries.push(entry); } }
+        function use(entry) { if (terms.indexOf(entry.term) < 0) { terms.push(entry.term); entries.push(entry); } return entry.term; }
         /* The longest term of the vocabulary starting at i, no longer than ``end`` allows. */
         function longest(chars, i, end) {
           var maps = [byFirst[chars[i]], bySub[chars[i] + (chars[i + 1] || '')]];
@@ -254,12 +254,17 @@
             if (end - i >= 3 && !lookup(chars, i, end - i)) {
               var run = chars.slice(i, end);
               if (!asWords) {
-                phrases.push(run.join(''));
-                for (var k = i; k + 1 < end; k++) { var b = lookup(chars, k, 2); if (b) use(b); else missing.push(chars[k] + chars[k + 1]); }
+                var unit = { phrase: run.join(''), terms: [] };
+                phrases.push(unit.phrase);
+                units.push(unit);
+                for (var k = i; k + 1 < end; k++) {
+                  var b = lookup(chars, k, 2);
+                  if (b) unit.terms.push(use(b)); else missing.push(chars[k] + chars[k + 1]);
+                }
               } else {
                 for (var j = i; j < end;) {
                   var e = longest(chars, j, end), n = e ? Array.from(e.term).length : 1;
-                  if (e && n >= 2) use(e); else missing.push(chars[j]);
+                  if (e && n >= 2) units.push({ terms: [use(e)] }); else missing.push(chars[j]);
                   j += n;
                 }
               }
@@ -267,10 +272,10 @@
               continue;
             }
             var best = longest(chars, i, chars.length);
-            if (best) { use(best); i += Array.from(best.term).length; } else { missing.push(chars[i]); i++; }
+            if (best) { units.push({ terms: [use(best)] }); i += Array.from(best.term).length; } else { missing.push(chars[i]); i++; }
           }
         });
-        return { terms: terms, entries: entries, missing: missing, phrases: phrases };
+        return { terms: terms, entries: entries, missing: missing, phrases: phrases, units: units };
       });
     });
   }
@@ -386,7 +391,9 @@
     });
   };
 
-  /* The sections holding every term of a cut query (and its phrases). */
+  /* The sections holding every term of a cut query (and its phrases), best first; then, for a
+     query of several words, the sections of the reports that hold them only between their
+     sections (each such section holds one word or more), ranked after them. */
   function sections(c, fo) {
     var marks = c.phrases.concat(c.terms.filter(function (t) {
       return !c.phrases.some(function (p) { return Array.from(t).length === 2 && p.indexOf(t) >= 0; });
@@ -394,10 +401,70 @@
     var none = { terms: c.terms, phrases: c.phrases, marks: marks, hits: [], approximate: false };
     if (!c.terms.length || c.missing.length) return Promise.resolve(none);
     return Promise.all([lunr(), allowed(fo.filters)].concat(c.entries.map(function (e) { return postings(e, fo.provinces); })))
-      .then(function (got) { return answer(got[0], c, got.slice(2), got[1], 0, []); })
-      .then(function (r) { return holding(c.phrases, r.hits).then(function (hits) {
-        return { terms: c.terms, phrases: c.phrases, marks: marks, hits: hits, approximate: r.approximate };
-      }); });
+      .then(function (got) {
+        var lists = got.slice(2), set = got[1];
+        return Promise.resolve(answer(got[0], c, lists, set, 0, [])).then(function (r) {
+          return holding(c.phrases, r.hits).then(function (full) {
+            return spread(c, lists, set, full).then(function (more) {
+              return { terms: c.terms, phrases: c.phrases, marks: marks, hits: full.concat(more), approximate: r.approximate };
+            });
+          });
+        });
+      });
+  }
+
+  /* The sections of reports that hold every word of a query (a term, or a phrase as written) only
+     between their sections, none of which holds them all: each section holding a word, as hits
+     ({report, section, score, all: false}), by the estimate of lunr's score ``prefetch`` uses. */
+  function spread(c, lists, set, full) {
+    if (c.units.length < 2) return Promise.resolve([]);
+    var shown = {}, held = new Map();  /* section key → the indexes of the terms it holds */
+    full.forEach(function (h) { shown[h.report] = true; });
+    lists.forEach(function (l, i) {
+      l.list.forEach(function (p) {
+        if ((set && !set[p[0]]) || shown[p[0]]) return;
+        var k = sectionKey(p);
+        if (!held.has(k)) held.set(k, []);
+        held.get(k).push(i);
+      });
+    });
+    var units = c.units.map(function (u) { return u.terms.map(function (t) { return c.terms.indexOf(t); }); });
+    /* Per section, the units it holds: every term of a unit (a phrase is checked as written below). */
+    function unitsOf(terms) {
+      return units.map(function (u, n) { return u.every(function (i) { return terms.indexOf(i) >= 0; }) ? n : -1; })
+        .filter(function (n) { return n >= 0; });
+    }
+    function covering(sections) {
+      var byReport = new Map();
+      sections.forEach(function (s) {
+        if (!byReport.has(s.report)) byReport.set(s.report, {});
+        s.units.forEach(function (n) { byReport.get(s.report)[n] = true; });
+      });
+      return sections.filter(function (s) { return Object.keys(byReport.get(s.report)).length === units.length; });
+    }
+    var candidates = covering(Array.from(held.keys()).map(function (k) {
+      return { report: Math.floor(k / 65536), section: k % 65536, key: k, units: unitsOf(held.get(k)) };
+    }).filter(function (s) { return s.units.length; }));
+    return Promise.all(candidates.map(function (s) {
+      var phrases = s.units.filter(function (n) { return c.units[n].phrase; });
+      if (!phrases.length) return Promise.resolve(s);
+      return S.section(s).then(function (doc) {
+        var text = sectionText(doc);
+        s.units = s.units.filter(function (n) { return !c.units[n].phrase || text.indexOf(c.units[n].phrase) >= 0; });
+        return s;
+      });
+    })).then(function (checked) {
+      var estimate = estimates(lists.map(function (l, i) { return { df: c.entries[i].df, list: l.list }; }));
+      return covering(checked.filter(function (s) { return s.units.length; })).map(function (s) {
+        return { report: s.report, section: s.section, score: estimate.get(s.key), all: false };
+      }).sort(function (a, b) { return b.score - a.score || a.report - b.report || a.section - b.section; });
+    });
+  }
+
+  /* A section's heading (the title for the lead) and text, normalised as the index's. */
+  function sectionText(doc) {
+    var path = doc.section[1];
+    return S.normalize(path.length ? path[path.length - 1] : doc.title) + '\n' + S.normalize(doc.section[2]);
   }
 
   /* The hits whose section holds every phrase as written (its bigrams may lie apart): the
@@ -406,9 +473,8 @@
     if (!phrases.length) return Promise.resolve(hits);
     return Promise.all(hits.map(S.section)).then(function (docs) {
       return hits.filter(function (h, i) {
-        var path = docs[i].section[1];
-        var heading = S.normalize(path.length ? path[path.length - 1] : docs[i].title), text = S.normalize(docs[i].section[2]);
-        return phrases.every(function (p) { return heading.indexOf(p) >= 0 || text.indexOf(p) >= 0; });
+        var text = sectionText(docs[i]);
+        return phrases.every(function (p) { return text.indexOf(p) >= 0; });
       });
     });
   }
@@ -450,19 +516,25 @@
      requests overlap its work: lunr's score of a section is Σ idf·(4·heading + body weight) over
      the terms, up to a constant, so these are its first results, bar rounding. */
   function prefetch(shaped) {
+    var estimate = estimates(shaped);
+    Array.from(estimate.keys()).sort(function (a, b) { return estimate.get(b) - estimate.get(a) || a - b; })
+      .slice(0, PAGE_SIZE).forEach(function (k) {
+        /* A file that fails is reported when the page asks for it again. */
+        S.section({ report: Math.floor(k / 65536), section: k % 65536 }).catch(function () {});
+      });
+  }
+
+  /* Section key → Σ idf·(4·heading + body weight) over the lists ({df, list}) holding it. */
+  function estimates(lists) {
     var sections = S.dir().sections, estimate = new Map();
-    shaped.forEach(function (l) {
+    lists.forEach(function (l) {
       var weight = idf(l.df, sections);
       l.list.forEach(function (p) {
         var k = sectionKey(p);
         estimate.set(k, (estimate.get(k) || 0) + weight * (BOOST.heading * p[2] + BOOST.body * p[3]));
       });
     });
-    Array.from(estimate.keys()).sort(function (a, b) { return estimate.get(b) - estimate.get(a) || a - b; })
-      .slice(0, PAGE_SIZE).forEach(function (k) {
-        /* A file that fails is reported when the page asks for it again. */
-        S.section({ report: Math.floor(k / 65536), section: k % 65536 }).catch(function () {});
-      });
+    return estimate;
   }
 
   /* Common words' top lists may share few sections (人民调解 and 社区矫正 are each in tens of
