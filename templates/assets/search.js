@@ -517,8 +517,14 @@
      the terms, up to a constant, so these are its first results, bar rounding. */
   function prefetch(shaped) {
     var estimate = estimates(shaped);
+    var shown = new Map();  /* report → its sections taken: the first page's reports' best ones */
     Array.from(estimate.keys()).sort(function (a, b) { return estimate.get(b) - estimate.get(a) || a - b; })
-      .slice(0, PAGE_SIZE).forEach(function (k) {
+      .filter(function (k) {
+        var r = Math.floor(k / 65536), n = shown.get(r) || 0;
+        if (n >= BEST_SECTIONS || (!n && shown.size >= PAGE_SIZE)) return false;
+        shown.set(r, n + 1);
+        return true;
+      }).forEach(function (k) {
         /* A file that fails is reported when the page asks for it again. */
         S.section({ report: Math.floor(k / 65536), section: k % 65536 }).catch(function () {});
       });
@@ -541,7 +547,8 @@
      thousands, their best 3,000 in different ones). Then the rest of their postings is loaded
      for a few provinces at a time, those with the most reports first, until a page of results
      is found: each such province's answer is complete, so every hit is a true match. */
-  var PAGE_SIZE = 10;  /* results shown at a time, as search engines do: each loads an excerpt file */
+  var BEST_SECTIONS = 2;  /* sections shown under a report in the results: its best ones */
+  var PAGE_SIZE = 10;  /* reports shown at a time, as search engines do: each loads an excerpt file or two */
   var WIDEN = [2, 6];  /* provinces added per round */
   function answer(lunrjs, c, lists, set, round, loaded) {
     var shaped = matching(c, lists, set);
@@ -585,6 +592,16 @@
       return { slug: c.slug, title: c.title, province: c.province, place: c.place, year: c.year,
                section: c.sections[hit.section - k * S.dir().chunk] };
     });
+  };
+
+  /* The hits by report, in the order of each report's best hit: [{report, hits}]. */
+  S.byReport = function (hits) {
+    var groups = [], at = new Map();
+    hits.forEach(function (h) {
+      if (!at.has(h.report)) { at.set(h.report, groups.length); groups.push({ report: h.report, hits: [] }); }
+      groups[at.get(h.report)].hits.push(h);
+    });
+    return groups;
   };
 
   /* An excerpt around the first matched term: [[text, isMatch], ...]. */
@@ -703,22 +720,23 @@
       count.textContent = '检索出错：' + (err instanceof Error ? err.message : err);
       list.setAttribute('aria-busy', 'false');
     }
-    /* Shows the next page of results (the "more" button asks again). */
+    /* Shows the next page of results, PAGE_SIZE reports with their best sections (the "more"
+       button asks again). */
     me.page = function () {
-      var slice = result.hits.slice(shown, shown + PAGE_SIZE);
+      var slice = result.groups.slice(shown, shown + PAGE_SIZE);
       list.setAttribute('aria-busy', 'true');
-      return Promise.all(slice.map(S.section)).then(function (docs) {
+      return Promise.all(slice.map(function (g) { return Promise.all(g.hits.slice(0, BEST_SECTIONS).map(S.section)); })).then(function (docs) {
         if (current !== me) return;  /* a newer search replaced this one */
-        slice.forEach(function (h, i) { list.appendChild(item(docs[i], result.marks)); });
+        slice.forEach(function (g, i) { list.appendChild(item(docs[i], g, result.marks)); });
         var first = shown;
         shown += slice.length;
-        var n = result.hits.length;
+        var n = result.hits.length, reports = result.groups.length;
         count.textContent = !n && result.approximate
           ? '在常用词最相关的部分中没有找到同时包含“' + query + '”的章节；按省份或地区筛选可检索全部。'
           : !n ? '没有找到包含“' + query + '”的章节。'
-          : result.approximate ? '显示最相关的前 ' + n + ' 个章节（常用词只检索最相关的部分；按省份或地区筛选可得全部结果）'
-          : '找到 ' + n + ' 个章节' + (n > shown ? '，显示前 ' + shown + ' 个' : '');
-        more.hidden = shown >= n;
+          : result.approximate ? '显示最相关的前 ' + n + ' 个章节，属 ' + reports + ' 份报告（常用词只检索最相关的部分；按省份或地区筛选可得全部结果）'
+          : '找到 ' + reports + ' 份报告中的 ' + n + ' 个章节' + (reports > shown ? '，显示前 ' + shown + ' 份报告' : '');
+        more.hidden = shown >= reports;
         list.setAttribute('aria-busy', 'false');
         if (first > 0 && list.children[first]) list.children[first].querySelector('a').focus();
       }).catch(failed);
@@ -726,6 +744,7 @@
     S.search(query, want).then(function (r) {
       if (current !== me) return;
       result = r;
+      result.groups = S.byReport(r.hits);
       return me.page();
     }).catch(failed);
   }
@@ -739,20 +758,26 @@
     });
   }
 
-  function item(doc, terms) {
-    var section = doc.section;  /* [anchor, heading path, text] */
-    var li = el('li', 'result');
+  /* A report in the results: title (to its best section), place and year, how many of its
+     sections match, and its best sections, each with its heading and an excerpt. */
+  function item(docs, group, terms) {
+    var doc = docs[0], li = el('li', 'result');
     var a = el('a', 'result-title', doc.title);
-    a.href = '../reports/' + doc.slug + '/index.html#' + section[0];
+    a.href = '../reports/' + doc.slug + '/index.html#' + doc.section[0];
     li.appendChild(a);
-    li.appendChild(el('span', 'meta', [doc.province, doc.place !== doc.province ? doc.place : '', doc.year ? doc.year + '年' : '']
-      .filter(Boolean).join(' · ')));
-    li.appendChild(el('span', 'result-section', section[1].length ? section[1].join(' › ') : '导语'));
-    var p = el('p', 'excerpt');
-    S.excerpt(section[2] || section[1].join(' '), terms, 110).forEach(function (part) {
-      p.appendChild(part[1] ? el('mark', null, part[0]) : document.createTextNode(part[0]));
+    li.appendChild(el('span', 'meta', [doc.province, doc.place !== doc.province ? doc.place : '', doc.year ? doc.year + '年' : '',
+      group.hits.length + ' 个章节'].filter(Boolean).join(' · ')));
+    docs.forEach(function (d) {
+      var section = d.section;  /* [anchor, heading path, text] */
+      var link = el('a', 'result-section', section[1].length ? section[1].join(' › ') : '导语');
+      link.href = '../reports/' + d.slug + '/index.html#' + section[0];
+      li.appendChild(link);
+      var p = el('p', 'excerpt');
+      S.excerpt(section[2] || section[1].join(' '), terms, 110).forEach(function (part) {
+        p.appendChild(part[1] ? el('mark', null, part[0]) : document.createTextNode(part[0]));
+      });
+      li.appendChild(p);
     });
-    li.appendChild(p);
     return li;
   }
 
