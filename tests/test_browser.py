@@ -419,6 +419,55 @@ def test_a_query_no_report_answers_shows_no_results(browser, root: str):
     w.close()
 
 
+def test_changing_a_filter_runs_the_search_again(browser, root: str):
+    w = Watched(browser)
+    w.page.goto(root + "search/index.html?q=行政复议")
+    assert len(results(w.page)) == 5
+    w.page.locator("select[name=year]").select_option("2022")
+    w.page.wait_for_function("location.search.indexOf('year=2022') >= 0")
+    found = results(w.page)
+    assert len(found) == 1 and "武进区" in found[0]
+    w.page.locator("select[name=province]").select_option("江西省")
+    w.page.wait_for_function("location.search.indexOf('province=') >= 0")
+    assert results(w.page) == []
+    assert w.problems == []
+    w.close()
+
+
+def test_focus_moves_to_the_results_after_a_search(browser, root: str):
+    w = Watched(browser)
+    w.page.goto(root + "search/index.html")
+    results(w.page)
+    w.page.locator("#q").fill("行政复议")
+    w.page.locator("#q").press("Enter")
+    w.page.wait_for_function("document.activeElement.className === 'result-title'")
+    assert w.page.evaluate("document.activeElement.closest('li') === document.querySelector('#search-results > li')")
+    w.page.locator("#q").fill("量子计算机")
+    w.page.locator("#q").press("Enter")
+    w.page.wait_for_function("document.activeElement.id === 'search-count'")
+    assert w.problems == []
+    w.close()
+
+
+def test_a_query_without_results_suggests_shorter_words_and_no_filter(browser, root: str):
+    w = Watched(browser)
+    w.page.goto(root + "search/index.html?q=后陈经验")
+    assert results(w.page) == []
+    suggest = w.page.locator("#search-suggest a")
+    assert suggest.all_inner_texts() == ["后陈", "经验"]
+    suggest.first.click()
+    found = results(w.page)
+    assert found and all("婺城区" in f for f in found)
+    w.page.goto(root + "search/index.html?q=行政复议&province=江西省&year=2017")
+    assert results(w.page) == []
+    unfiltered = w.page.locator("#search-suggest a", has_text="不加筛选")
+    assert unfiltered.get_attribute("href") == "?q=%E8%A1%8C%E6%94%BF%E5%A4%8D%E8%AE%AE"
+    unfiltered.click()
+    assert len(results(w.page)) == 5
+    assert w.problems == []
+    w.close()
+
+
 def test_more_results_loads_the_next_page_and_moves_focus(browser, many_root: str):
     w = Watched(browser)
     w.page.goto(many_root + "search/index.html?q=法治")

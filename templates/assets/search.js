@@ -405,8 +405,9 @@
         var lists = got.slice(2), set = got[1];
         return Promise.resolve(answer(got[0], c, lists, set, 0, [])).then(function (r) {
           return holding(c.phrases, r.hits).then(function (full) {
-            return spread(c, lists, set, full).then(function (more) {
-              return { terms: c.terms, phrases: c.phrases, marks: marks, hits: full.concat(more), approximate: r.approximate };
+            return spread(c, lists, set, full.hits).then(function (more) {
+              return { terms: c.terms, phrases: c.phrases, marks: marks, hits: full.hits.concat(more.hits),
+                       approximate: r.approximate || full.cut || more.cut };
             });
           });
         });
@@ -415,9 +416,10 @@
 
   /* The sections of reports that hold every word of a query (a term, or a phrase as written) only
      between their sections, none of which holds them all: each section holding a word, as hits
-     ({report, section, score, all: false}), by the estimate of lunr's score ``prefetch`` uses. */
+     ({report, section, score, all: false}), by the estimate of lunr's score ``prefetch`` uses:
+     {hits, cut}, where, as in ``holding``, only the best VERIFY sections are checked for phrases. */
   function spread(c, lists, set, full) {
-    if (c.units.length < 2) return Promise.resolve([]);
+    if (c.units.length < 2) return Promise.resolve({ hits: [], cut: false });
     var shown = {}, held = new Map();  /* section key → the indexes of the terms it holds */
     full.forEach(function (h) { shown[h.report] = true; });
     lists.forEach(function (l, i) {
@@ -445,19 +447,23 @@
     var candidates = covering(Array.from(held.keys()).map(function (k) {
       return { report: Math.floor(k / 65536), section: k % 65536, key: k, units: unitsOf(held.get(k)) };
     }).filter(function (s) { return s.units.length; }));
+    var estimate = estimates(lists.map(function (l, i) { return { df: c.entries[i].df, list: l.list }; }));
+    candidates.sort(function (a, b) { return estimate.get(b.key) - estimate.get(a.key) || a.key - b.key; });
+    var checks = 0;
     return Promise.all(candidates.map(function (s) {
       var phrases = s.units.filter(function (n) { return c.units[n].phrase; });
       if (!phrases.length) return Promise.resolve(s);
+      if (++checks > VERIFY) { s.units = []; return Promise.resolve(s); }
       return S.section(s).then(function (doc) {
         var text = sectionText(doc);
         s.units = s.units.filter(function (n) { return !c.units[n].phrase || text.indexOf(c.units[n].phrase) >= 0; });
         return s;
       });
     })).then(function (checked) {
-      var estimate = estimates(lists.map(function (l, i) { return { df: c.entries[i].df, list: l.list }; }));
-      return covering(checked.filter(function (s) { return s.units.length; })).map(function (s) {
+      return { hits: covering(checked.filter(function (s) { return s.units.length; })).map(function (s) {
         return { report: s.report, section: s.section, score: estimate.get(s.key), all: false };
-      }).sort(function (a, b) { return b.score - a.score || a.report - b.report || a.section - b.section; });
+      }).sort(function (a, b) { return b.score - a.score || a.report - b.report || a.section - b.section; }),
+               cut: checks > VERIFY };
     });
   }
 
@@ -467,15 +473,18 @@
     return S.normalize(path.length ? path[path.length - 1] : doc.title) + '\n' + S.normalize(doc.section[2]);
   }
 
-  /* The hits whose section holds every phrase as written (its bigrams may lie apart): the
-     heading (the title for the lead) or the text, normalised as the index's. */
+  /* Of the hits (best first), those whose section holds every phrase as written (its bigrams
+     may lie apart): {hits, cut}. Each check loads the section's excerpt file, so only the best
+     VERIFY hits are checked and kept; ``cut`` says there were more (the answer is then partial). */
+  var VERIFY = 40;
   function holding(phrases, hits) {
-    if (!phrases.length) return Promise.resolve(hits);
-    return Promise.all(hits.map(S.section)).then(function (docs) {
-      return hits.filter(function (h, i) {
+    if (!phrases.length) return Promise.resolve({ hits: hits, cut: false });
+    var checked = hits.slice(0, VERIFY);
+    return Promise.all(checked.map(S.section)).then(function (docs) {
+      return { hits: checked.filter(function (h, i) {
         var text = sectionText(docs[i]);
         return phrases.every(function (p) { return text.indexOf(p) >= 0; });
-      });
+      }), cut: hits.length > VERIFY };
     });
   }
 
@@ -666,18 +675,27 @@
     dir.provinces.forEach(function (p) { option(form.elements.province, p, p, ''); });
     dir.years.forEach(function (y) { option(form.elements.year, y, y + '年', ''); });
     Object.keys(dir.topics).forEach(function (t) { option(form.elements.topic, t, dir.topics[t], ''); });
-    form.elements.province.addEventListener('change', function () { fillPlaces(form.elements.place, form.elements.province.value, ''); });
     /* A search from this page runs here, without reloading it (the index files it already
        loaded stay loaded), and its URL goes into the history so it can be linked and revisited. */
-    form.addEventListener('submit', function (event) {
-      event.preventDefault();
+    function search(focus) {
       var params = new URLSearchParams();
       PARAMS.forEach(function (name) {
         var value = form.elements[name].value.trim();
         if (value) params.set(name, value);
       });
       history.pushState(null, '', '?' + params.toString());
-      show(wanted());
+      show(wanted(), focus);
+    }
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      search(true);
+    });
+    /* A filter changed answers the query again; focus stays on the filter being set. */
+    ['province', 'place', 'year', 'topic'].forEach(function (name) {
+      form.elements[name].addEventListener('change', function () {
+        if (name === 'province') fillPlaces(form.elements.place, form.elements.province.value, '');
+        if (form.elements.q.value.trim()) search(false);
+      });
     });
     window.addEventListener('popstate', function () { show(wanted()); });
     document.getElementById('search-more').addEventListener('click', function () { if (current) current.page(); });
@@ -689,9 +707,12 @@
   var current = null;  /* the search on screen: {page()} */
   var pageTitle = document.title;  /* 检索 · 法治报告档案; a search puts its query before it */
 
-  function show(want) {
+  /* Shows the answer to ``want``; with ``focus`` (a search the reader just asked for) focus
+     moves to the first result, or to the count when there is none. */
+  function show(want, focus) {
     var list = document.getElementById('search-results');
     var count = document.getElementById('search-count');
+    var suggest = document.getElementById('search-suggest');
     var more = document.getElementById('search-more');
     var form = document.getElementById('search-form');
     var dir = S.dir(), query = want.q;
@@ -704,6 +725,7 @@
     form.elements.year.value = want.year && dir.years.indexOf(+want.year) >= 0 ? want.year : '';
     form.elements.topic.value = want.topic in dir.topics ? want.topic : '';
     list.textContent = '';
+    suggest.textContent = '';
     more.hidden = true;
     var me = current = { page: function () {} };
     document.title = query ? query + ' · ' + pageTitle : pageTitle;
@@ -737,8 +759,10 @@
           : result.approximate ? '显示最相关的前 ' + n + ' 个章节，属 ' + reports + ' 份报告（常用词只检索最相关的部分；按省份或地区筛选可得全部结果）'
           : '找到 ' + reports + ' 份报告中的 ' + n + ' 个章节' + (reports > shown ? '，显示前 ' + shown + ' 份报告' : '');
         more.hidden = shown >= reports;
+        if (!n) suggestions(suggest, result, want);
         list.setAttribute('aria-busy', 'false');
-        if (first > 0 && list.children[first]) list.children[first].querySelector('a').focus();
+        if ((first > 0 || focus) && list.children[first]) list.children[first].querySelector('a').focus();
+        else if (focus) count.focus();
       }).catch(failed);
     };
     S.search(query, want).then(function (r) {
@@ -747,6 +771,23 @@
       result.groups = S.byReport(r.hits);
       return me.page();
     }).catch(failed);
+  }
+
+  /* What to try when nothing was found: the query's words that the index holds (a shorter
+     word: 后陈经验 → 后陈, 经验), and the query without the filters chosen. */
+  function suggestions(suggest, result, want) {
+    var links = result.terms.filter(function (t) { return Array.from(t).length >= 2 && t !== S.normalize(want.q); })
+      .slice(0, 5).map(function (t) { return [t, t]; });
+    var filtered = ['province', 'place', 'year', 'topic'].some(function (name) { return want[name]; });
+    if (filtered) links.push(['不加筛选检索“' + want.q + '”', want.q]);
+    if (!links.length) return;
+    suggest.appendChild(document.createTextNode('试试：'));
+    links.forEach(function (l, i) {
+      if (i) suggest.appendChild(document.createTextNode('、'));
+      var a = el('a', null, l[0]);
+      a.href = '?q=' + encodeURIComponent(l[1]);
+      suggest.appendChild(a);
+    });
   }
 
   function fillPlaces(select, province, chosen) {
