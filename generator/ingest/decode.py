@@ -9,11 +9,17 @@ class Unusable(Exception):
     """A raw file that cannot be read as a report; the message is the reason."""
 
 
-def decode(data: bytes) -> str:
+# Declared names of GB2312 and GBK, read as GB18030, their superset: many pages declare gb2312 and
+# use characters only GBK has.
+_GB = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "euc-cn", "gb18030"}
+
+
+def decode(data: bytes, declared: tuple[str, ...] = ()) -> str:
     """Bytes → text with \\n line endings.
 
-    UTF-16 with a BOM (Windows "Unicode" files), then UTF-8 (with or without BOM),
-    then GB18030 (the national standard, a superset of GB2312 and GBK), all strict; control
+    UTF-16 with a BOM (Windows "Unicode" files), then the encodings the original ``declared``
+    (a web page's HTTP header or <meta charset>) where the bytes fit them, then UTF-8 (with or
+    without BOM), then GB18030 (the national standard, a superset of GB2312 and GBK), all strict; control
     characters are dropped (vertical tab and form feed become line breaks).
     No detector guesses: GB18030 decodes almost any byte string, so a detector's
     guess could only replace a wrong GB18030 reading with another guess.
@@ -29,11 +35,13 @@ def decode(data: bytes) -> str:
     elif b"\x00" in data:
         raise Unusable("binary file (contains NUL bytes), not a text report")
     else:
-        for encoding in ("utf-8-sig", "gb18030"):
+        # A byte-order mark wins over any declaration.
+        stated = () if data.startswith(b"\xef\xbb\xbf") else tuple("gb18030" if n.lower() in _GB else n for n in declared if n)
+        for encoding in (*stated, "utf-8-sig", "gb18030"):
             try:
                 text = data.decode(encoding)
                 break
-            except UnicodeDecodeError:
+            except (LookupError, UnicodeDecodeError):  # a declaration the bytes do not fit, or no such codec
                 continue
     if text is None:
         raise Unusable("cannot be decoded as UTF-8 or GB18030/GBK")

@@ -279,3 +279,14 @@ def test_a_page_printed_to_pdf_by_chromium_loses_no_text_and_gives_the_same_labe
     reports, problems = ingested(tmp_path, {"a.txt": forms.as_text(), "p.pdf": printed})
     keys = ("title", "published", "district", "city", "province", "year", "publisher", "source")
     assert [reports["p.pdf"][0][k] for k in keys] == [reports["a.txt"][0][k] for k in keys], problems
+
+
+def test_a_page_decoded_by_its_declaration_is_normalised_like_any_original():
+    """A page read by its declared charset gets ingest's one decoding: line breaks made \\n and
+    control characters dropped (they would make the feed invalid XML), a UTF-8 BOM winning over
+    a wrong declaration."""
+    from generator.ingest.originals.html import decode_page
+
+    page = '<meta charset="gb2312"><p>发文字号：\x0b江北司发〔2022〕1号\r\n第二行\x01</p>'
+    assert decode_page(page.encode("gb18030")) == '<meta charset="gb2312"><p>发文字号：\n江北司发〔2022〕1号\n第二行</p>'
+    assert decode_page(b"\xef\xbb\xbf" + page.encode("utf-8")).endswith("第二行</p>")

@@ -1,9 +1,9 @@
 """A saved web page (.html/.htm, or the response in a WARC) → the report's text.
 
-Decoding: a byte-order mark, else the HTTP header's charset (a WARC keeps it), else the page's
-``<meta charset>`` or ``http-equiv`` declaration, else ingest's strict order (UTF-8, then
-GB18030). A declared gb2312 or GBK is read as GB18030, its superset: many pages declare gb2312
-and use characters only GBK has. A declaration the bytes do not fit is ignored, not obeyed.
+Decoding is ingest's (decode.decode), told what the page declares: a byte-order mark, else the
+HTTP header's charset (a WARC keeps it), else the page's ``<meta charset>`` or ``http-equiv``
+declaration, else the strict order (UTF-8, then GB18030); a declared gb2312 or GBK is read as
+GB18030, and a declaration the bytes do not fit is ignored, not obeyed.
 
 The main text comes from trafilatura (its XML, which keeps headings, paragraphs, lists and
 tables apart). Government pages lay out their article in tables: a table whose cells hold
@@ -15,7 +15,6 @@ read (标题：…, 发布时间：…); SiteIDCode and SiteName/ColumnName/Keyw
 
 from __future__ import annotations
 
-import codecs
 import re
 
 import lxml.html
@@ -27,7 +26,6 @@ from generator.ingest.originals.base import Original, table_lines
 
 _DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
-_GB = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "euc-cn", "gb18030"}
 # The keys of a 政府信息公开 page's index table whose value ingest keeps, as ingest names them.
 _INDEX_KEYS = ("信息索引号", "索引号", "发文字号", "文号", "发布机构", "发文机关", "成文日期", "发布日期")
 _SENTENCE = re.compile("[。；！？]")
@@ -44,17 +42,8 @@ def charset_of(content_type: str) -> str:
 
 def decode_page(data: bytes, header_charset: str = "") -> str:
     """The page's text (see the module's docstring for the order)."""
-    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return decode(data)
     m = _DECLARED.search(data[:4096])
-    for declared in (header_charset, m.group(1).decode("ascii") if m else ""):
-        name = declared.lower()
-        encoding = "gb18030" if name in _GB else name
-        try:
-            return data.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return decode(data)
+    return decode(data, (header_charset, m.group(1).decode("ascii") if m else ""))
 
 
 def _text(el) -> str:
