@@ -27,9 +27,20 @@ LISTING = b"<html><head><meta charset=utf-8></head><body><ul><li><a href='/a'>1<
 
 class _Site(http.server.BaseHTTPRequestHandler):
     changes = 0  # how often /changing.html was served
+    asked: dict[str, int] = {}  # how often each path was asked for
 
     def do_GET(self):
         path = self.path
+        type(self).asked[path] = type(self).asked.get(path, 0) + 1
+        if path == "/loop.html" or (path == "/flaky.html" and type(self).asked[path] == 1) or path == "/down.html":
+            if path == "/loop.html":
+                self.send_response(302)
+                self.send_header("Location", "/loop.html")
+            else:
+                self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if path == "/slow.html":
             time.sleep(SLOW)
         routes = {
@@ -40,6 +51,7 @@ class _Site(http.server.BaseHTTPRequestHandler):
             "/files/report.pdf": ("application/pdf", forms.as_pdf()),
             "/report.pdf": ("application/pdf", forms.as_pdf()),
             "/slow.html": ("text/html; charset=utf-8", forms.as_html()),
+            "/flaky.html": ("text/html; charset=utf-8", forms.as_html()),
             "/listing.html": ("text/html; charset=utf-8", LISTING),
         }
         if path == "/old.html":
@@ -70,6 +82,7 @@ class _Site(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def site():
+    _Site.asked = {}
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Site)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -175,3 +188,22 @@ def test_no_url_or_an_unreadable_list_is_one_line(tmp_path, capsys):
     assert cli.main(["fetch", "--raw", str(tmp_path), "--from", str(tmp_path / "none.txt")]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("fetch: no URL given") and err[1].startswith(f"fetch: {tmp_path / 'none.txt'}: cannot be read")
+
+
+def test_a_server_error_is_tried_again_a_bounded_number_of_times(site, tmp_path):
+    flaky = fetch.fetch_page(f"{site}/flaky.html", tmp_path, timeout=2, wait=0)
+    assert flaky.kept and _Site.asked["/flaky.html"] == 2  # a 503, then the page
+    down = fetch.fetch_page(f"{site}/down.html", tmp_path, timeout=2, wait=0)
+    assert not down.kept and down.line == f"{site}/down.html: HTTP 503 Service Unavailable: not fetched"
+    assert _Site.asked["/down.html"] == fetch.TRIES
+    assert len(list(tmp_path.glob("*.warc.gz"))) == 1
+
+
+def test_a_redirect_loop_is_one_line(site, tmp_path):
+    done = fetch.fetch_page(f"{site}/loop.html", tmp_path, timeout=2, wait=0)
+    assert done.line == f"{site}/loop.html: more than {fetch.MAX_REDIRECTS} redirects: not fetched" and not list(tmp_path.iterdir())
+
+
+def test_a_missing_raw_folder_is_one_line(tmp_path, capsys):
+    assert cli.main(["fetch", "--raw", str(tmp_path / "none"), "http://127.0.0.1:9/x.html"]) == 2
+    assert capsys.readouterr().err.splitlines() == [f"fetch: {tmp_path / 'none'}: the raw folder does not exist"]
