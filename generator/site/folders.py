@@ -14,7 +14,6 @@ import contextlib
 import errno
 import fcntl
 import os
-import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -108,7 +107,7 @@ def published(folder: OutputFolder) -> set[str]:
 
 def inside(rel: str) -> bool:
     """Whether a listed path names a file inside the output (never the marker itself)."""
-    return not rel.startswith("/") and posixpath.normpath(rel) == rel and not rel.startswith("../") and rel != MARKER
+    return rel != MARKER and all(part not in ("", ".", "..") for part in rel.split("/"))
 
 
 def mark(path: Path, files: Iterable[str]) -> None:

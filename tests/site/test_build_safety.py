@@ -439,7 +439,8 @@ def _finished_by_the_next_build(content: Path, out: Path, expected: dict[str, by
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("journal", ["garbage \xff", '{"moves": [], "removals": ["../content/raw/000_9359f3f7f9d435c3.txt"]}'])
+@pytest.mark.parametrize("journal", ["garbage \xff", '{"moves": [], "removals": ["../content/raw/000_9359f3f7f9d435c3.txt"]}',
+                                     '{"moves": [], "removals": [".."]}', '{"moves": ["."], "removals": []}'])
 def test_a_damaged_journal_costs_a_rebuild_and_deletes_nothing_outside(tmp_path: Path, monkeypatch, journal: str):
     content = two_reports(tmp_path)
     out = tmp_path / "site"
