@@ -28,6 +28,7 @@ import yaml
 
 from generator import PACKAGE
 from generator.core.digests import key_of, tree_digest
+from generator.core.pool import cores
 from generator.core.problems import Problem, error, has_errors, report, warning
 from generator.core.progress import progress, summary
 from generator.domain import places
@@ -190,10 +191,10 @@ def _kept_as_they_were(fields: dict, text: str, shown: str, topics: tuple[Topic,
 
 
 class _Workers:
-    """map() over a fork pool of os.cpu_count() processes, started only when the work is worth it."""
+    """map() over a fork pool of a process per core, started only when the work is worth it."""
 
     def __init__(self, jobs: int | None):
-        self.jobs = jobs or os.cpu_count() or 1
+        self.jobs = jobs or cores()
         self.forced = jobs is not None
         self.pool = None
 
@@ -232,7 +233,7 @@ def _digest(path: Path) -> _Digest:
 def _hash_files(paths: list[Path]) -> list[_Digest]:
     """SHA-256 and size of many files. Reading and hashing release the GIL, so a thread per core
     (each with one contiguous share: a task per file would cost more than its hash) uses them all."""
-    n = max(1, min(os.cpu_count() or 1, len(paths) // 64))
+    n = max(1, min(cores(), len(paths) // 64))
     parts = [paths[i * len(paths) // n:(i + 1) * len(paths) // n] for i in range(n)]
     with ThreadPoolExecutor(max_workers=n) as pool:
         return [found for part in pool.map(lambda part: [_digest(p) for p in part], parts) for found in part]
