@@ -12,7 +12,9 @@ defend (README, "Topics", gives the measured precision and recall and the reason
 - A topic's ``words`` count in the heading (``HEADING_WEIGHT``) and in the text (1 each); its
   ``heading_words`` (队伍, 监督, 考核: too common in running text to mean the topic) only in the
   heading. A section is filed at ``THRESHOLD``: its heading naming the topic, or two hits in
-  its text. An enumeration naming three topics or more (整合法律援助、公证、人民调解等服务窗口),
+  its text, or, in a short section (``SHORT_SECTION`` sentences at most; not the lead), one
+  sentence whose terms name that topic alone (县政府法律顾问列席常务会议15次。): in a few
+  sentences, each is work of its own, while in a long one a single mention is often in passing. An enumeration naming three topics or more (整合法律援助、公证、人民调解等服务窗口),
   or two with 等, is a list of areas, and its terms count for none.
 - A section stating a figure of an indicator whose ``topic`` is T is filed under T: the
   figures table cites that section for T, and the topic page must agree.
@@ -40,6 +42,7 @@ from generator.model.report import SLUG_RE, Section
 
 THRESHOLD = 2
 HEADING_WEIGHT = 2
+SHORT_SECTION = 3  # sentences: in a section this short, a sentence on one topic alone is that topic's work
 
 WORK, PROBLEMS, PLANS, SUMMARY = "", "problems", "plans", "summary"
 KIND_NAMES = {PROBLEMS: "存在的问题", PLANS: "工作打算", SUMMARY: "总结"}
@@ -184,7 +187,8 @@ def terms_in(text: str, vocabulary: Vocabulary) -> list[Term]:
     return found
 
 
-# What ends a clause (an enumeration's 、 does not).
+# What ends a sentence (the text's lines too), and what ends a clause (an enumeration's 、 does not).
+_SENTENCE_END = re.compile(r"(?<=[。；;！!？?\n])")
 _CLAUSE_END = re.compile(r"[，,。；;：:！!？?()\n]")
 
 
@@ -272,16 +276,25 @@ def reported_work(text: str) -> str:
 
 
 def _points(section: Section, kind: str, vocabulary: Vocabulary) -> list[int]:
-    """Each topic's score: HEADING_WEIGHT per term in the heading, 1 per word in the text that counts."""
+    """Each topic's score: HEADING_WEIGHT per term in the heading, 1 per word in the text that counts,
+    and in a short section 1 more for each sentence whose terms name that topic alone."""
     counts = vocabulary.counts
     points = [0] * len(vocabulary.topics)
     for found in terms_in(_nfkc(section.heading), vocabulary):
         for i, _ in counts[found.term]:
             points[i] += HEADING_WEIGHT
     if kind == WORK and section.text:
-        for term in counted_in_text(reported_work(_nfkc(section.text)), vocabulary):
-            for i, in_text in counts[term]:
-                points[i] += in_text
+        sentences = [s for s in _SENTENCE_END.split(reported_work(_nfkc(section.text))) if s.strip()]
+        short = bool(section.heading) and len(sentences) <= SHORT_SECTION
+        for sentence in sentences:
+            named = set()
+            for term in counted_in_text(sentence, vocabulary):
+                for i, in_text in counts[term]:
+                    points[i] += in_text
+                    if in_text:
+                        named.add(i)
+            if short and len(named) == 1:  # a sentence of its own on one topic, in a section of a few
+                points[named.pop()] += 1
     return points
 
 
