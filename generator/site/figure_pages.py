@@ -30,14 +30,16 @@ from markupsafe import escape as escape_markup
 
 from generator.core.digests import key_of
 from generator.core.problems import Problem, warning
+from generator.domain import figures as figures_module
 from generator.domain.figures import Indicator, check_figures, load_indicators, normalised_text, stated_text
 from generator.model.report import UNPLACED, Figure, Report, period_name
 from generator.site import urls
 from generator.site.planned import Planned
 from generator.site.render import json_rows
 
-CSV_COLUMNS = ("report", "url", "source_url", "fetched", "place", "province", "city", "district", "adcode", "year", "indicator",
-               "indicator_name", "value", "approx", "upper", "unit", "stated", "period", "quote")
+CSV_COLUMNS = ("id", "report", "url", "section", "source_url", "fetched", "place", "place_code", "province", "city", "district",
+               "adcode", "year", "indicator", "indicator_name", "value", "approx", "upper", "unit", "stated", "period",
+               "period_kind", "conflict", "quote", "extractor")
 
 
 def load(content: Path) -> tuple[tuple[Indicator, ...], list[Problem]]:
@@ -336,18 +338,38 @@ def _indicator_page(a, render, indicator: Indicator, page: str, records, provinc
                        charted=min(len(rows), CHART_ROWS))
 
 
+def extractor_version(indicators: tuple[Indicator, ...]) -> str:
+    """The extractor and indicator table this build runs with (generator/domain/figures.py and
+    content/indicators.yml): ingest refreshes every report's figures with them, but for figures an
+    editor corrected by hand."""
+    return "figures-" + key_of(Path(figures_module.__file__).read_bytes(), indicators)[:12]
+
+
 def data_rows(a) -> Iterator[dict]:
     """One row per figure, sorted by indicator, year, division code, report and order in the
-    report; made one at a time as they are written (160,000 at 10,000 reports)."""
+    report; made one at a time as they are written (160,000 at 10,000 reports). Each names the
+    report, the section and the sentence it comes from, the extractor, and the contradiction
+    it is part of (see ``figures.conflicts``), if any."""
     names = {i.key: i.name for i in a.indicators}
+    extractor = extractor_version(a.indicators)
     order = sorted((f.indicator, record.report.year or 0, record.report.adcode, record.slug, n, i)
                    for i, record in enumerate(a.records) for n, f in enumerate(record.figures()))
     for *_, n, i in order:
-        r = a.records[i].report
-        f = a.records[i].figures()[n]
+        record = a.records[i]
+        r = record.report
+        f = record.figures()[n]
+        anchor = record.figure_anchors[n]
+        conflict = next((c.reason for c in record.conflicts if c.indicator == f.indicator
+                         and (f.period, f.value) in c.stated), "")
         yield {
+            "id": f"{r.slug}/{n + 1}",
             "report": r.slug,
-            "url": urls.address(a.base_url, urls.report_page(r.slug)),
+            "url": urls.address(a.base_url, urls.report_page(r.slug)) + (f"#{anchor}" if anchor else ""),
+            "section": anchor or "",
+            "place_code": record.places[-1].code if record.places else "",
+            "period_kind": "annual" if f.period == "annual" else "part",
+            "conflict": conflict,
+            "extractor": extractor,
             "source_url": r.source_url,
             "fetched": r.fetched,
             "place": r.place,

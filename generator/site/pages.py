@@ -23,7 +23,7 @@ from generator.core.digests import key_of
 from generator.domain.figures import Indicator
 from generator.domain.topics import Topic
 from generator.model.report import UNPLACED, Report
-from generator.site import figure_pages, urls
+from generator.site import datasets, figure_pages, urls
 from generator.site import records as rec_mod
 from generator.site.planned import Planned
 from generator.site.records import ListedReport, Record
@@ -406,4 +406,5 @@ PRODUCERS: list[Producer] = [
     Producer("data", data_files),
     Producer("indicators", figure_pages.indicator_pages, figure_pages.indicator_inputs),
     Producer("figure-data", figure_pages.figure_data),
+    Producer("datasets", datasets.data_package),
 ]
