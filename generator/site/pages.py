@@ -23,7 +23,7 @@ from generator.core.digests import key_of
 from generator.domain.figures import Indicator
 from generator.domain.topics import Topic
 from generator.model.report import UNPLACED, Report
-from generator.site import datasets, figure_pages, urls
+from generator.site import datasets, evaluation_pages, figure_pages, urls
 from generator.site import records as rec_mod
 from generator.site.planned import Planned
 from generator.site.records import ListedReport, Record
@@ -194,7 +194,7 @@ def report_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
         chain = a.place_chain(r)
         yield Planned(
             page,
-            key_of("report", record.digest, record.topics, [(n.name, n.page) for n in chain],
+            key_of("report", record.digest, record.topics, record.evaluation, bool(record.original_sha256), [(n.name, n.page) for n in chain],
                    group_digest(r.adcode, place), group_digest((parent, r.year), peers), parent and a.places[parent].name),
             lambda record=record, page=page, place=place, peers=peers, chain=chain, parent=parent:
             render.page(
@@ -214,6 +214,7 @@ def report_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
                 citation=citation(record.report, a.base_url),
                 canonical=urls.absolute(a.base_url, page) if a.base_url else "",
                 figures=figure_pages.report_figures(a, record),
+                **evaluation_pages.report_evaluation(a, record),
             ),
         )
 
@@ -407,4 +408,5 @@ PRODUCERS: list[Producer] = [
     Producer("indicators", figure_pages.indicator_pages, figure_pages.indicator_inputs),
     Producer("figure-data", figure_pages.figure_data),
     Producer("datasets", datasets.data_package),
+    Producer("evaluation", evaluation_pages.evaluation_pages),
 ]
