@@ -23,7 +23,7 @@ from generator.core.digests import key_of
 from generator.domain.figures import Indicator
 from generator.domain.topics import Topic
 from generator.model.report import UNPLACED, Report
-from generator.site import datasets, evaluation_pages, figure_pages, urls
+from generator.site import compare_pages, datasets, evaluation_pages, figure_pages, urls
 from generator.site import records as rec_mod
 from generator.site.planned import Planned
 from generator.site.records import ListedReport, Record
@@ -228,6 +228,16 @@ def original_files(a: Archive, render: Renderer) -> Iterator[Planned]:
                           lambda source=source: Path(source).read_bytes())
 
 
+def own_reports(a: Archive, node: PlaceNode) -> bool:
+    """Whether the place has reports of its own (a city's, not only its districts'): the compare page lists those."""
+    return any(a.by_slug[s].report.adcode == node.code for s in node.reports)
+
+
+def compare_children(a: Archive, kids: list[PlaceNode]) -> list[str]:
+    """The codes of the first places below that the compare page can put side by side."""
+    return [k.code for k in kids if own_reports(a, k)][:compare_pages.MAX_PLACES]
+
+
 def place_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
     children: dict[str | None, list[PlaceNode]] = defaultdict(list)
     for node in a.places.values():
@@ -244,7 +254,8 @@ def place_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
                 by_year[r.year].append(r)
             return render.page("place.html", node.page, place=node, chain=chain, children=kids,
                                by_year=sorted(by_year.items(), key=lambda kv: -(kv[0] or 0)),
-                               figures=figure_pages.place_figures(a, node))
+                               figures=figure_pages.place_figures(a, node), compare_own=own_reports(a, node),
+                               compare_children=compare_children(a, kids))
 
         yield Planned(
             node.page,
@@ -409,4 +420,5 @@ PRODUCERS: list[Producer] = [
     Producer("figure-data", figure_pages.figure_data),
     Producer("datasets", datasets.data_package),
     Producer("evaluation", evaluation_pages.evaluation_pages),
+    Producer("compare", compare_pages.compare_pages),
 ]
