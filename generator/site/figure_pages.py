@@ -181,6 +181,65 @@ def place_figures(a, node) -> PlaceGrid | None:
         for g in groups.values()))
 
 
+@dataclass(frozen=True)
+class AreaIndicator:
+    """One indicator on a province or city page: per year, the whole-year figures of the places
+    below it, largest first, and apart from them the part-year ones; a chart of the latest year's
+    whole-year figures."""
+
+    indicator: Indicator
+    years: tuple[tuple[int | None, tuple[Row, ...], tuple[Row, ...]], ...]  # (year, annual rows, part-year rows), newest first
+    chart: Markup | None
+    chart_year: int | None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """A year's share of the county-level divisions below a place that have a report in the archive."""
+
+    year: int
+    with_report: int
+    divisions: int  # in the 2023 list
+
+    @property
+    def percent(self) -> str:
+        return f"{100 * self.with_report / self.divisions:.0f}%" if self.divisions else "—"
+
+
+def area_figures(a, node) -> tuple[AreaIndicator, ...]:
+    """The figures of the reports below a province or city (not its own), by indicator and year."""
+    below = [a.by_slug[s] for s in node.reports if a.by_slug[s].report.adcode != node.code]
+    out = []
+    for n, indicator in enumerate(a.indicators):
+        rows = [row for record in below if record.figures_shown for row in _rows(a, record, indicator.key)]
+        if not rows:
+            continue
+        rows.sort(key=lambda x: (-x.figure.value, x.report.adcode, x.report.slug))
+        years = sorted({row.report.year for row in rows}, key=lambda y: -(y or 0))
+        by_year = tuple((y, tuple(r for r in rows if r.report.year == y and r.figure.period == "annual"),
+                         tuple(r for r in rows if r.report.year == y and r.figure.period != "annual")) for y in years)
+        latest = next(((y, annual) for y, annual, _ in by_year if annual), None)
+        chart = chart_svg(indicator, list(latest[1]), f"chart-{n}", f"{latest[0] or ''}年各地全年数据") if latest else None
+        out.append(AreaIndicator(indicator, by_year, chart, latest[0] if latest else None))
+    return tuple(out)
+
+
+def area_coverage(a, node, counties: int) -> tuple[Coverage, ...]:
+    """Per year, newest first, how many county-level places below have a report of that year."""
+    places: dict[int, set[str]] = {}
+    for s in node.reports:
+        r = a.by_slug[s].report
+        if r.year and r.level == "county" and r.adcode != node.code:
+            places.setdefault(r.year, set()).add(r.adcode)
+    return tuple(Coverage(y, len(codes), counties) for y, codes in sorted(places.items(), reverse=True))
+
+
+def area_figures_key(a, node) -> list[tuple[str, str]]:
+    """What ``area_figures`` shows, as digests made when the reports were read."""
+    return [(s, _all_shown(a.by_slug[s])) for s in node.reports
+            if a.by_slug[s].report.adcode != node.code and a.by_slug[s].figures_shown]
+
+
 def place_figures_key(a, node) -> list[tuple[str, str]]:
     """What ``place_figures`` shows, as digests made when the reports were read."""
     return [(s, _all_shown(a.by_slug[s])) for s in node.reports
@@ -211,7 +270,7 @@ def _num(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
-def chart_svg(indicator: Indicator, rows: list[Row]) -> Markup:
+def chart_svg(indicator: Indicator, rows: list[Row], ident: str = "chart", what: str = "各地各年度比较") -> Markup:
     """A horizontal bar chart of the first CHART_ROWS table rows (the largest), drawn at build time.
 
     Each row: a label line (place, year, period) and below it the bar and the stated
@@ -222,9 +281,9 @@ def chart_svg(indicator: Indicator, rows: list[Row]) -> Markup:
     height = ROW_HEIGHT * len(rows) + 8
     parts = [
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_WIDTH} {height}" '
-        f'role="img" aria-labelledby="chart-title chart-desc">',
-        f'<title id="chart-title">{escape(indicator.name)}（{escape(indicator.unit)}）：各地各年度比较</title>',
-        f'<desc id="chart-desc">{escape(chart_description(indicator, rows, total))}</desc>',
+        f'role="img" aria-labelledby="{ident}-title {ident}-desc">',
+        f'<title id="{ident}-title">{escape(indicator.name)}（{escape(indicator.unit)}）：{escape(what)}</title>',
+        f'<desc id="{ident}-desc">{escape(chart_description(indicator, rows, total))}</desc>',
     ]
     for n, row in enumerate(rows):
         y = 4 + n * ROW_HEIGHT

@@ -20,6 +20,7 @@ from typing import Callable, Iterator
 from markupsafe import Markup
 
 from generator.core.digests import key_of
+from generator.domain import places as divisions
 from generator.domain.figures import Indicator
 from generator.domain.topics import Topic
 from generator.model.report import UNPLACED, Report
@@ -247,21 +248,25 @@ def place_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
     for node in a.places.values():
         chain = a.chain_of(node.parent)
         kids = children[node.code]
+        counties = divisions.counties_in(node.code) if node.kind != "county" else 0
 
-        def make(node=node, chain=chain, kids=kids) -> str:
+        def make(node=node, chain=chain, kids=kids, counties=counties) -> str:
             by_year: dict[int | None, list[ListedReport]] = defaultdict(list)
             for r in a.reports(node.reports):
                 by_year[r.year].append(r)
             return render.page("place.html", node.page, place=node, chain=chain, children=kids,
                                by_year=sorted(by_year.items(), key=lambda kv: -(kv[0] or 0)),
                                figures=figure_pages.place_figures(a, node), compare_own=own_reports(a, node),
-                               compare_children=compare_children(a, kids))
+                               compare_children=compare_children(a, kids),
+                               area=figure_pages.area_figures(a, node) if node.kind != "county" else (),
+                               coverage=figure_pages.area_coverage(a, node, counties) if node.kind != "county" else ())
 
         yield Planned(
             node.page,
             key_of("place", node.code, node.name, [(n.name, n.page) for n in chain],
                    [(c.name, c.page, len(c.reports)) for c in kids], a.listed(node.reports),
-                   figure_pages.place_figures_key(a, node)),
+                   figure_pages.place_figures_key(a, node), counties,
+                   figure_pages.area_figures_key(a, node) if node.kind != "county" else ()),
             make,
         )
     tree = [(p, [(c, children[c.code]) for c in children[p.code]]) for p in children[None]]
