@@ -29,8 +29,8 @@ import json
 import sqlite3
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from importlib.metadata import version
+from pathlib import Path
 from typing import Callable, Iterator
 
 import sqlite_utils
@@ -41,7 +41,6 @@ from generator.domain.evaluation import PARTS, TIMELINESS_NAMES
 from generator.site import figure_pages, urls
 from generator.site.planned import Planned
 from generator.site.records import Record, SectionRow, load_sections, sections_file
-
 
 # --- the tables -----------------------------------------------------------------------------------
 
