@@ -162,7 +162,7 @@ SECTION_TOPICS = Table("section_topics", "章节专题", "Which topic each secti
 FIGURES = Table("figures", "数据", "One row per figure a report states, with its provenance: report, section, sentence, extractor.", (
     F("id", "string", "<report>/<n>: the n-th figure of the report"),
     F("report", "string", "the report's slug"),
-    F("url", "string", "the section stating it on the report's page"),
+    F("url", "string", "the report's page (the section is at #<section>)"),
     F("section", "string", "the anchor of that section ('' for the text before the first heading, or not found)"),
     F("source_url", "string", "the government's page of the report"),
     F("fetched", "string", "when it was fetched"),

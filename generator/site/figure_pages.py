@@ -423,7 +423,7 @@ def data_rows(a) -> Iterator[dict]:
         yield {
             "id": f"{r.slug}/{n + 1}",
             "report": r.slug,
-            "url": urls.address(a.base_url, urls.report_page(r.slug)) + (f"#{anchor}" if anchor else ""),
+            "url": urls.address(a.base_url, urls.report_page(r.slug)),
             "section": anchor or "",
             "place_code": record.places[-1].code if record.places else "",
             "period_kind": "annual" if f.period == "annual" else "part",
