@@ -63,7 +63,8 @@ _PLAN_TEXT = re.compile(r"(?:^|(?<=[。；！？\n]))\s*(?:下一步|下步|下�
 
 @dataclass(frozen=True)
 class PartFound:
-    """Where a report holds one part: the section (anchor and heading; '' when missing) and how."""
+    """Where a report holds one part: the section (anchor and heading; '' when missing) and how.
+    The lead (``lead``: the text before the first heading) has no heading and no id on the page."""
 
     part: str
     anchor: str

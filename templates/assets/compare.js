@@ -177,7 +177,7 @@
       places.forEach(function (p) {
         var list = el("ul", { "class": "compare-sections" });
         p.sections.filter(function (s) { return s.t === topic.slug && inRange(s.y); }).forEach(function (s) {
-          list.appendChild(el("li", {}, [link("reports/" + s.r + "/index.html", s.a, s.h || "导语"),
+          list.appendChild(el("li", {}, [link("reports/" + s.r + "/index.html", s.a === "lead" ? null : s.a, s.h || "导语"),
             el("span", { "class": "meta", text: " " + s.y + "年" + (s.k ? "（" + s.k + "）" : "") }),
             el("span", { "class": "excerpt", text: s.e })]));
         });

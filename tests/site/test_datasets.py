@@ -125,3 +125,18 @@ def test_fazhi_check_names_conflicting_figures():
     out = subprocess.run([sys.executable, "-m", "generator", "check", "--content", str(ROOT / "content")],
                          capture_output=True, text=True, cwd=ROOT)
     assert "2017-guangdong-xiangqiao-sifaju.md:37: warning: figures: disputes-screened is stated with values" in out.stdout + out.stderr
+
+
+def test_a_part_stated_in_the_text_before_the_first_heading_is_shown_without_a_link_to_it(tmp_path: Path):
+    """The lead has no id on the report page: a part found there must not link to #lead (it did, and
+    the build refused its own pages)."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    path = tmp_path / "content" / "reports" / "2022-jiangsu-wujin-sifaju-q1.md"
+    head, _, body = path.read_text(encoding="utf-8").partition("\n---\n")
+    path.write_text(f"{head}\n---\n区司法局落实第一责任人职责。下一步，将继续推进。\n\n{body}", encoding="utf-8")
+    problems, _ = build(tmp_path / "content", tmp_path / "site")
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    evaluation = {r["report"]: r for r in rows(tmp_path / "site", "evaluation")}["2022-jiangsu-wujin-sifaju-q1"]
+    assert (evaluation["first_responsible_section"], evaluation["next_year_section"]) == ("lead", "lead")
+    page = (tmp_path / "site" / urls.report_page("2022-jiangsu-wujin-sifaju-q1")).read_text(encoding="utf-8")
+    assert "#lead" not in page and "文中提及：导语" in page
