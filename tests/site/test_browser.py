@@ -619,6 +619,7 @@ def test_compare_puts_two_places_side_by_side_from_its_address(browser, root: st
     column each (whole-year and part-year figures never in one table), and each topic's sections."""
     w = Watched(browser)
     w.page.goto(root + COMPARED)
+    w.page.wait_for_function("document.querySelectorAll('.compare-reports tbody tr').length > 0")
     assert "重庆市江北区、浙江省金华市婺城区，2021年" in w.page.locator("#compare-status").inner_text()
     reports = w.page.locator(".compare-reports tbody tr")
     assert reports.count() == 2
@@ -645,16 +646,19 @@ def test_compare_puts_two_places_side_by_side_from_its_address(browser, root: st
 def test_compare_is_reached_from_a_place_page_and_its_choice_is_made_in_the_form(browser, root: str):
     w = Watched(browser)
     w.page.goto(root + "places/500105-jiangbei/index.html")
-    w.page.get_by_role("link", name="对比", exact=True).click()
+    with w.page.expect_navigation():
+        w.page.get_by_role("link", name="对比", exact=True).click()
     assert w.page.url.endswith("compare/index.html?places=500105")
+    w.page.wait_for_function("document.getElementById('compare-status').textContent !== ''")
     assert "再添加至少一个地区" in w.page.locator("#compare-status").inner_text()
     w.page.locator("#compare-add").fill("浙江省金华市婺城区")
     w.page.locator("#compare-add").press("Enter")
     w.page.locator("#compare-from").select_option("2021")
     w.page.locator("#compare-to").select_option("2021")
-    w.page.locator("#compare-form button[type=submit]").click()
-    w.page.wait_for_load_state()
+    with w.page.expect_navigation():
+        w.page.locator("#compare-form button[type=submit]").click()
     assert w.page.url.endswith(COMPARED)
+    w.page.wait_for_function("document.querySelectorAll('.compare-reports tbody tr').length > 0")
     assert w.page.locator(".compare-reports tbody tr").count() == 2
     w.page.locator("#compare-add").fill("不存在的地方")
     w.page.locator("#compare-add-button").click()
@@ -666,7 +670,7 @@ def test_compare_is_reached_from_a_place_page_and_its_choice_is_made_in_the_form
 def test_compare_reads_on_a_phone_without_sideways_scrolling(browser, site: Path):
     w = Watched(browser, 360, 740)
     w.page.goto(site.as_uri() + "/" + COMPARED)
-    assert w.page.locator("table.compare-figures").count() >= 1
+    w.page.wait_for_function("document.querySelectorAll('table.compare-figures').length > 0")
     overflow = w.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
     assert w.problems == []
