@@ -5,7 +5,8 @@ outside content/raw, an original whose SHA-256 no longer matches, an adcode that
 names a different place than the front-matter, a broken topics.yml or site.yml. Warnings (exit
 1 only with --strict): an empty place, year or publisher, a composed title
 (title_inferred), a title year that differs from ``year``, a publication date
-before the year covered, a topic that topics.yml does not have.
+before the year covered, a topic that topics.yml does not have, an indicator stated with values
+that cannot all hold (figures.conflicts).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from generator.core.problems import Problem, error, has_errors, report, warning
 from generator.domain import places
+from generator.domain.figures import CONFLICT_NAMES, conflicts
 from generator.domain.topics import load_topics
 from generator.model.frontmatter import key_lines
 from generator.model.reading import load_reports
@@ -46,11 +48,19 @@ def check_report(r: Report, root: Path, topics: frozenset[str] | None) -> list[P
         out.append(error(r.file, "raw is empty: the archived original is unknown"))
     else:
         out.extend(_check_original(r, root))
+    for c in conflicts(r.figures):
+        values = "; ".join(f"{period} {value:g}" for period, value in c.stated)
+        out.append(warning(r.file, f"figures: {c.indicator} is stated with values that cannot all hold "
+                                   f"({CONFLICT_NAMES[c.reason]}): {values}", _figure_line(r, c.indicator)))
     lost = [t for t in r.topics if topics is not None and t not in topics]
     if lost:
         line = key_lines((root / r.file).read_text(encoding="utf-8")).get("topics")
         out.extend(warning(r.file, f"topics: {t!r} is not a topic in topics.yml", line) for t in lost)
     return out
+
+
+def _figure_line(r: Report, indicator: str) -> int | None:
+    return next((f.line for f in r.figures if f.indicator == indicator), None)
 
 
 def _check_original(r: Report, root: Path) -> list[Problem]:

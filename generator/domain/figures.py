@@ -400,3 +400,49 @@ def stated_text(f: Figure) -> str:
 
 def _show(value: float) -> str:
     return str(plain(Decimal(str(value))))
+
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One indicator a report states with values that cannot all hold (湘桥 2017: 6065 disputes by
+    the end of October, 1161 in the whole year): a reader must not take either as the report's
+    figure without reading both. ``stated`` holds (period, value) of each, in the order stated."""
+
+    indicator: str
+    reason: str  # SAME_PERIOD or PART_EXCEEDS_YEAR
+    stated: tuple[tuple[str, float], ...]
+
+
+SAME_PERIOD, PART_EXCEEDS_YEAR = "same_period", "part_exceeds_year"
+CONFLICT_NAMES = {SAME_PERIOD: "同一期间数值不一", PART_EXCEEDS_YEAR: "部分期间的数值大于全年"}
+
+
+def conflicts(figures: Iterable[Figure]) -> tuple[Conflict, ...]:
+    """The indicators a report states with values that contradict each other, in the order first
+    stated: different values for one period (a range's upper end counts; 3800余件 and 3800件 agree),
+    or a count for part of the year above the whole year's (a rate may differ either way)."""
+    by_indicator: dict[str, list[Figure]] = {}
+    for f in figures:
+        by_indicator.setdefault(f.indicator, []).append(f)
+    found = []
+    for key, stated in by_indicator.items():
+        periods: dict[str, list[tuple[float, float | None]]] = {}
+        for f in stated:
+            values = periods.setdefault(f.period, [])
+            if (f.value, f.upper) not in values:
+                values.append((f.value, f.upper))
+        same = [f for f in stated if len(periods[f.period]) > 1]
+        if same:
+            found.append(Conflict(key, SAME_PERIOD, _distinct(same)))
+            continue
+        year = [f.value for f in stated if f.period == "annual"]
+        if year and stated[0].unit != PERCENT:
+            over = [f for f in stated if f.period != "annual" and f.value > max(year)]
+            if over:
+                found.append(Conflict(key, PART_EXCEEDS_YEAR, _distinct([f for f in stated if f.period == "annual"] + over)))
+    return tuple(found)
+
+
+def _distinct(figures: list[Figure]) -> tuple[tuple[str, float], ...]:
+    return tuple(dict.fromkeys((f.period, f.value) for f in figures))

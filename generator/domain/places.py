@@ -151,6 +151,22 @@ def _name_pattern() -> re.Pattern:
     return re.compile("|".join(re.escape(n) for n in names if len(n) >= 2))
 
 
+@lru_cache(maxsize=1)
+def _county_counts() -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for d in divisions():
+        if d.kind == "county" and not d.historical:
+            for above in {d.code[:2] + "0000", d.code[:4] + "00"}:
+                counts[above] = counts.get(above, 0) + 1
+    return counts
+
+
+def counties_in(code: str) -> int:
+    """How many county-level divisions (县级: districts, counties, county-level cities) the 2023
+    list has below a province or city: what the share of its places with a report is out of."""
+    return _county_counts().get(code, 0)
+
+
 def by_code(code: str) -> Division | None:
     for d in divisions():
         if d.code == code and not d.historical:

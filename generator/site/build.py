@@ -288,6 +288,7 @@ def link_table(path: str, text: str) -> tuple[str, str]:
         if _SCHEME.match(link) or (path == urls.NOT_FOUND and link.startswith("/")):
             continue
         target, _, anchor = link.partition("#")
+        target = target.partition("?")[0]  # a page's query (compare/index.html?places=…) names no other file
         resolved = "/" if target.startswith("/") else (urls.resolve(path, target) if target else path)
         links.append(f"{link}\t{resolved}\t{anchor}")
     return "\n".join(links), "\n".join(sorted({html.unescape(i) for i in _ID.findall(text)}))

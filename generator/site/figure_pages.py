@@ -30,14 +30,16 @@ from markupsafe import escape as escape_markup
 
 from generator.core.digests import key_of
 from generator.core.problems import Problem, warning
+from generator.domain import figures as figures_module
 from generator.domain.figures import Indicator, check_figures, load_indicators, normalised_text, stated_text
 from generator.model.report import UNPLACED, Figure, Report, period_name
 from generator.site import urls
 from generator.site.planned import Planned
 from generator.site.render import json_rows
 
-CSV_COLUMNS = ("report", "url", "source_url", "fetched", "place", "province", "city", "district", "adcode", "year", "indicator",
-               "indicator_name", "value", "approx", "upper", "unit", "stated", "period", "quote")
+CSV_COLUMNS = ("id", "report", "url", "section", "source_url", "fetched", "place", "place_code", "province", "city", "district",
+               "adcode", "year", "indicator", "indicator_name", "value", "approx", "upper", "unit", "stated", "period",
+               "period_kind", "conflict", "quote", "extractor")
 
 
 def load(content: Path) -> tuple[tuple[Indicator, ...], list[Problem]]:
@@ -179,6 +181,65 @@ def place_figures(a, node) -> PlaceGrid | None:
         for g in groups.values()))
 
 
+@dataclass(frozen=True)
+class AreaIndicator:
+    """One indicator on a province or city page: per year, the whole-year figures of the places
+    below it, largest first, and apart from them the part-year ones; a chart of the latest year's
+    whole-year figures."""
+
+    indicator: Indicator
+    years: tuple[tuple[int | None, tuple[Row, ...], tuple[Row, ...]], ...]  # (year, annual rows, part-year rows), newest first
+    chart: Markup | None
+    chart_year: int | None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """A year's share of the county-level divisions below a place that have a report in the archive."""
+
+    year: int
+    with_report: int
+    divisions: int  # in the 2023 list
+
+    @property
+    def percent(self) -> str:
+        return f"{100 * self.with_report / self.divisions:.0f}%" if self.divisions else "—"
+
+
+def area_figures(a, node) -> tuple[AreaIndicator, ...]:
+    """The figures of the reports below a province or city (not its own), by indicator and year."""
+    below = [a.by_slug[s] for s in node.reports if a.by_slug[s].report.adcode != node.code]
+    out = []
+    for n, indicator in enumerate(a.indicators):
+        rows = [row for record in below if record.figures_shown for row in _rows(a, record, indicator.key)]
+        if not rows:
+            continue
+        rows.sort(key=lambda x: (-x.figure.value, x.report.adcode, x.report.slug))
+        years = sorted({row.report.year for row in rows}, key=lambda y: -(y or 0))
+        by_year = tuple((y, tuple(r for r in rows if r.report.year == y and r.figure.period == "annual"),
+                         tuple(r for r in rows if r.report.year == y and r.figure.period != "annual")) for y in years)
+        latest = next(((y, annual) for y, annual, _ in by_year if annual), None)
+        chart = chart_svg(indicator, list(latest[1]), f"chart-{n}", f"{latest[0] or ''}年各地全年数据") if latest else None
+        out.append(AreaIndicator(indicator, by_year, chart, latest[0] if latest else None))
+    return tuple(out)
+
+
+def area_coverage(a, node, counties: int) -> tuple[Coverage, ...]:
+    """Per year, newest first, how many county-level places below have a report of that year."""
+    places: dict[int, set[str]] = {}
+    for s in node.reports:
+        r = a.by_slug[s].report
+        if r.year and r.level == "county" and r.adcode != node.code:
+            places.setdefault(r.year, set()).add(r.adcode)
+    return tuple(Coverage(y, len(codes), counties) for y, codes in sorted(places.items(), reverse=True))
+
+
+def area_figures_key(a, node) -> list[tuple[str, str]]:
+    """What ``area_figures`` shows, as digests made when the reports were read."""
+    return [(s, _all_shown(a.by_slug[s])) for s in node.reports
+            if a.by_slug[s].report.adcode != node.code and a.by_slug[s].figures_shown]
+
+
 def place_figures_key(a, node) -> list[tuple[str, str]]:
     """What ``place_figures`` shows, as digests made when the reports were read."""
     return [(s, _all_shown(a.by_slug[s])) for s in node.reports
@@ -209,7 +270,7 @@ def _num(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
-def chart_svg(indicator: Indicator, rows: list[Row]) -> Markup:
+def chart_svg(indicator: Indicator, rows: list[Row], ident: str = "chart", what: str = "各地各年度比较") -> Markup:
     """A horizontal bar chart of the first CHART_ROWS table rows (the largest), drawn at build time.
 
     Each row: a label line (place, year, period) and below it the bar and the stated
@@ -220,9 +281,9 @@ def chart_svg(indicator: Indicator, rows: list[Row]) -> Markup:
     height = ROW_HEIGHT * len(rows) + 8
     parts = [
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_WIDTH} {height}" '
-        f'role="img" aria-labelledby="chart-title chart-desc">',
-        f'<title id="chart-title">{escape(indicator.name)}（{escape(indicator.unit)}）：各地各年度比较</title>',
-        f'<desc id="chart-desc">{escape(chart_description(indicator, rows, total))}</desc>',
+        f'role="img" aria-labelledby="{ident}-title {ident}-desc">',
+        f'<title id="{ident}-title">{escape(indicator.name)}（{escape(indicator.unit)}）：{escape(what)}</title>',
+        f'<desc id="{ident}-desc">{escape(chart_description(indicator, rows, total))}</desc>',
     ]
     for n, row in enumerate(rows):
         y = 4 + n * ROW_HEIGHT
@@ -336,18 +397,38 @@ def _indicator_page(a, render, indicator: Indicator, page: str, records, provinc
                        charted=min(len(rows), CHART_ROWS))
 
 
+def extractor_version(indicators: tuple[Indicator, ...]) -> str:
+    """The extractor and indicator table this build runs with (generator/domain/figures.py and
+    content/indicators.yml): ingest refreshes every report's figures with them, but for figures an
+    editor corrected by hand."""
+    return "figures-" + key_of(Path(figures_module.__file__).read_bytes(), indicators)[:12]
+
+
 def data_rows(a) -> Iterator[dict]:
     """One row per figure, sorted by indicator, year, division code, report and order in the
-    report; made one at a time as they are written (160,000 at 10,000 reports)."""
+    report; made one at a time as they are written (160,000 at 10,000 reports). Each names the
+    report, the section and the sentence it comes from, the extractor, and the contradiction
+    it is part of (see ``figures.conflicts``), if any."""
     names = {i.key: i.name for i in a.indicators}
+    extractor = extractor_version(a.indicators)
     order = sorted((f.indicator, record.report.year or 0, record.report.adcode, record.slug, n, i)
                    for i, record in enumerate(a.records) for n, f in enumerate(record.figures()))
     for *_, n, i in order:
-        r = a.records[i].report
-        f = a.records[i].figures()[n]
+        record = a.records[i]
+        r = record.report
+        f = record.figures()[n]
+        anchor = record.figure_anchors[n]
+        conflict = next((c.reason for c in record.conflicts if c.indicator == f.indicator
+                         and (f.period, f.value) in c.stated), "")
         yield {
+            "id": f"{r.slug}/{n + 1}",
             "report": r.slug,
             "url": urls.address(a.base_url, urls.report_page(r.slug)),
+            "section": anchor or "",
+            "place_code": record.places[-1].code if record.places else "",
+            "period_kind": "annual" if f.period == "annual" else "part",
+            "conflict": conflict,
+            "extractor": extractor,
             "source_url": r.source_url,
             "fetched": r.fetched,
             "place": r.place,

@@ -20,10 +20,11 @@ from typing import Callable, Iterator
 from markupsafe import Markup
 
 from generator.core.digests import key_of
+from generator.domain import places as divisions
 from generator.domain.figures import Indicator
 from generator.domain.topics import Topic
 from generator.model.report import UNPLACED, Report
-from generator.site import figure_pages, urls
+from generator.site import compare_pages, datasets, evaluation_pages, figure_pages, urls
 from generator.site import records as rec_mod
 from generator.site.planned import Planned
 from generator.site.records import ListedReport, Record
@@ -194,7 +195,7 @@ def report_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
         chain = a.place_chain(r)
         yield Planned(
             page,
-            key_of("report", record.digest, record.topics, [(n.name, n.page) for n in chain],
+            key_of("report", record.digest, record.topics, record.evaluation, bool(record.original_sha256), [(n.name, n.page) for n in chain],
                    group_digest(r.adcode, place), group_digest((parent, r.year), peers), parent and a.places[parent].name),
             lambda record=record, page=page, place=place, peers=peers, chain=chain, parent=parent:
             render.page(
@@ -214,6 +215,7 @@ def report_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
                 citation=citation(record.report, a.base_url),
                 canonical=urls.absolute(a.base_url, page) if a.base_url else "",
                 figures=figure_pages.report_figures(a, record),
+                **evaluation_pages.report_evaluation(a, record),
             ),
         )
 
@@ -227,6 +229,16 @@ def original_files(a: Archive, render: Renderer) -> Iterator[Planned]:
                           lambda source=source: Path(source).read_bytes())
 
 
+def own_reports(a: Archive, node: PlaceNode) -> bool:
+    """Whether the place has reports of its own (a city's, not only its districts'): the compare page lists those."""
+    return any(a.by_slug[s].report.adcode == node.code for s in node.reports)
+
+
+def compare_children(a: Archive, kids: list[PlaceNode]) -> list[str]:
+    """The codes of the first places below that the compare page can put side by side."""
+    return [k.code for k in kids if own_reports(a, k)][:compare_pages.MAX_PLACES]
+
+
 def place_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
     children: dict[str | None, list[PlaceNode]] = defaultdict(list)
     for node in a.places.values():
@@ -236,20 +248,25 @@ def place_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
     for node in a.places.values():
         chain = a.chain_of(node.parent)
         kids = children[node.code]
+        counties = divisions.counties_in(node.code) if node.kind != "county" else 0
 
-        def make(node=node, chain=chain, kids=kids) -> str:
+        def make(node=node, chain=chain, kids=kids, counties=counties) -> str:
             by_year: dict[int | None, list[ListedReport]] = defaultdict(list)
             for r in a.reports(node.reports):
                 by_year[r.year].append(r)
             return render.page("place.html", node.page, place=node, chain=chain, children=kids,
                                by_year=sorted(by_year.items(), key=lambda kv: -(kv[0] or 0)),
-                               figures=figure_pages.place_figures(a, node))
+                               figures=figure_pages.place_figures(a, node), compare_own=own_reports(a, node),
+                               compare_children=compare_children(a, kids),
+                               area=figure_pages.area_figures(a, node) if node.kind != "county" else (),
+                               coverage=figure_pages.area_coverage(a, node, counties) if node.kind != "county" else ())
 
         yield Planned(
             node.page,
             key_of("place", node.code, node.name, [(n.name, n.page) for n in chain],
                    [(c.name, c.page, len(c.reports)) for c in kids], a.listed(node.reports),
-                   figure_pages.place_figures_key(a, node)),
+                   figure_pages.place_figures_key(a, node), counties,
+                   figure_pages.area_figures_key(a, node) if node.kind != "county" else ()),
             make,
         )
     tree = [(p, [(c, children[c.code]) for c in children[p.code]]) for p in children[None]]
@@ -406,4 +423,7 @@ PRODUCERS: list[Producer] = [
     Producer("data", data_files),
     Producer("indicators", figure_pages.indicator_pages, figure_pages.indicator_inputs),
     Producer("figure-data", figure_pages.figure_data),
+    Producer("datasets", datasets.data_package),
+    Producer("evaluation", evaluation_pages.evaluation_pages),
+    Producer("compare", compare_pages.compare_pages),
 ]

@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
-def write_file(root: Path, rel: str, data: bytes | Iterable[str]) -> os.stat_result:
-    """Write ``data`` (bytes, or text in pieces, written as UTF-8 as they come) at ``root/rel``
+def write_file(root: Path, rel: str, data: bytes | Iterable[str | bytes]) -> os.stat_result:
+    """Write ``data`` (bytes, or pieces of text, written as UTF-8, or of bytes, as they come) at ``root/rel``
     in the staging folder and return its stat. Folders are made when the file cannot be
     opened without them: most files go where one was made already (asking first was a
     system call per file)."""
@@ -34,7 +34,7 @@ def write_file(root: Path, rel: str, data: bytes | Iterable[str]) -> os.stat_res
             f.write(data)
         else:
             for piece in data:
-                f.write(piece.encode("utf-8"))
+                f.write(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
         f.flush()  # the last write happens now, so the stat holds the file's final mtime
         return os.fstat(f.fileno())
 

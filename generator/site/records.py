@@ -30,7 +30,8 @@ from generator.core.digests import digest as digest_of
 from generator.core.digests import key_of, tree_digest, versioned_name
 from generator.core.problems import Problem, error, warning
 from generator.core.shelf import UNREADABLE, DamagedCache
-from generator.domain.figures import Indicator, quoted_topics
+from generator.domain.evaluation import Evaluation, evaluate
+from generator.domain.figures import Conflict, Indicator, conflicts, quoted_topics
 from generator.domain.topics import KIND_NAMES, Topic, classify
 from generator.model.reading import read_report_file
 from generator.model.report import Figure, Report
@@ -68,6 +69,42 @@ def pack_sections(refs: tuple[SectionRef, ...]) -> bytes:
 
 def unpack_sections(packed: bytes) -> tuple[SectionRef, ...]:
     return tuple(SectionRef(*ref) for ref in json.loads(packed))
+
+
+class SectionRow(NamedTuple):
+    """A section as the data files give it (generator/site/datasets.py): ``words`` are its distinct words, for the full-text index."""
+
+    anchor: str
+    level: int
+    heading: str
+    path: tuple[str, ...]
+    kind: str  # work | 存在的问题 | 工作打算 | 总结 (see topics.heading_kind)
+    text: str
+    topics: tuple[str, ...]
+    words: str
+
+
+def section_rows(report, filings, terms) -> tuple[SectionRow, ...]:
+    """A report's sections with their topics (the filings of ``topics.classify``, one per section)
+    and their words (the search index's terms of each section, heading and text)."""
+    vocabulary = terms.terms
+    words: list[list[str]] = [[] for _ in report.sections]
+    for term, section in zip(terms.term.tolist(), terms.section.tolist()):
+        words[section].append(vocabulary[term])  # in the vocabulary's order: sorted
+    return tuple(SectionRow(s.anchor, s.level, s.heading, tuple(s.path), KIND_NAMES.get(f.kind, "work"), s.text,
+                            tuple(f.topics), " ".join(w)) for s, f, w in zip(report.sections, filings, words))
+
+
+def store_sections(path: Path, rows: tuple[SectionRow, ...]) -> None:
+    write_atomic(path, pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def load_sections(path: Path) -> tuple[SectionRow, ...]:
+    try:
+        with open(path, "rb") as f:
+            return tuple(SectionRow(*row) for row in pickle.load(f))
+    except UNREADABLE as exc:
+        raise DamagedCache(str(path)) from exc
 
 
 class TocEntry(NamedTuple):
@@ -114,6 +151,8 @@ class Record:
     digest: str
     original_sha256: str  # '' when the original is missing
     problems: tuple[Problem, ...]
+    evaluation: Evaluation  # the report against the rules (domain/evaluation.py)
+    conflicts: tuple[Conflict, ...]  # indicators stated with values that cannot all hold
 
     @property
     def slug(self) -> str:
@@ -252,15 +291,19 @@ def _analyse(analysis: Analysis, job: Job) -> Outcome:
             by_topic.append((t.slug, packed, key_of(listed, packed)))
     topics = tuple(t for t in report.topics if t in known) if report.topics else filed.topics
     toc = tuple(TocEntry(s.anchor, s.level, s.heading) for s in report.sections if not s.is_lead)
-    blob, terms = blob_names(report.slug, digest)
+    blob, terms_name, sections_name = blob_names(report.slug, digest)
     write_atomic(analysis.blobs / blob, pickle.dumps(Blob(digest, str(body_html(report)), toc), protocol=pickle.HIGHEST_PROTOCOL))
-    store_terms(analysis.blobs / terms, report_terms(report))
+    terms = report_terms(report)
+    store_terms(analysis.blobs / terms_name, terms)
+    store_sections(analysis.blobs / sections_name, section_rows(report, filed.sections, terms))
     anchors = tuple(source_anchor(report, f) for f in report.figures)
     shown = shown_digests(report, anchors)
     row = json.dumps({**front_matter(report), "topics": list(topics), "slug": light.slug}, ensure_ascii=False, sort_keys=True)
     topics_shown = key_of([(t, d) for t, _, d in by_topic]) if by_topic else ""
+    stated_conflicts = conflicts(report.figures)
     record = Record(light, topics, _packed(tuple(by_topic)), topics_shown, places_of(light), anchors, shown,
-                    _packed(report.figures), row, digest_of(row.encode("utf-8")), listed, digest, original_sha, tuple(problems))
+                    _packed(report.figures), row, digest_of(row.encode("utf-8")), listed, digest, original_sha, tuple(problems),
+                    evaluate(report, len(stated_conflicts)), stated_conflicts)
     return Outcome(report.slug, (md_stamp, raw_stamp), record, False, tuple(problems))
 
 
@@ -320,9 +363,10 @@ def places_of(r: Report) -> tuple[PlaceRef, ...]:
     return tuple(p._replace(page=urls.place_page(p.code, p.name)) for p in chain)
 
 
-def blob_names(slug: str, digest: str) -> tuple[str, str]:
-    """The names of a report version's blob and terms file in the blobs folder."""
-    return versioned_name(slug, digest), versioned_name(slug, digest, "terms.pickle")
+def blob_names(slug: str, digest: str) -> tuple[str, str, str]:
+    """The names of a report version's blob, terms file and sections file (the data files' rows,
+    see ``datasets``) in the blobs folder."""
+    return versioned_name(slug, digest), versioned_name(slug, digest, "terms.pickle"), versioned_name(slug, digest, "sections.pickle")
 
 
 def read_blob(blobs: Path, record: Record) -> Blob:
@@ -343,6 +387,11 @@ def prune_blobs(blobs: Path, records: "list[Record]") -> None:
     for entry in os.scandir(blobs):
         if entry.name not in keep:
             os.unlink(entry.path)
+
+
+def sections_file(blobs: Path, record: Record) -> Path:
+    """The file of a report's sections as the data files give them (``datasets.store_sections``)."""
+    return blobs / blob_names(record.slug, record.digest)[2]
 
 
 def original_page(record: Record) -> str | None:

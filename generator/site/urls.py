@@ -51,7 +51,32 @@ YEARS = "years/index.html"
 INDICATORS = "indicators/index.html"
 FIGURES_CSV = "data/figures.csv"
 FIGURES_JSON = "data/figures.json"
+DATA_PACKAGE = "data/datapackage.json"
+DATABASE = "data/fazhi.sqlite"
+COMPARE = "compare/index.html"
+COMPARE_PLACES = "compare/places.js"
+EVALUATION = "evaluation/index.html"
 NOT_FOUND = "404.html"
+
+
+def data_table(name: str) -> str:
+    """A table of the data package (generator/site/datasets.py): ``data/<name>.csv``."""
+    return f"data/{name}.csv"
+
+
+def compare_data(code: str) -> str:
+    """What the compare page loads of one place, as a script (file:// allows no fetch)."""
+    return f"compare/d/{code}.js"
+
+
+def compare_link(codes: Iterable[str], year: int | None = None) -> str:
+    """The compare page with a choice of places (and a year) named in its address, as shared."""
+    query = "places=" + ",".join(codes) + (f"&year={year}" if year else "")
+    return f"{COMPARE}?{query}"
+
+
+def evaluation_page(year: int) -> str:
+    return f"evaluation/{year}/index.html"
 
 
 def report_page(slug: str) -> str:

@@ -34,6 +34,10 @@ PAGE_TYPES = [
     "search/index.html",
     "indicators/index.html",
     "indicators/mediation-disputes/index.html",
+    "places/330700-jinhua/index.html",
+    "evaluation/index.html",
+    "evaluation/2021/index.html",
+    "compare/index.html",
 ]
 
 
@@ -604,4 +608,70 @@ def test_one_search_box_a_page_and_the_menu_says_where_the_reader_is(browser, si
             assert marked == ([list(current[path])] if current[path] else []), path
         else:
             assert len(marked) <= 1, path
+    w.close()
+
+
+COMPARED = "compare/index.html?places=500105,330702&year=2021"
+
+
+def test_compare_puts_two_places_side_by_side_from_its_address(browser, root: str):
+    """江北区 and 婺城区 for 2021, from disk and over HTTP: their reports, a figures table with a
+    column each (whole-year and part-year figures never in one table), and each topic's sections."""
+    w = Watched(browser)
+    w.page.goto(root + COMPARED)
+    w.page.wait_for_function("document.querySelectorAll('.compare-reports tbody tr').length > 0")
+    assert "重庆市江北区、浙江省金华市婺城区，2021年" in w.page.locator("#compare-status").inner_text()
+    reports = w.page.locator(".compare-reports tbody tr")
+    assert reports.count() == 2
+    assert "重庆市江北区司法局2021年法治政府建设工作情况" in reports.nth(0).inner_text()
+    assert "婺城区司法局2021年度年终总结" in reports.nth(1).inner_text()
+    table = w.page.locator("table.compare-figures").first
+    assert table.locator("caption").inner_text() == "2021年全年数据"
+    assert table.locator("thead th").all_inner_texts() == ["指标", "江北区", "婺城区"]
+    captions = w.page.locator("table.compare-figures caption").all_inner_texts()
+    assert all(c.startswith("2021年") for c in captions)
+    legal_aid = table.locator("tr", has=w.page.locator("th", has_text="法律援助案件"))
+    assert "1333件" in legal_aid.inner_text()  # 婺城's whole year
+    topic = w.page.locator(".compare-topic", has=w.page.locator("h3", has_text="人民调解"))
+    assert topic.locator(".compare-column").count() == 2
+    link = topic.locator(".compare-column").first.locator("a").first
+    href = link.get_attribute("href")
+    assert href.startswith("../reports/2021-chongqing-jiangbei-sifaju/index.html#")
+    link.click()
+    assert "reports/2021-chongqing-jiangbei-sifaju/index.html#" in w.page.url
+    assert w.problems == []
+    w.close()
+
+
+def test_compare_is_reached_from_a_place_page_and_its_choice_is_made_in_the_form(browser, root: str):
+    w = Watched(browser)
+    w.page.goto(root + "places/500105-jiangbei/index.html")
+    with w.page.expect_navigation():
+        w.page.get_by_role("link", name="对比", exact=True).click()
+    assert w.page.url.endswith("compare/index.html?places=500105")
+    w.page.wait_for_function("document.getElementById('compare-status').textContent !== ''")
+    assert "再添加至少一个地区" in w.page.locator("#compare-status").inner_text()
+    w.page.locator("#compare-add").fill("浙江省金华市婺城区")
+    w.page.locator("#compare-add").press("Enter")
+    w.page.locator("#compare-from").select_option("2021")
+    w.page.locator("#compare-to").select_option("2021")
+    with w.page.expect_navigation():
+        w.page.locator("#compare-form button[type=submit]").click()
+    assert w.page.url.endswith(COMPARED)
+    w.page.wait_for_function("document.querySelectorAll('.compare-reports tbody tr').length > 0")
+    assert w.page.locator(".compare-reports tbody tr").count() == 2
+    w.page.locator("#compare-add").fill("不存在的地方")
+    w.page.locator("#compare-add-button").click()
+    assert "没有找到" in w.page.locator("#compare-status").inner_text()
+    assert w.problems == []
+    w.close()
+
+
+def test_compare_reads_on_a_phone_without_sideways_scrolling(browser, site: Path):
+    w = Watched(browser, 360, 740)
+    w.page.goto(site.as_uri() + "/" + COMPARED)
+    w.page.wait_for_function("document.querySelectorAll('table.compare-figures').length > 0")
+    overflow = w.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    assert w.problems == []
     w.close()

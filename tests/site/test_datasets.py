@@ -1,0 +1,142 @@
+"""The data package (generator/site/datasets.py): CSV tables described by data/datapackage.json,
+valid to frictionless; data/fazhi.sqlite with the same tables and a full-text index that finds
+Chinese words; the same bytes from two builds; each seed's evaluation and conflicting figures."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import frictionless
+import pytest
+
+from generator.site import datasets, figure_pages, urls
+from generator.site.build import build
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def site(seed_site: Path) -> Path:
+    return seed_site
+
+
+def rows(site: Path, name: str) -> list[dict]:
+    raw = (site / urls.data_table(name)).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+
+
+def test_the_data_package_is_valid_and_describes_every_table(site: Path):
+    descriptor = json.loads((site / urls.DATA_PACKAGE).read_text(encoding="utf-8"))
+    assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+    assert [r["name"] for r in descriptor["resources"]] == [t.name for t in datasets.TABLES]
+    report = frictionless.validate(site / urls.DATA_PACKAGE)  # types, keys, foreign keys included
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    package = frictionless.Package(site / urls.DATA_PACKAGE)
+    for resource in descriptor["resources"]:
+        header = rows(site, resource["name"])[0].keys() if rows(site, resource["name"]) else []
+        assert list(header) == [f["name"] for f in resource["schema"]["fields"]]
+    assert [f.name for f in datasets.FIGURES.csv_fields] == list(figure_pages.CSV_COLUMNS)
+    places = package.get_resource("places").read_rows()
+    assert {r["code"]: r["name"] for r in places}["500105"] == "江北区"
+
+
+def test_every_figure_carries_its_provenance(site: Path):
+    figures = rows(site, "figures")
+    sections = {r["id"] for r in rows(site, "sections")}
+    for f in figures:
+        assert f["id"].startswith(f["report"] + "/") and f["quote"] and f["extractor"].startswith("figures-")
+        if f["section"]:
+            assert f"{f['report']}#{f['section']}" in sections
+        assert f["period_kind"] == ("annual" if f["period"] == "annual" else "part")
+    conflicting = {(f["report"], f["indicator"], f["value"], f["conflict"]) for f in figures if f["conflict"]}
+    assert conflicting == {("2017-guangdong-xiangqiao-sifaju", "disputes-screened", "6065", "part_exceeds_year"),
+                           ("2017-guangdong-xiangqiao-sifaju", "disputes-screened", "1161", "part_exceeds_year")}
+
+
+def test_sections_and_their_topics_are_long_form(site: Path):
+    sections = rows(site, "sections")
+    assert "words" not in sections[0]
+    ids = [s["id"] for s in sections]
+    assert len(ids) == len(set(ids))
+    topics = rows(site, "section_topics")
+    assert ("2021-chongqing-jiangbei-sifaju#s3-1", "renmin-tiaojie") in {(t["section"], t["topic"]) for t in topics}
+
+
+def test_the_database_finds_a_chinese_word_and_holds_the_tables(site: Path):
+    db = sqlite3.connect(site / urls.DATABASE)
+    tables = {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
+    assert {t.name for t in datasets.TABLES} | {"sections_fts"} <= tables
+    for table in datasets.TABLES:
+        (count,) = db.execute(f"select count(*) from [{table.name}]").fetchone()
+        assert count == len(rows(site, table.name)), table.name
+    found = db.execute("select sections.id from sections_fts join sections on sections.rowid = sections_fts.rowid "
+                       "where sections_fts match ? order by sections.id", ["人民调解"]).fetchall()
+    assert ("2021-chongqing-jiangbei-sifaju#s3-1",) in found
+    # A two-character word inside longer ones (调解 in 人民调解, 调解员) is found too: trigrams would not.
+    (short,) = db.execute("select count(*) from sections_fts where sections_fts match '调解'").fetchone()
+    assert short >= len(found)
+    assert 'content="sections"' in db.execute("select sql from sqlite_master where name = 'sections_fts'").fetchone()[0]
+
+
+def test_the_database_has_the_same_bytes_from_two_builds(tmp_path: Path, site: Path):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    problems, _ = build(tmp_path / "content", tmp_path / "site", "https://fazhi.example.org/")
+    assert not [p for p in problems if p.severity == "error"]
+    for name in (urls.DATABASE, urls.DATA_PACKAGE, urls.data_table("sections"), urls.data_table("evaluation")):
+        assert (tmp_path / "site" / name).read_bytes() == (site / name).read_bytes(), name
+
+
+# The evaluation of the five seeds, checked by hand against their texts (README: Report evaluation).
+SEEDS = {
+    "2017-guangdong-xiangqiao-sifaju": {"measures": "heading", "shortcomings": "heading", "first_responsible": "",
+                                        "next_year": "heading", "timeliness": "undated", "conflicts": "1"},
+    "2021-chongqing-jiangbei-sifaju": {"measures": "heading", "shortcomings": "text", "first_responsible": "heading",
+                                       "next_year": "text", "timeliness": "undated", "conflicts": "0"},
+    "2021-jiangxi-changjiang-zhengfu": {"measures": "heading", "shortcomings": "heading", "first_responsible": "text",
+                                        "next_year": "heading", "timeliness": "undated", "conflicts": "0"},
+    "2021-zhejiang-wucheng-sifaju": {"measures": "heading", "shortcomings": "heading", "first_responsible": "",
+                                     "next_year": "heading", "timeliness": "late", "conflicts": "0"},
+    "2022-jiangsu-wujin-sifaju-q1": {"measures": "heading", "shortcomings": "", "first_responsible": "text",
+                                     "next_year": "", "timeliness": "no_deadline", "conflicts": "0"},
+}
+
+
+def test_each_seed_is_evaluated_as_read_by_hand(site: Path):
+    evaluation = {r["report"]: r for r in rows(site, "evaluation")}
+    assert {slug: {k: evaluation[slug][k] for k in expected} for slug, expected in SEEDS.items()} == SEEDS
+    assert evaluation["2021-zhejiang-wucheng-sifaju"]["days_late"] == "32"
+    assert evaluation["2021-zhejiang-wucheng-sifaju"]["deadline"] == "2022-03-31"
+    page = (site / urls.evaluation_page(2021)).read_text(encoding="utf-8")
+    assert page.count("<tr>") == 1 + 3  # the header and 2021's three reports
+    report = (site / urls.report_page("2017-guangdong-xiangqiao-sifaju")).read_text(encoding="utf-8")
+    assert 'id="conflicts"' in report and "部分期间的数值大于全年" in report
+
+
+def test_fazhi_check_names_conflicting_figures():
+    out = subprocess.run([sys.executable, "-m", "generator", "check", "--content", str(ROOT / "content")],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert "2017-guangdong-xiangqiao-sifaju.md:37: warning: figures: disputes-screened is stated with values" in out.stdout + out.stderr
+
+
+def test_a_part_stated_in_the_text_before_the_first_heading_is_shown_without_a_link_to_it(tmp_path: Path):
+    """The lead has no id on the report page: a part found there must not link to #lead (it did, and
+    the build refused its own pages)."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    path = tmp_path / "content" / "reports" / "2022-jiangsu-wujin-sifaju-q1.md"
+    head, _, body = path.read_text(encoding="utf-8").partition("\n---\n")
+    path.write_text(f"{head}\n---\n区司法局落实第一责任人职责。下一步，将继续推进。\n\n{body}", encoding="utf-8")
+    problems, _ = build(tmp_path / "content", tmp_path / "site")
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    evaluation = {r["report"]: r for r in rows(tmp_path / "site", "evaluation")}["2022-jiangsu-wujin-sifaju-q1"]
+    assert (evaluation["first_responsible_section"], evaluation["next_year_section"]) == ("lead", "lead")
+    page = (tmp_path / "site" / urls.report_page("2022-jiangsu-wujin-sifaju-q1")).read_text(encoding="utf-8")
+    assert "#lead" not in page and "文中提及：导语" in page
