@@ -107,6 +107,16 @@ def test_broad_words_count_in_headings_only():
     assert filed("（六）其他工作", "组织干部参加培训，干部培训全覆盖，培训干部500人次。") == ()
 
 
+def test_a_pair_in_one_clause_counts_for_its_topic_and_not_for_its_terms():
+    # 培训 and 调解 count in headings only; beside 执法人员 / before 纠纷 in one clause they are work
+    assert filed("（一）其他工作", LONG + "组织执法人员参加法律知识培训2次。") == ("duiwu-jianshe",)  # not 执法监督's too
+    assert filed("（一）其他工作", LONG + "依法处理信访件218件，调解物业纠纷93起。") == ("renmin-tiaojie",)
+    assert filed("（一）规范执法行为", "重大执法决定均经法制审核。组织执法人员参加培训。") == ("zhifa-jiandu", "duiwu-jianshe")
+    # in two clauses, or in the other order (a list's 纠纷调解), the terms are no pair
+    assert filed("（一）其他工作", LONG + "执法人员全部持证，培训覆盖率100%。") == ()
+    assert filed("（一）其他工作", LONG + "法律顾问解答咨询4392件次，参与纠纷调解996件次。") == ()
+
+
 def test_an_enumeration_of_areas_counts_for_none_of_them():
     assert filed("三、其他", "整合法律援助、公证、人民调解等服务窗口，确定了法律援助、人民调解、社区矫正等工作重点。") == ()
     assert filed("三、其他", "严格落实公众参与、专家论证、风险评估、合法性审查、集体讨论五大程序。") == ("zhongda-juece",)
@@ -179,6 +189,15 @@ def test_a_malformed_word_list_is_one_line(tmp_path: Path, entry: str, message: 
     topics, problems = load_topics(path)
     assert [t.slug for t in topics] == ["y"]
     assert [str(p) for p in problems] == [str(Problem(str(path), None, "error", message))]
+
+
+def test_a_malformed_pair_is_one_line_with_its_line(tmp_path: Path):
+    path = tmp_path / "topics.yml"
+    path.write_text("- slug: x\n  name: 甲\n  words: [甲]\n  pairs: [[甲]]\n- slug: y\n  name: 乙\n  words: [乙]\n"
+                    "  pairs: [[[乙, 丙], 丁]]\n", encoding="utf-8")
+    topics, problems = load_topics(path)
+    assert [(t.slug, t.pairs) for t in topics] == [("y", (("乙", "丁"), ("丙", "丁")))]
+    assert [str(p) for p in problems] == [str(Problem(str(path), 4, "error", "topic x: pairs must be a list of [term or terms, term or terms]"))]
 
 
 # --- the labelled set ----------------------------------------------------------------------------
