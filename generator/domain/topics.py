@@ -274,12 +274,13 @@ def paired(sentence: str, found: list[Term], vocabulary: Vocabulary) -> tuple[li
     """The topics of the pairs standing in one clause of the sentence, first term before second
     (调解 before 纠纷: 调解物业纠纷93起, not a list's 纠纷调解), one per pair, and where their terms
     start: those count for the pair only (执法人员 being trained is 队伍建设's, not 执法监督's)."""
-    if not any(f.term in vocabulary.pairs for f in found):
-        return [], set()
+    pairs, terms = vocabulary.pairs, {f.term for f in found}
+    if not any(other in terms for term in terms & pairs.keys() for other, _ in pairs[term]):
+        return [], set()  # nearly every sentence: no pair's two terms in it
     topics, used = [], set()
     for mine in _clauses(sentence, found)[1].values():
         for n, f in enumerate(mine):
-            for other, topic in vocabulary.pairs.get(f.term, ()):
+            for other, topic in pairs.get(f.term, ()):
                 partner = next((g for g in mine[n + 1:] if g.term == other and g.start not in used), None)
                 if partner and f.start not in used:
                     topics.append(topic)
