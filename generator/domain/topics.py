@@ -14,7 +14,13 @@ defend (README, "Topics", gives the measured precision and recall and the reason
   heading. A section is filed at ``THRESHOLD``: its heading naming the topic, or two hits in
   its text, or, in a short section (``SHORT_SECTION`` sentences at most; not the lead), one
   sentence whose terms name that topic alone (县政府法律顾问列席常务会议15次。): in a few
-  sentences, each is work of its own, while in a long one a single mention is often in passing. An enumeration naming three topics or more (整合法律援助、公证、人民调解等服务窗口),
+  sentences, each is work of its own, while in a long one a single mention is often in passing.
+- A topic's ``pairs`` are two terms in one clause, the first before the second, that together
+  say its work where neither does alone: 执法人员 beside 培训 (组织执法人员参加法律知识培训) is
+  队伍建设's training, 调解 before 纠纷 (调解物业纠纷93起) 人民调解's, though 培训 and 调解 alone
+  count in headings only. A pair counts ``PAIR_WEIGHT`` for its topic, and its two terms count
+  for nothing else.
+- An enumeration naming three topics or more (整合法律援助、公证、人民调解等服务窗口),
   or two with 等, is a list of areas, and its terms count for none.
 - A section stating a figure of an indicator whose ``topic`` is T is filed under T: the
   figures table cites that section for T, and the topic page must agree.
@@ -42,6 +48,7 @@ from generator.model.report import SLUG_RE, Section
 
 THRESHOLD = 2
 HEADING_WEIGHT = 2
+PAIR_WEIGHT = 2  # a pair in one clause (培训 beside 执法人员) is a sentence of its own on the topic: as telling as a heading
 SHORT_SECTION = 3  # sentences: in a section this short, a sentence on one topic alone is that topic's work
 
 WORK, PROBLEMS, PLANS, SUMMARY = "", "problems", "plans", "summary"
@@ -56,6 +63,7 @@ class Topic:
     words: tuple[str, ...]
     heading_words: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    pairs: tuple[tuple[str, str], ...] = ()  # two terms in one clause (培训, 执法人员): this topic's work, not theirs
 
 
 @dataclass(frozen=True)
@@ -75,7 +83,8 @@ class Classification:
 
 def load_topics(path: Path) -> tuple[tuple[Topic, ...], list[Problem]]:
     """Read the taxonomy; every malformed entry is one line (with its line), the rest are kept."""
-    entries, problems = load_entries(path, "topic taxonomy", "topic", ("slug", "name", "description", "words", "heading_words", "exclude"), 2, SLUG_RE)
+    entries, problems = load_entries(path, "topic taxonomy", "topic", ("slug", "name", "description", "words", "heading_words", "exclude", "pairs"), 2,
+                                    SLUG_RE)
     topics = []
     for entry in entries:
         item = entry.data
@@ -91,9 +100,31 @@ def load_topics(path: Path) -> tuple[tuple[Topic, ...], list[Problem]]:
                 break
             more[key] = tuple(str(w) for w in value)
         else:
+            pairs = _pairs(item.get("pairs") or [])
+            if pairs is None:
+                problems.append(error(path, f"topic {item['slug']}: pairs must be a list of [term or terms, term or terms]",
+                                      entry.line_of("pairs")))
+                continue
             topics.append(Topic(item["slug"], item["name"], str(item.get("description") or ""), tuple(str(w) for w in words),
-                                **more))
+                                pairs=pairs, **more))
     return tuple(topics), problems
+
+
+def _pairs(value: object) -> tuple[tuple[str, str], ...] | None:
+    """``[[培训, 轮训], 执法人员]`` is the pairs (培训, 执法人员) and (轮训, 执法人员); None if malformed."""
+    def side(terms: object) -> list[str] | None:
+        terms = terms if isinstance(terms, list) else [terms]
+        return [str(w) for w in terms] if terms and all(isinstance(w, (str, int)) and str(w) for w in terms) else None
+
+    if not isinstance(value, list):
+        return None
+    out = []
+    for pair in value:
+        sides = [side(s) for s in pair] if isinstance(pair, list) and len(pair) == 2 else [None]
+        if None in sides:
+            return None
+        out.extend((a, b) for a in sides[0] for b in sides[1])
+    return tuple(out)
 
 
 _QUOTES = re.compile("[“”‘’\"'「」『』]")
@@ -116,14 +147,21 @@ class Vocabulary:
     pattern: re.Pattern  # the terms as a trie: at a position, the longest term starting there
     overlapping: dict[str, tuple[int, ...]]  # term → where inside it another term may begin (行政执法: 执法监督 at 2)
     counts: dict[str, tuple[tuple[int, bool], ...]]  # term → (topic's index, counts in the text too)
+    pairs: dict[str, tuple[tuple[str, int], ...]]  # a pair's first term → (its second, the pair's topic's index)
 
 
 @lru_cache(maxsize=8)
 def vocabulary_of(topics: tuple[Topic, ...]) -> Vocabulary:
     roles: dict[str, dict[int, bool]] = {}
+    pairs: dict[str, list[tuple[str, int]]] = {}
     for i, t in enumerate(topics):
         for w in t.exclude:
             roles.setdefault(_nfkc(w), {})
+        for a, b in t.pairs:
+            a, b = _nfkc(a), _nfkc(b)
+            roles.setdefault(a, {})
+            roles.setdefault(b, {})
+            pairs.setdefault(a, []).append((b, i))
         for w in t.heading_words:
             roles.setdefault(_nfkc(w), {}).setdefault(i, False)
         for w in t.words:
@@ -132,7 +170,7 @@ def vocabulary_of(topics: tuple[Topic, ...]) -> Vocabulary:
     prefixes = {w[:n] for w in terms for n in range(1, len(w))}
     overlapping = {w: at for w in terms if (at := tuple(n for n in range(1, len(w)) if w[n:] in prefixes))}
     return Vocabulary(topics, re.compile(_trie_pattern(terms) if terms else "(?!)"), overlapping,
-                      {w: tuple(sorted(r.items())) for w, r in roles.items()})
+                      {w: tuple(sorted(r.items())) for w, r in roles.items()}, {w: tuple(p) for w, p in pairs.items()})
 
 
 def _trie_pattern(words: list[str]) -> str:
@@ -192,7 +230,18 @@ _SENTENCE_END = re.compile(r"(?<=[。；;！!？?\n])")
 _CLAUSE_END = re.compile(r"[，,。；;：:！!？?()\n]")
 
 
-def counted_in_text(text: str, vocabulary: Vocabulary) -> list[str]:
+def _clauses(text: str, found: list[Term]) -> tuple[list[int], dict[int, list[Term]]]:
+    """Where the text's clauses end, and the terms by clause (a term's own brackets, as in
+    村(社区)法律顾问, end none)."""
+    inside = {i for f in found for i in range(f.start + 1, f.start + len(f.term))}
+    ends = [m.start() for m in _CLAUSE_END.finditer(text) if m.start() not in inside]
+    clauses: dict[int, list[Term]] = {}
+    for f in found:
+        clauses.setdefault(bisect.bisect(ends, f.start), []).append(f)
+    return ends, clauses
+
+
+def counted_in_text(text: str, vocabulary: Vocabulary) -> list[Term]:
     """The terms of ``text`` that count towards topics. An enumeration whose items name three
     or more topics (整合法律援助、公证、人民调解等服务窗口), or two with 等 (引导政府法律顾问、
     村(社区)法律顾问等), is a list of areas: its terms count for none. Two topics without 等 are
@@ -201,13 +250,9 @@ def counted_in_text(text: str, vocabulary: Vocabulary) -> list[str]:
     (通过网络、微信公众号等发布普法资讯) no list of areas."""
     found = terms_in(text, vocabulary)
     if len(found) < 2 or "、" not in text:
-        return [f.term for f in found]
+        return found
     counts = vocabulary.counts
-    inside = {i for f in found for i in range(f.start + 1, f.start + len(f.term))}  # 村(社区)法律顾问 is one item
-    ends = [m.start() for m in _CLAUSE_END.finditer(text) if m.start() not in inside]
-    clauses: dict[int, list[Term]] = {}
-    for f in found:
-        clauses.setdefault(bisect.bisect(ends, f.start), []).append(f)
+    ends, clauses = _clauses(text, found)
     kept = []
     for n, mine in clauses.items():
         start = ends[n - 1] + 1 if n else 0
@@ -221,8 +266,26 @@ def counted_in_text(text: str, vocabulary: Vocabulary) -> list[str]:
             across = len(set().union(*named.values())) if len(named) > 1 else 0
             if across > 2 or (across == 2 and "等" in clause):
                 continue
-        kept.extend(f.term for f in mine)
+        kept.extend(mine)
     return kept
+
+
+def paired(sentence: str, found: list[Term], vocabulary: Vocabulary) -> tuple[list[int], set[int]]:
+    """The topics of the pairs standing in one clause of the sentence, first term before second
+    (调解 before 纠纷: 调解物业纠纷93起, not a list's 纠纷调解), one per pair, and where their terms
+    start: those count for the pair only (执法人员 being trained is 队伍建设's, not 执法监督's)."""
+    pairs, terms = vocabulary.pairs, {f.term for f in found}
+    if not any(other in terms for term in terms & pairs.keys() for other, _ in pairs[term]):
+        return [], set()  # nearly every sentence: no pair's two terms in it
+    topics, used = [], set()
+    for mine in _clauses(sentence, found)[1].values():
+        for n, f in enumerate(mine):
+            for other, topic in pairs.get(f.term, ()):
+                partner = next((g for g in mine[n + 1:] if g.term == other and g.start not in used), None)
+                if partner and f.start not in used:
+                    topics.append(topic)
+                    used.update((f.start, partner.start))
+    return topics, used
 
 
 # --- what kind of section -----------------------------------------------------------------------
@@ -287,9 +350,15 @@ def _points(section: Section, kind: str, vocabulary: Vocabulary) -> list[int]:
         sentences = [s for s in _SENTENCE_END.split(reported_work(_nfkc(section.text))) if s.strip()]
         short = bool(section.heading) and len(sentences) <= SHORT_SECTION
         for sentence in sentences:
-            named = set()
-            for term in counted_in_text(sentence, vocabulary):
-                for i, in_text in counts[term]:
+            found = counted_in_text(sentence, vocabulary)
+            pair_topics, used = paired(sentence, found, vocabulary)
+            named = set(pair_topics)
+            for i in pair_topics:
+                points[i] += PAIR_WEIGHT
+            for f in found:
+                if f.start in used:
+                    continue
+                for i, in_text in counts[f.term]:
                     points[i] += in_text
                     if in_text:
                         named.add(i)

@@ -107,6 +107,21 @@ def test_broad_words_count_in_headings_only():
     assert filed("（六）其他工作", "组织干部参加培训，干部培训全覆盖，培训干部500人次。") == ()
 
 
+def test_a_pair_in_one_clause_counts_for_its_topic_and_not_for_its_terms():
+    # 培训 and 调解 count in headings only; beside 执法人员 / before 纠纷 in one clause they are work
+    assert filed("（一）其他工作", LONG + "组织执法人员参加法律知识培训2次。") == ("duiwu-jianshe",)  # not 执法监督's too
+    assert filed("（一）其他工作", LONG + "依法处理信访件218件，调解物业纠纷93起。") == ("renmin-tiaojie",)
+    assert filed("（一）规范执法行为", "重大执法决定均经法制审核。组织执法人员参加培训。") == ("zhifa-jiandu", "duiwu-jianshe")
+    # in two clauses, or in the other order (a list's 纠纷调解), the terms are no pair
+    assert filed("（一）其他工作", LONG + "执法人员全部持证，培训覆盖率100%。") == ()
+    assert filed("（一）其他工作", LONG + "法律顾问解答咨询4392件次，参与纠纷调解996件次。") == ()
+
+
+def test_the_li_of_a_verb_begins_no_term():
+    # 建立/设立 are read first, so 立法 (a heading word) does not swallow the 法律援助 after them
+    assert filed("（一）其他工作", LONG + "在看守所设立法律援助工作站，建立法律援助值班制度。") == ("falv-yuanzhu",)
+
+
 def test_an_enumeration_of_areas_counts_for_none_of_them():
     assert filed("三、其他", "整合法律援助、公证、人民调解等服务窗口，确定了法律援助、人民调解、社区矫正等工作重点。") == ()
     assert filed("三、其他", "严格落实公众参与、专家论证、风险评估、合法性审查、集体讨论五大程序。") == ("zhongda-juece",)
@@ -181,29 +196,42 @@ def test_a_malformed_word_list_is_one_line(tmp_path: Path, entry: str, message: 
     assert [str(p) for p in problems] == [str(Problem(str(path), None, "error", message))]
 
 
+def test_a_malformed_pair_is_one_line_with_its_line(tmp_path: Path):
+    path = tmp_path / "topics.yml"
+    path.write_text("- slug: x\n  name: 甲\n  words: [甲]\n  pairs: [[甲]]\n- slug: y\n  name: 乙\n  words: [乙]\n"
+                    "  pairs: [[[乙, 丙], 丁]]\n", encoding="utf-8")
+    topics, problems = load_topics(path)
+    assert [(t.slug, t.pairs) for t in topics] == [("y", (("乙", "丁"), ("丙", "丁")))]
+    assert [str(p) for p in problems] == [str(Problem(str(path), 4, "error", "topic x: pairs must be a list of [term or terms, term or terms]"))]
+
+
 # --- the labelled set ----------------------------------------------------------------------------
 
-BAR = 0.9  # overall precision and recall, on the tuning part and on the whole set
-TOPIC_BAR = (0.9, 0.8)  # each topic's precision and recall, on the tuning part, with MIN_LABELLED examples
+# Each part's bar is a little below what was measured (README, "Topics"): a change that loses filings fails.
+TUNING_BAR = (0.96, 0.95)  # overall precision and recall on the tuning part (measured 0.973, 0.962)
+ALL_BAR = (0.95, 0.95)  # on the whole set (measured 0.964, 0.962)
+HELDOUT_BAR = (0.91, 0.95)  # on the held-out part, heldout7: reports by another hand, not tuned on (measured 0.924, 0.960)
+TOPIC_BAR = (0.92, 0.9)  # each topic's, on the tuning part, with MIN_LABELLED examples (lowest 0.933, 0.909)
+HELDOUT_TOPIC_BAR = (0.9, 0.85)  # each topic's on the held-out part, where it has MIN_LABELLED (lowest 0.909, 0.875)
 MIN_LABELLED = 10
-HELDOUT_BAR = (0.95, 0.82)  # overall, on the held-out part: reports the rules were not tuned on (measured 1.0, 0.844)
+
+
+def _below(per_topic: dict, bar: tuple[float, float]) -> dict:
+    return {t: (round(s.precision, 3), round(s.recall, 3)) for t, s in per_topic.items()
+            if s.labelled >= MIN_LABELLED and (s.precision < bar[0] or s.recall < bar[1])}
 
 
 @pytest.mark.slow
 def test_labelled_set_precision_and_recall(capsys):
     """Precision and recall of topic pages' sections against the hand labels (benchmarks/topics.py),
-    printed, and held to the bar: the README gives the numbers and why the held-out part's are lower."""
+    printed, and held to the bar: the README gives the numbers and why the held-out part's differ."""
     tuning, heldout = measured.pairs("tuning"), measured.pairs("heldout")
     with capsys.disabled():
         print()
         for title, found in (("tuning", tuning), ("held-out", heldout), ("all", tuning + heldout)):
             print(measured.table(found, f"topics, {title}").splitlines()[0])
-    for found in (tuning, tuning + heldout):
+    for found, bar in ((tuning, TUNING_BAR), (tuning + heldout, ALL_BAR), (heldout, HELDOUT_BAR)):
         total, _ = measured.scores(found)
-        assert total.precision >= BAR and total.recall >= BAR
-    fresh, _ = measured.scores(heldout)
-    assert fresh.precision >= HELDOUT_BAR[0] and fresh.recall >= HELDOUT_BAR[1]
-    _, per_topic = measured.scores(tuning)
-    low = {t: (round(s.precision, 3), round(s.recall, 3)) for t, s in per_topic.items()
-           if s.labelled >= MIN_LABELLED and (s.precision < TOPIC_BAR[0] or s.recall < TOPIC_BAR[1])}
-    assert low == {}
+        assert total.precision >= bar[0] and total.recall >= bar[1]
+    assert _below(measured.scores(tuning)[1], TOPIC_BAR) == {}
+    assert _below(measured.scores(heldout)[1], HELDOUT_TOPIC_BAR) == {}
