@@ -4,7 +4,11 @@ Text is NFKC-normalised and lower-cased (as the browser does to a query), then c
 into runs: a run of Han characters (CJK ideographs, extension planes included) goes
 through jieba's search mode, which emits a long word and its dictionary sub-words
 (行政复议 → 行政, 复议, 行政复议), so a reader's shorter query still finds the section;
-every other run of letters and digits (app, 12348, ｆｕｌｌ → full) is one term, cut
+beside jieba's words, every pair of adjacent Han characters in a run is a term too
+(overlapping bigrams, as Lucene's CJKBigramFilter): whatever jieba makes of 区医调委共受理,
+医调 and 调委 are indexed, so a query for any run of two or more Han characters finds
+the section (the page checks the characters are adjacent, search.js). A bigram jieba
+already emitted as a word at that place is not counted twice; every other run of letters and digits (app, 12348, ｆｕｌｌ → full) is one term, cut
 by our own rule, so both segmenters agree on it. Punctuation and spaces separate
 terms and are never terms; a decimal 3.5 gives the terms 3 and 5 (the query side,
 matching the index's own vocabulary greedily, cuts "3.5" the same way).
@@ -24,6 +28,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 # Han ideographs: URO, extension A, compatibility, and the supplementary planes (B–H).
@@ -70,7 +75,16 @@ class Segmenter:
         self._cut = cut
 
     def terms(self, text: str) -> list[str]:
-        """The index terms of ``text`` in order, repeats kept (lunr counts them); no punctuation.
+        """The index terms of ``text``: its words, then the bigrams of its Han runs that are
+        not already among them (a 2-character word is such a bigram), repeats kept (lunr
+        counts them)."""
+        words = self.words(text)
+        bigrams = Counter(a + b for run in _HAN_RUN.findall(normalize(text)) for a, b in zip(run, run[1:]))
+        bigrams.subtract(w for w in words if len(w) == 2)
+        return words + list(bigrams.elements())
+
+    def words(self, text: str) -> list[str]:
+        """jieba's words of ``text`` in order, repeats kept; no punctuation.
 
         The Han runs go to jieba in one call, joined by line breaks: jieba cuts each run
         between breaks on its own and returns a break as a word of its own, so the words
