@@ -28,12 +28,13 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Iterable
 
 # Han ideographs: URO, extension A, compatibility, and the supplementary planes (B–H).
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f\U00030000-\U000323af"
 _HAN_RUN = re.compile(f"[{HAN}]+")
+_HAN_PAIR = re.compile(f"[{HAN}]{{2}}")
+_HAN_BIGRAMS = re.compile(f"(?=([{HAN}]{{2}}))")  # overlapping: each pair of adjacent Han characters
 # Letters and digits that are not Han: \w without "_" and without Han.
 _RUN = re.compile(f"(?P<han>[{HAN}]+)|(?P<other>[^\\W_{HAN}]+)")
 
@@ -75,13 +76,13 @@ class Segmenter:
         self._cut = cut
 
     def terms(self, text: str) -> list[str]:
-        """The index terms of ``text``: its words, then the bigrams of its Han runs that are
-        not already among them (a 2-character word is such a bigram), repeats kept (lunr
-        counts them)."""
-        words = self.words(text)
-        bigrams = Counter(a + b for run in _HAN_RUN.findall(normalize(text)) for a, b in zip(run, run[1:]))
-        bigrams.subtract(w for w in words if len(w) == 2)
-        return words + list(bigrams.elements())
+        """The index terms of ``text``: its words longer or shorter than two Han characters, then
+        every bigram of its Han runs, repeats kept (lunr counts them)."""
+        # Every 2-character word of jieba's lies in a Han run and is the bigram at its place, so
+        # the words without them and every bigram are the same terms, counted once; found by one
+        # regular expression in C (a Python loop per character pair was 60% of segmenting).
+        words = [w for w in self.words(text) if len(w) != 2 or not _HAN_PAIR.fullmatch(w)]
+        return words + _HAN_BIGRAMS.findall(normalize(text))
 
     def words(self, text: str) -> list[str]:
         """jieba's words of ``text`` in order, repeats kept; no punctuation.
