@@ -12,6 +12,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No test is timed: hypothesis's default deadline (200 ms an example) fails tests on a busy
+# machine (CI, or two cores shared), which is a timed assertion in all but name.
+settings.register_profile("fazhi", deadline=None)
+settings.load_profile("fazhi")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "content" / "raw"

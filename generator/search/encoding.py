@@ -75,9 +75,26 @@ def decode_ints(text: str) -> list[int]:
     return out
 
 
+# Postings encoded per vectorised pass: a pass holds about 130 bytes per posting in temporary
+# arrays, so the whole index at once (tens of millions with bigrams) would need gigabytes.
+BATCH_POSTINGS = 1 << 19
+
+
 def encode_postings_many(parts: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[str]:
     """Each (key, wt) list of postings (sorted by key = r << 16 | j; wt = wh << 16 | wb) as
-    "dr j code [wh]"…, all in one vectorised pass."""
+    "dr j code [wh]"…, in vectorised passes of about ``BATCH_POSTINGS`` postings."""
+    out: list[str] = []
+    start, total = 0, 0
+    for i, (k, _) in enumerate(parts):
+        if total and total + len(k) > BATCH_POSTINGS:
+            out.extend(_encode_batch(parts[start:i]))
+            start, total = i, 0
+        total += len(k)
+    out.extend(_encode_batch(parts[start:]))
+    return out
+
+
+def _encode_batch(parts: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[str]:
     if not parts:
         return []
     lens = np.fromiter((len(k) for k, _ in parts), np.int64, len(parts))

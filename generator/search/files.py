@@ -44,7 +44,7 @@ from generator.search.terms import IndexEntry, ReportTerms
 PREFIX = "search/"
 FILTERS = f"{PREFIX}f/"
 DIRECTORY = f"{PREFIX}dir.js"
-VERSION = 2  # of the format, in dir.js: search.js refuses files of another
+VERSION = 3  # of the format, in dir.js: search.js refuses files of another
 
 # Postings kept for an unfiltered query of a very common term. Measured on 10,000 synthetic
 # reports: a top list is ~5.3 bytes a posting (16 kB at 3,000), and lunr.js scores ~40

@@ -515,6 +515,10 @@ def _build(content: Path, folder: OutputFolder, flag: str | None, zip_path: Path
     folders.mark(folder.staging / folders.MARKER, ())  # the next build may remove it if left
     try:
         outputs, links, render_problems = _stage(steps, batch, before, damaged.result(), staging, pool_size)
+        # What was staged is on disk: the index's bytes (a quarter GB at 10,000 reports) are let go
+        # before the check parses the data files, or both would be in memory at once.
+        del steps, batch, index
+        _return_freed_memory()
         problems += render_problems
         if not render_problems:
             if _every_page_to_check(before, outputs, staging.staged):

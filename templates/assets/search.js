@@ -5,7 +5,7 @@
  * and over HTTP. The page loads dir.js; a query loads the vocabulary file of each
  * character it starts a word at (v/), the postings of its terms (p/ or t/), the report
  * lists of active filters (f/) and the text of the results shown (c/). lunr.min.js is
- * loaded with the first query. The files are described in generator/search.py.
+ * loaded with the first query. The files are described in generator/search/files.py.
  *
  * A query is NFKC + lower-cased and split at spaces and punctuation; a piece that is a
  * year of the archive (2021, 2021年) or a place name (江北区, 江北, 重庆) becomes a filter.
@@ -209,7 +209,15 @@
       return { map: map, sub: data.sub, longest: longest };
     }));
   }
-  function cut(words) {
+  /* A Han character, as segment.py's HAN. */
+  var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2fa1f}\u{30000}-\u{323af}]/u;
+  /* The query's terms. A run of three or more Han characters that is no term of the index is
+     a phrase: its overlapping bigrams (all indexed, segment.py) are required and the sections
+     are later checked to hold the run itself (``phrases``). With ``words`` (the fallback when
+     no section holds a phrase) such a run is cut into the index's terms instead, greedily
+     longest first, as long as every piece has two characters or more: single characters left
+     over would match text where the run's characters are only scattered. */
+  function cut(words, asWords) {
     var starts = [];
     words.forEach(function (w) {
       var chars = Array.from(w);
@@ -224,24 +232,50 @@
       return Promise.all(pairs.map(vocab)).then(function (subs) {
         var bySub = {};
         pairs.forEach(function (p, i) { bySub[p] = subs[i]; });
-        var terms = [], entries = [], missing = [];
+        var terms = [], entries = [], missing = [], phrases = [], units = [];
+        function lookup(chars, i, n) {
+          var t = chars.slice(i, i + n).join(''), maps = [byFirst[chars[i]], bySub[chars[i] + (chars[i + 1] || '')]];
+          for (var k = 0; k < maps.length; k++) if (maps[k] && maps[k].map[t]) return maps[k].map[t];
+          return null;
+        }
+        function use(entry) { if (terms.indexOf(entry.term) < 0) { terms.push(entry.term); entries.push(entry); } return entry.term; }
+        /* The longest term of the vocabulary starting at i, no longer than ``end`` allows. */
+        function longest(chars, i, end) {
+          var maps = [byFirst[chars[i]], bySub[chars[i] + (chars[i + 1] || '')]];
+          var most = Math.max.apply(null, maps.map(function (v) { return v ? v.longest : 0; }));
+          for (var n = Math.min(end - i, most); n > 0; n--) { var e = lookup(chars, i, n); if (e) return e; }
+          return null;
+        }
         words.forEach(function (w) {
           var chars = Array.from(w), i = 0;
           while (i < chars.length) {
-            var best = null, maps = [byFirst[chars[i]], bySub[chars[i] + (chars[i + 1] || '')]];
-            /* The longest term of the vocabulary starting here. */
-            var longest = Math.max.apply(null, maps.map(function (v) { return v ? v.longest : 0; }));
-            for (var n = Math.min(chars.length - i, longest); n > 0 && !best; n--) {
-              var t = chars.slice(i, i + n).join('');
-              maps.forEach(function (v) { if (!best && v && v.map[t]) best = v.map[t]; });
+            var end = i;
+            while (end < chars.length && HAN.test(chars[end])) end++;
+            if (end - i >= 3 && !lookup(chars, i, end - i)) {
+              var run = chars.slice(i, end);
+              if (!asWords) {
+                var unit = { phrase: run.join(''), terms: [] };
+                phrases.push(unit.phrase);
+                units.push(unit);
+                for (var k = i; k + 1 < end; k++) {
+                  var b = lookup(chars, k, 2);
+                  if (b) unit.terms.push(use(b)); else missing.push(chars[k] + chars[k + 1]);
+                }
+              } else {
+                for (var j = i; j < end;) {
+                  var e = longest(chars, j, end), n = e ? Array.from(e.term).length : 1;
+                  if (e && n >= 2) units.push({ terms: [use(e)] }); else missing.push(chars[j]);
+                  j += n;
+                }
+              }
+              i = end;
+              continue;
             }
-            if (best) {
-              if (terms.indexOf(best.term) < 0) { terms.push(best.term); entries.push(best); }
-              i += Array.from(best.term).length;
-            } else { missing.push(chars[i]); i++; }
+            var best = longest(chars, i, chars.length);
+            if (best) { units.push({ terms: [use(best)] }); i += Array.from(best.term).length; } else { missing.push(chars[i]); i++; }
           }
         });
-        return { terms: terms, entries: entries, missing: missing };
+        return { terms: terms, entries: entries, missing: missing, phrases: phrases, units: units };
       });
     });
   }
@@ -345,16 +379,114 @@
       return allowed(fo.filters).then(function (set) {
         var hits = Object.keys(set || {}).map(Number).sort(function (a, b) { return a - b; })
           .map(function (r) { return { report: r, section: 0, score: 0 }; });
-        return { terms: [], hits: hits, approximate: false };
+        return { terms: [], phrases: [], marks: [], hits: hits, approximate: false };
       });
     }
     lunr();  /* start loading lunr.js while the vocabulary loads */
     return cut(parsed.words).then(function (c) {
-      if (!c.terms.length || c.missing.length) return { terms: c.terms, hits: [], approximate: false };
-      return Promise.all([lunr(), allowed(fo.filters)].concat(c.entries.map(function (e) { return postings(e, fo.provinces); })))
-        .then(function (got) { return answer(got[0], c, got.slice(2), got[1], 0, []); });
+      return sections(c, fo).then(function (r) {
+        if (r.hits.length || !c.phrases.length) return r;
+        return cut(parsed.words, true).then(function (w) { return sections(w, fo); });
+      });
     });
   };
+
+  /* The sections holding every term of a cut query (and its phrases), best first; then, for a
+     query of several words, the sections of the reports that hold them only between their
+     sections (each such section holds one word or more), ranked after them. */
+  function sections(c, fo) {
+    var marks = c.phrases.concat(c.terms.filter(function (t) {
+      return !c.phrases.some(function (p) { return Array.from(t).length === 2 && p.indexOf(t) >= 0; });
+    }));
+    var none = { terms: c.terms, phrases: c.phrases, marks: marks, hits: [], approximate: false };
+    if (!c.terms.length || c.missing.length) return Promise.resolve(none);
+    return Promise.all([lunr(), allowed(fo.filters)].concat(c.entries.map(function (e) { return postings(e, fo.provinces); })))
+      .then(function (got) {
+        var lists = got.slice(2), set = got[1];
+        return Promise.resolve(answer(got[0], c, lists, set, 0, [])).then(function (r) {
+          return holding(c.phrases, r.hits).then(function (full) {
+            return spread(c, lists, set, full.hits).then(function (more) {
+              return { terms: c.terms, phrases: c.phrases, marks: marks, hits: full.hits.concat(more.hits),
+                       approximate: r.approximate || full.cut || more.cut };
+            });
+          });
+        });
+      });
+  }
+
+  /* The sections of reports that hold every word of a query (a term, or a phrase as written) only
+     between their sections, none of which holds them all: each section holding a word, as hits
+     ({report, section, score, all: false}), by the estimate of lunr's score ``prefetch`` uses:
+     {hits, cut}, where, as in ``holding``, only the best VERIFY sections are checked for phrases. */
+  function spread(c, lists, set, full) {
+    if (c.units.length < 2) return Promise.resolve({ hits: [], cut: false });
+    var shown = {}, held = new Map();  /* section key → the indexes of the terms it holds */
+    full.forEach(function (h) { shown[h.report] = true; });
+    lists.forEach(function (l, i) {
+      l.list.forEach(function (p) {
+        if ((set && !set[p[0]]) || shown[p[0]]) return;
+        var k = sectionKey(p);
+        if (!held.has(k)) held.set(k, []);
+        held.get(k).push(i);
+      });
+    });
+    var units = c.units.map(function (u) { return u.terms.map(function (t) { return c.terms.indexOf(t); }); });
+    /* Per section, the units it holds: every term of a unit (a phrase is checked as written below). */
+    function unitsOf(terms) {
+      return units.map(function (u, n) { return u.every(function (i) { return terms.indexOf(i) >= 0; }) ? n : -1; })
+        .filter(function (n) { return n >= 0; });
+    }
+    function covering(sections) {
+      var byReport = new Map();
+      sections.forEach(function (s) {
+        if (!byReport.has(s.report)) byReport.set(s.report, {});
+        s.units.forEach(function (n) { byReport.get(s.report)[n] = true; });
+      });
+      return sections.filter(function (s) { return Object.keys(byReport.get(s.report)).length === units.length; });
+    }
+    var candidates = covering(Array.from(held.keys()).map(function (k) {
+      return { report: Math.floor(k / 65536), section: k % 65536, key: k, units: unitsOf(held.get(k)) };
+    }).filter(function (s) { return s.units.length; }));
+    var estimate = estimates(lists.map(function (l, i) { return { df: c.entries[i].df, list: l.list }; }));
+    candidates.sort(function (a, b) { return estimate.get(b.key) - estimate.get(a.key) || a.key - b.key; });
+    var checks = 0;
+    return Promise.all(candidates.map(function (s) {
+      var phrases = s.units.filter(function (n) { return c.units[n].phrase; });
+      if (!phrases.length) return Promise.resolve(s);
+      if (++checks > VERIFY) { s.units = []; return Promise.resolve(s); }
+      return S.section(s).then(function (doc) {
+        var text = sectionText(doc);
+        s.units = s.units.filter(function (n) { return !c.units[n].phrase || text.indexOf(c.units[n].phrase) >= 0; });
+        return s;
+      });
+    })).then(function (checked) {
+      return { hits: covering(checked.filter(function (s) { return s.units.length; })).map(function (s) {
+        return { report: s.report, section: s.section, score: estimate.get(s.key), all: false };
+      }).sort(function (a, b) { return b.score - a.score || a.report - b.report || a.section - b.section; }),
+               cut: checks > VERIFY };
+    });
+  }
+
+  /* A section's heading (the title for the lead) and text, normalised as the index's. */
+  function sectionText(doc) {
+    var path = doc.section[1];
+    return S.normalize(path.length ? path[path.length - 1] : doc.title) + '\n' + S.normalize(doc.section[2]);
+  }
+
+  /* Of the hits (best first), those whose section holds every phrase as written (its bigrams
+     may lie apart): {hits, cut}. Each check loads the section's excerpt file, so only the best
+     VERIFY hits are checked and kept; ``cut`` says there were more (the answer is then partial). */
+  var VERIFY = 40;
+  function holding(phrases, hits) {
+    if (!phrases.length) return Promise.resolve({ hits: hits, cut: false });
+    var checked = hits.slice(0, VERIFY);
+    return Promise.all(checked.map(S.section)).then(function (docs) {
+      return { hits: checked.filter(function (h, i) {
+        var text = sectionText(docs[i]);
+        return phrases.every(function (p) { return text.indexOf(p) >= 0; });
+      }), cut: hits.length > VERIFY };
+    });
+  }
 
   function complete(lists) { return lists.every(function (l) { return l.complete; }); }
 
@@ -393,26 +525,39 @@
      requests overlap its work: lunr's score of a section is Σ idf·(4·heading + body weight) over
      the terms, up to a constant, so these are its first results, bar rounding. */
   function prefetch(shaped) {
+    var estimate = estimates(shaped);
+    var shown = new Map();  /* report → its sections taken: the first page's reports' best ones */
+    Array.from(estimate.keys()).sort(function (a, b) { return estimate.get(b) - estimate.get(a) || a - b; })
+      .filter(function (k) {
+        var r = Math.floor(k / 65536), n = shown.get(r) || 0;
+        if (n >= BEST_SECTIONS || (!n && shown.size >= PAGE_SIZE)) return false;
+        shown.set(r, n + 1);
+        return true;
+      }).forEach(function (k) {
+        /* A file that fails is reported when the page asks for it again. */
+        S.section({ report: Math.floor(k / 65536), section: k % 65536 }).catch(function () {});
+      });
+  }
+
+  /* Section key → Σ idf·(4·heading + body weight) over the lists ({df, list}) holding it. */
+  function estimates(lists) {
     var sections = S.dir().sections, estimate = new Map();
-    shaped.forEach(function (l) {
+    lists.forEach(function (l) {
       var weight = idf(l.df, sections);
       l.list.forEach(function (p) {
         var k = sectionKey(p);
         estimate.set(k, (estimate.get(k) || 0) + weight * (BOOST.heading * p[2] + BOOST.body * p[3]));
       });
     });
-    Array.from(estimate.keys()).sort(function (a, b) { return estimate.get(b) - estimate.get(a) || a - b; })
-      .slice(0, PAGE_SIZE).forEach(function (k) {
-        /* A file that fails is reported when the page asks for it again. */
-        S.section({ report: Math.floor(k / 65536), section: k % 65536 }).catch(function () {});
-      });
+    return estimate;
   }
 
   /* Common words' top lists may share few sections (人民调解 and 社区矫正 are each in tens of
      thousands, their best 3,000 in different ones). Then the rest of their postings is loaded
      for a few provinces at a time, those with the most reports first, until a page of results
      is found: each such province's answer is complete, so every hit is a true match. */
-  var PAGE_SIZE = 10;  /* results shown at a time, as search engines do: each loads an excerpt file */
+  var BEST_SECTIONS = 2;  /* sections shown under a report in the results: its best ones */
+  var PAGE_SIZE = 10;  /* reports shown at a time, as search engines do: each loads an excerpt file or two */
   var WIDEN = [2, 6];  /* provinces added per round */
   function answer(lunrjs, c, lists, set, round, loaded) {
     var shaped = matching(c, lists, set);
@@ -456,6 +601,16 @@
       return { slug: c.slug, title: c.title, province: c.province, place: c.place, year: c.year,
                section: c.sections[hit.section - k * S.dir().chunk] };
     });
+  };
+
+  /* The hits by report, in the order of each report's best hit: [{report, hits}]. */
+  S.byReport = function (hits) {
+    var groups = [], at = new Map();
+    hits.forEach(function (h) {
+      if (!at.has(h.report)) { at.set(h.report, groups.length); groups.push({ report: h.report, hits: [] }); }
+      groups[at.get(h.report)].hits.push(h);
+    });
+    return groups;
   };
 
   /* An excerpt around the first matched term: [[text, isMatch], ...]. */
@@ -520,18 +675,27 @@
     dir.provinces.forEach(function (p) { option(form.elements.province, p, p, ''); });
     dir.years.forEach(function (y) { option(form.elements.year, y, y + '年', ''); });
     Object.keys(dir.topics).forEach(function (t) { option(form.elements.topic, t, dir.topics[t], ''); });
-    form.elements.province.addEventListener('change', function () { fillPlaces(form.elements.place, form.elements.province.value, ''); });
     /* A search from this page runs here, without reloading it (the index files it already
        loaded stay loaded), and its URL goes into the history so it can be linked and revisited. */
-    form.addEventListener('submit', function (event) {
-      event.preventDefault();
+    function search(focus) {
       var params = new URLSearchParams();
       PARAMS.forEach(function (name) {
         var value = form.elements[name].value.trim();
         if (value) params.set(name, value);
       });
       history.pushState(null, '', '?' + params.toString());
-      show(wanted());
+      show(wanted(), focus);
+    }
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      search(true);
+    });
+    /* A filter changed answers the query again; focus stays on the filter being set. */
+    ['province', 'place', 'year', 'topic'].forEach(function (name) {
+      form.elements[name].addEventListener('change', function () {
+        if (name === 'province') fillPlaces(form.elements.place, form.elements.province.value, '');
+        if (form.elements.q.value.trim()) search(false);
+      });
     });
     window.addEventListener('popstate', function () { show(wanted()); });
     document.getElementById('search-more').addEventListener('click', function () { if (current) current.page(); });
@@ -543,9 +707,12 @@
   var current = null;  /* the search on screen: {page()} */
   var pageTitle = document.title;  /* 检索 · 法治报告档案; a search puts its query before it */
 
-  function show(want) {
+  /* Shows the answer to ``want``; with ``focus`` (a search the reader just asked for) focus
+     moves to the first result, or to the count when there is none. */
+  function show(want, focus) {
     var list = document.getElementById('search-results');
     var count = document.getElementById('search-count');
+    var suggest = document.getElementById('search-suggest');
     var more = document.getElementById('search-more');
     var form = document.getElementById('search-form');
     var dir = S.dir(), query = want.q;
@@ -558,6 +725,7 @@
     form.elements.year.value = want.year && dir.years.indexOf(+want.year) >= 0 ? want.year : '';
     form.elements.topic.value = want.topic in dir.topics ? want.topic : '';
     list.textContent = '';
+    suggest.textContent = '';
     more.hidden = true;
     var me = current = { page: function () {} };
     document.title = query ? query + ' · ' + pageTitle : pageTitle;
@@ -574,31 +742,52 @@
       count.textContent = '检索出错：' + (err instanceof Error ? err.message : err);
       list.setAttribute('aria-busy', 'false');
     }
-    /* Shows the next page of results (the "more" button asks again). */
+    /* Shows the next page of results, PAGE_SIZE reports with their best sections (the "more"
+       button asks again). */
     me.page = function () {
-      var slice = result.hits.slice(shown, shown + PAGE_SIZE);
+      var slice = result.groups.slice(shown, shown + PAGE_SIZE);
       list.setAttribute('aria-busy', 'true');
-      return Promise.all(slice.map(S.section)).then(function (docs) {
+      return Promise.all(slice.map(function (g) { return Promise.all(g.hits.slice(0, BEST_SECTIONS).map(S.section)); })).then(function (docs) {
         if (current !== me) return;  /* a newer search replaced this one */
-        slice.forEach(function (h, i) { list.appendChild(item(docs[i], result.terms)); });
+        slice.forEach(function (g, i) { list.appendChild(item(docs[i], g, result.marks)); });
         var first = shown;
         shown += slice.length;
-        var n = result.hits.length;
+        var n = result.hits.length, reports = result.groups.length;
         count.textContent = !n && result.approximate
           ? '在常用词最相关的部分中没有找到同时包含“' + query + '”的章节；按省份或地区筛选可检索全部。'
           : !n ? '没有找到包含“' + query + '”的章节。'
-          : result.approximate ? '显示最相关的前 ' + n + ' 个章节（常用词只检索最相关的部分；按省份或地区筛选可得全部结果）'
-          : '找到 ' + n + ' 个章节' + (n > shown ? '，显示前 ' + shown + ' 个' : '');
-        more.hidden = shown >= n;
+          : result.approximate ? '显示最相关的前 ' + n + ' 个章节，属 ' + reports + ' 份报告（常用词只检索最相关的部分；按省份或地区筛选可得全部结果）'
+          : '找到 ' + reports + ' 份报告中的 ' + n + ' 个章节' + (reports > shown ? '，显示前 ' + shown + ' 份报告' : '');
+        more.hidden = shown >= reports;
+        if (!n) suggestions(suggest, result, want);
         list.setAttribute('aria-busy', 'false');
-        if (first > 0 && list.children[first]) list.children[first].querySelector('a').focus();
+        if ((first > 0 || focus) && list.children[first]) list.children[first].querySelector('a').focus();
+        else if (focus) count.focus();
       }).catch(failed);
     };
     S.search(query, want).then(function (r) {
       if (current !== me) return;
       result = r;
+      result.groups = S.byReport(r.hits);
       return me.page();
     }).catch(failed);
+  }
+
+  /* What to try when nothing was found: the query's words that the index holds (a shorter
+     word: 后陈经验 → 后陈, 经验), and the query without the filters chosen. */
+  function suggestions(suggest, result, want) {
+    var links = result.terms.filter(function (t) { return Array.from(t).length >= 2 && t !== S.normalize(want.q); })
+      .slice(0, 5).map(function (t) { return [t, t]; });
+    var filtered = ['province', 'place', 'year', 'topic'].some(function (name) { return want[name]; });
+    if (filtered) links.push(['不加筛选检索“' + want.q + '”', want.q]);
+    if (!links.length) return;
+    suggest.appendChild(document.createTextNode('试试：'));
+    links.forEach(function (l, i) {
+      if (i) suggest.appendChild(document.createTextNode('、'));
+      var a = el('a', null, l[0]);
+      a.href = '?q=' + encodeURIComponent(l[1]);
+      suggest.appendChild(a);
+    });
   }
 
   function fillPlaces(select, province, chosen) {
@@ -610,20 +799,26 @@
     });
   }
 
-  function item(doc, terms) {
-    var section = doc.section;  /* [anchor, heading path, text] */
-    var li = el('li', 'result');
+  /* A report in the results: title (to its best section), place and year, how many of its
+     sections match, and its best sections, each with its heading and an excerpt. */
+  function item(docs, group, terms) {
+    var doc = docs[0], li = el('li', 'result');
     var a = el('a', 'result-title', doc.title);
-    a.href = '../reports/' + doc.slug + '/index.html#' + section[0];
+    a.href = '../reports/' + doc.slug + '/index.html#' + doc.section[0];
     li.appendChild(a);
-    li.appendChild(el('span', 'meta', [doc.province, doc.place !== doc.province ? doc.place : '', doc.year ? doc.year + '年' : '']
-      .filter(Boolean).join(' · ')));
-    li.appendChild(el('span', 'result-section', section[1].length ? section[1].join(' › ') : '导语'));
-    var p = el('p', 'excerpt');
-    S.excerpt(section[2] || section[1].join(' '), terms, 110).forEach(function (part) {
-      p.appendChild(part[1] ? el('mark', null, part[0]) : document.createTextNode(part[0]));
+    li.appendChild(el('span', 'meta', [doc.province, doc.place !== doc.province ? doc.place : '', doc.year ? doc.year + '年' : '',
+      group.hits.length + ' 个章节'].filter(Boolean).join(' · ')));
+    docs.forEach(function (d) {
+      var section = d.section;  /* [anchor, heading path, text] */
+      var link = el('a', 'result-section', section[1].length ? section[1].join(' › ') : '导语');
+      link.href = '../reports/' + d.slug + '/index.html#' + section[0];
+      li.appendChild(link);
+      var p = el('p', 'excerpt');
+      S.excerpt(section[2] || section[1].join(' '), terms, 110).forEach(function (part) {
+        p.appendChild(part[1] ? el('mark', null, part[0]) : document.createTextNode(part[0]));
+      });
+      li.appendChild(p);
     });
-    li.appendChild(p);
     return li;
   }
 

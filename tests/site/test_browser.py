@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.search.search_table import QUERIES, case_arg, check
+
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 pytestmark = pytest.mark.browser
@@ -64,6 +66,38 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(params=["file", "http"])
 def root(request, site: Path) -> str:
     return site.as_uri() + "/" if request.param == "file" else request.getfixturevalue("http_root")
+
+
+@pytest.fixture(scope="module")
+def many_site(tmp_path_factory) -> Path:
+    """The seeds three times over (15 reports): more reports than a page of results shows."""
+    from generator.site.build import build
+
+    tmp = tmp_path_factory.mktemp("many-site")
+    shutil.copytree(ROOT / "content", tmp / "content")
+    for md in sorted((tmp / "content" / "reports").glob("*.md")):
+        for k in (2, 3):
+            shutil.copy(md, md.with_name(f"{md.stem}-{k}.md"))
+    problems, _ = build(tmp / "content", tmp / "site", "https://fazhi.example.org/")
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    return tmp / "site"
+
+
+def _serve(directory: Path):
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(params=["file", "http"])
+def many_root(request, many_site: Path):
+    if request.param == "file":
+        yield many_site.as_uri() + "/"
+        return
+    server = _serve(many_site)
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
 
 
 class Watched:
@@ -232,13 +266,66 @@ def test_search_from_the_url_shows_sections_with_highlights(browser, root: str):
     w.close()
 
 
+def test_a_phrase_jieba_does_not_cut_as_a_word_is_found_and_marked_whole(browser, root: str):
+    w = Watched(browser)
+    w.page.goto(root + "search/index.html?q=" + "医调委")
+    found = results(w.page)
+    assert found and all("湘桥" in f for f in found)
+    assert set(w.page.locator("#search-results mark").all_inner_texts()) == {"医调委"}
+    assert w.problems == []
+    w.close()
+
+
+def test_results_are_reports_with_their_best_sections(browser, root: str):
+    """法律援助 is in 12 sections of the 5 seeds, 5 of them 湘桥's: one result a report."""
+    w = Watched(browser)
+    w.page.goto(root + "search/index.html?q=法律援助")
+    found = results(w.page)
+    assert len(found) == 5
+    assert w.page.locator("#search-count").inner_text() == "找到 5 份报告中的 12 个章节"
+    xiangqiao = w.page.locator("#search-results > li", has_text="湘桥区")
+    assert "5 个章节" in xiangqiao.locator(".meta").inner_text()
+    assert xiangqiao.locator("a.result-section").count() == 2
+    assert set(xiangqiao.locator("mark").all_inner_texts()) == {"法律援助"}
+    xiangqiao.locator("a.result-section").nth(1).click()
+    assert re.search(r"/reports/2017-guangdong-xiangqiao-sifaju/index\.html#s", w.page.url)
+    assert w.problems == []
+    w.close()
+
+
+def test_query_table_in_chromium(browser, root: str):
+    """Every case of the query table, answered by the page's own code in the browser."""
+    w = Watched(browser)
+    w.page.goto(root + "search/index.html")
+    w.page.wait_for_function("window.FAZHI_SEARCH && window.FAZHI_SEARCH.dir()")
+    answers = w.page.evaluate("""async (cases) => {
+      const S = window.FAZHI_SEARCH, out = [];
+      for (const c of cases) {
+        const want = c.startsWith('{') ? JSON.parse(c) : { q: c };
+        const r = await S.search(want.q, want);
+        const docs = await Promise.all(r.hits.map(S.section));
+        out.push({ hits: docs.map((d) => d.slug + '#' + d.section[0]), approximate: r.approximate });
+      }
+      return out;
+    }""", [case_arg(c) for c in QUERIES])
+    wrong = []
+    for case, answer in zip(QUERIES, answers):
+        try:
+            check(case, answer["hits"], answer["approximate"])
+        except AssertionError:
+            wrong.append((case_arg(case), answer["hits"]))
+    assert wrong == []
+    assert w.problems == []
+    w.close()
+
+
 def test_typing_a_query_and_using_the_keyboard(browser, root: str):
     w = Watched(browser)
     w.page.goto(root + "search/index.html")
     w.page.locator("#q").fill("援法议事")
     w.page.locator("#q").press("Enter")
     found = results(w.page)
-    assert "search/index.html?q=" in w.page.url and len(found) == 2
+    assert "search/index.html?q=" in w.page.url and len(found) == 1 and "2 个章节" in found[0]
     assert "江苏省常州市武进区司法局2022年第一季度法治政府建设工作情况" in found[0]
     w.page.locator("#q").focus()
     for _ in range(12):
@@ -266,7 +353,7 @@ def test_a_search_on_the_search_page_runs_in_place_and_back_restores_the_last(br
         w.page.wait_for_function(f"decodeURIComponent(location.search) === '?q={query}'")
         found = results(w.page)
         assert w.page.title() == f"{query} · {bare_title}"
-    assert len(found) == 2 and w.page.evaluate("window.__samePage") is True
+    assert len(found) == 1 and w.page.evaluate("window.__samePage") is True
     w.page.go_back()
     w.page.wait_for_function("document.getElementById('q').value === '行政复议'")
     assert len(results(w.page)) >= 5 and w.page.title() == f"行政复议 · {bare_title}"
@@ -293,7 +380,7 @@ def test_an_incomplete_copy_says_which_index_file_is_missing(browser, site: Path
     w.page.locator("#q").fill("援法议事")  # the rest of the index still answers
     w.page.locator("#q").press("Enter")
     w.page.wait_for_function("document.getElementById('search-count').textContent.indexOf('找到') >= 0")
-    assert len(results(w.page)) == 2
+    assert len(results(w.page)) == 1
     w.close()
 
 
@@ -337,26 +424,75 @@ def test_a_query_no_report_answers_shows_no_results(browser, root: str):
     w.close()
 
 
-def test_more_results_loads_the_next_page_and_moves_focus(browser, root: str):
+def test_changing_a_filter_runs_the_search_again(browser, root: str):
     w = Watched(browser)
-    w.page.goto(root + "search/index.html?q=法治")
+    w.page.goto(root + "search/index.html?q=行政复议")
+    assert len(results(w.page)) == 5
+    w.page.locator("select[name=year]").select_option("2022")
+    w.page.wait_for_function("location.search.indexOf('year=2022') >= 0")
+    found = results(w.page)
+    assert len(found) == 1 and "武进区" in found[0]
+    w.page.locator("select[name=province]").select_option("江西省")
+    w.page.wait_for_function("location.search.indexOf('province=') >= 0")
+    assert results(w.page) == []
+    assert w.problems == []
+    w.close()
+
+
+def test_focus_moves_to_the_results_after_a_search(browser, root: str):
+    w = Watched(browser)
+    w.page.goto(root + "search/index.html")
+    results(w.page)
+    w.page.locator("#q").fill("行政复议")
+    w.page.locator("#q").press("Enter")
+    w.page.wait_for_function("document.activeElement.className === 'result-title'")
+    assert w.page.evaluate("document.activeElement.closest('li') === document.querySelector('#search-results > li')")
+    w.page.locator("#q").fill("量子计算机")
+    w.page.locator("#q").press("Enter")
+    w.page.wait_for_function("document.activeElement.id === 'search-count'")
+    assert w.problems == []
+    w.close()
+
+
+def test_a_query_without_results_suggests_shorter_words_and_no_filter(browser, root: str):
+    w = Watched(browser)
+    w.page.goto(root + "search/index.html?q=后陈经验")
+    assert results(w.page) == []
+    suggest = w.page.locator("#search-suggest a")
+    assert suggest.all_inner_texts() == ["后陈", "经验"]
+    suggest.first.click()
+    found = results(w.page)
+    assert found and all("婺城区" in f for f in found)
+    w.page.goto(root + "search/index.html?q=行政复议&province=江西省&year=2017")
+    assert results(w.page) == []
+    unfiltered = w.page.locator("#search-suggest a", has_text="不加筛选")
+    assert unfiltered.get_attribute("href") == "?q=%E8%A1%8C%E6%94%BF%E5%A4%8D%E8%AE%AE"
+    unfiltered.click()
+    assert len(results(w.page)) == 5
+    assert w.problems == []
+    w.close()
+
+
+def test_more_results_loads_the_next_page_and_moves_focus(browser, many_root: str):
+    w = Watched(browser)
+    w.page.goto(many_root + "search/index.html?q=法治")
     assert len(results(w.page)) == 10
-    assert "显示前 10 个" in w.page.locator("#search-count").inner_text()
+    assert "显示前 10 份报告" in w.page.locator("#search-count").inner_text()
     w.page.locator("#search-more").focus()
     w.page.keyboard.press("Enter")
     w.page.wait_for_function("document.querySelectorAll('#search-results > li').length > 10")
     found = results(w.page)
-    assert 10 < len(found) <= 20
+    assert len(found) == 15
     assert w.page.evaluate("document.activeElement.className") == "result-title"
     assert w.problems == []
     w.close()
 
 
-def test_more_results_from_an_incomplete_copy_say_which_file_is_missing(browser, site: Path, tmp_path: Path):
+def test_more_results_from_an_incomplete_copy_say_which_file_is_missing(browser, many_site: Path, tmp_path: Path):
     """The excerpt files of the next page are gone (a half-finished copy): the page says so and
     is no longer busy, and nothing fails unhandled (the first page's files were prefetched)."""
     copy = tmp_path / "site"
-    shutil.copytree(site, copy)
+    shutil.copytree(many_site, copy)
     w = Watched(browser)
     w.page.goto(copy.as_uri() + "/search/index.html?q=法治")
     assert len(results(w.page)) == 10
