@@ -62,6 +62,7 @@
   }
   function lunr() { return root.lunr ? Promise.resolve(root.lunr) : load('lunr', 0); }
 
+  S.load = load;
   S.dir = function () { return store['dir/0']; };
   S.normalize = function (text) { return text.normalize('NFKC').toLowerCase(); };
 
@@ -170,8 +171,7 @@
     return named ? { province: named.province.slice(), place: named.place.slice() } : { province: [], place: [] };
   };
 
-  /* Split a query into word pieces and the filters it names; ``pieces`` keeps each piece's
-     parts ([{text, place: {province, place}} or {text, year} or {text}]) for ``lift``. */
+  /* Split a query into word pieces and the filters it names; ``pieces``: each piece's parts for ``lift``. */
   S.parse = function (query) {
     var pieces = S.normalize(query).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
     var out = { words: [], province: [], place: [], year: [], pieces: [] };
@@ -203,11 +203,9 @@
     return out;
   };
 
-  /* ``want`` (the page's query and filters) with the year and the place its query names moved
-     into the filters, so the form's lists show them and the URL holds them: 2021 → year, 江北区
-     → its province and place, 重庆 → province. Each moves only when the query names one value
-     (and a place only within the province named with it): 江北, two places, stays a word of the
-     query, which still filters by both. A value named in the query replaces the list's. */
+  /* ``want`` with the year and place its query names moved into the filters (the lists and the URL
+     then show them) when it names one of each: 2021, 江北区 (and its province), 重庆. 江北, two
+     places, stays in the query, which filters by both. The query's value replaces the list's. */
   S.lift = function (want) {
     var parsed = S.parse(want.q || ''), dir = S.dir(), pl = S.places(), out = {};
     Object.keys(want).forEach(function (k) { out[k] = want[k]; });
@@ -652,36 +650,7 @@
     return groups;
   };
 
-  /* The answer by place (按地区): the provinces and places of the reports ([{report}], as
-     byReport gives them) with their number, most first (names in the filters' order between
-     equals): [{province, reports, places: [{value, name, reports}]}]; a province's own reports
-     count as a place without value, reports placed nowhere as a province ''. One file,
-     f/places.js, says where every report is. */
-  S.byPlace = function (groups) {
-    return load('f', 'places').then(function (text) {
-      var where = S.decodeInts(text || ''), dir = S.dir(), pl = S.places(), n = dir.provinces.length;
-      var provinces = new Map();
-      function add(map, key, make) { if (!map.has(key)) map.set(key, make()); var x = map.get(key); x.reports++; return x; }
-      groups.forEach(function (g) {
-        var v = where[g.report] || 0, i = v > n ? v - 1 - n : -1, p = i >= 0 ? pl.provinceOf[i] : v - 1;
-        var row = add(provinces, p, function () { return { province: dir.provinces[p] || '', reports: 0, at: new Map() }; });
-        if (v) add(row.at, i, function () {
-          var cd = pl.names[i] || [];
-          return { value: i >= 0 ? pl.values[i] : '', reports: 0, order: i,
-                   name: i < 0 ? '本级' : (cd[1] || cd[0]) + (cd[1] && cd[0] ? '（' + cd[0] + '）' : '') };
-        });
-      });
-      function most(a, b) { return b.reports - a.reports || a.order - b.order; }
-      return Array.from(provinces.keys()).map(function (p) {
-        var row = provinces.get(p);
-        return { province: row.province, reports: row.reports, order: p < 0 ? n : p,
-                 places: Array.from(row.at.values()).sort(most) };
-      }).sort(most);
-    });
-  };
-
-  /* What the count line says of a result ({hits, groups, approximate, partial, listing}) when
-     ``shown`` reports are on screen (``places``: the number of places, in the answer by place). */
+  /* The count line for a result when ``shown`` reports are on screen (``places``: in the answer by place). */
   S.summary = function (result, query, shown, places) {
     var n = result.hits.length, reports = result.groups.length, pruned = result.approximate && !result.partial;
     var phrase = '（短语只在最相关的 ' + VERIFY + ' 个章节中核对原文，结果可能不全；加上地区、年份等筛选可缩小范围）';
@@ -889,60 +858,26 @@
       result = r;
       result.groups = S.byReport(r.hits);
       if (!byPlace) return me.page();
-      return S.byPlace(result.groups).then(function (rows) {
+      return placesCode().then(function () { return S.byPlace(result.groups); }).then(function (rows) {
         if (current !== me) return;
         var n = 0;
-        rows.forEach(function (row) { n += row.places.length || 1; places.appendChild(placeItem(row, want)); });
+        rows.forEach(function (row) { n += row.places.length || 1; places.appendChild(S.placeItem(row, want, address)); });
         count.textContent = S.summary(result, query, 0, n);
         done(0);
       });
     }).catch(failed);
   }
 
-  /* 按报告 | 按地区: links to this search in each view, the current one marked. */
+  /* 按报告 | 按地区 (in the page): links to this search in each view, the current one marked. */
   function showViews(views, want) {
-    views.textContent = '';
-    views.appendChild(document.createTextNode('查看：'));
-    [['', '按报告'], ['place', '按地区']].forEach(function (v, i) {
+    Array.prototype.forEach.call(views.querySelectorAll('a'), function (a, i) {
       var to = {};
       Object.keys(want).forEach(function (k) { to[k] = want[k]; });
-      to.view = v[0];
-      if (i) views.appendChild(document.createTextNode(' | '));
-      var a = el('a', null, v[1]);
+      to.view = i ? 'place' : '';
       a.href = address(to);
-      if ((want.view === 'place') === !!v[0]) a.setAttribute('aria-current', 'true');
-      views.appendChild(a);
+      if ((want.view === 'place') === !!i) a.setAttribute('aria-current', 'true'); else a.removeAttribute('aria-current');
     });
     views.hidden = false;
-  }
-
-  /* A province of the answer by place, with its number of reports and its places', each linking
-     to the same search within it. */
-  function placeItem(row, want) {
-    function link(name, province, place, reports) {
-      var to = {}, span = el('span', 'place-count');
-      Object.keys(want).forEach(function (k) { to[k] = want[k]; });
-      to.province = province;
-      to.place = place;
-      to.view = '';
-      var a = el('a', null, name);
-      a.href = address(to);
-      span.appendChild(province || place ? a : el('span', null, name));
-      span.appendChild(document.createTextNode(' ' + reports + ' 份'));
-      return span;
-    }
-    var li = el('li');
-    li.appendChild(link(row.province || '地区不详', row.province, '', row.reports));
-    if (row.places.length) {
-      var ul = el('ul');
-      row.places.forEach(function (p) {
-        var sub = el('li');
-        sub.appendChild(p.value ? link(p.name, row.province, p.value, p.reports) : link(p.name, '', '', p.reports));
-        ul.appendChild(sub);
-      });
-      li.appendChild(ul);
-    }
-    return li;
   }
 
   /* What to try when nothing was found: the query's words that the index holds (a shorter
@@ -995,13 +930,21 @@
     return li;
   }
 
-  S.base = (function () {
-    var me = document.currentScript && document.currentScript.getAttribute('data-base');
-    return me || '';
-  })();
-  /* This script runs from the page's head (async), so dir.js is asked for at once; opened as
-     a link with ?q=, lunr.js too, and the search itself begins as soon as dir.js is in,
-     while the page may still be loading. A page opened without ?q= loads dir.js alone. */
+  var me = document.currentScript;
+  S.base = (me && me.getAttribute('data-base')) || '';
+  /* The answer by place's code (search-places.js), loaded when first shown. */
+  var placesAt = me && me.getAttribute('data-places');
+  function placesCode() {
+    return S.byPlace ? Promise.resolve() : new Promise(function (resolve, reject) {
+      var s = document.createElement('script');
+      s.src = placesAt;
+      s.onload = resolve;
+      s.onerror = function () { reject(new Error('脚本 ' + placesAt + ' 无法载入，网站副本可能不完整')); };
+      document.head.appendChild(s);
+    });
+  }
+  /* Run from the head (async): dir.js is asked for at once, with ?q= lunr.js too, and the search
+     begins when dir.js is in, while the page may still load. Without ?q=, dir.js alone. */
   function noop() {}
   if (wanted().q) lunr().catch(noop);
   var dirLoaded = load('dir', 0);

@@ -13,6 +13,7 @@ const vm = require('vm');
 const [site, searchJs, ...args] = process.argv.slice(2);
 global.lunr = require(path.resolve(__dirname, '../../node_modules/lunr/lunr.js'));
 const S = require(path.resolve(searchJs));
+require(path.join(path.dirname(path.resolve(searchJs)), 'search-places.js'));
 const dir = path.join(site, 'search');
 S.loader = (kind, key, done) => {
   const file = path.join(dir, S.path(kind, key));
