@@ -22,6 +22,7 @@ tag (works from file://, where fetch and XHR cannot read files):
   t/<id>-<p>.js    per province p, loaded only when a province or place filter is on
                    (t/<id>-r.js: all of it, when it is at most REST_POSTINGS postings)
   f/<id>.js        the report numbers of one filter value (province, place, year, topic)
+  f/places.js      every report's place, for the answer by place (按地区); loaded only for it
   c/<r>-<k>.js     report r's title, place, year and the text of its sections
                    k·CHUNK … k·CHUNK+CHUNK−1, for excerpts; loaded for results shown
 
@@ -173,6 +174,16 @@ def filter_files(filters: Filters, places: Places, provinces: Sequence[str]) -> 
         for value, rs in values.items():
             key = f"{kind}-{names[kind][value] if kind in names else value}"
             out[f"{FILTERS}{key}.js"] = script("f", key, encode_ints(np.diff(np.array(rs), prepend=0)))
+    # Report r's place as one number: 1 + its place's position after the provinces' (1 + the
+    # province's own for a province's report), 0 for none. Made from the filters, so it is
+    # made again (and kept) exactly when they are.
+    where: dict[int, int] = {}
+    for value, rs in filters["province"].items():
+        where.update(dict.fromkeys(rs, 1 + names["province"][value]))
+    for value, rs in filters["place"].items():
+        where.update(dict.fromkeys(rs, 1 + len(provinces) + names["place"][value]))
+    out[f"{FILTERS}places.js"] = script("f", "places", encode_ints(np.array(
+        [where.get(r, 0) for r in range(max(where, default=-1) + 1)], np.int64)))
     return out
 
 

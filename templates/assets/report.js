@@ -56,7 +56,7 @@
          copy: going there afterwards would take the focus from the selected address. */
       event.preventDefault();
       location.hash = link.getAttribute("href");
-      var address = location.href.split("#")[0] + link.getAttribute("href");
+      var address = location.href.split(/[?#]/)[0] + link.getAttribute("href");
       copy(address, "已复制本节链接", function () {
         var box = link.parentNode.querySelector(".copy-box");
         if (!box) {
@@ -71,6 +71,53 @@
       }, "本节链接已选中：请按 Ctrl+C（Mac 上 ⌘C）复制");
     });
   });
+
+  /* Opened from a search result (index.html?hl=行政复议 复议#s2-6): its words are marked in the
+     section it opens at (the lead when it names none), as the result's excerpt marked them, and
+     the status line says so. Only text nodes are split: nothing of the report is read as HTML. */
+  function sectionOf(anchor) {
+    var body = document.querySelector(".body"), start = anchor && document.getElementById(anchor), out = [];
+    var head = start && start.closest(".section-heading");
+    if (!body || (anchor && anchor !== "lead" && !(head && body.contains(head)))) return out;
+    for (var el = head || body.firstElementChild; el && (el === head || !el.classList.contains("section-heading")); el = el.nextElementSibling) {
+      out.push(el);
+    }
+    return out;
+  }
+  function mark(node, words) {
+    var norm = "", at = [], offset = 0, found = [];  /* at[i]: where norm's unit i is in node.data */
+    Array.from(node.data).forEach(function (c) {
+      var n = c.normalize("NFKC").toLowerCase();
+      for (var j = 0; j < n.length; j++) at.push(offset);
+      norm += n;
+      offset += c.length;
+    });
+    at.push(offset);
+    for (var i = 0; i < norm.length;) {
+      var len = 0;
+      words.forEach(function (w) { if (w.length > len && norm.startsWith(w, i)) len = w.length; });
+      if (len) found.push([at[i], at[i + len]]);
+      i += len || 1;
+    }
+    for (var f = found.length - 1; f >= 0; f--) {  /* from the end: the earlier offsets stay */
+      var word = node.splitText(found[f][0]);
+      word.splitText(found[f][1] - found[f][0]);
+      var m = document.createElement("mark");
+      word.parentNode.replaceChild(m, word);
+      m.appendChild(word);
+    }
+    return found.length;
+  }
+  var hl = new URLSearchParams(location.search).get("hl");
+  if (hl) {
+    var words = hl.normalize("NFKC").toLowerCase().split(/\s+/).filter(Boolean), marked = 0;
+    sectionOf(decodeURIComponent(location.hash.slice(1))).forEach(function (el) {
+      var walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT), texts = [];
+      while (walk.nextNode()) if (!walk.currentNode.parentNode.closest(".heading-link")) texts.push(walk.currentNode);
+      texts.forEach(function (t) { marked += mark(t, words); });
+    });
+    if (marked) say("本节标出检索词“" + words.join("”“") + "”" + marked + " 处");
+  }
 
   Array.prototype.forEach.call(document.querySelectorAll("[data-copy-from]"), function (button) {
     var source = document.getElementById(button.getAttribute("data-copy-from"));

@@ -62,6 +62,7 @@
   }
   function lunr() { return root.lunr ? Promise.resolve(root.lunr) : load('lunr', 0); }
 
+  S.load = load;
   S.dir = function () { return store['dir/0']; };
   S.normalize = function (text) { return text.normalize('NFKC').toLowerCase(); };
 
@@ -125,7 +126,7 @@
      every name, and the full names only, to {province: [i], place: [i]}. */
   S.places = function () {
     if (placeList) return placeList;
-    var dir = S.dir(), out = { values: [], provinceOf: [], named: new Map(), full: new Map() };
+    var dir = S.dir(), out = { values: [], provinceOf: [], names: [], named: new Map(), full: new Map() };
     function index(map, name, kind, i) {
       if (!map.has(name)) map.set(name, { province: [], place: [] });
       var at = map.get(name)[kind];
@@ -146,6 +147,7 @@
           add(d ? city.concat(names(d, PLACE_SUFFIXES)) : city, 'place', out.values.length);
           out.values.push(p + c + d);
           out.provinceOf.push(pi);
+          out.names.push([c, d]);
         });
       });
     });
@@ -169,10 +171,10 @@
     return named ? { province: named.province.slice(), place: named.place.slice() } : { province: [], place: [] };
   };
 
-  /* Split a query into word pieces and the filters it names. */
+  /* Split a query into word pieces and the filters it names; ``pieces``: each piece's parts for ``lift``. */
   S.parse = function (query) {
     var pieces = S.normalize(query).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-    var out = { words: [], province: [], place: [], year: [] };
+    var out = { words: [], province: [], place: [], year: [], pieces: [] };
     var years = S.dir().years;
     function filter(named) {
       ['province', 'place'].forEach(function (kind) {
@@ -180,17 +182,50 @@
       });
     }
     pieces.forEach(function (piece) {
+      var parts = [];
+      out.pieces.push(parts);
       /* A full place name may open a piece (江北区行政复议): the name filters, the rest is searched. */
       for (var named = S.placePrefix(piece); named; named = S.placePrefix(piece)) {
         filter(named);
+        parts.push({ text: piece.slice(0, named.length), place: named });
         piece = piece.slice(named.length);
       }
       var y = /^(\d{4})年?$/.exec(piece);
-      if (y && years.indexOf(+y[1]) >= 0) { if (out.year.indexOf(+y[1]) < 0) out.year.push(+y[1]); return; }
+      if (y && years.indexOf(+y[1]) >= 0) {
+        if (out.year.indexOf(+y[1]) < 0) out.year.push(+y[1]);
+        parts.push({ text: piece, year: +y[1] });
+        return;
+      }
       var p = S.placesNamed(piece);
-      if (p.province.length || p.place.length) filter(p);
-      else out.words.push(piece);
+      if (p.province.length || p.place.length) { filter(p); parts.push({ text: piece, place: p }); }
+      else { out.words.push(piece); parts.push({ text: piece }); }
     });
+    return out;
+  };
+
+  /* ``want`` with the year and place its query names moved into the filters (the lists and the URL
+     then show them) when it names one of each: 2021, 江北区 (and its province), 重庆. 江北, two
+     places, stays in the query, which filters by both. The query's value replaces the list's. */
+  S.lift = function (want) {
+    var parsed = S.parse(want.q || ''), dir = S.dir(), pl = S.places(), out = {};
+    Object.keys(want).forEach(function (k) { out[k] = want[k]; });
+    var year = parsed.year.length === 1, province = -1, place = -1;
+    if (parsed.place.length <= 1 && parsed.province.length <= 1 && parsed.place.length + parsed.province.length) {
+      province = parsed.place.length ? pl.provinceOf[parsed.place[0]] : parsed.province[0];
+      if (parsed.province.length && parsed.province[0] !== province) province = -1;
+      if (province >= 0 && parsed.place.length) place = parsed.place[0];
+    }
+    if (!year && province < 0) return out;
+    if (year) out.year = String(parsed.year[0]);
+    if (province >= 0) {
+      out.province = dir.provinces[province];
+      if (place >= 0) out.place = pl.values[place];
+      else if ((out.place || '').indexOf(out.province) !== 0) out.place = '';
+    }
+    out.q = parsed.pieces.map(function (parts) {
+      return parts.filter(function (p) { return !(p.year && year) && !(p.place && province >= 0); })
+        .map(function (p) { return p.text; }).join('');
+    }).filter(Boolean).join(' ');
     return out;
   };
 
@@ -373,13 +408,14 @@
     want = want || {};
     var parsed = S.parse(query);
     var fo = filtersOf(want, parsed);
-    var onlyFilters = !parsed.words.length && (parsed.place.length || parsed.province.length || parsed.year.length);
-    if (onlyFilters) {
-      /* A query naming only a place or year lists those reports (their first section). */
-      return allowed(fo.filters).then(function (set) {
+    fo.prefetch = want.view !== 'place';  /* the answer by place shows no excerpts */
+    var f = fo.filters;
+    if (!parsed.words.length && (f.place.length || f.province.length || f.year.length || f.topic.length)) {
+      /* A query naming only places or years (or none, with filters chosen) lists those reports (their first section). */
+      return allowed(f).then(function (set) {
         var hits = Object.keys(set || {}).map(Number).sort(function (a, b) { return a - b; })
           .map(function (r) { return { report: r, section: 0, score: 0 }; });
-        return { terms: [], phrases: [], marks: [], hits: hits, approximate: false };
+        return { terms: [], phrases: [], marks: [], hits: hits, approximate: false, partial: false, listing: true };
       });
     }
     lunr();  /* start loading lunr.js while the vocabulary loads */
@@ -398,16 +434,17 @@
     var marks = c.phrases.concat(c.terms.filter(function (t) {
       return !c.phrases.some(function (p) { return Array.from(t).length === 2 && p.indexOf(t) >= 0; });
     }));
-    var none = { terms: c.terms, phrases: c.phrases, marks: marks, hits: [], approximate: false };
+    var none = { terms: c.terms, phrases: c.phrases, marks: marks, hits: [], approximate: false, partial: false };
     if (!c.terms.length || c.missing.length) return Promise.resolve(none);
     return Promise.all([lunr(), allowed(fo.filters)].concat(c.entries.map(function (e) { return postings(e, fo.provinces); })))
       .then(function (got) {
         var lists = got.slice(2), set = got[1];
-        return Promise.resolve(answer(got[0], c, lists, set, 0, [])).then(function (r) {
+        return Promise.resolve(answer(got[0], c, lists, set, 0, [], fo.prefetch)).then(function (r) {
           return holding(c.phrases, r.hits).then(function (full) {
             return spread(c, lists, set, full.hits).then(function (more) {
+              /* partial: only the best VERIFY candidates were checked for the phrases */
               return { terms: c.terms, phrases: c.phrases, marks: marks, hits: full.hits.concat(more.hits),
-                       approximate: r.approximate || full.cut || more.cut };
+                       approximate: r.approximate || full.cut || more.cut, partial: full.cut || more.cut };
             });
           });
         });
@@ -508,8 +545,8 @@
   }
 
   /* lunr's answer over the matching postings. */
-  function score(lunrjs, c, shaped, lists) {
-    prefetch(shaped);
+  function score(lunrjs, c, shaped, lists, early) {
+    if (early) prefetch(shaped);
     var idx = lunrjs.Index.load(S.expand(shaped, S.dir().sections));
     var hits = idx.query(function (q) {
       c.terms.forEach(function (t) { q.term(t, { presence: lunrjs.Query.presence.REQUIRED, usePipeline: false }); });
@@ -559,9 +596,9 @@
   var BEST_SECTIONS = 2;  /* sections shown under a report in the results: its best ones */
   var PAGE_SIZE = 10;  /* reports shown at a time, as search engines do: each loads an excerpt file or two */
   var WIDEN = [2, 6];  /* provinces added per round */
-  function answer(lunrjs, c, lists, set, round, loaded) {
+  function answer(lunrjs, c, lists, set, round, loaded, early) {
     var shaped = matching(c, lists, set);
-    if (shaped[0].list.length >= PAGE_SIZE || complete(lists) || round >= WIDEN.length) return score(lunrjs, c, shaped, lists);
+    if (shaped[0].list.length >= PAGE_SIZE || complete(lists) || round >= WIDEN.length) return score(lunrjs, c, shaped, lists, early);
     var dir = S.dir();
     /* -1: reports placed in no province, last */
     var order = dir.provinces.map(function (_, i) { return i; })
@@ -577,7 +614,7 @@
         lists[i].list = lists[i].list.concat(x.list);
         lists[i].complete = x.complete;
       });
-      return answer(lunrjs, c, lists, set, round + 1, loaded);
+      return answer(lunrjs, c, lists, set, round + 1, loaded, early);
     });
   }
   /* The postings beyond a term's top list in these provinces; complete once all are in. */
@@ -611,6 +648,25 @@
       groups[at.get(h.report)].hits.push(h);
     });
     return groups;
+  };
+
+  /* The count line for a result when ``shown`` reports are on screen (``places``: in the answer by place). */
+  S.summary = function (result, query, shown, places) {
+    var n = result.hits.length, reports = result.groups.length, pruned = result.approximate && !result.partial;
+    var phrase = '（短语只在最相关的 ' + VERIFY + ' 个章节中核对原文，结果可能不全；加上地区、年份等筛选可缩小范围）';
+    var common = '（常用词只检索最相关的部分；按省份或地区筛选可得全部结果）';
+    if (!n) {
+      return pruned ? '在常用词最相关的部分中没有找到同时包含“' + query + '”的章节；按省份或地区筛选可检索全部。'
+        : result.partial ? '在最相关的 ' + VERIFY + ' 个章节中没有找到原文含“' + query + '”的章节；加上筛选条件可缩小范围。'
+        : result.listing ? '没有符合筛选条件的报告。' : '没有找到包含“' + query + '”的章节。';
+    }
+    if (places !== undefined) {
+      return (result.approximate ? '最相关的 ' : result.listing ? '共 ' : '找到 ') + reports + ' 份报告，分属 ' + places + ' 个地区'
+        + (result.approximate ? (pruned ? common : phrase) : '');
+    }
+    if (result.approximate) return '显示最相关的前 ' + n + ' 个章节，属 ' + reports + ' 份报告' + (pruned ? common : phrase);
+    return (result.listing ? '共 ' + reports + ' 份报告' : '找到 ' + reports + ' 份报告中的 ' + n + ' 个章节')
+      + (reports > shown ? '，显示前 ' + shown + ' 份报告' : '');
   };
 
   /* An excerpt around the first matched term: [[text, isMatch], ...]. */
@@ -660,13 +716,20 @@
     select.appendChild(o);
   }
 
-  /* The page's query and filters, from its URL (links and bookmarks carry them). */
-  var PARAMS = ['q', 'province', 'place', 'year', 'topic'];
+  /* The page's query, filters and view (view=place: the answer by place), from its URL
+     (links and bookmarks carry them). */
+  var PARAMS = ['q', 'province', 'place', 'year', 'topic', 'view'];
   function wanted() {
     var params = new URLSearchParams(location.search), want = {};
     PARAMS.forEach(function (name) { want[name] = (params.get(name) || '').trim(); });
     return want;
   }
+  function address(want) {
+    var params = new URLSearchParams();
+    PARAMS.forEach(function (name) { if (want[name]) params.set(name, want[name]); });
+    return '?' + params.toString();
+  }
+  function filtered(want) { return ['province', 'place', 'year', 'topic'].some(function (name) { return want[name]; }); }
 
   function setUp() {
     var list = document.getElementById('search-results');
@@ -678,13 +741,9 @@
     /* A search from this page runs here, without reloading it (the index files it already
        loaded stay loaded), and its URL goes into the history so it can be linked and revisited. */
     function search(focus) {
-      var params = new URLSearchParams();
-      PARAMS.forEach(function (name) {
-        var value = form.elements[name].value.trim();
-        if (value) params.set(name, value);
-      });
-      history.pushState(null, '', '?' + params.toString());
-      show(wanted(), focus);
+      var want = {};
+      PARAMS.forEach(function (name) { want[name] = form.elements[name].value.trim(); });
+      go(address(want), focus);
     }
     form.addEventListener('submit', function (event) {
       event.preventDefault();
@@ -694,29 +753,56 @@
     ['province', 'place', 'year', 'topic'].forEach(function (name) {
       form.elements[name].addEventListener('change', function () {
         if (name === 'province') fillPlaces(form.elements.place, form.elements.province.value, '');
-        if (form.elements.q.value.trim()) search(false);
+        if (form.elements.q.value.trim() || current.shown) search(false);
+      });
+    });
+    /* The views and the places of the answer by place are links to this page: followed in place. */
+    ['search-views', 'search-places'].forEach(function (id) {
+      document.getElementById(id).addEventListener('click', function (event) {
+        var a = event.target.closest('a');
+        if (!a || event.button || event.ctrlKey || event.metaKey || event.shiftKey) return;
+        event.preventDefault();
+        go(a.getAttribute('href'), true);
       });
     });
     window.addEventListener('popstate', function () { show(wanted()); });
-    document.getElementById('search-more').addEventListener('click', function () { if (current) current.page(); });
+    document.getElementById('search-more').addEventListener('click', function () { current.page(); });
     show(wanted());
     /* The place names and first characters a query is checked against, made while the reader types. */
     setTimeout(function () { S.places(); firsts(); }, 0);
   }
+  function go(href, focus) {
+    history.pushState(null, '', href);
+    show(wanted(), focus);
+  }
 
-  var current = null;  /* the search on screen: {page()} */
+  var current = { page: function () {} };  /* the search on screen: {page(), shown} */
   var pageTitle = document.title;  /* 检索 · 法治报告档案; a search puts its query before it */
+  /* Opened as a link (?q=…): the search begun as soon as dir.js was in, {key, result}. */
+  var early = null;
+  function answerTo(want) {
+    var key = address(want);
+    if (early && early.key === key) { var r = early.result; early = null; return r; }
+    return S.search(want.q, want);
+  }
 
   /* Shows the answer to ``want``; with ``focus`` (a search the reader just asked for) focus
-     moves to the first result, or to the count when there is none. */
+     moves to the first result, or to the count when there is none. A year or place the query
+     names is moved into the filters first (``S.lift``), in the URL too. */
   function show(want, focus) {
+    var lifted = S.lift(want);
+    if (address(lifted) !== address(want)) history.replaceState(null, '', address(lifted));
+    want = lifted;
     var list = document.getElementById('search-results');
+    var places = document.getElementById('search-places');
+    var views = document.getElementById('search-views');
     var count = document.getElementById('search-count');
     var suggest = document.getElementById('search-suggest');
     var more = document.getElementById('search-more');
     var form = document.getElementById('search-form');
-    var dir = S.dir(), query = want.q;
+    var dir = S.dir(), query = want.q, byPlace = want.view === 'place';
     form.elements.q.value = query;
+    form.elements.view.value = byPlace ? 'place' : '';
     form.elements.province.value = dir.provinces.indexOf(want.province) >= 0 ? want.province : '';
     /* The place list holds one province's places (thousands in all would slow every page
        load and be no use to scroll): the chosen province's, or the chosen place's. */
@@ -725,11 +811,13 @@
     form.elements.year.value = want.year && dir.years.indexOf(+want.year) >= 0 ? want.year : '';
     form.elements.topic.value = want.topic in dir.topics ? want.topic : '';
     list.textContent = '';
+    places.textContent = '';
     suggest.textContent = '';
     more.hidden = true;
-    var me = current = { page: function () {} };
+    views.hidden = true;
+    var me = current = { page: function () {}, shown: !!(query || filtered(want)) };
     document.title = query ? query + ' · ' + pageTitle : pageTitle;
-    if (!query) {
+    if (!me.shown) {
       count.textContent = '';
       list.setAttribute('aria-busy', 'false');
       return;
@@ -742,6 +830,14 @@
       count.textContent = '检索出错：' + (err instanceof Error ? err.message : err);
       list.setAttribute('aria-busy', 'false');
     }
+    function done(first) {
+      if (!result.hits.length) suggestions(suggest, result, want);
+      else showViews(views, want);
+      list.setAttribute('aria-busy', 'false');
+      var to = first !== undefined && (first > 0 || focus) && (byPlace ? places : list).querySelectorAll(byPlace ? 'a' : ':scope > li')[first];
+      if (to) (to.querySelector('a') || to).focus();
+      else if (focus) count.focus();
+    }
     /* Shows the next page of results, PAGE_SIZE reports with their best sections (the "more"
        button asks again). */
     me.page = function () {
@@ -752,25 +848,36 @@
         slice.forEach(function (g, i) { list.appendChild(item(docs[i], g, result.marks)); });
         var first = shown;
         shown += slice.length;
-        var n = result.hits.length, reports = result.groups.length;
-        count.textContent = !n && result.approximate
-          ? '在常用词最相关的部分中没有找到同时包含“' + query + '”的章节；按省份或地区筛选可检索全部。'
-          : !n ? '没有找到包含“' + query + '”的章节。'
-          : result.approximate ? '显示最相关的前 ' + n + ' 个章节，属 ' + reports + ' 份报告（常用词只检索最相关的部分；按省份或地区筛选可得全部结果）'
-          : '找到 ' + reports + ' 份报告中的 ' + n + ' 个章节' + (reports > shown ? '，显示前 ' + shown + ' 份报告' : '');
-        more.hidden = shown >= reports;
-        if (!n) suggestions(suggest, result, want);
-        list.setAttribute('aria-busy', 'false');
-        if ((first > 0 || focus) && list.children[first]) list.children[first].querySelector('a').focus();
-        else if (focus) count.focus();
+        count.textContent = S.summary(result, query, shown);
+        more.hidden = shown >= result.groups.length;
+        done(first);
       }).catch(failed);
     };
-    S.search(query, want).then(function (r) {
+    answerTo(want).then(function (r) {
       if (current !== me) return;
       result = r;
       result.groups = S.byReport(r.hits);
-      return me.page();
+      if (!byPlace) return me.page();
+      return placesCode().then(function () { return S.byPlace(result.groups); }).then(function (rows) {
+        if (current !== me) return;
+        var n = 0;
+        rows.forEach(function (row) { n += row.places.length || 1; places.appendChild(S.placeItem(row, want, address)); });
+        count.textContent = S.summary(result, query, 0, n);
+        done(0);
+      });
     }).catch(failed);
+  }
+
+  /* 按报告 | 按地区 (in the page): links to this search in each view, the current one marked. */
+  function showViews(views, want) {
+    Array.prototype.forEach.call(views.querySelectorAll('a'), function (a, i) {
+      var to = {};
+      Object.keys(want).forEach(function (k) { to[k] = want[k]; });
+      to.view = i ? 'place' : '';
+      a.href = address(to);
+      if ((want.view === 'place') === !!i) a.setAttribute('aria-current', 'true'); else a.removeAttribute('aria-current');
+    });
+    views.hidden = false;
   }
 
   /* What to try when nothing was found: the query's words that the index holds (a shorter
@@ -778,8 +885,7 @@
   function suggestions(suggest, result, want) {
     var links = result.terms.filter(function (t) { return Array.from(t).length >= 2 && t !== S.normalize(want.q); })
       .slice(0, 5).map(function (t) { return [t, t]; });
-    var filtered = ['province', 'place', 'year', 'topic'].some(function (name) { return want[name]; });
-    if (filtered) links.push(['不加筛选检索“' + want.q + '”', want.q]);
+    if (filtered(want) && want.q) links.push(['不加筛选检索“' + want.q + '”', want.q]);
     if (!links.length) return;
     suggest.appendChild(document.createTextNode('试试：'));
     links.forEach(function (l, i) {
@@ -803,15 +909,17 @@
      sections match, and its best sections, each with its heading and an excerpt. */
   function item(docs, group, terms) {
     var doc = docs[0], li = el('li', 'result');
+    /* The report page marks these words in the section it opens at (report.js). */
+    var hl = terms.length ? '?hl=' + encodeURIComponent(terms.join(' ')) : '';
     var a = el('a', 'result-title', doc.title);
-    a.href = '../reports/' + doc.slug + '/index.html#' + doc.section[0];
+    a.href = '../reports/' + doc.slug + '/index.html' + hl + '#' + doc.section[0];
     li.appendChild(a);
     li.appendChild(el('span', 'meta', [doc.province, doc.place !== doc.province ? doc.place : '', doc.year ? doc.year + '年' : '',
       group.hits.length + ' 个章节'].filter(Boolean).join(' · ')));
     docs.forEach(function (d) {
       var section = d.section;  /* [anchor, heading path, text] */
       var link = el('a', 'result-section', section[1].length ? section[1].join(' › ') : '导语');
-      link.href = '../reports/' + d.slug + '/index.html#' + section[0];
+      link.href = '../reports/' + d.slug + '/index.html' + hl + '#' + section[0];
       li.appendChild(link);
       var p = el('p', 'excerpt');
       S.excerpt(section[2] || section[1].join(' '), terms, 110).forEach(function (part) {
@@ -822,10 +930,40 @@
     return li;
   }
 
-  S.base = (function () {
-    var me = document.currentScript && document.currentScript.getAttribute('data-base');
-    return me || '';
-  })();
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', setUp);
-  else setUp();
+  var me = document.currentScript;
+  S.base = (me && me.getAttribute('data-base')) || '';
+  /* The answer by place's code (search-places.js), loaded when first shown. */
+  var placesAt = me && me.getAttribute('data-places');
+  function placesCode() {
+    return S.byPlace ? Promise.resolve() : new Promise(function (resolve, reject) {
+      var s = document.createElement('script');
+      s.src = placesAt;
+      s.onload = resolve;
+      s.onerror = function () { reject(new Error('脚本 ' + placesAt + ' 无法载入，网站副本可能不完整')); };
+      document.head.appendChild(s);
+    });
+  }
+  /* Run from the head (async): dir.js is asked for at once, with ?q= lunr.js too, and the search
+     begins when dir.js is in, while the page may still load. Without ?q=, dir.js alone. */
+  function noop() {}
+  if (wanted().q) lunr().catch(noop);
+  var dirLoaded = load('dir', 0);
+  dirLoaded.then(function () {
+    var want = S.lift(wanted());
+    if (!want.q && !filtered(want)) return;
+    early = { key: address(want), result: S.search(want.q, want) };
+    early.result.catch(noop);  /* its failure is shown when the page asks for it */
+  }, noop);
+  var domLoaded = new Promise(function (resolve) {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', resolve);
+    else resolve();
+  });
+  Promise.all([dirLoaded, domLoaded]).then(setUp, function (err) {
+    domLoaded.then(function () {
+      var count = document.getElementById('search-count');
+      if (count) count.textContent = '检索出错：' + err.message;
+      var list = document.getElementById('search-results');
+      if (list) list.setAttribute('aria-busy', 'false');
+    });
+  });
 })(typeof window !== 'undefined' ? window : globalThis);

@@ -3,6 +3,9 @@
 // usage: node tests/js/query.js <site dir> <search.js path> <query>...   → JSON lines
 //   a query may carry filters as a JSON object: {"q": "行政复议", "province": "江西省"}
 //   --expand <term>...  prints the lunr form S.expand gives for these terms instead
+//   --lift <query or JSON object>...  prints what S.lift moves into the filters instead
+// Each answer's line has its hits (slug#anchor), the count line the page shows (message) and
+// the answer by place (places: [province, reports, [[place value, name, reports]...]]).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -10,6 +13,7 @@ const vm = require('vm');
 const [site, searchJs, ...args] = process.argv.slice(2);
 global.lunr = require(path.resolve(__dirname, '../../node_modules/lunr/lunr.js'));
 const S = require(path.resolve(searchJs));
+require(path.join(path.dirname(path.resolve(searchJs)), 'search-places.js'));
 const dir = path.join(site, 'search');
 S.loader = (kind, key, done) => {
   const file = path.join(dir, S.path(kind, key));
@@ -34,14 +38,25 @@ async function expand(terms) {
     process.stdout.write(JSON.stringify(await expand(args.slice(1))) + '\n');
     return;
   }
+  if (args[0] === '--lift') {
+    for (const arg of args.slice(1)) {
+      process.stdout.write(JSON.stringify(S.lift(arg.startsWith('{') ? JSON.parse(arg) : { q: arg })) + '\n');
+    }
+    return;
+  }
   for (const arg of args) {
     const want = arg.startsWith('{') ? JSON.parse(arg) : { q: arg };
     const result = await S.search(want.q, want);
+    result.groups = S.byReport(result.hits);
+    const places = (await S.byPlace(result.groups))
+      .map((p) => [p.province, p.reports, p.places.map((x) => [x.value, x.name, x.reports])]);
+    const message = S.summary(result, want.q, result.groups.length);
     const hits = [];
     for (const h of result.hits) {
       const doc = await S.section(h);
       hits.push(`${doc.slug}#${doc.section[0]}`);
     }
-    process.stdout.write(JSON.stringify({ query: arg, terms: result.terms, hits, approximate: result.approximate }) + '\n');
+    process.stdout.write(JSON.stringify({ query: arg, terms: result.terms, hits, approximate: result.approximate,
+                                          partial: result.partial, message, places }) + '\n');
   }
 })().catch((e) => { console.error(e.stack || String(e)); process.exit(1); });

@@ -371,6 +371,80 @@ def test_a_province_or_place_filter_makes_a_pruned_list_exact(pruned_site: Path)
         r.slug for r in reports if r.district == "昌江区" and r.year == 2021}
 
 
+# --- the page's answers: the phrase check's limit, filters named in the query, by place -------------
+
+def _files(site: Path, reports) -> None:
+    for path, data in search_files([index_entry(r, ()) for r in sorted(reports, key=lambda r: r.slug)], {}).items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_bytes(data)
+
+
+@pytest.mark.node
+@pytest.mark.parametrize("n, partial", [(30, False), (60, True)])
+def test_the_phrase_check_reads_the_best_40_candidates_and_says_when_there_were_more(tmp_path: Path, n: int, partial: bool):
+    """后陈式 is no term (jieba cuts 后 / 陈式): the sections holding both 后陈 and 陈式 are read to
+    see it as written. Half hold it, half hold its bigrams apart; past 40 candidates only the
+    best 40 are read and the count line says the answer may be partial."""
+    places = [("浙江省", "金华市", "婺城区"), ("江西省", "景德镇市", "昌江区")]
+    # The sections holding it are longer, so score lower: the best 40 hold only some of them.
+    bodies = ["## 一、工作\n\n推广“后陈式”做法，深化基层治理，完善工作机制，提升服务水平。\n", "## 一、工作\n\n后陈村，陈式。\n"]
+    reports = [_report(i, places[i % 2], bodies[(i // 2) % 2]) for i in range(n)]
+    _files(tmp_path, reports)
+    row = node_query(tmp_path, ["后陈式"])["后陈式"]
+    holding = {r.slug for i, r in enumerate(reports) if (i // 2) % 2 == 0}
+    assert row["terms"] == ["后陈", "陈式"]
+    assert row["hits"] and {h.split("#")[0] for h in row["hits"]} <= holding
+    assert row["partial"] is row["approximate"] is partial
+    if partial:
+        assert len(row["hits"]) < len(holding) and len(row["hits"]) <= 40
+        assert row["message"] == (f"显示最相关的前 {len(row['hits'])} 个章节，属 {len(row['hits'])} 份报告"
+                                  "（短语只在最相关的 40 个章节中核对原文，结果可能不全；加上地区、年份等筛选可缩小范围）")
+    else:
+        assert {h.split("#")[0] for h in row["hits"]} == holding
+        assert row["message"] == f"找到 {len(holding)} 份报告中的 {len(holding)} 个章节"
+
+
+def node_lift(site: Path, wants: list) -> list[dict]:
+    args = [w if isinstance(w, str) else json.dumps(w, ensure_ascii=False) for w in wants]
+    out = subprocess.run(["node", str(ROOT / "tests" / "js" / "query.js"), str(site), str(SEARCH_JS), "--lift", *args],
+                         capture_output=True, text=True, check=True, timeout=60)
+    return [json.loads(line) for line in out.stdout.splitlines()]
+
+
+@pytest.mark.node
+def test_a_year_or_place_named_in_the_query_moves_into_the_filters_when_it_names_one(pruned_site: Path):
+    lifted = node_lift(pruned_site, ["昌江区行政复议 2022年", "江北 行政复议", {"q": "重庆 纠错", "place": "浙江省宁波市江北区"},
+                                     "2020 2021 行政复议", {"q": "2021 行政复议", "year": "2020"}, "宁波"])
+    assert lifted[0] == {"q": "行政复议", "year": "2022", "province": "江西省", "place": "江西省景德镇市昌江区"}
+    assert lifted[1] == {"q": "江北 行政复议"}  # two places named 江北区: the query keeps the name
+    assert lifted[2] == {"q": "纠错", "province": "重庆市", "place": ""}  # the query's province replaces the list's
+    assert lifted[3] == {"q": "2020 2021 行政复议"}
+    assert lifted[4] == {"q": "行政复议", "year": "2021"}
+    assert lifted[5] == {"q": "", "province": "浙江省", "place": "浙江省宁波市江北区"}  # 宁波's one place here
+    # The lifted search answers as the query did.
+    before = node_query(pruned_site, ["昌江区行政复议 2022年", "重庆 纠错"])
+    after = node_query(pruned_site, [{k: v for k, v in lifted[0].items()}, {k: v for k, v in lifted[2].items() if v}])
+    assert [r["hits"] for r in before.values()] == [r["hits"] for r in after.values()]
+    assert all(r["hits"] for r in after.values())
+
+
+@pytest.mark.node
+def test_the_answer_by_place_counts_each_places_reports(tmp_path: Path):
+    """A province's reports by place, most first; a province's own reports count as 本级."""
+    places = [("重庆市", "", "江北区"), ("重庆市", "", ""), ("浙江省", "宁波市", "江北区"), ("浙江省", "宁波市", "海曙区"),
+              ("重庆市", "", "江北区")]
+    reports = [_report(i, places[i % 5], "## 一、工作\n\n行政复议。\n" if i % 5 != 3 or i < 5 else "## 一、工作\n\n人民调解。\n")
+               for i in range(10)]
+    _files(tmp_path, reports)
+    found = node_query(tmp_path, ["行政复议", "江北 行政复议", "人民调解"])
+    assert found["行政复议"]["places"] == [
+        ["重庆市", 6, [["重庆市江北区", "江北区", 4], ["", "本级", 2]]],
+        ["浙江省", 3, [["浙江省宁波市江北区", "江北区（宁波市）", 2], ["浙江省宁波市海曙区", "海曙区（宁波市）", 1]]]]
+    assert found["江北 行政复议"]["places"] == [["重庆市", 4, [["重庆市江北区", "江北区", 4]]],
+                                             ["浙江省", 2, [["浙江省宁波市江北区", "江北区（宁波市）", 2]]]]
+    assert found["人民调解"]["places"] == [["浙江省", 1, [["浙江省宁波市海曙区", "海曙区（宁波市）", 1]]]]
+
+
 # --- incremental ≡ full --------------------------------------------------------------------------
 
 _ENTRIES: dict = {}

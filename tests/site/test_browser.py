@@ -261,7 +261,18 @@ def test_search_from_the_url_shows_sections_with_highlights(browser, root: str):
     marks = w.page.locator("#search-results mark").all_inner_texts()
     assert marks and set(marks) == {"行政复议"}
     w.page.locator("#search-results a").first.click()
-    assert w.page.url.endswith("reports/2021-chongqing-jiangbei-sifaju/index.html#s2-6")
+    # The link carries the words; the report page opens at the section and marks them there alone.
+    w.page.wait_for_url(re.compile(r".*/reports/2021-chongqing-jiangbei-sifaju/index\.html\?hl=[^#]+#s2-6$"))
+    w.page.wait_for_selector(".body mark")
+    section = w.page.evaluate("""() => [...document.querySelectorAll('.body mark')].map(m => {
+      let e = m; while (e.parentNode !== document.querySelector('.body')) e = e.parentNode;
+      while (e && !e.classList.contains('section-heading')) e = e.previousElementSibling;
+      return [m.textContent, e && e.querySelector('[id]').id]; })""")
+    assert section and all(s == ["行政复议", "s2-6"] for s in section), section
+    text = w.page.locator("#s2-6").evaluate("h => h.closest('.section-heading').nextElementSibling.textContent")
+    assert len(section) >= text.count("行政复议") >= 1
+    assert w.page.evaluate("document.getElementById('s2-6').getBoundingClientRect().top") < 900  # in view
+    assert "本节标出检索词“行政复议”" in w.page.locator(".copy-status").inner_text()
     assert w.problems == []
     w.close()
 
@@ -288,7 +299,7 @@ def test_results_are_reports_with_their_best_sections(browser, root: str):
     assert xiangqiao.locator("a.result-section").count() == 2
     assert set(xiangqiao.locator("mark").all_inner_texts()) == {"法律援助"}
     xiangqiao.locator("a.result-section").nth(1).click()
-    assert re.search(r"/reports/2017-guangdong-xiangqiao-sifaju/index\.html#s", w.page.url)
+    assert re.search(r"/reports/2017-guangdong-xiangqiao-sifaju/index\.html\?hl=%E6%B3%95%E5%BE%8B%E6%8F%B4%E5%8A%A9#s", w.page.url)
     assert w.problems == []
     w.close()
 
@@ -334,7 +345,7 @@ def test_typing_a_query_and_using_the_keyboard(browser, root: str):
             break
     assert w.page.evaluate("document.activeElement.className") == "result-title"
     w.page.keyboard.press("Enter")
-    w.page.wait_for_url(re.compile(r".*/reports/2022-jiangsu-wujin-sifaju-q1/index\.html#s4-1$"))
+    w.page.wait_for_url(re.compile(r".*/reports/2022-jiangsu-wujin-sifaju-q1/index\.html\?hl=[^#]+#s4-1$"))
     assert w.problems == []
     w.close()
 
@@ -526,6 +537,112 @@ def test_search_loads_no_index_before_the_first_query(browser, root: str):
     w.page.goto(root + "search/index.html")
     results(w.page)
     assert not [u for u in loaded if "/search/" in u and not u.endswith(("/search/index.html", "/search/dir.js"))]
+    w.close()
+
+
+def test_the_answer_by_place_lists_places_with_their_reports_and_links_on(browser, root: str):
+    w = Watched(browser)
+    w.page.goto(root + "search/index.html?q=法律援助")
+    results(w.page)
+    views = w.page.locator("#search-views a")
+    assert views.all_inner_texts() == ["按报告", "按地区"] and views.first.get_attribute("aria-current") == "true"
+    views.nth(1).click()
+    w.page.wait_for_function("location.search.indexOf('view=place') >= 0")
+    assert results(w.page) == []
+    assert w.page.locator("#search-count").inner_text() == "找到 5 份报告，分属 5 个地区"
+    rows = w.page.locator("#search-places > li").all_inner_texts()
+    assert len(rows) == 5 and all(" 1 份" in r for r in rows), rows
+    assert w.page.locator("#search-views a[aria-current]").inner_text() == "按地区"
+    assert w.page.evaluate("document.activeElement.textContent") == w.page.locator("#search-places a").first.inner_text()
+    w.page.locator("#search-places a", has_text="江北区").click()
+    w.page.wait_for_function("location.search.indexOf('view=') < 0 && location.search.indexOf('place=') >= 0")
+    found = results(w.page)
+    assert len(found) == 1 and "江北区" in found[0]
+    assert w.page.locator("select[name=place]").input_value() == "重庆市江北区"
+    assert w.page.locator("#q").input_value() == "法律援助"
+    w.page.go_back()
+    w.page.wait_for_function("document.querySelectorAll('#search-places > li').length === 5")
+    assert w.problems == []
+    w.close()
+
+
+def test_opened_in_the_view_by_place_it_loads_no_excerpt_and_fits_a_phone(browser, root: str):
+    w = Watched(browser, 360, 740)
+    loaded: list[str] = []
+    w.page.on("request", lambda r: loaded.append(r.url))
+    w.page.goto(root + "search/index.html?q=行政复议&view=place")
+    results(w.page)
+    assert w.page.locator("#search-places > li").count() == 5
+    assert not [u for u in loaded if "/search/c/" in u]
+    assert any(u.endswith("/search/f/places.js") for u in loaded)
+    assert w.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert w.page.locator("input[type=search]").count() == 1
+    assert w.problems == []  # before axe, which reads the style sheets (refused from file://)
+    w.page.add_script_tag(path=str(AXE))
+    result = w.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"] if v["impact"] in ("serious", "critical")] == []
+    w.close()
+
+
+def test_a_year_or_place_typed_into_the_query_shows_in_the_filters(browser, root: str):
+    w = Watched(browser)
+    w.page.goto(root + "search/index.html")
+    results(w.page)
+    w.page.locator("#q").fill("江北区 行政复议 2021")
+    w.page.locator("#q").press("Enter")
+    w.page.wait_for_function("location.search.indexOf('year=2021') >= 0")
+    found = results(w.page)
+    assert found and all("江北区" in f for f in found)
+    assert w.page.locator("#q").input_value() == "行政复议"
+    assert [w.page.locator(f"select[name={n}]").input_value() for n in ("province", "place", "year")] == ["重庆市", "重庆市江北区", "2021"]
+    assert w.page.evaluate("new URLSearchParams(location.search).get('q')") == "行政复议"
+    # The reader removes the place in its list: the query answers without it.
+    w.page.locator("select[name=place]").select_option("")
+    w.page.locator("select[name=province]").select_option("")
+    w.page.wait_for_function("location.search.indexOf('province=') < 0 && location.search.indexOf('place=') < 0")
+    found = results(w.page)
+    assert len(found) == 3 and "江北区" in " ".join(found)  # the three reports of 2021
+    # A place alone lists its reports, shown in the lists too.
+    w.page.locator("#q").fill("婺城")
+    w.page.locator("#q").press("Enter")
+    w.page.wait_for_function("location.search.indexOf('place=') >= 0")
+    found = results(w.page)
+    assert len(found) == 1 and "婺城区" in found[0]
+    assert w.page.locator("#search-count").inner_text() == "共 1 份报告"
+    assert w.page.locator("select[name=place]").input_value() == "浙江省金华市婺城区"
+    assert w.problems == []
+    w.close()
+
+
+def test_opened_as_a_link_lunr_is_asked_for_before_the_index_has_arrived(http_root: str, browser):
+    """With ?q=, search.js (in the head) asks for lunr.js and dir.js together, and the query's
+    files as soon as dir.js is in, not after the page has loaded."""
+    w = Watched(browser)
+    w.page.goto(http_root + "search/index.html?q=行政复议")
+    results(w.page)
+    at = w.page.evaluate("""() => {
+      const all = performance.getEntriesByType('resource'), of = (end) => all.find((e) => e.name.endsWith(end));
+      return { lunr: of('/search/lunr.min.js').startTime, dir: of('/search/dir.js').responseEnd,
+               v: Math.min(...all.filter((e) => e.name.indexOf('/search/v/') >= 0).map((e) => e.startTime)) };
+    }""")
+    assert at["lunr"] < at["dir"] <= at["v"]
+    assert w.problems == []
+    w.close()
+
+
+def test_the_report_page_marks_only_words_in_the_section_it_opens_at(browser, root: str):
+    w = Watched(browser)
+    w.page.goto(root + REPORT + "?hl=区司法局")  # no section named: the lead
+    w.page.wait_for_selector(".body mark")
+    assert w.page.evaluate("[...document.querySelectorAll('.body mark')].every(m => m.compareDocumentPosition("
+                           "document.querySelector('.body .section-heading')) & Node.DOCUMENT_POSITION_FOLLOWING)")
+    assert w.page.evaluate("document.querySelector('.body > p').querySelectorAll('mark').length") >= 1
+    # A fragment naming no section marks nothing; words are text, never read as HTML.
+    w.page.goto(root + REPORT + "?hl=司法#info")
+    assert w.page.locator(".body mark").count() == 0
+    w.page.goto(root + REPORT + "?hl=%3Cb%3E司法%3C/b%3E#s1")
+    assert w.page.locator(".body mark").count() == 0 and w.page.locator(".body b").count() == 0
+    assert w.problems == []
     w.close()
 
 
