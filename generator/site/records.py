@@ -95,6 +95,13 @@ def section_rows(report, filings, terms) -> tuple[SectionRow, ...]:
                             tuple(f.topics), " ".join(w)) for s, f, w in zip(report.sections, filings, words))
 
 
+def sections_digest(rows: tuple[SectionRow, ...]) -> str:
+    """A digest of what the sections' CSV files show of a report: not the words, which hold the
+    title's too (the lead's, as the search index has them), and which a database is keyed on by
+    the report's row as well."""
+    return key_of([row._replace(words="") for row in rows])
+
+
 def store_sections(path: Path, rows: tuple[SectionRow, ...]) -> None:
     write_atomic(path, pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
 
@@ -153,7 +160,7 @@ class Record:
     problems: tuple[Problem, ...]
     evaluation: Evaluation  # the report against the rules (domain/evaluation.py)
     conflicts: tuple[Conflict, ...]  # indicators stated with values that cannot all hold
-    sections_digest: str  # digest of its rows in the data files' sections (``section_rows``): a correction of its metadata leaves them
+    sections_digest: str  # digest of its rows in the sections' CSV files (``sections_digest``): a correction of its metadata leaves them
 
     @property
     def slug(self) -> str:
@@ -310,7 +317,7 @@ def _analyse(analysis: Analysis, job: Job) -> Outcome:
     stated_conflicts = conflicts(report.figures)
     record = Record(light, topics, _packed(tuple(by_topic)), topics_shown, places_of(light), anchors, shown,
                     _packed(report.figures), row, digest_of(row.encode("utf-8")), listed, digest, original_sha, tuple(problems),
-                    evaluate(report, len(stated_conflicts)), stated_conflicts, key_of(rows))
+                    evaluate(report, len(stated_conflicts)), stated_conflicts, sections_digest(rows))
     return Outcome(report.slug, (md_stamp, raw_stamp), record, False, tuple(problems))
 
 
