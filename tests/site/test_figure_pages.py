@@ -1,5 +1,5 @@
 """Figures on the site: report tables that link to the sentence, indicator pages with
-their table and chart, place pages over the years, data/figures.csv and .json."""
+their table and chart, place pages over the years, data/figures/<year>.csv and .json."""
 
 from __future__ import annotations
 
