@@ -15,8 +15,16 @@ section's row in the database carries ``words``, its distinct words as the searc
 them (jieba's search mode: 行政复议 also gives 行政, 复议), one space apart; the FTS5 table indexes
 those with unicode61. A query for 调解 finds every section whose text has that word.
 
+The tables that grow with the texts (sections, their topics, figures) are split by the year the
+reports cover: ``data/<table>/<year>.csv`` (``undated`` for reports of no year), one resource of
+several paths in the data package, and ``data/fazhi-<year>.sqlite``, that year's sections with
+their full-text index, topics, figures, reports and evaluation; ``data/fazhi.sqlite`` holds the
+archive-wide tables (reports, places, evaluation, topics, indicators). Each file is keyed on what
+its rows show, so an edit writes its year's files and the small archive-wide ones, never all
+(README "Data for researchers": the measurements behind this split).
+
 Everything is written as it is read, one report at a time: the sections come from a file per
-report that analysing it left in the cache (``store_sections``), never all at once. The database
+report that analysing it left in the cache (``store_sections``), never all at once. Each database
 is made in a temporary file in a fixed order with no times in it, then vacuumed: the same
 content gives the same bytes.
 """
@@ -71,10 +79,15 @@ class Table:
     fields: tuple[Field, ...]
     primary_key: str
     foreign_keys: tuple[ForeignKey, ...] = ()
+    by_year: bool = False  # written in parts, one per year (see the module's docstring)
 
     @property
     def path(self) -> str:
         return urls.data_table(self.name)
+
+    def paths(self, parts) -> list[str]:
+        """Its files in the site: one, or one per part (``Archive.data_parts``)."""
+        return [urls.data_part(self.name, part) for part in parts] if self.by_year else [self.path]
 
     @property
     def csv_fields(self) -> tuple[Field, ...]:
@@ -151,13 +164,13 @@ SECTIONS = Table("sections", "章节", "One row per section of every report, in 
     F("url", "string", "the section on the report's page"),
     F("text", "string", "its text as the archive holds it (Markdown)"),
     F("words", "string", "its distinct words as jieba segments them, for the full-text index", in_csv=False),
-), "id", (REPORT_KEY,))
+), "id", (REPORT_KEY,), by_year=True)
 
 SECTION_TOPICS = Table("section_topics", "章节专题", "Which topic each section is filed under: one row per section and topic.", (
     F("section", "string", "the section's id"),
     F("report", "string", "the report's slug"),
     F("topic", "string", "the topic's slug"),
-), "section,topic", (ForeignKey("section", "sections", "id"), REPORT_KEY, ForeignKey("topic", "topics", "slug")))
+), "section,topic", (ForeignKey("section", "sections", "id"), REPORT_KEY, ForeignKey("topic", "topics", "slug")), by_year=True)
 
 FIGURES = Table("figures", "数据", "One row per figure a report states, with its provenance: report, section, sentence, extractor.", (
     F("id", "string", "<report>/<n>: the n-th figure of the report"),
@@ -185,7 +198,7 @@ FIGURES = Table("figures", "数据", "One row per figure a report states, with i
     F("conflict", "string", "same_period or part_exceeds_year when the report states this indicator with values that cannot all hold"),
     F("quote", "string", "the sentence stating it"),
     F("extractor", "string", "the version of the extractor and indicator table of this build"),
-), "id", (REPORT_KEY, PLACE_KEY, ForeignKey("indicator", "indicators", "key")))
+), "id", (REPORT_KEY, PLACE_KEY, ForeignKey("indicator", "indicators", "key")), by_year=True)
 
 _PART_FIELDS = tuple(field for part in PARTS for field in (
     F(part.key, "string", f"{part.name}: heading (a section of its own), text (stated in a section's text) or '' (not found)"),
@@ -214,26 +227,31 @@ EVALUATION = Table("evaluation", "报告评估", "Each report against the 2019 �
 ), "report", (REPORT_KEY, PLACE_KEY))
 
 TABLES = (TOPICS, INDICATORS, PLACES, REPORTS, SECTIONS, SECTION_TOPICS, FIGURES, EVALUATION)
+# The databases: data/fazhi.sqlite holds the archive-wide tables, data/fazhi-<year>.sqlite one
+# year's sections, their topics and figures, with that year's reports and evaluation beside them
+# (so a year's file answers a query joining them) and the topics and indicators their keys name.
+WHOLE_DATABASE = (TOPICS, INDICATORS, PLACES, REPORTS, EVALUATION)
+YEAR_DATABASE = (TOPICS, INDICATORS, REPORTS, SECTIONS, SECTION_TOPICS, FIGURES, EVALUATION)
 
 
-# --- rows -----------------------------------------------------------------------------------------
+# --- rows: each table's rows of some records (a part's, or all), in the archive's order ------------
 
 
 def _place_code(record) -> str:
     return record.places[-1].code if record.places else ""
 
 
-def topic_rows(a) -> Iterator[dict]:
+def topic_rows(a, records) -> Iterator[dict]:
     for t in a.topics:
         yield {"slug": t.slug, "name": t.name, "description": t.description}
 
 
-def indicator_rows(a) -> Iterator[dict]:
+def indicator_rows(a, records) -> Iterator[dict]:
     for i in a.indicators:
         yield {"key": i.key, "name": i.name, "unit": i.unit, "topic": i.topic}
 
 
-def place_rows(a) -> Iterator[dict]:
+def place_rows(a, records) -> Iterator[dict]:
     for code, node in a.places.items():
         yield {"code": code, "name": node.name, "kind": node.kind, "parent": node.parent or "",
                "province": a.chain_of(code)[0].name, "reports": len(node.reports),
@@ -241,8 +259,8 @@ def place_rows(a) -> Iterator[dict]:
                "url": urls.address(a.base_url, node.page)}
 
 
-def report_rows(a) -> Iterator[dict]:
-    for record in a.records:
+def report_rows(a, records) -> Iterator[dict]:
+    for record in records:
         r = record.report
         original = urls.report_original(r.slug, r.raw) if record.original_sha256 else ""
         yield {"slug": r.slug, "url": urls.address(a.base_url, urls.report_page(r.slug)), "title": r.title,
@@ -254,13 +272,13 @@ def report_rows(a) -> Iterator[dict]:
                "topics": ";".join(record.topics)}
 
 
-def _sections_of(a) -> Iterator[tuple[Record, tuple[SectionRow, ...]]]:
-    for record in a.records:
+def _sections_of(a, records) -> Iterator[tuple[Record, tuple[SectionRow, ...]]]:
+    for record in records:
         yield record, load_sections(sections_file(a.blobs, record))
 
 
-def section_rows_of(a) -> Iterator[dict]:
-    for record, rows in _sections_of(a):
+def section_rows_of(a, records) -> Iterator[dict]:
+    for record, rows in _sections_of(a, records):
         page = urls.address(a.base_url, urls.report_page(record.slug))
         for n, s in enumerate(rows, 1):
             yield {"id": f"{record.slug}#{s.anchor}", "report": record.slug, "anchor": s.anchor, "position": n,
@@ -268,17 +286,17 @@ def section_rows_of(a) -> Iterator[dict]:
                    "characters": len("".join(s.text.split())), "url": f"{page}#{s.anchor}", "text": s.text, "words": s.words}
 
 
-def section_topic_rows(a) -> Iterator[dict]:
+def section_topic_rows(a, records) -> Iterator[dict]:
     known = {t.slug for t in a.topics}
-    for record, rows in _sections_of(a):
+    for record, rows in _sections_of(a, records):
         for s in rows:
             for topic in s.topics:
                 if topic in known:
                     yield {"section": f"{record.slug}#{s.anchor}", "report": record.slug, "topic": topic}
 
 
-def evaluation_rows(a) -> Iterator[dict]:
-    for record in a.records:
+def evaluation_rows(a, records) -> Iterator[dict]:
+    for record in records:
         r, e = record.report, record.evaluation
         row = {"report": r.slug, "place_code": _place_code(record), "place": r.place, "year": r.year, "period": r.period,
                "level": r.level}
@@ -298,19 +316,20 @@ ROWS: dict[str, Callable] = {
 }
 
 
-def keys(a) -> dict[str, str]:
-    """Per table, a digest of what it holds, from what the records keep (no section is read)."""
-    texts = [(r.slug, r.digest, r.topics_shown) for r in a.records]
-    figures = key_of("figures", a.indicators, a.base_url, [(r.slug, r.figures_shown[:1], r.places[-1:]) for r in a.records if r.figures_shown])
+def keys(a, records) -> dict[str, str]:
+    """Per table, a digest of what its rows of ``records`` hold, from what the records keep (no
+    section is read). The sections' are of their own rows (``Record.sections_digest``), so a
+    correction of a report's front-matter leaves them as they were."""
+    texts = [(r.slug, r.sections_digest) for r in records]
     return {
         "topics": key_of([(t.slug, t.name, t.description) for t in a.topics]),
         "indicators": key_of(a.indicators),
         "places": key_of(a.base_url, [(c, n.name, n.kind, n.parent, n.page, len(n.reports)) for c, n in a.places.items()]),
-        "reports": key_of(a.base_url, [(r.row_digest, bool(r.original_sha256), r.places[-1:]) for r in a.records]),
+        "reports": key_of(a.base_url, [(r.row_digest, bool(r.original_sha256), r.places[-1:]) for r in records]),
         "sections": key_of(a.base_url, texts),
         "section_topics": key_of([t.slug for t in a.topics], texts),
-        "figures": figures,
-        "evaluation": key_of([(r.slug, r.evaluation, bool(r.original_sha256), r.report.place, r.places[-1:]) for r in a.records]),
+        "figures": figure_pages.figures_key(a, records),
+        "evaluation": key_of([(r.slug, r.evaluation, bool(r.original_sha256), r.report.place, r.places[-1:]) for r in records]),
     }
 
 
@@ -340,8 +359,10 @@ def csv_pieces(fields: tuple[str, ...], rows: Iterator[dict]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def descriptor(licence: str, licence_url: str) -> dict:
-    """data/datapackage.json: a Frictionless Data Package (v2) of every CSV table."""
+def descriptor(licence: str, licence_url: str, parts: list[str]) -> dict:
+    """data/datapackage.json: a Frictionless Data Package (v2) of every CSV table; a table split
+    by year is one resource whose ``path`` lists its parts (each with the header, which readers
+    of a multi-file resource skip after the first)."""
     resources = []
     for table in TABLES:
         schema: dict = {
@@ -357,8 +378,11 @@ def descriptor(licence: str, licence_url: str) -> dict:
         if table.foreign_keys:
             schema["foreignKeys"] = [{"fields": [k.fields], "reference": {"resource": k.table, "fields": [k.reference]}}
                                      for k in table.foreign_keys]
+        paths = [path.removeprefix("data/") for path in table.paths(parts)]
         resources.append({
-            "name": table.name, "title": table.title, "description": table.description, "path": table.path.removeprefix("data/"),
+            "name": table.name, "title": table.title,
+            "description": table.description + (" One file per year the reports cover ('undated': no year)." if table.by_year else ""),
+            "path": paths if table.by_year else paths[0],
             "type": "table", "scheme": "file", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
             "dialect": {"header": True, "delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"'},
             "schema": schema,
@@ -369,7 +393,9 @@ def descriptor(licence: str, licence_url: str) -> dict:
         "title": "法治报告档案：报告、章节、数据与评估",
         "description": "Chinese local governments' rule-of-law reports (法治政府建设年度报告) as the archive holds them: "
                        "reports, their sections and topics, the figures they state with their provenance, and each "
-                       "report's evaluation. The same tables, with a full-text index of the sections, are in fazhi.sqlite.",
+                       "report's evaluation. The same tables are in SQLite databases: fazhi.sqlite (reports, places, "
+                       "evaluation, topics, indicators) and one fazhi-<year>.sqlite per year (that year's sections, "
+                       "with a full-text index, their topics, figures, reports and evaluation).",
         "resources": resources,
     }
     if licence:
@@ -380,55 +406,67 @@ def descriptor(licence: str, licence_url: str) -> dict:
 SQL_TYPES = {"string": str, "integer": int, "number": float, "boolean": int, "date": str}
 
 
-def write_database(a, path: Path) -> None:
-    """The tables into a new SQLite file at ``path``, in TABLES' order, then the full-text index and
-    a VACUUM: the same content gives the same bytes."""
+def write_database(a, tables: tuple[Table, ...], records, path: Path) -> None:
+    """``tables``' rows of ``records`` into a new SQLite file at ``path``, in their order, then
+    the full-text index (when it holds the sections) and a VACUUM: the same content gives the
+    same bytes. sqlite-utils declares the tables and the index as Datasette expects them; rows go
+    in by ``executemany`` in one transaction (its own insert costs seconds per 1,000 reports in
+    Python); foreign keys name only tables the file holds."""
     db = sqlite_utils.Database(sqlite3.connect(path, isolation_level=None))
-    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA journal_mode = OFF")  # a temporary file: no crash to survive
     db.execute("PRAGMA synchronous = OFF")
-    for table in TABLES:
+    present = {t.name for t in tables}
+    for table in tables:
         db[table.name].create({f.name: SQL_TYPES[f.type] for f in table.fields}, pk=tuple(table.primary_key.split(","))
                               if "," in table.primary_key else table.primary_key,
-                              foreign_keys=[(k.fields, k.table, k.reference) for k in table.foreign_keys])
+                              foreign_keys=[(k.fields, k.table, k.reference) for k in table.foreign_keys if k.table in present])
         names = [f.name for f in table.fields]
-        booleans = [f.name for f in table.fields if f.type == "boolean"]
-
-        def rows(table=table, names=names, booleans=booleans) -> Iterator[dict]:
-            for row in ROWS[table.name](a):
-                row = {k: row[k] for k in names}
-                for k in booleans:
-                    row[k] = int(row[k])
-                yield row
-
-        with db.conn:
-            db[table.name].insert_all(rows(), batch_size=500)
-    db["sections"].enable_fts(["words"], create_triggers=False)
-    db["sections"].optimize()
+        insert = f"INSERT INTO [{table.name}] ({', '.join(f'[{n}]' for n in names)}) VALUES ({', '.join('?' * len(names))})"
+        db.conn.execute("BEGIN")
+        db.conn.executemany(insert, ([int(v) if isinstance(v, bool) else v for v in map(row.get, names)]
+                                     for row in ROWS[table.name](a, records)))
+        db.conn.execute("COMMIT")
+    if SECTIONS in tables:
+        db["sections"].enable_fts(["words"], create_triggers=False)
+        db["sections"].optimize()
     db.execute("VACUUM")
     db.conn.close()
 
 
-def database_pieces(a) -> Iterator[bytes]:
-    """data/fazhi.sqlite, made in a temporary file and given in pieces of 1 MB."""
+def database_pieces(a, tables: tuple[Table, ...], records) -> Iterator[bytes]:
+    """A database (``write_database``), made in a temporary file and given in pieces of 1 MB."""
     with tempfile.TemporaryDirectory(prefix="fazhi-data-") as folder:
         path = Path(folder) / "fazhi.sqlite"
-        write_database(a, path)
+        write_database(a, tables, records, path)
         with open(path, "rb") as f:
             while piece := f.read(1 << 20):
                 yield piece
 
 
 def data_package(a, render) -> Iterator[Planned]:
-    """The CSV tables (figures.csv is figure_pages'), data/datapackage.json and data/fazhi.sqlite."""
-    table_keys = keys(a)
+    """The CSV tables (the figures' are figure_pages'), each table split by year in parts, a part
+    written only when its year's rows changed; data/datapackage.json; data/fazhi.sqlite and a
+    database per year, each keyed on the tables it holds."""
+    parts = a.data_parts()
+    whole = keys(a, a.records)
+    engine = (sqlite3.sqlite_version, version("sqlite-utils"))
     for table in TABLES:
-        if table is FIGURES:
-            continue
-        fields = tuple(f.name for f in table.csv_fields)
-        yield Planned(table.path, key_of("table", table, table_keys[table.name]),
-                      lambda fields=fields, table=table: csv_pieces(fields, ROWS[table.name](a)))
+        if not table.by_year:
+            fields = tuple(f.name for f in table.csv_fields)
+            yield Planned(table.path, key_of("table", table, whole[table.name]),
+                          lambda fields=fields, table=table: csv_pieces(fields, ROWS[table.name](a, a.records)))
+    yield Planned(urls.DATABASE, key_of("database", engine, WHOLE_DATABASE, [whole[t.name] for t in WHOLE_DATABASE]),
+                  lambda: database_pieces(a, WHOLE_DATABASE, a.records))
+    for part, records in parts.items():
+        part_keys = keys(a, records)
+        for table in TABLES:
+            if table is SECTIONS or table is SECTION_TOPICS:
+                fields = tuple(f.name for f in table.csv_fields)
+                yield Planned(urls.data_part(table.name, part), key_of("table", table, part, part_keys[table.name]),
+                              lambda fields=fields, table=table, records=records: csv_pieces(fields, ROWS[table.name](a, records)))
+        yield Planned(urls.database_part(part), key_of("database", engine, YEAR_DATABASE, [part_keys[t.name] for t in YEAR_DATABASE]),
+                      lambda records=records: database_pieces(a, YEAR_DATABASE, records))
     licence = (render.config.licence, render.config.licence_url)
-    yield Planned(urls.DATA_PACKAGE, key_of("datapackage", TABLES, licence),
-                  lambda: json.dumps(descriptor(*licence), ensure_ascii=False, indent=2) + "\n")
-    yield Planned(urls.DATABASE, key_of("database", sqlite3.sqlite_version, version("sqlite-utils"), TABLES, table_keys),
-                  lambda: database_pieces(a))
+    names = list(parts)
+    yield Planned(urls.DATA_PACKAGE, key_of("datapackage", TABLES, licence, names),
+                  lambda: json.dumps(descriptor(*licence, names), ensure_ascii=False, indent=2) + "\n")

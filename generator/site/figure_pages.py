@@ -1,6 +1,6 @@
 """The site's figures: indicator pages (a sortable table and a static SVG chart per
 indicator), the figures table on report pages, figures over the years on place pages,
-and data/figures.csv + data/figures.json.
+and the figures' data files, one CSV and one JSON per year (data/figures/<year>.csv, .json).
 
 generator/site/pages.py registers ``indicator_pages`` and ``figure_data`` among its producers
 and passes ``report_figures`` / ``place_figures`` to the report and place templates;
@@ -11,8 +11,9 @@ Decisions (README "## Figures"): the table is server-sorted by value, largest fi
 and a small script (assets/sort-table.js) turns its headers into sort buttons; the
 chart is drawn at build time, deterministic, with the same values as the table; the
 CSV is UTF-8 with a BOM (Excel reads Chinese correctly, pandas and Python's csv
-with encoding="utf-8-sig") and CRLF line ends; both files are sorted by indicator,
-year, place code and report.
+with encoding="utf-8-sig") and CRLF line ends; the files are split by the year reports cover,
+so that a corrected figure writes its year's files alone, and sorted by indicator, place code
+and report.
 """
 
 from __future__ import annotations
@@ -382,8 +383,9 @@ def indicator_pages(a, render) -> Iterator[Planned]:
         yield Planned(page, key_of("indicator", indicator, " ".join(d for _, d in entries), place_pages, provinces),
                       partial(_indicator_page, a, render, indicator, page, records, None, provinces))
         summary.append((indicator, stated.get(indicator.key, 0), len({r.report.adcode or r.slug for r in records})))
-    yield Planned(urls.INDICATORS, key_of("indicators", summary),
-                  lambda: render.page("indicators.html", urls.INDICATORS, summary=summary))
+    parts = list(a.data_parts())  # the page links each year's figures
+    yield Planned(urls.INDICATORS, key_of("indicators", summary, parts),
+                  lambda: render.page("indicators.html", urls.INDICATORS, summary=summary, parts=parts))
 
 
 def _indicator_page(a, render, indicator: Indicator, page: str, records, province: str | None,
@@ -404,17 +406,17 @@ def extractor_version(indicators: tuple[Indicator, ...]) -> str:
     return "figures-" + key_of(Path(figures_module.__file__).read_bytes(), indicators)[:12]
 
 
-def data_rows(a) -> Iterator[dict]:
-    """One row per figure, sorted by indicator, year, division code, report and order in the
-    report; made one at a time as they are written (160,000 at 10,000 reports). Each names the
-    report, the section and the sentence it comes from, the extractor, and the contradiction
-    it is part of (see ``figures.conflicts``), if any."""
+def data_rows(a, records) -> Iterator[dict]:
+    """One row per figure of ``records`` (one part, see ``pages.Archive.data_parts``), sorted by
+    indicator, year, division code, report and order in the report; made one at a time as they
+    are written (160,000 at 10,000 reports). Each names the report, the section and the sentence
+    it comes from, the extractor, and the contradiction it is part of (see ``figures.conflicts``), if any."""
     names = {i.key: i.name for i in a.indicators}
     extractor = extractor_version(a.indicators)
     order = sorted((f.indicator, record.report.year or 0, record.report.adcode, record.slug, n, i)
-                   for i, record in enumerate(a.records) for n, f in enumerate(record.figures()))
+                   for i, record in enumerate(records) for n, f in enumerate(record.figures()))
     for *_, n, i in order:
-        record = a.records[i]
+        record = records[i]
         r = record.report
         f = record.figures()[n]
         anchor = record.figure_anchors[n]
@@ -449,23 +451,30 @@ def data_rows(a) -> Iterator[dict]:
         }
 
 
+def figures_key(a, records) -> str:
+    """A digest of what the figures' data files show of ``records`` (each digest names its report)."""
+    return key_of("figures", a.indicators, a.base_url, [(r.slug, _all_shown(r)) for r in records if r.figures_shown])
+
+
+def csv_pieces(rows: Iterator[dict]) -> Iterator[str]:
+    """The figures' rows as CSV in pieces (UTF-8 with BOM, CRLF)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow(CSV_COLUMNS)
+    for n, row in enumerate(rows, 1):
+        writer.writerow(["" if row[k] is None else row[k] for k in CSV_COLUMNS])
+        if n % 1000 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
 def figure_data(a, render) -> Iterator[Planned]:
-    """data/figures.csv (UTF-8 with BOM, CRLF) and data/figures.json (keys sorted), both made
-    in pieces as they are written."""
-    key = key_of("figures", a.indicators, a.base_url, [(r.slug, _all_shown(r)) for r in a.records if r.figures_shown])
-
-    def csv_pieces() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-        buffer.write("\ufeff")
-        writer.writeheader()
-        for n, row in enumerate(data_rows(a), 1):
-            writer.writerow({k: "" if row[k] is None else row[k] for k in CSV_COLUMNS})
-            if n % 1000 == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    yield Planned(urls.FIGURES_CSV, key, csv_pieces)
-    yield Planned(urls.FIGURES_JSON, key, lambda: json_rows(data_rows(a)))
+    """data/figures/<year>.csv (UTF-8 with BOM, CRLF) and .json (keys sorted) for each year's
+    reports, made in pieces as they are written, each keyed on its own reports' figures."""
+    for part, records in a.data_parts().items():
+        key = figures_key(a, records)
+        yield Planned(urls.data_part("figures", part), key, lambda records=records: csv_pieces(data_rows(a, records)))
+        yield Planned(urls.data_part("figures", part, "json"), key, lambda records=records: json_rows(data_rows(a, records)))

@@ -97,6 +97,14 @@ class Archive:
         """For the key of a page that lists these reports (see ``records.listing``)."""
         return " ".join(self.by_slug[s].listed for s in slugs)
 
+    def data_parts(self) -> dict[str, tuple[Record, ...]]:
+        """The records in each part of the data files split by year (``Record.data_part``, see
+        datasets), parts in order (years, then 'undated'), records in the archive's order."""
+        parts: dict[str, list[Record]] = defaultdict(list)
+        for record in self.records:
+            parts[record.data_part].append(record)
+        return {part: tuple(parts[part]) for part in sorted(parts)}
+
     def site_info(self) -> SiteInfo:
         return SiteInfo(
             reports=len(self.records),
@@ -363,8 +371,10 @@ def home_and_fixed_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
     info = a.site_info()
     yield Planned(urls.HOME, key_of("home", info, [(r.slug, r.digest) for r in newest]),
                   lambda: render.page("home.html", urls.HOME, site=info, newest=[ListedReport.of(r.report) for r in newest]))
-    for page, template in ((urls.ABOUT, "about.html"), (urls.SEARCH, "search.html"), (urls.NOT_FOUND, "404.html")):
+    for page, template in ((urls.SEARCH, "search.html"), (urls.NOT_FOUND, "404.html")):
         yield Planned(page, key_of(template, info), lambda page=page, template=template: render.page(template, page, site=info))
+    parts = list(a.data_parts())  # the about page links each year's data files
+    yield Planned(urls.ABOUT, key_of("about.html", info, parts), lambda: render.page("about.html", urls.ABOUT, site=info, parts=parts))
 
 
 def data_files(a: Archive, render: Renderer) -> Iterator[Planned]:

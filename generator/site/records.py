@@ -95,6 +95,13 @@ def section_rows(report, filings, terms) -> tuple[SectionRow, ...]:
                             tuple(f.topics), " ".join(w)) for s, f, w in zip(report.sections, filings, words))
 
 
+def sections_digest(rows: tuple[SectionRow, ...]) -> str:
+    """A digest of what the sections' CSV files show of a report: not the words, which hold the
+    title's too (the lead's, as the search index has them), and which a database is keyed on by
+    the report's row as well."""
+    return key_of([row._replace(words="") for row in rows])
+
+
 def store_sections(path: Path, rows: tuple[SectionRow, ...]) -> None:
     write_atomic(path, pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
 
@@ -153,6 +160,7 @@ class Record:
     problems: tuple[Problem, ...]
     evaluation: Evaluation  # the report against the rules (domain/evaluation.py)
     conflicts: tuple[Conflict, ...]  # indicators stated with values that cannot all hold
+    sections_digest: str  # digest of its rows in the sections' CSV files (``sections_digest``): a correction of its metadata leaves them
 
     @property
     def slug(self) -> str:
@@ -162,6 +170,11 @@ class Record:
     def province_code(self) -> str:
         """Its province's division code, '' when unplaced: topic and indicator pages are split by it."""
         return self.places[0].code if self.places else ""
+
+    @property
+    def data_part(self) -> str:
+        """The part of the data files split by year that holds its rows (see ``datasets``): its year, or 'undated'."""
+        return str(self.report.year) if self.report.year else "undated"
 
     def by_topic(self) -> tuple[tuple[str, bytes, str], ...]:
         """(topic, packed sections, digest of what its pages show), for each topic of a section.
@@ -295,7 +308,8 @@ def _analyse(analysis: Analysis, job: Job) -> Outcome:
     write_atomic(analysis.blobs / blob, pickle.dumps(Blob(digest, str(body_html(report)), toc), protocol=pickle.HIGHEST_PROTOCOL))
     terms = report_terms(report)
     store_terms(analysis.blobs / terms_name, terms)
-    store_sections(analysis.blobs / sections_name, section_rows(report, filed.sections, terms))
+    rows = section_rows(report, filed.sections, terms)
+    store_sections(analysis.blobs / sections_name, rows)
     anchors = tuple(source_anchor(report, f) for f in report.figures)
     shown = shown_digests(report, anchors)
     row = json.dumps({**front_matter(report), "topics": list(topics), "slug": light.slug}, ensure_ascii=False, sort_keys=True)
@@ -303,7 +317,7 @@ def _analyse(analysis: Analysis, job: Job) -> Outcome:
     stated_conflicts = conflicts(report.figures)
     record = Record(light, topics, _packed(tuple(by_topic)), topics_shown, places_of(light), anchors, shown,
                     _packed(report.figures), row, digest_of(row.encode("utf-8")), listed, digest, original_sha, tuple(problems),
-                    evaluate(report, len(stated_conflicts)), stated_conflicts)
+                    evaluate(report, len(stated_conflicts)), stated_conflicts, sections_digest(rows))
     return Outcome(report.slug, (md_stamp, raw_stamp), record, False, tuple(problems))
 
 

@@ -49,8 +49,6 @@ PLACES = "places/index.html"
 TOPICS = "topics/index.html"
 YEARS = "years/index.html"
 INDICATORS = "indicators/index.html"
-FIGURES_CSV = "data/figures.csv"
-FIGURES_JSON = "data/figures.json"
 DATA_PACKAGE = "data/datapackage.json"
 DATABASE = "data/fazhi.sqlite"
 COMPARE = "compare/index.html"
@@ -62,6 +60,17 @@ NOT_FOUND = "404.html"
 def data_table(name: str) -> str:
     """A table of the data package (generator/site/datasets.py): ``data/<name>.csv``."""
     return f"data/{name}.csv"
+
+
+def data_part(name: str, part: str, suffix: str = "csv") -> str:
+    """One year's part of a table the data package splits by year (``part``: the year, or
+    ``undated``): ``data/<name>/<part>.csv``, or ``.json`` for the figures' JSON."""
+    return f"data/{name}/{part}.{suffix}"
+
+
+def database_part(part: str) -> str:
+    """One year's database of the sections, their topics and figures (see datasets)."""
+    return f"data/fazhi-{part}.sqlite"
 
 
 def compare_data(code: str) -> str:

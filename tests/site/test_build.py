@@ -344,8 +344,10 @@ def absolute_links(site: Path) -> dict[str, list[str]]:
             found[name] = [a or b for a, b in found[name]]
     found["robots.txt"] = re.findall(r"Sitemap: (\S+)", (site / "robots.txt").read_text(encoding="utf-8"))
     found["data/reports.json"] = [r["url"] for r in json.loads((site / "data/reports.json").read_text(encoding="utf-8"))]
-    with open(site / "data/figures.csv", encoding="utf-8-sig", newline="") as f:
-        found["data/figures.csv"] = [row["url"] for row in csv.DictReader(f)]
+    found["data/figures"] = []
+    for part in sorted((site / "data" / "figures").glob("*.csv")):
+        with open(part, encoding="utf-8-sig", newline="") as f:
+            found["data/figures"] += [row["url"] for row in csv.DictReader(f)]
     return found
 
 
@@ -393,7 +395,7 @@ def test_without_a_base_url_nothing_absolute_is_made_up(tmp_path: Path):
     assert [p for p in out.rglob("*") if p.is_file() and re.search(rb"https?://[^\"<]*(?:example|/reports/)", p.read_bytes())] == []
     links = absolute_links(out)
     assert links["data/reports.json"][0] == "reports/2017-guangdong-xiangqiao-sifaju/index.html"
-    assert all((out / u).is_file() for u in links["data/reports.json"] + links["data/figures.csv"])
+    assert all((out / u).is_file() for u in links["data/reports.json"] + links["data/figures"])
     assert not [u for page, urls in links.items() if not page.startswith("data/") for u in urls]
     page = (out / "reports/2021-chongqing-jiangbei-sifaju/index.html").read_text(encoding="utf-8")
     assert "重庆市江北区司法局2021年法治政府建设工作情况[EB/OL]. [引用日期]." in page and "feed.xml" not in page

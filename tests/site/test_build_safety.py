@@ -582,7 +582,7 @@ def test_a_report_page_lost_or_made_up_fails_the_build(tmp_path: Path, monkeypat
     ("feed.xml", '<?xml version="1.0"?><feed><entry>'),
     ("sitemap.xml", "<urlset><url>\x01</url></urlset>"),
     ("data/reports.json", '[{"slug": "2021-a"},'),
-    ("data/figures.csv", 'a,b\r\n1,"2\r\n'),
+    ("data/figures/2021.csv", 'a,b\r\n1,"2\r\n'),
 ])
 def test_data_files_that_do_not_parse_fail_the_build_and_leave_the_old_site(tmp_path: Path, monkeypatch, path: str, broken: str):
     content = two_reports(tmp_path)

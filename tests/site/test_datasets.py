@@ -1,6 +1,7 @@
 """The data package (generator/site/datasets.py): CSV tables described by data/datapackage.json,
-valid to frictionless; data/fazhi.sqlite with the same tables and a full-text index that finds
-Chinese words; the same bytes from two builds; each seed's evaluation and conflicting figures."""
+valid to frictionless, the large ones in a file per year; data/fazhi.sqlite and a database per
+year with the same tables and a full-text index that finds Chinese words; the same bytes from two
+builds; an edit writes its own year's files only; each seed's evaluation and conflicting figures."""
 
 from __future__ import annotations
 
@@ -28,10 +29,26 @@ def site(seed_site: Path) -> Path:
     return seed_site
 
 
+def table_files(site: Path, name: str) -> list[Path]:
+    """A table's CSV files, as the data package lists them (one, or one per year)."""
+    resource = {r["name"]: r for r in json.loads((site / urls.DATA_PACKAGE).read_text(encoding="utf-8"))["resources"]}[name]
+    paths = resource["path"] if isinstance(resource["path"], list) else [resource["path"]]
+    return [site / "data" / path for path in paths]
+
+
 def rows(site: Path, name: str) -> list[dict]:
-    raw = (site / urls.data_table(name)).read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
-    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    """A table's rows, from all its files; each file has the header."""
+    found = []
+    for path in table_files(site, name):
+        raw = path.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+        found += csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
+    return found
+
+
+def databases(site: Path) -> list[Path]:
+    """data/fazhi.sqlite, then each year's database."""
+    return [site / urls.DATABASE] + sorted((site / "data").glob("fazhi-*.sqlite"))
 
 
 def test_the_data_package_is_valid_and_describes_every_table(site: Path):
@@ -42,11 +59,19 @@ def test_the_data_package_is_valid_and_describes_every_table(site: Path):
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     package = frictionless.Package(site / urls.DATA_PACKAGE)
     for resource in descriptor["resources"]:
-        header = rows(site, resource["name"])[0].keys() if rows(site, resource["name"]) else []
-        assert list(header) == [f["name"] for f in resource["schema"]["fields"]]
+        for path in table_files(site, resource["name"]):
+            header = path.read_bytes().decode("utf-8-sig").split("\r\n", 1)[0]
+            assert header.split(",") == [f["name"] for f in resource["schema"]["fields"]], path
     assert [f.name for f in datasets.FIGURES.csv_fields] == list(figure_pages.CSV_COLUMNS)
     places = package.get_resource("places").read_rows()
     assert {r["code"]: r["name"] for r in places}["500105"] == "江北区"
+    # A table split by year is one resource of several files, each of its year's reports alone.
+    sections = descriptor["resources"][[r["name"] for r in descriptor["resources"]].index("sections")]
+    assert sections["path"] == [f"sections/{year}.csv" for year in (2017, 2021, 2022)]
+    assert len(package.get_resource("sections").read_rows()) == len(rows(site, "sections"))
+    year_of = {r["slug"]: r["year"] for r in rows(site, "reports")}
+    for path in table_files(site, "sections"):
+        assert {year_of[r["report"]] for r in csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig")))} == {path.stem}
 
 
 def test_every_figure_carries_its_provenance(site: Path):
@@ -71,13 +96,29 @@ def test_sections_and_their_topics_are_long_form(site: Path):
     assert ("2021-chongqing-jiangbei-sifaju#s3-1", "renmin-tiaojie") in {(t["section"], t["topic"]) for t in topics}
 
 
-def test_the_database_finds_a_chinese_word_and_holds_the_tables(site: Path):
-    db = sqlite3.connect(site / urls.DATABASE)
-    tables = {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
-    assert {t.name for t in datasets.TABLES} | {"sections_fts"} <= tables
-    for table in datasets.TABLES:
+def test_the_databases_find_a_chinese_word_and_hold_the_tables(site: Path):
+    whole, *years = databases(site)
+    assert [y.name for y in years] == ["fazhi-2017.sqlite", "fazhi-2021.sqlite", "fazhi-2022.sqlite"]
+    counts: dict[str, int] = {}
+    for path in years:
+        db = sqlite3.connect(path)
+        tables = {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
+        assert {t.name for t in datasets.YEAR_DATABASE} | {"sections_fts"} <= tables
+        assert "places" not in tables
+        for table in datasets.YEAR_DATABASE:
+            (count,) = db.execute(f"select count(*) from [{table.name}]").fetchone()
+            counts[table.name] = counts.get(table.name, 0) + count
+        assert {year for (year,) in db.execute("select distinct year from reports")} == {int(path.stem[-4:])}
+        # Each year's file joins its sections to its reports.
+        assert db.execute("select count(*) from sections left join reports on reports.slug = sections.report "
+                          "where reports.slug is null").fetchone() == (0,)
+    db = sqlite3.connect(whole)
+    for table in datasets.WHOLE_DATABASE:
         (count,) = db.execute(f"select count(*) from [{table.name}]").fetchone()
         assert count == len(rows(site, table.name)), table.name
+    for table in (datasets.SECTIONS, datasets.SECTION_TOPICS, datasets.FIGURES, datasets.REPORTS, datasets.EVALUATION):
+        assert counts[table.name] == len(rows(site, table.name)), table.name
+    db = sqlite3.connect(site / urls.database_part("2021"))
     found = db.execute("select sections.id from sections_fts join sections on sections.rowid = sections_fts.rowid "
                        "where sections_fts match ? order by sections.id", ["人民调解"]).fetchall()
     assert ("2021-chongqing-jiangbei-sifaju#s3-1",) in found
@@ -87,12 +128,44 @@ def test_the_database_finds_a_chinese_word_and_holds_the_tables(site: Path):
     assert 'content="sections"' in db.execute("select sql from sqlite_master where name = 'sections_fts'").fetchone()[0]
 
 
-def test_the_database_has_the_same_bytes_from_two_builds(tmp_path: Path, site: Path):
+def data_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "data").rglob("*") if p.is_file()}
+
+
+def test_the_data_files_have_the_same_bytes_from_two_builds(tmp_path: Path, site: Path):
     shutil.copytree(ROOT / "content", tmp_path / "content")
     problems, _ = build(tmp_path / "content", tmp_path / "site", "https://fazhi.example.org/")
     assert not [p for p in problems if p.severity == "error"]
-    for name in (urls.DATABASE, urls.DATA_PACKAGE, urls.data_table("sections"), urls.data_table("evaluation")):
-        assert (tmp_path / "site" / name).read_bytes() == (site / name).read_bytes(), name
+    assert data_files(tmp_path / "site") == data_files(site)
+
+
+def written(site: Path, before: dict[str, int]) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in (site / "data").rglob("*")
+            if p.is_file() and before.get(p.relative_to(site).as_posix()) != p.stat().st_mtime_ns}
+
+
+def test_an_edit_writes_its_own_years_data_files_and_a_title_correction_no_sections(tmp_path: Path):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    out = tmp_path / "site"
+    assert not [p for p in build(tmp_path / "content", out, "https://fazhi.example.org/")[0] if p.severity == "error"]
+    path = tmp_path / "content" / "reports" / "2021-chongqing-jiangbei-sifaju.md"
+
+    def edited(old: str, new: str) -> set[str]:
+        before = {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in (out / "data").rglob("*") if p.is_file()}
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        assert not [p for p in build(tmp_path / "content", out, "https://fazhi.example.org/")[0] if p.severity == "error"]
+        return written(out, before)
+
+    body = edited("起草印发工作文件31份", "起草印发工作文件32份")
+    assert {"data/sections/2021.csv", "data/fazhi-2021.sqlite"} <= body
+    assert not {p for p in body if "2017" in p or "2022" in p}
+    title = edited("title: ", "title: 修订 ")
+    assert {"data/reports.csv", "data/fazhi.sqlite", "data/fazhi-2021.sqlite"} <= title
+    assert not {p for p in title if p.startswith(("data/sections/", "data/section_topics/")) or "2017" in p or "2022" in p}
+    # Nothing changed: nothing written.
+    assert edited("title: 修订 ", "title: 修订 ") == set()
 
 
 # The evaluation of the five seeds, checked by hand against their texts (README: Report evaluation).

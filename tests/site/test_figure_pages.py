@@ -1,5 +1,5 @@
 """Figures on the site: report tables that link to the sentence, indicator pages with
-their table and chart, place pages over the years, data/figures.csv and .json."""
+their table and chart, place pages over the years, data/figures/<year>.csv and .json."""
 
 from __future__ import annotations
 
@@ -137,10 +137,16 @@ def test_place_page_shows_its_figures_over_the_years(site: Path):
 
 
 def test_data_files_parse_and_match_the_front_matter(site: Path):
-    raw = (site / urls.FIGURES_CSV).read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
-    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    data = json.loads((site / urls.FIGURES_JSON).read_text(encoding="utf-8"))
+    """A CSV and a JSON file per year the reports cover, together holding every figure."""
+    rows, data = [], []
+    for year in ("2017", "2021", "2022"):
+        raw = (site / urls.data_part("figures", year)).read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+        rows += csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
+        part = json.loads((site / urls.data_part("figures", year, "json")).read_text(encoding="utf-8"))
+        assert {d["year"] for d in part} == {int(year)}
+        assert [(d["indicator"], d["adcode"]) for d in part] == sorted((d["indicator"], d["adcode"]) for d in part)
+        data += part
     expected = sorted(
         (r.slug, r.place, r.year, f.indicator, f.value, f.unit, f.period, f.approx, f.quote) for r in REPORTS for f in r.figures
     )
@@ -151,10 +157,10 @@ def test_data_files_parse_and_match_the_front_matter(site: Path):
     assert from_json == expected
     assert from_csv == [(*e[:4], float(e[4]), *e[5:]) for e in expected]
     assert list(data[0]) == sorted(data[0])  # keys sorted
-    assert [(d["indicator"], d["year"], d["adcode"]) for d in data] == sorted((d["indicator"], d["year"], d["adcode"]) for d in data)
-    assert "812.44" in raw.decode("utf-8-sig") and "812.44" in (site / urls.FIGURES_JSON).read_text(encoding="utf-8")
+    assert "812.44" in (site / urls.data_part("figures", "2021")).read_text(encoding="utf-8-sig")
     about = (site / urls.ABOUT).read_text(encoding="utf-8")
-    assert 'href="../data/figures.csv"' in about and 'href="../data/figures.json"' in about
+    assert 'href="../data/figures/2021.csv"' in about and 'href="../data/figures/2021.json"' in about
+    assert 'href="../data/fazhi-2021.sqlite"' in about and 'href="../data/sections/2017.csv"' in about
 
 
 @pytest.mark.slow
@@ -171,7 +177,7 @@ def test_quotes_and_names_are_escaped_everywhere(tmp_path: Path):
     for page in (urls.report_page(md.stem), urls.indicator_page("mediation-disputes")):
         html = (tmp_path / "site" / page).read_text(encoding="utf-8")
         assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert evil in (tmp_path / "site" / urls.FIGURES_JSON).read_text(encoding="utf-8")
+    assert evil in (tmp_path / "site" / urls.data_part("figures", "2021", "json")).read_text(encoding="utf-8")
     svg = chart_svg(Indicator("x", "<b>名</b>", "件", ("件",), (), (), ("{n}",)), [])
     assert "<b>" not in svg and "&lt;b&gt;" in svg
 
@@ -247,7 +253,7 @@ def test_amounts_are_shown_as_stated_with_the_value_they_are_compared_by(site: P
     cells = {text(td.find("h:span[@class='stated']", NS)): td.get("data-value")
              for td in page.findall(".//h:table[@id='indicator-table']/h:tbody/h:tr/h:td[4]", NS)}
     assert cells["1.8亿元"] == "18000" and cells["21827万元"] == "21827"
-    rows = list(csv.DictReader(io.StringIO((site / urls.FIGURES_CSV).read_bytes().decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO((site / urls.data_part("figures", "2021")).read_bytes().decode("utf-8-sig"))))
     row = next(r for r in rows if r["stated"] == "1.8亿元")
     assert (row["value"], row["unit"]) == ("18000", "万元")
     assert "未经换算" not in (site / urls.INDICATORS).read_text(encoding="utf-8")
