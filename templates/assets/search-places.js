@@ -34,12 +34,7 @@
 
   if (typeof document === 'undefined') return;
 
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
+  var el = S.el;  /* the page's element maker (search.js) */
 
   /* A province of the answer by place, with its number of reports and its places', each linking
      to the same search within it. */

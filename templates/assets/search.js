@@ -712,6 +712,7 @@
     if (text !== undefined) e.textContent = text;
     return e;
   }
+  S.el = el;  /* for search-places.js */
 
   function option(select, value, label, chosen) {
     var o = el('option', null, label);
