@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping, NamedTuple
 
 import jinja2
+import rjsmin
 
 from generator import PROJECT
 from generator.core.digests import key_of, tree_digest
@@ -179,6 +180,8 @@ def _assets() -> dict[str, tuple[str, bytes]]:
     """name → (fingerprinted site path, bytes) for templates/assets/*."""
     folder = TEMPLATES / "assets"
     found = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()} if folder.is_dir() else {}
+    # Scripts are published minified: search.js is half the search page's bytes before a query.
+    found = {name: rjsmin.jsmin(data) if name.endswith(".js") else data for name, data in found.items()}
     return {name: (fingerprint(name, data), data) for name, data in found.items()}
 
 
