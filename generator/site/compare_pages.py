@@ -24,11 +24,6 @@ def _script(call: str, value) -> str:
     return f"FAZHI_COMPARE.{call}({json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(',', ':'))});\n"
 
 
-def _own(a, node) -> list:
-    """The records of the place's own reports (a city's, not its districts')."""
-    return [a.by_slug[s] for s in node.reports if a.by_slug[s].report.adcode == node.code]
-
-
 def place_data(a, node, own) -> dict:
     reports, figures, sections = [], [], []
     for record in sorted(own, key=lambda r: (r.report.year or 0, r.report.period, r.slug)):
@@ -50,7 +45,7 @@ def place_data(a, node, own) -> dict:
 def compare_pages(a, render) -> Iterator[Planned]:
     listed = []
     for code, node in a.places.items():
-        own = _own(a, node)
+        own = a.own_records(node)
         if not own:
             continue
         years = sorted({r.report.year for r in own if r.report.year})

@@ -6,14 +6,15 @@ Each table is declared once (``TABLES``: its fields, their types and units, its 
 files, ``data/datapackage.json`` and the database are all made from that declaration. Rows carry
 stable ids: a report's slug, a section's ``<slug>#<anchor>``, a figure's ``<slug>/<n>`` (its
 order in the report), a place's division code. CSV files are UTF-8 with a BOM and CRLF line ends
-(Excel opens them; pandas with ``encoding="utf-8-sig"``), like data/figures.csv, which
-``figure_pages`` writes and this package describes.
+(Excel opens them; pandas with ``encoding="utf-8-sig"``); the figures' rows are
+``figure_pages.data_rows``, also written there as JSON.
 
 Chinese has no spaces, and SQLite's FTS5 tokenizers cut text at spaces and punctuation (unicode61)
 or into three-character pieces (trigram: a two-character word such as 调解 finds nothing). So each
-section's row in the database carries ``words``, its distinct words as the search index segments
-them (jieba's search mode: 行政复议 also gives 行政, 复议), one space apart; the FTS5 table indexes
-those with unicode61. A query for 调解 finds every section whose text has that word.
+section's row in the database carries ``words``, its distinct terms as the search index cuts
+them (jieba's search mode: 行政复议 also gives 行政, 复议; and every two-character run, 政复 too),
+one space apart; the FTS5 table indexes those with unicode61. A query for 调解 finds every section
+whose text has it, and a phrase query of bigrams ("医调" "调委") a word jieba does not know.
 
 The tables that grow with the texts (sections, their topics, figures) are split by the year the
 reports cover: ``data/<table>/<year>.csv`` (``undated`` for reports of no year), one resource of
@@ -94,8 +95,7 @@ class Table:
         return tuple(f for f in self.fields if f.in_csv)
 
 
-def F(name: str, type: str, description: str, unit: str = "", in_csv: bool = True) -> Field:
-    return Field(name, type, description, unit, in_csv)
+F = Field  # short, for the declarations below
 
 
 PLACE_KEY = ForeignKey("place_code", "places", "code")
@@ -163,7 +163,7 @@ SECTIONS = Table("sections", "章节", "One row per section of every report, in 
     F("characters", "integer", "characters of its text, whitespace left out"),
     F("url", "string", "the section on the report's page"),
     F("text", "string", "its text as the archive holds it (Markdown)"),
-    F("words", "string", "its distinct words as jieba segments them, for the full-text index", in_csv=False),
+    F("words", "string", "its distinct terms as the search index cuts them (jieba's words and every two-character run), for the full-text index", in_csv=False),
 ), "id", (REPORT_KEY,), by_year=True)
 
 SECTION_TOPICS = Table("section_topics", "章节专题", "Which topic each section is filed under: one row per section and topic.", (
@@ -237,10 +237,6 @@ YEAR_DATABASE = (TOPICS, INDICATORS, REPORTS, SECTIONS, SECTION_TOPICS, FIGURES,
 # --- rows: each table's rows of some records (a part's, or all), in the archive's order ------------
 
 
-def _place_code(record) -> str:
-    return record.places[-1].code if record.places else ""
-
-
 def topic_rows(a, records) -> Iterator[dict]:
     for t in a.topics:
         yield {"slug": t.slug, "name": t.name, "description": t.description}
@@ -264,7 +260,7 @@ def report_rows(a, records) -> Iterator[dict]:
         r = record.report
         original = urls.report_original(r.slug, r.raw) if record.original_sha256 else ""
         yield {"slug": r.slug, "url": urls.address(a.base_url, urls.report_page(r.slug)), "title": r.title,
-               "title_inferred": r.title_inferred, "place_code": _place_code(record), "adcode": r.adcode, "level": r.level,
+               "title_inferred": r.title_inferred, "place_code": record.place_code, "adcode": r.adcode, "level": r.level,
                "province": r.province, "city": r.city, "district": r.district, "year": r.year, "period": r.period,
                "publisher": r.publisher, "published": r.published, "doc_index": r.doc_index, "doc_number": r.doc_number,
                "source": r.source, "source_url": r.source_url, "fetched": r.fetched, "added": r.added,
@@ -298,7 +294,7 @@ def section_topic_rows(a, records) -> Iterator[dict]:
 def evaluation_rows(a, records) -> Iterator[dict]:
     for record in records:
         r, e = record.report, record.evaluation
-        row = {"report": r.slug, "place_code": _place_code(record), "place": r.place, "year": r.year, "period": r.period,
+        row = {"report": r.slug, "place_code": record.place_code, "place": r.place, "year": r.year, "period": r.period,
                "level": r.level}
         for p in e.parts:
             row[p.part] = p.how
@@ -444,7 +440,7 @@ def database_pieces(a, tables: tuple[Table, ...], records) -> Iterator[bytes]:
 
 
 def data_package(a, render) -> Iterator[Planned]:
-    """The CSV tables (the figures' are figure_pages'), each table split by year in parts, a part
+    """The CSV tables, each table split by year in parts, a part
     written only when its year's rows changed; data/datapackage.json; data/fazhi.sqlite and a
     database per year, each keyed on the tables it holds."""
     parts = a.data_parts()
@@ -460,7 +456,7 @@ def data_package(a, render) -> Iterator[Planned]:
     for part, records in parts.items():
         part_keys = keys(a, records)
         for table in TABLES:
-            if table is SECTIONS or table is SECTION_TOPICS:
+            if table.by_year:
                 fields = tuple(f.name for f in table.csv_fields)
                 yield Planned(urls.data_part(table.name, part), key_of("table", table, part, part_keys[table.name]),
                               lambda fields=fields, table=table, records=records: csv_pieces(fields, ROWS[table.name](a, records)))

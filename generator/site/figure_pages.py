@@ -1,6 +1,6 @@
 """The site's figures: indicator pages (a sortable table and a static SVG chart per
 indicator), the figures table on report pages, figures over the years on place pages,
-and the figures' data files, one CSV and one JSON per year (data/figures/<year>.csv, .json).
+and the figures' JSON, one file per year (data/figures/<year>.json; the CSV beside it is datasets').
 
 generator/site/pages.py registers ``indicator_pages`` and ``figure_data`` among its producers
 and passes ``report_figures`` / ``place_figures`` to the report and place templates;
@@ -18,8 +18,6 @@ and report.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, replace
 from functools import partial
 from html import escape
@@ -37,10 +35,6 @@ from generator.model.report import UNPLACED, Figure, Report, period_name
 from generator.site import urls
 from generator.site.planned import Planned
 from generator.site.render import json_rows
-
-CSV_COLUMNS = ("id", "report", "url", "section", "source_url", "fetched", "place", "place_code", "province", "city", "district",
-               "adcode", "year", "indicator", "indicator_name", "value", "approx", "upper", "unit", "stated", "period",
-               "period_kind", "conflict", "quote", "extractor")
 
 
 def load(content: Path) -> tuple[tuple[Indicator, ...], list[Problem]]:
@@ -427,7 +421,7 @@ def data_rows(a, records) -> Iterator[dict]:
             "report": r.slug,
             "url": urls.address(a.base_url, urls.report_page(r.slug)),
             "section": anchor or "",
-            "place_code": record.places[-1].code if record.places else "",
+            "place_code": record.place_code,
             "period_kind": "annual" if f.period == "annual" else "part",
             "conflict": conflict,
             "extractor": extractor,
@@ -456,25 +450,10 @@ def figures_key(a, records) -> str:
     return key_of("figures", a.indicators, a.base_url, [(r.slug, _all_shown(r)) for r in records if r.figures_shown])
 
 
-def csv_pieces(rows: Iterator[dict]) -> Iterator[str]:
-    """The figures' rows as CSV in pieces (UTF-8 with BOM, CRLF)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    buffer.write("\ufeff")
-    writer.writerow(CSV_COLUMNS)
-    for n, row in enumerate(rows, 1):
-        writer.writerow(["" if row[k] is None else row[k] for k in CSV_COLUMNS])
-        if n % 1000 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
 def figure_data(a, render) -> Iterator[Planned]:
-    """data/figures/<year>.csv (UTF-8 with BOM, CRLF) and .json (keys sorted) for each year's
-    reports, made in pieces as they are written, each keyed on its own reports' figures."""
+    """data/figures/<year>.json (keys sorted) for each year's reports, made in pieces as they are
+    written, each keyed on its own reports' figures. The CSV beside it is the data package's
+    (generator/site/datasets.py, from the table's declaration)."""
     for part, records in a.data_parts().items():
-        key = figures_key(a, records)
-        yield Planned(urls.data_part("figures", part), key, lambda records=records: csv_pieces(data_rows(a, records)))
-        yield Planned(urls.data_part("figures", part, "json"), key, lambda records=records: json_rows(data_rows(a, records)))
+        yield Planned(urls.data_part("figures", part, "json"), figures_key(a, records),
+                      lambda records=records: json_rows(data_rows(a, records)))

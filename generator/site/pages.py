@@ -97,6 +97,10 @@ class Archive:
         """For the key of a page that lists these reports (see ``records.listing``)."""
         return " ".join(self.by_slug[s].listed for s in slugs)
 
+    def own_records(self, node: PlaceNode) -> list[Record]:
+        """The records of a place's own reports (a city's, not its districts'): the compare view's."""
+        return [self.by_slug[s] for s in node.reports if self.by_slug[s].report.adcode == node.code]
+
     def data_parts(self) -> dict[str, tuple[Record, ...]]:
         """The records in each part of the data files split by year (``Record.data_part``, see
         datasets), parts in order (years, then 'undated'), records in the archive's order."""
@@ -237,14 +241,9 @@ def original_files(a: Archive, render: Renderer) -> Iterator[Planned]:
                           lambda source=source: Path(source).read_bytes())
 
 
-def own_reports(a: Archive, node: PlaceNode) -> bool:
-    """Whether the place has reports of its own (a city's, not only its districts'): the compare page lists those."""
-    return any(a.by_slug[s].report.adcode == node.code for s in node.reports)
-
-
 def compare_children(a: Archive, kids: list[PlaceNode]) -> list[str]:
     """The codes of the first places below that the compare page can put side by side."""
-    return [k.code for k in kids if own_reports(a, k)][:compare_pages.MAX_PLACES]
+    return [k.code for k in kids if a.own_records(k)][:compare_pages.MAX_PLACES]
 
 
 def place_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
@@ -264,7 +263,7 @@ def place_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
                 by_year[r.year].append(r)
             return render.page("place.html", node.page, place=node, chain=chain, children=kids,
                                by_year=sorted(by_year.items(), key=lambda kv: -(kv[0] or 0)),
-                               figures=figure_pages.place_figures(a, node), compare_own=own_reports(a, node),
+                               figures=figure_pages.place_figures(a, node), compare_own=bool(a.own_records(node)),
                                compare_children=compare_children(a, kids),
                                area=figure_pages.area_figures(a, node) if node.kind != "county" else (),
                                coverage=figure_pages.area_coverage(a, node, counties) if node.kind != "county" else ())

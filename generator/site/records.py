@@ -172,6 +172,11 @@ class Record:
         return self.places[0].code if self.places else ""
 
     @property
+    def place_code(self) -> str:
+        """The division code of its most specific place, '' when unplaced: its row's key in the data files."""
+        return self.places[-1].code if self.places else ""
+
+    @property
     def data_part(self) -> str:
         """The part of the data files split by year that holds its rows (see ``datasets``): its year, or 'undated'."""
         return str(self.report.year) if self.report.year else "undated"
