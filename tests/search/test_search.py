@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -30,6 +31,7 @@ from generator.search.index import SearchIndex, search_files
 from generator.search.segment import _RUN, Segmenter, han_runs, normalize
 from generator.search.terms import BOOST, FIELDS, IndexEntry, index_entry, report_terms, section_fields
 from generator.site.build import build
+from generator.site.records import section_rows
 from tests.search.search_table import QUERIES, case_arg, check
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,13 +83,13 @@ HAN_TEXT = st.text(alphabet=st.sampled_from(sorted(set("".join(
     r.body for r in SEEDS)) - set(" \n")) + ["𠀀", "𠮷", "ａ", "1"]), min_size=1, max_size=60)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(HAN_TEXT)
 def test_rjieba_and_jieba_agree_on_generated_text(text):
     assert RUST.terms(text) == PYTHON.terms(text)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(HAN_TEXT)
 def test_each_bigram_of_a_text_counts_as_often_as_it_occurs(text):
     terms, text = RUST.terms(text), normalize(text)
@@ -96,7 +98,7 @@ def test_each_bigram_of_a_text_counts_as_often_as_it_occurs(text):
             assert terms.count(a + b) == sum(text[i:i + 2] == a + b for i in range(len(text)))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.lists(st.one_of(HAN_TEXT, st.sampled_from(["APP", "12", "ab", " ", "，", "ｆｕ"])), max_size=8))
 def test_terms_are_the_words_and_the_bigrams_not_already_words(pieces):
     """The definition the fast path in ``terms`` must keep: jieba's words, then the bigrams of
@@ -109,7 +111,7 @@ def test_terms_are_the_words_and_the_bigrams_not_already_words(pieces):
 
 
 @pytest.mark.slow
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(st.one_of(HAN_TEXT, st.sampled_from(["APP", "12348", "3.5", " ", "，", "\n", "_", "ｆｕｌｌ", "。"])), max_size=12))
 def test_one_call_per_text_gives_the_words_of_one_call_per_run(pieces):
     """words() sends all Han runs to jieba at once: the words must be those of a call per run."""
@@ -533,7 +535,7 @@ def _run_edits(state: Path, base: list, edits) -> None:
 
 
 @pytest.mark.slow
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(EDITS)
 def test_incremental_updates_give_the_full_builds_bytes(tmp_path_factory, edits):
     with pytest.MonkeyPatch.context() as mp:
@@ -552,7 +554,7 @@ def test_updates_that_change_filters_or_excerpts_give_the_full_builds_bytes(tmp_
 
 
 @pytest.mark.slow
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(["edit", "edit", "add", "remove", "reopen"]), st.integers(0, 59)),
                 min_size=1, max_size=5))
 def test_incremental_updates_of_pruned_terms_give_the_full_builds_bytes(tmp_path_factory, edits):
@@ -609,3 +611,16 @@ def test_open_of_a_state_whose_edit_cannot_be_replayed_is_empty(tmp_path: Path):
     digest = next(e.digest for e in _entries([old]))
     (state / "reports" / versioned_name(old.slug, digest)).unlink()
     assert SearchIndex.open(state).files() == {}
+
+
+def test_a_sections_words_for_the_databases_full_text_index_are_its_distinct_terms_sorted():
+    """records.section_rows gives each section the words the data package's FTS index holds: the
+    distinct terms of its heading and text, as the search index cuts them, in sorted order."""
+    class Filed(NamedTuple):
+        kind: str = "work"
+        topics: tuple = ()
+
+    for r in SEEDS:
+        rows = section_rows(r, [Filed()] * len(r.sections), report_terms(r))
+        for row, (heading, body) in zip(rows, section_fields(r), strict=True):
+            assert row.words.split() == sorted(set(RUST.terms(heading)) | set(RUST.terms(body))), (r.slug, row.anchor)
