@@ -7,7 +7,7 @@
   "use strict";
   var archive = null;
   var loaded = {};
-  var choice = { codes: [], from: null, to: null };
+  var choice = { codes: [], from: null, to: null, ignored: [] };
   var form = document.getElementById("compare-form");
   var chosenList = document.getElementById("compare-chosen");
   var addInput = document.getElementById("compare-add");
@@ -38,8 +38,12 @@
 
   function readChoice() {
     var params = new URLSearchParams(window.location.search);
-    var codes = (params.get("places") || "").split(",").filter(function (c) { return /^\d{6}$/.test(c); });
-    choice.codes = codes.filter(function (c, i) { return codes.indexOf(c) === i && byCode(c); }).slice(0, archive.max);
+    var codes = (params.get("places") || "").split(",").filter(function (c) { return c !== ""; });
+    var known = codes.filter(function (c, i) { return codes.indexOf(c) === i && byCode(c); });
+    choice.codes = known.slice(0, archive.max);
+    /* A shared link may name a place the archive has no report of, or more than it compares:
+       say what was left out rather than drop it silently. */
+    choice.ignored = codes.filter(function (c, i) { return codes.indexOf(c) === i && choice.codes.indexOf(c) < 0; });
     var year = parseInt(params.get("year"), 10);
     var from = parseInt(params.get("from"), 10), to = parseInt(params.get("to"), 10);
     choice.from = year || from || null;
@@ -193,13 +197,15 @@
   function draw() {
     var places = choice.codes.map(function (c) { return loaded[c]; }).filter(Boolean);
     results.textContent = "";
+    var ignored = choice.ignored.length ? "链接中的 " + choice.ignored.join("、") + " 未列入对比（档案中没有该地区的报告，或超过 " +
+      archive.max + " 个地区）。" : "";
     if (places.length < 2) {
-      status.textContent = places.length ? "再添加至少一个地区即可对比。" : "请添加二至" + archive.max + "个地区。";
+      status.textContent = ignored + (places.length ? "再添加至少一个地区即可对比。" : "请添加二至" + archive.max + "个地区。");
       if (!places.length) return;
     } else {
       var span = choice.from && choice.from === choice.to ? choice.from + "年" :
         (choice.from || choice.to ? (choice.from || "") + "—" + (choice.to || "") + "年" : "各年度");
-      status.textContent = "对比 " + places.map(function (p) { return p.full; }).join("、") + "，" + span + "。";
+      status.textContent = ignored + "对比 " + places.map(function (p) { return p.full; }).join("、") + "，" + span + "。";
     }
     results.appendChild(el("h2", { id: "compare-reports-h", text: "报告" }));
     results.appendChild(reportsTable(places));

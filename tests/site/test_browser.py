@@ -174,15 +174,19 @@ def test_keyboard_reaches_the_skip_link_first_and_it_moves_focus_to_main(browser
     w.close()
 
 
+def serious_violations(page) -> list:
+    """axe-core's serious and critical violations on the page, with the first few elements of each."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
 @pytest.mark.parametrize("path", PAGE_TYPES)
 def test_no_serious_accessibility_violations(browser, site: Path, path: str):
     w = Watched(browser)
     w.page.goto((site / path).as_uri())
-    w.page.add_script_tag(path=str(AXE))
-    result = w.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-               if v["impact"] in ("serious", "critical")]
-    assert serious == []
+    assert serious_violations(w.page) == []
     w.close()
 
 
@@ -193,9 +197,7 @@ def test_no_serious_accessibility_violations_on_a_phone_with_every_quote_open(br
     w = Watched(browser, 360, 740)
     w.page.goto((site / path).as_uri())
     w.page.evaluate("document.querySelectorAll('.figures details').forEach(d => { d.open = true; })")
-    w.page.add_script_tag(path=str(AXE))
-    result = w.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"] if v["impact"] in ("serious", "critical")] == []
+    assert serious_violations(w.page) == []
     w.close()
 
 
@@ -578,9 +580,7 @@ def test_opened_in_the_view_by_place_it_loads_no_excerpt_and_fits_a_phone(browse
     assert w.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     assert w.page.locator("input[type=search]").count() == 1
     assert w.problems == []  # before axe, which reads the style sheets (refused from file://)
-    w.page.add_script_tag(path=str(AXE))
-    result = w.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"] if v["impact"] in ("serious", "critical")] == []
+    assert serious_violations(w.page) == []
     w.close()
 
 
@@ -916,6 +916,19 @@ def test_compare_is_reached_from_a_place_page_and_its_choice_is_made_in_the_form
     w.page.locator("#compare-add").fill("不存在的地方")
     w.page.locator("#compare-add-button").click()
     assert "没有找到" in w.page.locator("#compare-status").inner_text()
+    assert w.problems == []
+    w.close()
+
+
+def test_a_shared_compare_link_naming_places_it_cannot_show_says_so(browser, root: str):
+    """A mistyped or stale link: an unknown code, a repeat and a non-code are left out, and the
+    page names what it left out instead of dropping it silently."""
+    w = Watched(browser)
+    w.page.goto(root + "compare/index.html?places=999999,500105,500105,abc&year=2021")
+    w.page.wait_for_function("document.querySelectorAll('.compare-reports tbody tr').length > 0")
+    status = w.page.locator("#compare-status").inner_text()
+    assert "999999、abc 未列入对比" in status and "再添加至少一个地区" in status
+    assert w.page.locator(".compare-reports tbody tr").count() == 1
     assert w.problems == []
     w.close()
 
