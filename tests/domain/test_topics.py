@@ -50,7 +50,7 @@ def counted_by_definition(text: str) -> list[str]:
 
 
 @pytest.mark.slow
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(st.sampled_from(SMALL_TERMS + [w[:2] for w in SMALL_TERMS] + [w[-2:] for w in SMALL_TERMS] + ["，", "工作", "。"]),
                 max_size=12))
 def test_the_one_pass_finder_counts_what_the_definition_counts(pieces):

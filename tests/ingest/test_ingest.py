@@ -340,7 +340,7 @@ def test_page_fixture(page: Path):
     assert [p.split(": ", 2)[2] for p in problems] == expected.get("warnings", [])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.sampled_from(PAGES), st.data())
 def test_a_page_cut_off_anywhere_is_ingested_or_reported_in_one_line(page: Path, data):
     """A crawler keeps the first N bytes of a page: cut mid-sentence, mid-line, mid-date."""
@@ -391,7 +391,7 @@ _LINE = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_LINE, min_size=1, max_size=12))
 def test_no_text_is_lost_property(lines):
     lead = "2021年，重庆市江北区司法局扎实推进各项工作。"
@@ -489,7 +489,7 @@ _YAML_TEXT = st.text(alphabet=st.sampled_from(list("法治 政府：:#'\"-?!&*[]
 
 
 @pytest.mark.slow
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.dictionaries(st.sampled_from(["title", "publisher", "source", "doc_number", "year", "topics", "figures"]),
                        st.one_of(_YAML_TEXT, st.integers(), st.none(), st.booleans(), st.lists(_YAML_TEXT, max_size=3),
                                  st.lists(st.dictionaries(_YAML_TEXT, _YAML_TEXT, max_size=2), max_size=2))))

@@ -573,7 +573,7 @@ _HOSTILE = st.sampled_from([b'"', b"'", b"[", b"]", b"{", b"}", b":", b": ", b"#
 
 
 @pytest.mark.slow  # 60 ingests
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=st.lists(st.tuples(st.floats(0, 1), _HOSTILE), min_size=1, max_size=4))
 def test_no_edit_of_a_report_makes_a_second_report_or_is_lost(tmp_path: Path, edits):
     base = tmp_path / "base"

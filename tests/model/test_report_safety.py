@@ -291,7 +291,7 @@ def _visible(page: str) -> str:
 
 
 @pytest.mark.slow
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
 @given(BODY)
 def test_fuzz_a_body_is_published_faithfully_or_named(body: str):
     text = f"---\ntitle: 标题\nyear: 2021\n---\n{body}\n"
@@ -347,7 +347,7 @@ _BASELINE: dict[str, bytes] = {}
 
 
 @pytest.mark.slow
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(front=front_matters(), body=BODY)
 def test_fuzz_a_hand_edited_report_never_changes_another_reports_page(tmp_path_factory, front: str, body: str):
     """The build publishes the edited report or names it (and only it) in its errors; the other
