@@ -419,7 +419,7 @@
       return allowed(f).then(function (set) {
         var hits = Object.keys(set || {}).map(Number).sort(function (a, b) { return a - b; })
           .map(function (r) { return { report: r, section: 0, score: 0 }; });
-        return { terms: [], phrases: [], marks: [], hits: hits, approximate: false, partial: false, listing: true };
+        return { terms: [], marks: [], hits: hits, approximate: false, partial: false, listing: true };
       });
     }
     lunr();  /* start loading lunr.js while the vocabulary loads */
@@ -438,7 +438,7 @@
     var marks = c.runs.concat(c.terms.filter(function (t) {
       return !c.runs.some(function (p) { return Array.from(t).length === 2 && p.indexOf(t) >= 0; });
     }));
-    var none = { terms: c.terms, phrases: c.phrases, marks: marks, hits: [], approximate: false, partial: false };
+    var none = { terms: c.terms, marks: marks, hits: [], approximate: false, partial: false };
     if (!c.terms.length || c.missing.length) return Promise.resolve(none);
     return Promise.all([lunr(), allowed(fo.filters)].concat(c.entries.map(function (e) { return postings(e, fo.provinces); })))
       .then(function (got) {
@@ -447,7 +447,7 @@
           return holding(c.phrases, r.hits).then(function (full) {
             return spread(c, lists, set, full.hits).then(function (more) {
               /* partial: only the best VERIFY candidates were checked for the phrases */
-              return { terms: c.terms, phrases: c.phrases, marks: marks, hits: full.hits.concat(more.hits),
+              return { terms: c.terms, marks: marks, hits: full.hits.concat(more.hits),
                        approximate: r.approximate || full.cut || more.cut, partial: full.cut || more.cut };
             });
           });
