@@ -167,6 +167,16 @@ def counties_in(code: str) -> int:
     return _county_counts().get(code, 0)
 
 
+@lru_cache(maxsize=1)
+def _province_codes() -> dict[str, int]:
+    return {p["name"]: int(p["code"]) for p in json.loads((_DATA / "provinces.json").read_text(encoding="utf-8"))}
+
+
+def province_code(name: str) -> int:
+    """A provincial division's two-digit code (浙江省 → 33); 0 for a name that is none."""
+    return _province_codes().get(name, 0)
+
+
 def by_code(code: str) -> Division | None:
     for d in divisions():
         if d.code == code and not d.historical:

@@ -131,9 +131,10 @@ def encode_postings(key: np.ndarray, wt: np.ndarray) -> str:
 
 def rank(key: np.ndarray, wt: np.ndarray) -> np.ndarray:
     """A posting's rank for pruning: its single-term lunr score order (4·wh + wb, idf is
-    the term's), ties to the earlier section; unique, and kept by renumbering."""
+    the term's), ties to the earlier section; unique. A score is below 2**19 and a key below
+    2**44 (report numbers below 2**28, numbers.py), so the two fit one int64."""
     score = 4 * (wt >> np.uint32(16)).astype(np.int64) + (wt & np.uint32(0xFFFF)).astype(np.int64)
-    return (score << np.int64(40)) | (np.int64((1 << 40) - 1) - key.astype(np.int64))
+    return (score << np.int64(44)) | (np.int64((1 << 44) - 1) - key.astype(np.int64))
 
 
 def decode_postings(text: str) -> list[tuple[int, int, int, int]]:

@@ -22,7 +22,7 @@ tag (works from file://, where fetch and XHR cannot read files):
   t/<id>-<p>.js    per province p, loaded only when a province or place filter is on
                    (t/<id>-r.js: all of it, when it is at most REST_POSTINGS postings)
   f/<id>.js        the report numbers of one filter value (province, place, year, topic)
-  f/places.js      every report's place, for the answer by place (按地区); loaded only for it
+  f/places.js      every placed report's place, for the answer by place (按地区); loaded only for it
   c/<r>-<k>.js     report r's title, place, year and the text of its sections
                    k·CHUNK … k·CHUNK+CHUNK−1, for excerpts; loaded for results shown
 
@@ -143,10 +143,11 @@ Filters = dict[str, dict[str, list[int]]]  # kind (province, place, year, topic)
 Places = dict[str, dict[str, list[str]]]   # province → city → districts ("" stands for the city itself)
 
 
-def filter_values(entries: Sequence[IndexEntry]) -> tuple[Filters, Places]:
-    """The reports (numbers) of each filter value, and the places by province and city."""
+def filter_values(entries: Sequence[IndexEntry], numbers: Mapping[str, int]) -> tuple[Filters, Places]:
+    """The reports (numbers, ascending) of each filter value, and the places by province and city."""
     filters: Filters = {"province": {}, "place": {}, "year": {}, "topic": {}}
-    for r, e in enumerate(entries):
+    for e in sorted(entries, key=lambda e: numbers[e.slug]):
+        r = numbers[e.slug]
         if e.province:
             filters["province"].setdefault(e.province, []).append(r)
         if e.place_value:
@@ -165,25 +166,28 @@ def filter_values(entries: Sequence[IndexEntry]) -> tuple[Filters, Places]:
 
 
 def filter_files(filters: Filters, places: Places, provinces: Sequence[str]) -> dict[str, bytes]:
-    """The f/ files. They are named by the value's position in dir.js's lists (the page knows no hash)."""
+    """The f/ files. A province's is named by its position in dir.js's list (a new province renumbers
+    every file anyway, numbers.py); a place's by its name's code points (``hexkey``), so that a new
+    place leaves the others' files as they were (the page knows no hash)."""
     place_values = [p + c + d for p, cs in places.items() for c, ds in cs.items() for d in ds]
     names = {"province": {v: i for i, v in enumerate(provinces)},
              "place": {v: i for i, v in enumerate(place_values)}}
     out = {}
     for kind, values in filters.items():
         for value, rs in values.items():
-            key = f"{kind}-{names[kind][value] if kind in names else value}"
+            key = f"{kind}-{names[kind][value] if kind == 'province' else hexkey(value) if kind == 'place' else value}"
             out[f"{FILTERS}{key}.js"] = script("f", key, encode_ints(np.diff(np.array(rs), prepend=0)))
-    # Report r's place as one number: 1 + its place's position after the provinces' (1 + the
-    # province's own for a province's report), 0 for none. Made from the filters, so it is
-    # made again (and kept) exactly when they are.
+    # A placed report's place as one number: 1 + its place's position after the provinces' (1 +
+    # the province's own for a province's report); pairs of (report number's delta, place), since
+    # numbers have gaps. Made from the filters, so it is made again (and kept) exactly when they are.
     where: dict[int, int] = {}
     for value, rs in filters["province"].items():
         where.update(dict.fromkeys(rs, 1 + names["province"][value]))
     for value, rs in filters["place"].items():
         where.update(dict.fromkeys(rs, 1 + len(provinces) + names["place"][value]))
-    out[f"{FILTERS}places.js"] = script("f", "places", encode_ints(np.array(
-        [where.get(r, 0) for r in range(max(where, default=-1) + 1)], np.int64)))
+    reports = np.array(sorted(where), np.int64)
+    pairs = np.stack([np.diff(reports, prepend=0), np.array([where[r] for r in reports.tolist()], np.int64)], 1)
+    out[f"{FILTERS}places.js"] = script("f", "places", encode_ints(pairs.reshape(-1)))
     return out
 
 
@@ -259,22 +263,6 @@ def unpruned_file(t: str, key: np.ndarray, wt: np.ndarray) -> tuple[str, bytes]:
     """The one t/ file of a term of at most PRUNE postings too large to group."""
     name = term_id(t)
     return f"{PREFIX}t/{name}.js", script("t", name, encode_postings(key, wt))
-
-
-def province_runs(province_of: np.ndarray) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """Each province's reports as runs of consecutive numbers, as bounds of posting keys
-    (start, end): slugs begin with year and province, so a province has about one run a year."""
-    reports = np.argsort(province_of, kind="stable")
-    provinces = province_of[reports]
-    first = np.flatnonzero(np.concatenate([[True], (np.diff(reports) != 1) | (np.diff(provinces) != 0)]))
-    last = np.concatenate([first[1:], [len(reports)]]) - 1
-    runs: dict[int, tuple[list[int], list[int]]] = {}
-    for a, b in zip(first.tolist(), last.tolist()):
-        starts, ends = runs.setdefault(int(provinces[a]), ([], []))
-        starts.append(int(reports[a]))
-        ends.append(int(reports[b]) + 1)
-    return {p: (np.array(s, np.uint64) << np.uint64(16), np.array(e, np.uint64) << np.uint64(16))
-            for p, (s, e) in runs.items()}
 
 
 def _remainder(name: str, province: int) -> str:

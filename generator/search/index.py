@@ -39,17 +39,17 @@ from generator.search.files import (
     filter_files,
     filter_values,
     large_term_files,
-    province_runs,
     unpruned_file,
     vocabulary_files,
 )
+from generator.search.numbers import EMPTY, number_reports, province_runs
 from generator.search.terms import IndexEntry, ReportTerms, load_terms, store_terms
 
 LUNR_JS = PROJECT / "node_modules" / "lunr" / "lunr.min.js"
 # Reports edited since the saved postings were written, beyond which save writes them anew
 # (open replays each such report onto every term it has).
 LOG_REPORTS = 64
-STATE_FORMAT = 2  # of the saved state (index.pickle): 2 holds named types where 1 held tuples
+STATE_FORMAT = 3  # of the saved state (index.pickle): 3 numbers reports by numbers.py, 2 by rank
 
 
 def _state_version() -> tuple:
@@ -65,11 +65,18 @@ class Chunks(NamedTuple):
     digests: tuple[str, ...]
 
 
+class Held(NamedTuple):
+    """Which version of which report a number's postings are of."""
+
+    slug: str
+    digest: str
+
+
 class Base(NamedTuple):
-    """The saved postings an index state maps (``base-<id>/``), and each report's digest in them."""
+    """The saved postings an index state maps (``base-<id>/``), and the reports in them by number."""
 
     id: str
-    digests: list[str]
+    reports: dict[int, Held]
 
 
 class _Read(NamedTuple):
@@ -140,6 +147,9 @@ class SearchIndex:
 
     def __init__(self):
         self._entries: list[IndexEntry] = []             # sorted by slug, terms=None
+        self._numbers: dict[str, int] = {}               # slug → its number (numbers.py)
+        self._block = 0                                  # the block size the numbers were laid out with
+        self._at: dict[int, IndexEntry] = {}             # number → its report
         self._terms: dict[str, ReportTerms | None] = {}  # slug → terms; None: in the state folder
         # term → (key, wt), sorted by key: key = report << 16 | section, wt = heading << 16 | body
         # weight. Plain pairs, not a named type: hundreds of thousands are made on every open.
@@ -154,7 +164,7 @@ class SearchIndex:
         self._state: Path | None = None
         self._provinces: list[str] = []
         self._base: Base | None = None
-        self._whole = False  # an update renumbered the reports: the next save writes new postings
+        self._whole = False  # an update moved every report: the next save writes new postings
         self._last_read: _Read | None = None  # see _terms_file
 
     # -- state ------------------------------------------------------------------
@@ -177,12 +187,14 @@ class SearchIndex:
         except (OSError, KeyError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, TypeError):
             return idx
         idx._entries = meta["entries"]
+        idx._numbers, idx._block = meta["numbers"], meta["block"]
+        idx._at = {idx._numbers[e.slug]: e for e in idx._entries}
         idx._terms = {e.slug: None for e in idx._entries}
         idx._post = post
         idx._small, idx._big, idx._chunks = meta["small"], meta["big"], meta["chunks"]
         idx._vfiles = meta["vfiles"]
         idx._files, idx._provinces = meta["files"], meta["provinces"]
-        idx._base = Base(meta["base"], meta["base_digests"])
+        idx._base = Base(meta["base"], meta["base_reports"])
         try:
             idx._replay()
         except (DamagedCache, OSError, EOFError, pickle.UnpicklingError, AttributeError):
@@ -197,15 +209,15 @@ class SearchIndex:
         return idx
 
     def _replay(self) -> None:
-        """Bring the base's postings up to date: the reports whose version differs from the base's
-        (the base holds every report at the same number, or it would have been rewritten). A
-        report's rows of a term are one run of its postings, replaced in place; terms whose
-        postings the new version shares are left alone."""
-        for r, (old, e) in enumerate(zip(self._base.digests, self._entries)):
-            if old == e.digest:
+        """Bring the base's postings up to date: at each number whose report or version differs
+        from the base's, a report's rows of a term are one run of its postings, replaced in place;
+        terms whose postings the new version shares are left alone."""
+        for r in sorted(self._base.reports.keys() | self._at.keys()):
+            old, e = self._base.reports.get(r), self._at.get(r)
+            if e is not None and old == Held(e.slug, e.digest):
                 continue
-            before = _postings_of(r, self._terms_file(e.slug, old))
-            after = _postings_of(r, self._report_terms(e))
+            before = _postings_of(r, self._terms_file(*old)) if old is not None else {}
+            after = _postings_of(r, self._report_terms(e)) if e is not None else {}
             same = _unchanged_terms(before, after)
             bounds = [np.uint64(r) << np.uint64(16), np.uint64(r + 1) << np.uint64(16)]
             for t in sorted((before.keys() | after.keys()) - same):
@@ -225,24 +237,25 @@ class SearchIndex:
             if self._terms.get(e.slug) is not None or self._state != state_dir:
                 _store_terms(state_dir, e, self._report_terms(e))
         old_base = self._base.id if self._base is not None and self._state == state_dir else None
-        digests = [e.digest for e in self._entries]
-        differ = sum(a != b for a, b in zip(self._base.digests, digests)) if old_base is not None else 0
+        reports = {r: Held(e.slug, e.digest) for r, e in self._at.items()}
+        differ = sum(reports.get(r) != self._base.reports.get(r)
+                     for r in reports.keys() | self._base.reports.keys()) if old_base is not None else 0
         if old_base is None or self._whole or differ > LOG_REPORTS:
             base_id = os.urandom(8).hex()
             self._write_base(state_dir / f"base-{base_id}")
-            self._base = Base(base_id, digests)
+            self._base = Base(base_id, reports)
             self._post = _mapped(state_dir / f"base-{base_id}")
         self._whole = False
         write_atomic(state_dir / "index.pickle", pickle.dumps({
-            "version": _state_version(), "base": self._base.id, "base_digests": self._base.digests,
-            "entries": self._entries, "small": self._small, "vfiles": self._vfiles, "big": self._big,
+            "version": _state_version(), "base": self._base.id, "base_reports": self._base.reports,
+            "entries": self._entries, "numbers": self._numbers, "block": self._block, "small": self._small, "vfiles": self._vfiles, "big": self._big,
             "chunks": self._chunks, "files": self._files, "provinces": self._provinces}, protocol=pickle.HIGHEST_PROTOCOL))
         # What neither the base nor the present version needs any more.
         keep = {f"base-{self._base.id}"}
         for entry in os.scandir(state_dir):
             if entry.name not in keep and entry.name.startswith("base-"):
                 shutil.rmtree(entry.path, ignore_errors=True)
-        keep = ({versioned_name(e.slug, d) for e, d in zip(self._entries, self._base.digests)}
+        keep = ({versioned_name(*held) for held in self._base.reports.values()}
                 | {versioned_name(e.slug, e.digest) for e in self._entries})
         for entry in os.scandir(state_dir / "reports"):
             if entry.name not in keep:
@@ -290,92 +303,98 @@ class SearchIndex:
 
         Returns whether a report was added, changed or removed: what ``save`` must then keep."""
         old_entries = {e.slug: e for e in self._entries}
-        old_order = {e.slug: r for r, e in enumerate(self._entries)}
-        new_order = {e.slug: r for r, e in enumerate(entries)}
-        changed = [e for e in entries if e.slug not in old_entries or old_entries[e.slug].digest != e.digest]
+        old_number = self._numbers
+        numbering = number_reports(entries)
+        new_number = numbering.numbers
+        # The block size changed (or nothing was held): every report moves, and is added anew.
+        relaid = numbering.block != self._block or not self._entries
+        moved = set() if relaid else {s for s, r in old_number.items() if new_number.get(s, r) != r}
+        changed = [e for e in entries if relaid or e.slug in moved or e.slug not in old_entries
+                   or old_entries[e.slug].digest != e.digest]
         for e in changed:
-            if e.terms is None and stored is None:
+            if e.terms is None and stored is None and not (e.slug in old_entries and old_entries[e.slug].digest == e.digest):
                 raise ValueError(f"{e.slug}: changed report given without its terms")
 
         def terms_of(e: IndexEntry) -> tuple[ReportTerms, Path | None]:
-            """A changed report's terms, and the file they were read from (None: brought along)."""
+            """A changed report's terms, and the file they were read from (None: brought along,
+            or the state's own, for a report that only moved)."""
             if e.terms is not None:
                 return e.terms, None
+            old = old_entries.get(e.slug)
+            if old is not None and old.digest == e.digest:
+                return self._report_terms(old), None
             path = stored(e)
             return load_terms(path), path
 
         changed_slugs = {e.slug for e in changed}
-        gone = [s for s in old_entries if s not in new_order or s in changed_slugs]
-        renumbered = any(old_order[s] != new_order[s] for s in old_order if s in new_order) or len(old_entries) != len(entries)
+        gone = [] if relaid else [s for s in old_entries if s not in new_number or s in changed_slugs]
+        if relaid:
+            self._post = {}
+        provinces = sorted({e.province for e in entries if e.province})
+        old_province = {p: i for i, p in enumerate(self._provinces)}
+        new_province = {p: i for i, p in enumerate(provinces)}
         # Many changed reports (a quarter of the archive) are added in bulk, all their postings anew.
         bulk = len(changed) > len(entries) // 4
         # A correction leaves most of a report's terms as they were (same sections, same weights):
         # their postings, and so their files, stay. Looked for when a few reports changed in place.
         same: dict[str, set[str]] = {}      # slug → terms whose postings did not change
         fresh: dict[str, ReportTerms] = {}  # their new terms, read once
-        if not renumbered and not bulk and len(changed) <= LOG_REPORTS:
+        if not bulk and len(changed) <= LOG_REPORTS:
             for e in changed:
-                if e.slug in old_entries:
-                    r = new_order[e.slug]
+                if e.slug in old_entries and e.slug not in moved:
+                    r = new_number[e.slug]
                     fresh[e.slug] = terms_of(e)
                     same[e.slug] = _unchanged_terms(_postings_of(r, self._report_terms(old_entries[e.slug])),
                                                     _postings_of(r, fresh[e.slug][0]))
         affected: set[str] = set()
-        touched: dict[str, set[int]] = {}  # term → reports (numbers) whose postings of it changed
+        touched: dict[str, set[int]] = {}  # term → provinces (numbers) whose postings of it changed
         top_hit: set[str] = set()          # pruned terms whose top list may have changed
 
-        def note(t: str, r: int, key: np.ndarray, wt: np.ndarray) -> None:
+        def note(t: str, province: int, key: np.ndarray, wt: np.ndarray) -> None:
             affected.add(t)
-            touched.setdefault(t, set()).add(r)
+            touched.setdefault(t, set()).add(province)
             big = self._big.get(t)
             if big is not None and big.threshold is not None and (rank(key, wt) >= big.threshold).any():
                 top_hit.add(t)
 
-        # Remove the postings of removed and changed reports.
+        # Remove the postings of removed, changed and moved reports, from their old numbers.
         removal: dict[str, set[int]] = {}
+        province_at: dict[int, int] = {}
         for slug in gone:
             kept = same.get(slug, ())
+            province_at[old_number[slug]] = old_province.get(old_entries[slug].province, -1)
             for t in self._report_terms(old_entries[slug]).terms:
                 if t not in kept:
-                    removal.setdefault(t, set()).add(old_order[slug])
+                    removal.setdefault(t, set()).add(old_number[slug])
         for t, rs in removal.items():
             key, wt = self._post[t]
             if len(rs) == 1:  # one report: its rows are one slice
                 r = next(iter(rs))
                 lo, hi = np.searchsorted(key, [np.uint64(r) << np.uint64(16), np.uint64(r + 1) << np.uint64(16)])
-                note(t, r, key[lo:hi], wt[lo:hi])
+                note(t, province_at[r], key[lo:hi], wt[lo:hi])
                 self._post[t] = (np.concatenate([key[:lo], key[hi:]]), np.concatenate([wt[:lo], wt[hi:]]))
                 continue
             gone_rows = np.isin((key >> np.uint64(16)).astype(np.int64), np.fromiter(rs, np.int64))
             for r in rs:
-                note(t, r, key[gone_rows], wt[gone_rows])
+                note(t, province_at[r], key[gone_rows], wt[gone_rows])
             self._post[t] = (key[~gone_rows], wt[~gone_rows])
-        for slug in gone:
+        for slug in old_entries.keys() - new_number.keys():
             self._terms.pop(slug, None)
             self._chunks.pop(slug, None)
 
-        # Renumber when reports were added or removed (slug order is kept, so the arrays stay sorted).
-        if renumbered and self._entries:
-            remap = np.zeros(len(self._entries), np.uint64)
-            for s, r in old_order.items():
-                remap[r] = new_order.get(s, 0)
-            for t, (key, wt) in self._post.items():
-                r = (key >> np.uint64(16)).astype(np.intp)
-                self._post[t] = ((remap[r] << np.uint64(16)) | (key & np.uint64(0xFFFF)), wt)
-
-        # Add the postings of new and changed reports.
+        # Add the postings of new, changed and moved reports, at their new numbers.
         if bulk:
-            self._bulk_add(changed, new_order, affected, terms_of)
+            self._bulk_add(sorted(changed, key=lambda e: new_number[e.slug]), new_number, affected, terms_of)
         else:
             for e in changed:
-                r = new_order[e.slug]
+                r = new_number[e.slug]
                 rt, source = fresh.pop(e.slug) if e.slug in fresh else terms_of(e)
                 self._keep(e, rt, source)
                 kept = same.get(e.slug, ())
                 for t, (key, wt) in _postings_of(r, rt).items():
                     if t in kept:
                         continue
-                    note(t, r, key, wt)
+                    note(t, new_province.get(e.province, -1), key, wt)
                     k0, w0 = self._post.get(t, (_EMPTY_KEY, _EMPTY_WT))
                     at = int(np.searchsorted(k0, np.uint64(r) << np.uint64(16)))
                     self._post[t] = (np.concatenate([k0[:at], key, k0[at:]]), np.concatenate([w0[:at], wt, w0[at:]]))
@@ -383,9 +402,10 @@ class SearchIndex:
             del self._post[t]
 
         self._entries = [e.without_terms() for e in entries]
-        provinces = sorted({e.province for e in entries if e.province})
-        full = renumbered or provinces != self._provinces
-        self._whole = self._whole or renumbered
+        self._numbers, self._block = new_number, numbering.block
+        self._at = {new_number[e.slug]: e for e in self._entries}
+        full = relaid or provinces != self._provinces
+        self._whole = self._whole or relaid
         self._provinces = provinces
         if full:
             affected.update(self._post)
@@ -393,8 +413,10 @@ class SearchIndex:
             affected.update(self._small)
             self._render(affected, set(), {}, topic_names, None, False)
         else:
-            self._render(affected, top_hit, touched, topic_names, {new_order[e.slug] for e in changed},
-                         all(old_entries[e.slug].filtered == e.filtered for e in changed))
+            redone = {new_number[e.slug] for e in changed} | {old_number[s] for s in gone}
+            filters_kept = not moved and len(entries) == len(old_entries) and all(
+                e.slug in old_entries and old_entries[e.slug].filtered == e.filtered for e in changed)
+            self._render(affected, top_hit, touched, topic_names, redone, filters_kept)
         return bool(changed or gone)
 
     def _keep(self, e: IndexEntry, rt: ReportTerms, source: Path | None) -> None:
@@ -409,7 +431,7 @@ class SearchIndex:
         _store_terms(self._state, e, rt, source)
         self._terms[e.slug] = None
 
-    def _bulk_add(self, changed, new_order, affected, terms_of) -> None:
+    def _bulk_add(self, changed, numbers, affected, terms_of) -> None:
         """Add many reports at once, in two passes over their terms instead of one sort of every
         posting: the first numbers the terms and counts each one's postings, the second writes
         each report's postings into place. ``changed`` is in report order and a report's
@@ -440,7 +462,7 @@ class SearchIndex:
             number = np.fromiter(map(vocab.__getitem__, terms), np.int64, len(terms))
             # A posting's place: its term's cursor plus its rank among the report's postings of that term.
             place = cursor[number[rt.term]] + (np.arange(len(rt.term)) - np.searchsorted(rt.term, rt.term))
-            key[place] = (np.uint64(new_order[e.slug]) << np.uint64(16)) | rt.section.astype(np.uint64)
+            key[place] = (np.uint64(numbers[e.slug]) << np.uint64(16)) | rt.section.astype(np.uint64)
             wt[place] = (rt.heading.astype(np.uint32) << np.uint32(16)) | rt.body.astype(np.uint32)
             cursor[number] += np.bincount(rt.term, minlength=len(terms))
         for t, i in vocab.items():
@@ -455,14 +477,19 @@ class SearchIndex:
 
     # -- rendering -------------------------------------------------------------------
     def _province_of(self) -> np.ndarray:
+        """Each number's report's province (its number in dir.js; -1: none), EMPTY where no report is."""
         number = {p: i for i, p in enumerate(self._provinces)}
-        return np.array([number.get(e.province, -1) for e in self._entries] or [0], np.int64)
+        out = np.full(max(self._at, default=0) + 1, EMPTY, np.int64)
+        for r, e in self._at.items():
+            out[r] = number.get(e.province, -1)
+        return out
 
     def _render(self, affected: set[str], top_hit: set[str], touched: dict[str, set[int]],
                 topic_names, redone: set[int] | None, filters_kept: bool) -> None:
-        """Make the files of the ``affected`` terms, the excerpts of the ``redone`` reports (by
-        number) and the filters (unless ``filters_kept``); the others keep their last digests.
-        ``redone`` None: every file is made (reports were added, removed or renumbered)."""
+        """Make the files of the ``affected`` terms (``touched``: the provinces whose postings of a
+        large term changed), the excerpts at the ``redone`` numbers and the filters (unless
+        ``filters_kept``); the others keep their last digests. ``redone`` None: every file is made
+        (every report moved, or the provinces changed)."""
         full = redone is None
         files: dict[str, str] = {} if full else dict(self._files)
         cache: dict[str, bytes] = {}
@@ -497,8 +524,7 @@ class SearchIndex:
             if old is not None and old.threshold is not None and t in touched:
                 if runs is None:
                     runs = province_runs(province_of)
-                made = large_term_files(t, key, wt, province_of, old, {int(province_of[r]) for r in touched[t]},
-                                        t in top_hit, runs)
+                made = large_term_files(t, key, wt, province_of, old, touched[t], t in top_hit, runs)
             else:
                 made = large_term_files(t, key, wt, province_of)
             cache.update({p: self._cache[p] for p in made.kept if p in self._cache})
@@ -539,17 +565,19 @@ class SearchIndex:
         self._vfiles = {c: vfiles[c] for c in sorted(vfiles, key=utf16_key)}
 
         # Excerpt chunks. The bytes differ from the digested ones only by the key r-k, which the path names.
-        for r in range(len(self._entries)) if full else sorted(redone):
+        for r in sorted(self._at) if full else sorted(redone):
             k = 0
             while not full and Chunk(r, k).path in files:
                 del files[Chunk(r, k).path]
                 k += 1
-            for k, d in enumerate(self._chunks[self._entries[r].slug].digests):
+            if r not in self._at:  # a report removed or moved away
+                continue
+            for k, d in enumerate(self._chunks[self._at[r].slug].digests):
                 path = Chunk(r, k).path
                 files[path] = _digest(f"{path}:{d}".encode())
 
         # Filters and the directory.
-        filters, places = filter_values(self._entries)
+        filters, places = filter_values(self._entries, self._numbers)
         if filters_kept:
             cache.update({p: self._cache[p] for p in files if p.startswith(FILTERS) and p in self._cache})
         else:
@@ -576,10 +604,10 @@ class SearchIndex:
             raise KeyError(path)
         chunk = Chunk.of(path)
         if chunk is not None:
-            e = self._entries[chunk.report]
+            e = self._at[chunk.report]
             return chunk_script(e, self._report_terms(e), chunk.part, chunk.report)
         if path.startswith(FILTERS):
-            made = filter_files(*filter_values(self._entries), self._provinces)
+            made = filter_files(*filter_values(self._entries, self._numbers), self._provinces)
         elif path in self._owners().terms:
             t = self._owners().terms[path]
             key, wt = self._post[t]

@@ -8,14 +8,15 @@
      byReport gives them) with their number, most first (names in the filters' order between
      equals): [{province, reports, places: [{value, name, reports}]}]; a province's own reports
      count as a place without value, reports placed nowhere as a province ''. One file,
-     f/places.js, says where every report is. */
+     f/places.js, says where every placed report is: pairs of (report number's delta, place). */
   S.byPlace = function (groups) {
     return S.load('f', 'places').then(function (text) {
-      var where = S.decodeInts(text || ''), dir = S.dir(), pl = S.places(), n = dir.provinces.length;
+      var ints = S.decodeInts(text || ''), where = new Map(), dir = S.dir(), pl = S.places(), n = dir.provinces.length;
+      for (var k = 0, r = 0; k + 1 < ints.length; k += 2) { r += ints[k]; where.set(r, ints[k + 1]); }
       var provinces = new Map();
       function add(map, key, make) { if (!map.has(key)) map.set(key, make()); var x = map.get(key); x.reports++; return x; }
       groups.forEach(function (g) {
-        var v = where[g.report] || 0, i = v > n ? v - 1 - n : -1, p = i >= 0 ? pl.provinceOf[i] : v - 1;
+        var v = where.get(g.report) || 0, i = v > n ? v - 1 - n : -1, p = i >= 0 ? pl.provinceOf[i] : v - 1;
         var row = add(provinces, p, function () { return { province: dir.provinces[p] || '', reports: 0, at: new Map() }; });
         if (v) add(row.at, i, function () {
           var cd = pl.names[i] || [];

@@ -375,7 +375,10 @@
   var PLACE_KINDS = ['province', 'place', 'year', 'topic'];
   function allowed(filters) {
     var sets = PLACE_KINDS.filter(function (k) { return filters[k].length; }).map(function (kind) {
-      return Promise.all(filters[kind].map(function (v) { return load('f', kind + '-' + v); })).then(function (texts) {
+      /* A place's file is named by its name, which a new place does not move as it would a position. */
+      return Promise.all(filters[kind].map(function (v) {
+        return load('f', kind + '-' + (kind === 'place' ? hex(S.places().values[v]) : v));
+      })).then(function (texts) {
         var set = {};
         texts.forEach(function (t) { if (t !== null) runningSum(S.decodeInts(t)).forEach(function (r) { set[r] = true; }); });
         return set;

@@ -28,6 +28,7 @@ from generator.search import index as search_index
 from generator.search import terms as search_terms
 from generator.search.encoding import decode_ints, decode_postings, encode_ints, encode_postings, utf16_key
 from generator.search.index import SearchIndex, search_files
+from generator.search.numbers import number_reports
 from generator.search.segment import _RUN, Segmenter, han_runs, normalize
 from generator.search.terms import BOOST, FIELDS, IndexEntry, index_entry, report_terms, section_fields
 from generator.site.build import build
@@ -143,15 +144,17 @@ def test_weights_depend_on_the_report_alone():
 
 
 def reference_builder(reports) -> dict:
-    """The Python lunr package's own index of the seeds: the oracle for our weights."""
+    """The Python lunr package's own index of the seeds, refs named by our report numbers: the
+    oracle for our weights."""
+    numbers = number_reports(index_entry(r, r.topics) for r in reports).numbers
     seg = Segmenter()
     builder = Builder()
     builder.ref("id")
     for name in FIELDS:
         builder.field(name, boost=BOOST[name])
-    for i, r in enumerate(reports):
+    for r in reports:
         for j, (heading, body) in enumerate(section_fields(r)):
-            builder.add({"id": f"{i}-{j}", "heading": seg.terms(heading), "body": seg.terms(body)})
+            builder.add({"id": f"{numbers[r.slug]}-{j}", "heading": seg.terms(heading), "body": seg.terms(body)})
     return builder
 
 
@@ -252,8 +255,10 @@ def test_expanded_terms_are_in_utf16_order():
 
 
 def test_data_files_are_scripts_that_register_themselves():
-    files = search_files([index_entry(r, r.topics) for r in SEEDS], {})
-    assert {"search/dir.js", "search/c/0-0.js"} <= set(files)
+    entries = [index_entry(r, r.topics) for r in SEEDS]
+    files = search_files(entries, {})
+    first = min(number_reports(entries).numbers.values())
+    assert {"search/dir.js", f"search/c/{first}-0.js"} <= set(files)
     assert {p.split("/")[1] for p in files} == {"dir.js", "v", "p", "c", "f"}
     for path, data in files.items():
         assert data.startswith(b"FAZHI_SEARCH.register("), path
@@ -476,7 +481,7 @@ def _edited(r, k: int):
 
 
 def _redated(r):
-    """The same report a year later: its filter values change, its number does not."""
+    """The same report a year later: its filter values change, and its number (another block)."""
     new, problems = parse_report(Path(f"{r.slug}.md"), _text(dataclasses.replace(r, year=(r.year or 2020) + 1)))
     assert new is not None, problems
     return new
@@ -545,11 +550,12 @@ def test_incremental_updates_give_the_full_builds_bytes(tmp_path_factory, edits)
 
 @pytest.mark.slow
 @pytest.mark.parametrize("edits", [[("redate", 1)], [("shrink", 2)], [("edit", 0), ("reopen", 0), ("redate", 0), ("shrink", 0)],
-                                   [("remove", 0), ("remove", 0), ("edit", 0)]])
+                                   [("remove", 0), ("remove", 0), ("edit", 0)], [("add", 0), ("add", 0), ("add", 0)]])
 def test_updates_that_change_filters_or_excerpts_give_the_full_builds_bytes(tmp_path: Path, edits):
     """A new year changes filter files and dir.js; a shorter report leaves fewer excerpt files; in
     an archive of three, one edited report is added in bulk, none of its postings kept (they were
-    once kept and added again: every unchanged posting twice)."""
+    once kept and added again: every unchanged posting twice); three copies of one report fill its
+    block past a quarter, and every report moves (numbers.py)."""
     _run_edits(tmp_path / "search", list(SEEDS), edits)
 
 
@@ -624,3 +630,31 @@ def test_a_sections_words_for_the_databases_full_text_index_are_its_distinct_ter
         rows = section_rows(r, [Filed()] * len(r.sections), report_terms(r))
         for row, (heading, body) in zip(rows, section_fields(r), strict=True):
             assert row.words.split() == sorted(set(RUST.terms(heading)) | set(RUST.terms(body))), (r.slug, row.anchor)
+
+
+def test_adding_a_report_rewrites_only_its_own_files_and_its_terms(tmp_path: Path):
+    """Numbers do not follow rank (numbers.py): adding a report leaves every other report's excerpt
+    files, and the files of every term it lacks, as they were, where numbering by rank moved every
+    later report and so nearly every file."""
+    reports = synthetic_reports(60)
+    index = SearchIndex.open(tmp_path / "search")
+    index.update(_entries(reports), {})
+    before = index.files()
+    new = _renamed(reports[7], "2020-r007-b")
+    entries = [IndexEntry(**{**e.__dict__, "terms": None}) if e.slug != new.slug else e for e in _entries(reports + [new])]
+    index.save(tmp_path / "search")
+    index.update(entries, {})
+    after = index.files()
+    changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+    numbers = number_reports(entries).numbers
+    assert {p for p in changed if p.startswith("search/c/")} == {
+        p for p in after if p.startswith(f"search/c/{numbers[new.slug]}-")}
+    own = set(index_entry(new, new.topics).terms.terms)
+    firsts = {format(ord(t[0]), "x") for t in own}
+    ids = {search_layout.term_id(t) for t in own}
+    for p in changed - {"search/dir.js"}:
+        kind, name = p.split("/")[1], p.split("/")[2][:-3]
+        assert (kind in ("v", "p") and name.split("_")[0].split("-")[0] in firsts
+                or kind == "t" and name.split("-")[0] in ids or kind in ("c", "f")), p
+    assert len(changed) < len(after)
+    _check_same_as_full(index, reports + [new])
