@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: site test check offline serve bench clean golden
+.PHONY: site test check offline serve bench bench-30k clean golden
 
 $(PY_STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ golden: $(PY_STAMP)
 
 bench: $(PY_STAMP) $(NODE_STAMP)
 	$(PY) benchmarks/run.py --sizes 100 1000 10000 --timeout 600
+
+# 30,000 reports, both corpora: hours on a small machine, so a target of its own.
+bench-30k: $(PY_STAMP) $(NODE_STAMP)
+	$(PY) benchmarks/run.py --sizes 30000 --timeout 7200 --name results-30k
 
 clean:
 	rm -rf site site.zip .site-* .cache

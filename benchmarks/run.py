@@ -3,16 +3,18 @@
     make bench                                           # N = 100, 1,000 and 10,000
     .venv/bin/python benchmarks/run.py --sizes 100 1000  # a quicker run
 
-For each size N it synthesizes N raw reports (benchmarks/synth.py) and measures, in
-one run on this machine: fazhi ingest, a second ingest with nothing changed, the full
-build, peak memory (PSS of the whole process tree, sampled: pages shared with forked
-workers count once), site and search sizes,
-the rebuild after editing one report and after adding one; what the search page
-costs a reader in headless Chromium over HTTP and from file:// (benchmarks/search_load.py);
-then the peers build the same reports (the ingested Markdown) in their own virtual
-environment. Every time is also given per report, so a step whose cost grows faster
-than the corpus shows as a rising per-report time. Results go to
-benchmarks/results/results.{md,json}; ratios are peer time / fazhi build time.
+For each corpus (the benchmark's own, and one of shorter reports) and each size N it
+synthesizes N raw reports (benchmarks/synth.py) and measures, in one run on this machine:
+fazhi ingest, a second ingest with nothing changed, the full build, peak memory (PSS of the
+whole process tree, sampled: pages shared with forked workers count once), site and search
+sizes, the rebuild after editing one report's body, after correcting one report's title (a
+hand correction in content/reports), after adding one report and after adding 300 (ingest
+and rebuild each); what the search page costs a reader in headless Chromium over HTTP and
+from file:// (benchmarks/search_load.py); then the peers build the same reports (the
+ingested Markdown) in their own virtual environment. Every time is also given per report,
+so a step whose cost grows faster than the corpus shows as a rising per-report time.
+Results go to benchmarks/results/results.{md,json}; ratios are peer time / fazhi time,
+for the build alone and for ingest + build (what a user waits for from the originals).
 Nothing here is asserted: it measures.
 """
 
@@ -38,12 +40,19 @@ PEERS_VENV = WORK / "peers-venv"
 PY = sys.executable
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.synth import synthesize  # noqa: E402
+from benchmarks.synth import LENGTH, synthesize  # noqa: E402
+
+# Report sizes in bytes: the benchmark's corpus, and one of shorter reports (many real reports
+# are a page or two), where fixed and per-report costs weigh more than per-byte ones.
+CORPORA = {"benchmark": LENGTH, "short": (1_500, 6_000)}
+ADDED = 300  # the spring's reports arriving at once: measured where the archive has at least 1,000
 
 QUERIES = {"one word": "行政复议", "two words": "人民调解 社区矫正"}
 # Times shown per report too (the 100 → 1,000 → 10,000 curve), and the peers' times for ratios.
-TIMES = ("ingest (s)", "re-ingest, nothing changed (s)", "full build (s)", "rebuild after editing one (s)",
-         "ingest after adding one (s)", "rebuild after adding one (s)")
+TIMES = ("ingest (s)", "re-ingest, nothing changed (s)", "full build (s)", "ingest + full build (s)",
+         "rebuild after editing one (s)", "rebuild after correcting one title (s)",
+         "ingest after adding one (s)", "rebuild after adding one (s)", "ingest + rebuild after adding one (s)",
+         f"ingest after adding {ADDED} (s)", f"rebuild after adding {ADDED} (s)", f"ingest + rebuild after adding {ADDED} (s)")
 PEERS = ("Hugo build (s)", "Hugo + Pagefind (s)", "MkDocs-Material (s)")
 
 
@@ -133,21 +142,42 @@ def search_measures(site: Path) -> dict:
     return measure_search(site, QUERIES)
 
 
-def ours(n: int, timeout: float) -> dict:
+def _sum(a: float | None, b: float | None) -> float | None:
+    return round(a + b, 2) if a is not None and b is not None else None
+
+
+def _add(project: Path, count: int, seed: int, length: tuple[int, int]) -> None:
+    """``count`` new originals in the project's content/raw, unlike the ones there (another seed)."""
+    extra = WORK / "extra"
+    shutil.rmtree(extra, ignore_errors=True)
+    synthesize(extra, count, seed=seed, length=length)
+    for f in sorted(extra.iterdir()):
+        shutil.copy(f, project / "content" / "raw" / f"added-{seed}-{f.name}")
+
+
+def _correct_title(md: Path) -> None:
+    """An editor's correction of a report's title in its front-matter."""
+    text = md.read_text(encoding="utf-8")
+    md.write_text(re.sub(r"^title: .*$", "title: 更正后的标题", text, count=1, flags=re.M), encoding="utf-8")
+
+
+def ours(n: int, timeout: float, corpus: str = "benchmark") -> dict:
+    length = CORPORA[corpus]
     project = WORK / f"n{n}"
     if project.exists():
         shutil.rmtree(project)
-    synthesize(project / "content" / "raw", n)
+    synthesize(project / "content" / "raw", n, length=length)
     for config in ("site.yml", "topics.yml", "indicators.yml"):
         shutil.copy(ROOT / "content" / config, project / "content" / config)
     fazhi = [PY, "-m", "generator"]
     # An address, so that the build makes the sitemap and feed a deploy has (.invalid never resolves).
     build = fazhi + ["build", "--base-url", "https://fazhi.invalid/"]
-    r: dict = {"reports": n, "raw text (MB)": round(size(project / "content" / "raw") / 1e6, 1)}
+    r: dict = {"corpus": corpus, "reports": n, "raw text (MB)": round(size(project / "content" / "raw") / 1e6, 1)}
     r["ingest (s)"], r["peak memory (PSS), ingest (MB)"], _ = timed(fazhi + ["ingest"], project, timeout)
     r["re-ingest, nothing changed (s)"], _, _ = timed(fazhi + ["ingest"], project, timeout)
     r["full build (s)"], r["peak memory (PSS), build (MB)"], r["largest process peak RSS, build (MB)"] = timed(
         build, project, timeout)
+    r["ingest + full build (s)"] = _sum(r["ingest (s)"], r["full build (s)"])
     r["site (MB)"] = round(size(project / "site") / 1e6, 1)
     r["search index (MB)"] = round(size(project / "site" / "search") / 1e6, 1)
     if r["full build (s)"] is None:
@@ -155,11 +185,19 @@ def ours(n: int, timeout: float) -> dict:
     md = sorted((project / "content" / "reports").glob("*.md"))[n // 2]
     md.write_text(md.read_text(encoding="utf-8") + "\n编者补充一句。\n", encoding="utf-8")
     r["rebuild after editing one (s)"], _, _ = timed(build, project, timeout)
-    synthesize(WORK / "extra", 1, seed=99)
-    shutil.copy(WORK / "extra" / "00000.txt", project / "content" / "raw" / "new.txt")
+    _correct_title(sorted((project / "content" / "reports").glob("*.md"))[n // 3])
+    r["rebuild after correcting one title (s)"], _, _ = timed(build, project, timeout)
+    _add(project, 1, 99, length)
     r["ingest after adding one (s)"], _, _ = timed(fazhi + ["ingest"], project, timeout)
     r["rebuild after adding one (s)"], _, _ = timed(build, project, timeout)
+    r["ingest + rebuild after adding one (s)"] = _sum(r["ingest after adding one (s)"], r["rebuild after adding one (s)"])
     r.update(search_measures(project / "site"))
+    if n >= 1000:  # measured last: the search figures above are of the archive of n + 1
+        _add(project, ADDED, 98, length)
+        r[f"ingest after adding {ADDED} (s)"], _, _ = timed(fazhi + ["ingest"], project, timeout)
+        r[f"rebuild after adding {ADDED} (s)"], _, _ = timed(build, project, timeout)
+        r[f"ingest + rebuild after adding {ADDED} (s)"] = _sum(r[f"ingest after adding {ADDED} (s)"],
+                                                               r[f"rebuild after adding {ADDED} (s)"])
     return r
 
 
@@ -226,7 +264,7 @@ def _cell(value) -> str:
 
 def table(rows: list[dict]) -> str:
     """Every measure (rows) at every size (columns)."""
-    keys = list(dict.fromkeys(k for r in rows for k in r if k != "reports"))
+    keys = list(dict.fromkeys(k for r in rows for k in r if k not in ("reports", "corpus")))
     lines = ["| measure | " + " | ".join(f"N = {r['reports']:,}" for r in rows) + " |",
              "| --- |" + " --- |" * len(rows)]
     for k in keys:
@@ -257,9 +295,11 @@ def curve(rows: list[dict]) -> str:
 
 
 def add_ratios(row: dict) -> None:
+    """Peer time / fazhi time, for the build alone and for ingest + build: below 1, the peer is faster."""
     for peer in PEERS:
-        if row.get(peer) and row.get("full build (s)"):
-            row[f"ratio {peer.removesuffix(' (s)')} / fazhi build"] = round(row[peer] / row["full build (s)"], 2)
+        for ours_, name in (("full build (s)", "fazhi build"), ("ingest + full build (s)", "fazhi ingest + build")):
+            if row.get(peer) and row.get(ours_):
+                row[f"ratio {peer.removesuffix(' (s)')} / {name}"] = round(row[peer] / row[ours_], 2)
 
 
 def machine() -> dict:
@@ -271,12 +311,17 @@ def machine() -> dict:
 def render(results: dict) -> str:
     m = results["machine"]
     load = f"; load average {m['load']} when it started (other work on the machine slows every time)" if "load" in m else ""
-    return (f"# Benchmark results\n\n{m['date']}; {m['cores']} cores, Python {m['python']}, {m['platform']}{load}.\n"
-            "Times in seconds; ratios are peer time / fazhi full build time (below 1: the peer is faster).\n\n"
-            f"{table(results['rows'])}\n\n"
-            "## Cost per report\n\nMilliseconds per report; in brackets, the change from the size before "
-            "(×1.00 is linear, more means the step grows faster than the corpus).\n\n"
-            f"{curve(results['rows'])}\n")
+    out = (f"# Benchmark results\n\n{m['date']}; {m['cores']} cores, Python {m['python']}, {m['platform']}{load}.\n"
+           "Times in seconds; ratios are peer time / fazhi time (below 1: the peer is faster).\n")
+    for corpus, (low, high) in CORPORA.items():
+        rows = [r for r in results["rows"] if r.get("corpus", "benchmark") == corpus]
+        if not rows:
+            continue
+        out += (f"\n## Corpus: {corpus} (reports of {low:,}–{high:,} bytes)\n\n{table(rows)}\n\n"
+                "### Cost per report\n\nMilliseconds per report; in brackets, the change from the size before "
+                "(×1.00 is linear, more means the step grows faster than the corpus).\n\n"
+                f"{curve(rows)}\n")
+    return out
 
 
 def main() -> int:
@@ -284,20 +329,23 @@ def main() -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     ap.add_argument("--timeout", type=float, default=3600, help="seconds allowed to each tool run")
     ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--corpora", nargs="+", choices=sorted(CORPORA), default=list(CORPORA))
+    ap.add_argument("--name", default="results", help="results go to benchmarks/results/<name>.{md,json}")
     args = ap.parse_args()
     results = {"machine": machine(), "rows": []}
-    for n in args.sizes:
-        print(f"N = {n:,} …", flush=True)
-        row = ours(n, args.timeout)
-        if not args.no_peers:
-            row.update(peers(n, args.timeout))
-            add_ratios(row)
-        results["rows"].append(row)
-        print(json.dumps(row, ensure_ascii=False), flush=True)
-        # Written after every size, so a long run leaves what it has measured.
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        (RESULTS / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        (RESULTS / "results.md").write_text(render(results), encoding="utf-8")
+    for corpus in args.corpora:
+        for n in args.sizes:
+            print(f"{corpus}, N = {n:,} …", flush=True)
+            row = ours(n, args.timeout, corpus)
+            if not args.no_peers:
+                row.update(peers(n, args.timeout))
+                add_ratios(row)
+            results["rows"].append(row)
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+            # Written after every size, so a long run leaves what it has measured.
+            RESULTS.mkdir(parents=True, exist_ok=True)
+            (RESULTS / f"{args.name}.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            (RESULTS / f"{args.name}.md").write_text(render(results), encoding="utf-8")
     print(render(results))
     return 0
 

@@ -26,6 +26,9 @@ from generator.ingest.lines import heading_level
 CN = "一二三四五六七八九十"
 
 
+LENGTH = (5_000, 40_000)  # a report's size in bytes: the benchmark's corpus; benchmarks/run.py also runs shorter ones
+
+
 def _pool() -> tuple[list[str], list[str]]:
     """Heading texts (numbers stripped) and body paragraphs from the seeds."""
     headings, paragraphs = [], []
@@ -58,13 +61,13 @@ def _vary(text: str, rng: random.Random) -> str:
     return re.sub(r"\d+(\.\d+)?", lambda m: str(max(1, int(float(m.group(0)) * rng.uniform(0.5, 1.8)))), text)
 
 
-def report(n: int, rng: random.Random, headings, paragraphs, places) -> tuple[str, bytes]:
+def report(n: int, rng: random.Random, headings, paragraphs, places, length: tuple[int, int] = LENGTH) -> tuple[str, bytes]:
     province, city, district = rng.choice(places)
     year = rng.randint(2016, 2024)
     kind = "司法局" if rng.random() < 0.7 else "人民政府"
     period = rng.choices(["", "一季度", "上半年"], weights=[8, 1, 1])[0]
     publisher = district + kind
-    target = rng.randint(5_000, 40_000)
+    target = rng.randint(*length)
     lines = []
     if rng.random() < 0.1:  # a page copied with its chrome
         lines += ["• 信息索引号:", f"    11{rng.randint(100000, 999999)}00{rng.randint(1000, 9999)}N/{year + 1}-{rng.randint(10000, 99999)}",
@@ -91,13 +94,14 @@ def report(n: int, rng: random.Random, headings, paragraphs, places) -> tuple[st
     return f"{n:05d}.txt", data
 
 
-def synthesize(out: Path, count: int, seed: int = 2016) -> None:
+def synthesize(out: Path, count: int, seed: int = 2016, length: tuple[int, int] = LENGTH) -> None:
+    """``count`` reports of ``length`` bytes (about: UTF-8, a range) in ``out``."""
     rng = random.Random(seed)
     headings, paragraphs = _pool()
     places = _places()
     out.mkdir(parents=True, exist_ok=True)
     for n in range(count):
-        name, data = report(n, rng, headings, paragraphs, places)
+        name, data = report(n, rng, headings, paragraphs, places, length)
         (out / name).write_bytes(data)
 
 

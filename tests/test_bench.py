@@ -54,6 +54,29 @@ def test_results_table_has_a_column_per_size_and_the_machine():
     assert "| ratio Hugo build / fazhi build | 0.05 | 0.01 |  |" in text
 
 
+def test_each_corpus_has_its_table_and_ratios_count_the_ingest():
+    from benchmarks.run import add_ratios, render
+
+    rows = [{"corpus": "benchmark", "reports": 100, "ingest (s)": 1.0, "full build (s)": 4.0, "ingest + full build (s)": 5.0,
+             "Hugo + Pagefind (s)": 4.0},
+            {"corpus": "short", "reports": 100, "ingest (s)": 0.5, "full build (s)": 1.5, "ingest + full build (s)": 2.0,
+             "Hugo + Pagefind (s)": 1.0}]
+    for row in rows:
+        add_ratios(row)
+    assert rows[0]["ratio Hugo + Pagefind / fazhi build"] == 1.0
+    assert rows[0]["ratio Hugo + Pagefind / fazhi ingest + build"] == 0.8
+    text = render({"machine": RESULTS["machine"], "rows": rows})
+    benchmark, short = text.split("## Corpus: short")
+    assert "## Corpus: benchmark (reports of 5,000–40,000 bytes)" in benchmark and "| full build (s) | 4.0 |" in benchmark
+    assert "| full build (s) | 1.5 |" in short and "| ratio Hugo + Pagefind / fazhi ingest + build | 0.5 |" in short
+
+
+def test_a_shorter_corpus_has_shorter_reports(tmp_path: Path):
+    synthesize(tmp_path / "short", 20, length=(1_500, 6_000))
+    sizes = sorted(len(p.read_bytes()) for p in (tmp_path / "short").iterdir())
+    assert sizes[len(sizes) // 2] < 8_000 and sizes[-1] < 20_000  # the last section may run over the target
+
+
 def test_cost_per_report_shows_what_grows_faster_than_the_corpus():
     from benchmarks.run import curve
 
