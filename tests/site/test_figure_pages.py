@@ -373,4 +373,7 @@ def test_a_province_page_stays_small_however_many_districts_report(tmp_path: Pat
         values = [int(text(a).rstrip("起")) for a in table.findall("h:tbody/h:tr/h:td[2]/h:a", NS)]
         assert values == sorted(values, reverse=True)
         shown += values
+        others = [urls.resolve(urls.area_figures_page(page, year), a.get("href"))
+                  for a in doc.findall(".//h:nav[@aria-label='其他年份']//h:a", NS)]
+        assert others == [urls.area_figures_page(page, y) for y in (2020, 2019, 2018, 2017) if y != year]
     assert sorted(shown) == sorted([1161] + [1000 + n for n in range(len(counties))])
