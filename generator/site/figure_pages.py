@@ -237,7 +237,7 @@ class AreaIndicator:
     in each period (the whole year first), each largest first with its chart."""
 
     indicator: Indicator
-    periods: tuple[tuple[PeriodGroup, Markup], ...]
+    periods: tuple[tuple[PeriodGroup, Markup | None], ...]  # a chart of the whole year's only
 
 
 @dataclass(frozen=True)
@@ -290,22 +290,25 @@ def area_figures(a, node, year: int | None) -> tuple[AreaIndicator, ...]:
             continue
         rows.sort(key=lambda x: (-x.figure.value, x.report.adcode, x.report.slug))
         when = f"{year}年" if year else "年份不详"
+        # A chart of the whole year's alone: charts of each part of the year made a year's page of
+        # Sichuan 660 kB at 10,000 reports, and their tables say as much.
         out.append(AreaIndicator(indicator, tuple(
-            (g, chart_svg(indicator, list(g.rows), f"chart-{n}-{m}", f"{when}{g.name}数据，各地比较"))
-            for m, g in enumerate(by_period(rows)))))
+            (g, chart_svg(indicator, list(g.rows), f"chart-{n}", f"{when}全年数据，各地比较", AREA_CHART_ROWS) if g.annual else None)
+            for g in by_period(rows))))
     return tuple(out)
 
 
 def area_year_pages(a, render, node, chain) -> Iterator[Planned]:
-    """A page per year of the figures below a province or city: every indicator's table, largest
-    first, and chart, a period each."""
+    """A page per year of the figures below a province or city: every indicator's tables, a period
+    each, largest first, and a chart of the whole year's."""
     years = area_years(a, node)
     links = [(y, urls.area_figures_page(node.page, y)) for y in years]
     for year, page in links:
         yield Planned(page, key_of("area-year", node.code, node.name, node.page, [(n.name, n.page) for n in chain], links,
                                    a.indicators, [(r.slug, _all_shown(r)) for r in _below(a, node, year)]),
                       partial(lambda year, page: render.page("area_year.html", page, place=node, chain=chain, year=year,
-                                                             years=links, area=area_figures(a, node, year)), year, page))
+                                                             years=links, area=area_figures(a, node, year),
+                                                             area_chart_rows=AREA_CHART_ROWS), year, page))
 
 
 def area_coverage(a, node, counties: int) -> tuple[Coverage, ...]:
@@ -344,22 +347,25 @@ BAR_MAX = 250
 # Bars drawn: an indicator stated by thousands of reports drew a chart 200,000 px tall that no
 # reader could take in (and 1.2 s of a full build). The table below the chart holds every value.
 CHART_ROWS = 30
+AREA_CHART_ROWS = 15  # on a province's page of a year, beside twenty tables
 # Rows of an indicator's own page; beyond them its values are listed by province (as topic
 # pages are): a table of every value at 10,000 reports made pages of 6 MB.
 TABLE_ROWS = 100
+PART_ROWS = 5
 
 
 def _num(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
-def chart_svg(indicator: Indicator, rows: list[Row], ident: str = "chart", what: str = "各地各年度比较") -> Markup:
-    """A horizontal bar chart of the first CHART_ROWS table rows (the largest), drawn at build time.
+def chart_svg(indicator: Indicator, rows: list[Row], ident: str = "chart", what: str = "各地各年度比较",
+              bars: int | None = None) -> Markup:
+    """A horizontal bar chart of the first ``bars`` (CHART_ROWS) table rows (the largest), drawn at build time.
 
     Each row: a label line (place, year, period) and below it the bar and the stated
     value. role="img" with <title> and <desc>; the table beside it holds every value.
     """
-    total, rows = len(rows), rows[:CHART_ROWS]
+    total, rows = len(rows), rows[:CHART_ROWS if bars is None else bars]
     top = max((r.figure.value for r in rows), default=0) or 1
     height = ROW_HEIGHT * len(rows) + 8
     parts = [
@@ -472,8 +478,8 @@ def indicator_pages(a, render) -> Iterator[Planned]:
 
 @dataclass(frozen=True)
 class ShownPeriod:
-    """One period's table and chart on an indicator page: its TABLE_ROWS largest figures (all of
-    them on a province's page) of ``total``, and the chart of the CHART_ROWS largest."""
+    """One period's table and chart on an indicator page: its largest figures (all of them on a
+    province's page) of ``total``, and the chart of as many, at most CHART_ROWS."""
 
     group: PeriodGroup
     total: int
@@ -483,13 +489,20 @@ class ShownPeriod:
 
 def _indicator_page(a, render, indicator: Indicator, page: str, records, province: str | None,
                     provinces: list | None) -> str:
-    """The page of an indicator (in each period, its TABLE_ROWS largest values, and ``provinces``
-    to link to when it has more) or of all its values in one ``province``."""
+    """The page of an indicator or of all its values in one ``province``. The indicator's own page
+    shows the whole year's TABLE_ROWS largest and the parts of years TABLE_ROWS largest between
+    them (at least PART_ROWS of each): at 10,000 reports the parts are twenty periods (第一季度 …
+    截至11月底), and TABLE_ROWS of each made pages of 900 kB. ``provinces`` link to the rest."""
     rows = indicator_rows(a, indicator, records)
-    periods = [ShownPeriod(PeriodGroup(g.period, g.rows if province else g.rows[:TABLE_ROWS]), len(g.rows),
-                           chart_svg(indicator, list(g.rows), f"chart-{n}", f"{g.name}数据，各地各年度比较"),
-                           min(len(g.rows), CHART_ROWS))
-               for n, g in enumerate(by_period(rows))]
+    groups = by_period(rows)
+    parts = sum(not g.annual for g in groups)
+    periods = []
+    for n, g in enumerate(groups):
+        shown = len(g.rows) if province else TABLE_ROWS if g.annual else max(PART_ROWS, TABLE_ROWS // parts)
+        bars = min(shown, CHART_ROWS)
+        periods.append(ShownPeriod(PeriodGroup(g.period, g.rows[:shown]), len(g.rows),
+                                   chart_svg(indicator, list(g.rows), f"chart-{n}", f"{g.name}数据，各地各年度比较", bars),
+                                   min(len(g.rows), bars)))
     return render.page("indicator.html", page, indicator=indicator, periods=periods, total=len(rows), province=province,
                        provinces=provinces)
 
