@@ -3,7 +3,7 @@ indicator), the figures table on report pages, figures over the years on place p
 and the figures' JSON, one file per year (data/figures/<year>.json; the CSV beside it is datasets').
 
 generator/site/pages.py registers ``indicator_pages`` and ``figure_data`` among its producers
-and passes ``report_figures`` / ``place_figures`` to the report and place templates;
+and passes ``report_figure_groups`` / ``place_figures`` to the report and place templates;
 the anchor of each figure's sentence is found when the report is analysed
 (generator/site/records.py), since only then is the section text at hand.
 
@@ -18,6 +18,7 @@ and report.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import partial
 from html import escape
@@ -134,15 +135,53 @@ def _normalised(f: Figure) -> str:
     return "" if shown == stated_text(f) else shown
 
 
-def report_figures(a, record) -> list[Row]:
-    """The report page's figures table, in the order the report states them."""
-    return _rows(a, record)
+# The month a part of the year ends in, to order periods: 第一季度 before 上半年 before 1-10月.
+_PERIOD_ENDS = {"Q1": 3, "Q2": 6, "H1": 6, "Q3": 9, "Q1-Q3": 9, "Q4": 12, "H2": 12}
+_MONTH_PERIOD = re.compile(r"(?:1-|截至)(\d+)月底?")
+
+
+def period_order(period: str) -> tuple[int, str]:
+    """The whole year first, then the parts of it by the month they end in; 截至目前 and a period
+    an editor wrote last."""
+    month = _MONTH_PERIOD.fullmatch(period)
+    end = 0 if period == "annual" else _PERIOD_ENDS.get(period) or (int(month.group(1)) if month else 13)
+    return end, period
+
+
+@dataclass(frozen=True)
+class PeriodGroup:
+    """The figures of one period (全年, 第一季度, 1-10月 …): a table or chart holds one period
+    alone, since a first quarter's 349 beside a year's 1333 reads as a place doing less."""
+
+    period: str  # the figures' period (annual, Q1, 1-10月 …)
+    rows: tuple[Row, ...]
+
+    @property
+    def name(self) -> str:
+        return period_name(self.period)
+
+    @property
+    def annual(self) -> bool:
+        return self.period == "annual"
+
+
+def by_period(rows: list[Row]) -> list[PeriodGroup]:
+    """``rows`` in one group per period, the whole year first, each in the order given."""
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        groups.setdefault(row.figure.period, []).append(row)
+    return [PeriodGroup(p, tuple(groups[p])) for p in sorted(groups, key=period_order)]
+
+
+def report_figure_groups(a, record) -> list[PeriodGroup]:
+    """The report page's figures: the whole year's in one table, each part of the year's in another."""
+    return by_period(_rows(a, record))
 
 
 @dataclass(frozen=True)
 class GridRow:
     """An indicator's figures on a place page: its name, its page, and for each year of the grid
-    (year, the figures stated for it): a Q1 report and the annual one may both state it."""
+    (year, the figures stated for it): a report may state a part of the year's beside another's."""
 
     name: str
     page: str | None
@@ -151,41 +190,54 @@ class GridRow:
 
 @dataclass(frozen=True)
 class PlaceGrid:
-    """A place's own reports' figures as indicators × years, oldest year first (None: not known)."""
+    """A place's own reports' figures as indicators × years, oldest year first (None: not known):
+    the whole-year figures, or (``annual`` false) those of parts of a year, each cell naming its period."""
 
+    annual: bool
     years: tuple[int | None, ...]
     rows: tuple[GridRow, ...]
 
 
-def place_figures(a, node) -> PlaceGrid | None:
+def place_figures(a, node) -> tuple[PlaceGrid, ...]:
     """The place's own reports' figures over the years, one row per indicator (in the table's
-    order), one column per year: a row per figure repeated the report's title in every line."""
+    order), one column per year (a row per figure repeated the report's title in every line):
+    one grid of whole-year figures and one of the parts of years, never a quarter beside a year."""
     own = [a.by_slug[s] for s in node.reports if a.by_slug[s].report.adcode == node.code]
     rows = [row for record in own for row in _rows(a, record)]
-    if not rows:
-        return None
     order = {i.key: n for n, i in enumerate(a.indicators)}
-    years = tuple(sorted({row.report.year for row in rows}, key=lambda y: (y is None, y or 0)))
-    groups: dict[str, list[Row]] = {}
-    # Within a year, the whole year's figure first, then the parts of it (第一季度, 1-10月 …).
-    for row in sorted(rows, key=lambda x: (order.get(x.figure.indicator, len(order)), x.figure.indicator,
-                                           x.figure.period != "annual", x.figure.period, x.report.slug)):
-        groups.setdefault(row.figure.indicator, []).append(row)
-    return PlaceGrid(years, tuple(
-        GridRow(g[0].name, g[0].page, tuple((year, tuple(row for row in g if row.report.year == year)) for year in years))
-        for g in groups.values()))
+    grids = []
+    for annual in (True, False):
+        chosen = [x for x in rows if (x.figure.period == "annual") == annual]
+        years = tuple(sorted({row.report.year for row in chosen}, key=lambda y: (y is None, y or 0)))
+        groups: dict[str, list[Row]] = {}
+        for row in sorted(chosen,
+                          key=lambda x: (order.get(x.figure.indicator, len(order)), x.figure.indicator,
+                                         period_order(x.figure.period), x.report.slug)):
+            groups.setdefault(row.figure.indicator, []).append(row)
+        if groups:
+            grids.append(PlaceGrid(annual, years, tuple(
+                GridRow(g[0].name, g[0].page, tuple((y, tuple(row for row in g if row.report.year == y)) for y in years))
+                for g in groups.values())))
+    return tuple(grids)
+
+
+@dataclass(frozen=True)
+class AreaSummary:
+    """The figures of the places below a province or city at a glance: per indicator and year
+    (newest first), how many there are; each year's tables and charts are on a page of their own
+    (``area_year_pages``), since all years on one page made 4 MB at 10,000 reports."""
+
+    years: tuple[tuple[int | None, str], ...]  # (year, its page), newest first
+    rows: tuple[tuple[Indicator, tuple[tuple[int | None, str, int], ...]], ...]  # an indicator; (year, page, figures) each year
 
 
 @dataclass(frozen=True)
 class AreaIndicator:
-    """One indicator on a province or city page: per year, the whole-year figures of the places
-    below it, largest first, and apart from them the part-year ones; a chart of the latest year's
-    whole-year figures."""
+    """One indicator on a year's page of a province or city: the figures of the places below it
+    in each period (the whole year first), each largest first with its chart."""
 
     indicator: Indicator
-    years: tuple[tuple[int | None, tuple[Row, ...], tuple[Row, ...]], ...]  # (year, annual rows, part-year rows), newest first
-    chart: Markup | None
-    chart_year: int | None
+    periods: tuple[tuple[PeriodGroup, Markup | None], ...]  # a chart of the whole year's only
 
 
 @dataclass(frozen=True)
@@ -201,22 +253,62 @@ class Coverage:
         return f"{100 * self.with_report / self.divisions:.0f}%" if self.divisions else "—"
 
 
-def area_figures(a, node) -> tuple[AreaIndicator, ...]:
-    """The figures of the reports below a province or city (not its own), by indicator and year."""
-    below = [a.by_slug[s] for s in node.reports if a.by_slug[s].report.adcode != node.code]
+def _below(a, node, year: int | None | bool = True) -> list:
+    """The records below a province or city (not its own) that state figures, of ``year``
+    (True: of every year)."""
+    return [a.by_slug[s] for s in node.reports if a.by_slug[s].report.adcode != node.code and a.by_slug[s].figures_shown
+            and (year is True or a.by_slug[s].report.year == year)]
+
+
+def area_years(a, node) -> list[int | None]:
+    """The years the figures below a province or city are of, newest first (None, not known, last)."""
+    return sorted({r.report.year for r in _below(a, node)}, key=lambda y: -(y or 0))
+
+
+def area_summary(a, node) -> AreaSummary | None:
+    """How many figures the places below state, by indicator and year (None: no figures)."""
+    years = area_years(a, node)
+    if not years:
+        return None
+    counts: dict[tuple[str, int | None], int] = {}
+    for record in _below(a, node):
+        for f in record.figures():
+            counts[(f.indicator, record.report.year)] = counts.get((f.indicator, record.report.year), 0) + 1
+    pages = tuple((y, urls.area_figures_page(node.page, y)) for y in years)
+    rows = tuple((i, tuple((y, page, counts.get((i.key, y), 0)) for y, page in pages)) for i in a.indicators
+                 if any((i.key, y) in counts for y in years))
+    return AreaSummary(pages, rows) if rows else None
+
+
+def area_figures(a, node, year: int | None) -> tuple[AreaIndicator, ...]:
+    """The figures of one year's reports below a province or city, by indicator and period."""
+    below = _below(a, node, year)
     out = []
     for n, indicator in enumerate(a.indicators):
-        rows = [row for record in below if record.figures_shown for row in _rows(a, record, indicator.key)]
+        rows = [row for record in below for row in _rows(a, record, indicator.key)]
         if not rows:
             continue
         rows.sort(key=lambda x: (-x.figure.value, x.report.adcode, x.report.slug))
-        years = sorted({row.report.year for row in rows}, key=lambda y: -(y or 0))
-        by_year = tuple((y, tuple(r for r in rows if r.report.year == y and r.figure.period == "annual"),
-                         tuple(r for r in rows if r.report.year == y and r.figure.period != "annual")) for y in years)
-        latest = next(((y, annual) for y, annual, _ in by_year if annual), None)
-        chart = chart_svg(indicator, list(latest[1]), f"chart-{n}", f"{latest[0] or ''}年各地全年数据") if latest else None
-        out.append(AreaIndicator(indicator, by_year, chart, latest[0] if latest else None))
+        when = f"{year}年" if year else "年份不详"
+        # A chart of the whole year's alone: charts of each part of the year made a year's page of
+        # Sichuan 660 kB at 10,000 reports, and their tables say as much.
+        out.append(AreaIndicator(indicator, tuple(
+            (g, chart_svg(indicator, list(g.rows), f"chart-{n}", f"{when}全年数据，各地比较", AREA_CHART_ROWS) if g.annual else None)
+            for g in by_period(rows))))
     return tuple(out)
+
+
+def area_year_pages(a, render, node, chain) -> Iterator[Planned]:
+    """A page per year of the figures below a province or city: every indicator's tables, a period
+    each, largest first, and a chart of the whole year's."""
+    years = area_years(a, node)
+    links = [(y, urls.area_figures_page(node.page, y)) for y in years]
+    for year, page in links:
+        yield Planned(page, key_of("area-year", node.code, node.name, node.page, [(n.name, n.page) for n in chain], links,
+                                   a.indicators, [(r.slug, _all_shown(r)) for r in _below(a, node, year)]),
+                      partial(lambda year, page: render.page("area_year.html", page, place=node, chain=chain, year=year,
+                                                             years=links, area=area_figures(a, node, year),
+                                                             area_chart_rows=AREA_CHART_ROWS), year, page))
 
 
 def area_coverage(a, node, counties: int) -> tuple[Coverage, ...]:
@@ -229,10 +321,9 @@ def area_coverage(a, node, counties: int) -> tuple[Coverage, ...]:
     return tuple(Coverage(y, len(codes), counties) for y, codes in sorted(places.items(), reverse=True))
 
 
-def area_figures_key(a, node) -> list[tuple[str, str]]:
-    """What ``area_figures`` shows, as digests made when the reports were read."""
-    return [(s, _all_shown(a.by_slug[s])) for s in node.reports
-            if a.by_slug[s].report.adcode != node.code and a.by_slug[s].figures_shown]
+def area_summary_key(a, node) -> list[tuple[str, str]]:
+    """What ``area_summary`` shows, as digests made when the reports were read."""
+    return [(r.slug, _all_shown(r)) for r in _below(a, node)]
 
 
 def place_figures_key(a, node) -> list[tuple[str, str]]:
@@ -256,22 +347,25 @@ BAR_MAX = 250
 # Bars drawn: an indicator stated by thousands of reports drew a chart 200,000 px tall that no
 # reader could take in (and 1.2 s of a full build). The table below the chart holds every value.
 CHART_ROWS = 30
+AREA_CHART_ROWS = 15  # on a province's page of a year, beside twenty tables
 # Rows of an indicator's own page; beyond them its values are listed by province (as topic
 # pages are): a table of every value at 10,000 reports made pages of 6 MB.
 TABLE_ROWS = 100
+PART_ROWS = 5
 
 
 def _num(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
-def chart_svg(indicator: Indicator, rows: list[Row], ident: str = "chart", what: str = "各地各年度比较") -> Markup:
-    """A horizontal bar chart of the first CHART_ROWS table rows (the largest), drawn at build time.
+def chart_svg(indicator: Indicator, rows: list[Row], ident: str = "chart", what: str = "各地各年度比较",
+              bars: int | None = None) -> Markup:
+    """A horizontal bar chart of the first ``bars`` (CHART_ROWS) table rows (the largest), drawn at build time.
 
     Each row: a label line (place, year, period) and below it the bar and the stated
     value. role="img" with <title> and <desc>; the table beside it holds every value.
     """
-    total, rows = len(rows), rows[:CHART_ROWS]
+    total, rows = len(rows), rows[:CHART_ROWS if bars is None else bars]
     top = max((r.figure.value for r in rows), default=0) or 1
     height = ROW_HEIGHT * len(rows) + 8
     parts = [
@@ -382,15 +476,35 @@ def indicator_pages(a, render) -> Iterator[Planned]:
                   lambda: render.page("indicators.html", urls.INDICATORS, summary=summary, parts=parts))
 
 
+@dataclass(frozen=True)
+class ShownPeriod:
+    """One period's table and chart on an indicator page: its largest figures (all of them on a
+    province's page) of ``total``, and the chart of as many, at most CHART_ROWS."""
+
+    group: PeriodGroup
+    total: int
+    chart: Markup
+    charted: int
+
+
 def _indicator_page(a, render, indicator: Indicator, page: str, records, province: str | None,
                     provinces: list | None) -> str:
-    """The page of an indicator (its TABLE_ROWS largest values, and ``provinces`` to link to
-    when it has more) or of all its values in one ``province``."""
+    """The page of an indicator or of all its values in one ``province``. The indicator's own page
+    shows the whole year's TABLE_ROWS largest and the parts of years TABLE_ROWS largest between
+    them (at least PART_ROWS of each): at 10,000 reports the parts are twenty periods (第一季度 …
+    截至11月底), and TABLE_ROWS of each made pages of 900 kB. ``provinces`` link to the rest."""
     rows = indicator_rows(a, indicator, records)
-    shown = rows if province else rows[:TABLE_ROWS]
-    return render.page("indicator.html", page, indicator=indicator, rows=shown, total=len(rows), province=province,
-                       provinces=provinces, chart=chart_svg(indicator, rows) if rows else None,
-                       charted=min(len(rows), CHART_ROWS))
+    groups = by_period(rows)
+    parts = sum(not g.annual for g in groups)
+    periods = []
+    for n, g in enumerate(groups):
+        shown = len(g.rows) if province else TABLE_ROWS if g.annual else max(PART_ROWS, TABLE_ROWS // parts)
+        bars = min(shown, CHART_ROWS)
+        periods.append(ShownPeriod(PeriodGroup(g.period, g.rows[:shown]), len(g.rows),
+                                   chart_svg(indicator, list(g.rows), f"chart-{n}", f"{g.name}数据，各地各年度比较", bars),
+                                   min(len(g.rows), bars)))
+    return render.page("indicator.html", page, indicator=indicator, periods=periods, total=len(rows), province=province,
+                       provinces=provinces)
 
 
 def extractor_version(indicators: tuple[Indicator, ...]) -> str:

@@ -226,7 +226,7 @@ def report_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
                 same_year_place=a.places[parent].name if parent else "",
                 citation=citation(record.report, a.base_url),
                 canonical=urls.absolute(a.base_url, page) if a.base_url else "",
-                figures=figure_pages.report_figures(a, record),
+                figures=figure_pages.report_figure_groups(a, record),
                 **evaluation_pages.report_evaluation(a, record),
             ),
         )
@@ -265,7 +265,7 @@ def place_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
                                by_year=sorted(by_year.items(), key=lambda kv: -(kv[0] or 0)),
                                figures=figure_pages.place_figures(a, node), compare_own=bool(a.own_records(node)),
                                compare_children=compare_children(a, kids),
-                               area=figure_pages.area_figures(a, node) if node.kind != "county" else (),
+                               area=figure_pages.area_summary(a, node) if node.kind != "county" else None,
                                coverage=figure_pages.area_coverage(a, node, counties) if node.kind != "county" else ())
 
         yield Planned(
@@ -273,9 +273,11 @@ def place_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
             key_of("place", node.code, node.name, [(n.name, n.page) for n in chain],
                    [(c.name, c.page, len(c.reports)) for c in kids], a.listed(node.reports),
                    figure_pages.place_figures_key(a, node), counties,
-                   figure_pages.area_figures_key(a, node) if node.kind != "county" else ()),
+                   figure_pages.area_summary_key(a, node) if node.kind != "county" else ()),
             make,
         )
+        if node.kind != "county":
+            yield from figure_pages.area_year_pages(a, render, node, chain)
     tree = [(p, [(c, children[c.code]) for c in children[p.code]]) for p in children[None]]
     yield Planned(
         urls.PLACES,

@@ -9,6 +9,7 @@ Rules (documented in the README):
   editor renames it, so a published URL is stable even when fields are corrected.
 - A place lives at ``places/<adcode>-<pinyin>/``: the division code makes it
   unique (陕西 and 山西 are both "shanxi"), the pinyin makes it readable.
+- A province's or city's figures of one year at ``places/<adcode>-<pinyin>/figures/<year>/``.
 - Topics at ``topics/<slug>/`` (slugs from content/topics.yml), years at ``years/<year>/``,
   indicators at ``indicators/<key>/`` (keys from content/indicators.yml).
 - Every link is relative and names ``index.html`` explicitly, so the same
@@ -113,6 +114,12 @@ def report_original(slug: str, raw: str = "") -> str:
 
 def place_page(adcode: str, name: str) -> str:
     return f"places/{place_slug(adcode, name)}/index.html"
+
+
+def area_figures_page(place_page_: str, year: int | None) -> str:
+    """One year's figures of the places below a province or city, beside its page
+    (``places/<adcode>-<pinyin>/figures/<year>/``; ``undated`` for reports of no known year)."""
+    return f"places/{_place_folder(place_page_)}/figures/{year or 'undated'}/index.html"
 
 
 def topic_page(slug: str) -> str:

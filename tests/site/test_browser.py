@@ -37,6 +37,7 @@ PAGE_TYPES = [
     "indicators/index.html",
     "indicators/mediation-disputes/index.html",
     "places/330700-jinhua/index.html",
+    "places/440000-guangdong/figures/2017/index.html",
     "evaluation/index.html",
     "evaluation/2021/index.html",
     "compare/index.html",
@@ -213,22 +214,22 @@ def test_text_contrast_holds_in_both_colour_schemes(browser, site: Path, scheme:
 
 
 def _values(page) -> list[str]:
-    return page.locator("#indicator-table tbody tr td:nth-child(4) .stated").all_inner_texts()
+    return page.locator("#indicator-table tbody tr td:nth-child(3) .stated").all_inner_texts()
 
 
 def test_sort_buttons_reorder_the_indicator_table_with_the_keyboard(browser, root: str):
     w = Watched(browser)
     w.page.goto(root + "indicators/mediation-disputes/index.html")
-    assert _values(w.page) == ["5589件", "3800余件", "2995起", "1181件"]  # server order: largest first
-    value_header = w.page.locator("#indicator-table thead th").nth(3)
+    assert _values(w.page) == ["5589件", "3800余件", "1181件"]  # server order: largest first
+    value_header = w.page.locator("#indicator-table thead th").nth(2)
     assert value_header.get_attribute("aria-sort") == "descending"
     button = value_header.locator("button")
     button.focus()
     w.page.keyboard.press("Enter")
-    assert _values(w.page) == ["1181件", "2995起", "3800余件", "5589件"]
+    assert _values(w.page) == ["1181件", "3800余件", "5589件"]
     assert value_header.get_attribute("aria-sort") == "ascending"
     w.page.keyboard.press("Space")
-    assert _values(w.page) == ["5589件", "3800余件", "2995起", "1181件"]
+    assert _values(w.page) == ["5589件", "3800余件", "1181件"]
     assert value_header.get_attribute("aria-sort") == "descending"
     year_header = w.page.locator("#indicator-table thead th").nth(1)
     year_header.locator("button").focus()
@@ -244,7 +245,7 @@ def test_indicator_table_is_sorted_without_javascript(browser, site: Path):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto((site / "indicators/mediation-disputes/index.html").as_uri())
-    assert _values(page) == ["5589件", "3800余件", "2995起", "1181件"]
+    assert _values(page) == ["5589件", "3800余件", "1181件"]
     assert page.locator("#indicator-table thead button").count() == 0
     context.close()
 
@@ -652,7 +653,9 @@ REPORT = "reports/2021-chongqing-jiangbei-sifaju/index.html"
 # Every page type a reader meets tables or long text on, as the issue of phones' clipping listed them.
 WIDE_CONTENT = [REPORT, "places/500105-jiangbei/index.html", "places/500000-chongqing/index.html",
                 "topics/renmin-tiaojie/index.html", "topics/renmin-tiaojie/500000-chongqing/index.html",
-                "indicators/index.html", "indicators/mediation-disputes/index.html", "indicators/mediation-amount/index.html"]
+                "indicators/index.html", "indicators/mediation-disputes/index.html", "indicators/mediation-amount/index.html",
+                "indicators/disputes-screened/index.html", "places/445102-xiangqiao/index.html",
+                "places/440000-guangdong/figures/2017/index.html"]
 SCREENS = [(1280, 800), (360, 740)]
 
 

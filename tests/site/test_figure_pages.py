@@ -53,10 +53,11 @@ def test_report_figures_table_links_to_the_anchor_holding_the_sentence(site: Pat
         ids = {el.get("id") for el in doc.iter() if el.get("id")}
         rows = doc.findall(".//h:section[@class='figures']//h:tbody/h:tr", NS)
         assert len(rows) == len(r.figures)
-        for row, f in zip(rows, r.figures):
+        # A table per period, the whole year first, each in the report's order.
+        for row, f in zip(rows, sorted(r.figures, key=lambda f: figure_pages.period_order(f.period))):
             cells = row.findall("h:td", NS)
             assert text(cells[1].find("h:span[@class='stated']", NS)) == stated_text(f)
-            link = cells[3].find(".//h:a", NS)
+            link = cells[2].find(".//h:a", NS)
             anchor = link.get("href").lstrip("#")
             assert anchor in ids and anchor == source_anchor(r, f)
             section = next(s for s in r.sections if s.anchor == anchor)
@@ -65,25 +66,53 @@ def test_report_figures_table_links_to_the_anchor_holding_the_sentence(site: Pat
             assert name_link.get("href") == urls.href(urls.report_page(r.slug), urls.indicator_page(f.indicator))
 
 
+def indicator_tables(doc) -> list:
+    """An indicator page's tables, one per period."""
+    return doc.findall(".//h:table[@class='sortable figures-table stack']", NS)
+
+
 def test_indicator_pages_show_every_value_in_table_and_chart(site: Path):
     assert (site / urls.INDICATORS).is_file()
     for indicator in INDICATORS:
         page = site / urls.indicator_page(indicator.key)
         doc = parse(page)
         figures = [(r, f) for r in REPORTS for f in r.figures if f.indicator == indicator.key]
-        rows = doc.findall(".//h:table[@id='indicator-table']/h:tbody/h:tr", NS)
-        assert len(rows) == len(figures)
-        values = [float(row.findall("h:td", NS)[3].get("data-value")) for row in rows]
-        assert values == sorted(values, reverse=True)  # server-sorted, largest first
-        shown = sorted(text(row.findall("h:td", NS)[3].find("h:span[@class='stated']", NS)) for row in rows)
-        assert shown == sorted(stated_text(f) for _, f in figures)
-        if figures:
-            svg = doc.find(".//{http://www.w3.org/2000/svg}svg")
+        tables = indicator_tables(doc)
+        charts = list(doc.iter("{http://www.w3.org/2000/svg}svg"))
+        assert len(tables) == len(charts) == len({f.period for _, f in figures})
+        shown_all = []
+        for table, svg in zip(tables, charts):
+            rows = table.findall("h:tbody/h:tr", NS)
+            values = [float(row.findall("h:td", NS)[2].get("data-value")) for row in rows]
+            assert values == sorted(values, reverse=True)  # server-sorted, largest first
+            shown = sorted(text(row.findall("h:td", NS)[2].find("h:span[@class='stated']", NS)) for row in rows)
             assert svg.get("role") == "img"
             assert svg.find("{http://www.w3.org/2000/svg}title") is not None
             labels = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text") if "chart-value" in t.get("class")]
             assert sorted(labels) == shown
-            assert len(list(svg.iter("{http://www.w3.org/2000/svg}rect"))) == len(figures)
+            assert len(list(svg.iter("{http://www.w3.org/2000/svg}rect"))) == len(rows)
+            shown_all += shown
+        assert sorted(shown_all) == sorted(stated_text(f) for _, f in figures)
+        assert "未按人口折算" in text(doc.find(".//h:p[@class='meta']", NS))  # totals, not per head
+
+
+def test_a_year_and_a_part_of_one_are_never_in_one_table_or_chart(site: Path):
+    """湘桥 2017 states 排查矛盾纠纷 for the year (1161起) and to the end of October (6065起): each
+    in its own table and chart, each saying which period it holds, the year's first."""
+    doc = parse(site / urls.indicator_page("disputes-screened"))
+    tables = indicator_tables(doc)
+    captions = [text(t.find("h:caption", NS)) for t in tables]
+    assert [c.split("：")[1].split("，")[0] for c in captions] == ["全年数据", "截至10月底数据"]
+    assert tables[0].get("id") == "indicator-table"
+    cells = [[text(td.find("h:span[@class='stated']", NS)) for td in t.findall("h:tbody/h:tr/h:td[3]", NS)] for t in tables]
+    assert "1161起" in cells[0] and "6065起" not in cells[0] and cells[1] == ["6065起"]
+    titles = [text(svg.find("{http://www.w3.org/2000/svg}title")) for svg in doc.iter("{http://www.w3.org/2000/svg}svg")]
+    assert ["全年数据" in titles[0], "截至10月底数据" in titles[1]] == [True, True]
+    headings = [text(h) for h in doc.findall(".//h:main//h:h2", NS)]
+    assert headings == ["全年数据", "部分期间数据：截至10月底"]
+    report = parse(site / urls.report_page("2017-guangdong-xiangqiao-sifaju"))
+    captions = [text(c) for c in report.findall(".//h:section[@class='figures']//h:caption", NS)]
+    assert captions[0] == "全年数据" and all(c.startswith("部分期间数据：") for c in captions[1:]) and len(captions) > 1
 
 
 @pytest.mark.slow
@@ -99,20 +128,24 @@ def test_an_indicator_with_more_values_than_a_page_holds_lists_them_by_province(
     for indicator in INDICATORS:
         figures = [f for r in REPORTS for f in r.figures if f.indicator == indicator.key]
         doc = parse(site / urls.indicator_page(indicator.key))
-        rows = doc.findall(".//h:table[@id='indicator-table']/h:tbody/h:tr", NS)
+        tables = indicator_tables(doc)
         chips = doc.findall(".//h:section[@aria-labelledby='by-province']//h:li", NS)
         if len(figures) <= 1:
-            assert len(rows) == len(figures) and not chips
+            assert sum(len(t.findall("h:tbody/h:tr", NS)) for t in tables) == len(figures) and not chips
             continue
         split += 1
-        assert len(rows) == 1 and f"共 {len(figures)} 项" in text(doc.find(".//h:caption", NS))
-        assert "图中为最大的 1 项" in text(doc.find(".//h:figcaption", NS))
+        periods = {f.period for f in figures}
+        assert [len(t.findall("h:tbody/h:tr", NS)) for t in tables] == [1] * len(periods)  # one shown of each period
+        big = [p for p in periods if sum(f.period == p for f in figures) > 1]
+        assert sum(f"（共 {sum(f.period == p for f in figures)} 项" in text(t.find("h:caption", NS))
+                   for p in big for t in tables) >= len(big)
+        assert "图中为最大的 1 项" in text(doc.find(".//h:figcaption", NS)) or not big
         shown = []
         for chip in chips:
             page = urls.resolve(urls.indicator_page(indicator.key), chip.find("h:a", NS).get("href"))
             assert page.startswith(f"indicators/{indicator.key}/") and page.count("/") == 3
             province = parse(site / page)
-            cells = [row.findall("h:td", NS)[3] for row in province.findall(".//h:table[@id='indicator-table']/h:tbody/h:tr", NS)]
+            cells = [row.findall("h:td", NS)[2] for t in indicator_tables(province) for row in t.findall("h:tbody/h:tr", NS)]
             assert int(text(chip.find("h:span", NS))) == len(cells)
             shown += [text(c.find("h:span[@class='stated']", NS)) for c in cells]
         assert sorted(shown) == sorted(stated_text(f) for f in figures)
@@ -251,7 +284,7 @@ def test_amounts_are_shown_as_stated_with_the_value_they_are_compared_by(site: P
     assert "<mark>1.8亿元</mark>" in report  # the figure marked in its sentence, under 原文
     page = parse(site / urls.indicator_page("mediation-amount"))
     cells = {text(td.find("h:span[@class='stated']", NS)): td.get("data-value")
-             for td in page.findall(".//h:table[@id='indicator-table']/h:tbody/h:tr/h:td[4]", NS)}
+             for t in indicator_tables(page) for td in t.findall("h:tbody/h:tr/h:td[3]", NS)}
     assert cells["1.8亿元"] == "18000" and cells["21827万元"] == "21827"
     rows = list(csv.DictReader(io.StringIO((site / urls.data_part("figures", "2021")).read_bytes().decode("utf-8-sig"))))
     row = next(r for r in rows if r["stated"] == "1.8亿元")
@@ -269,3 +302,78 @@ def test_a_figure_an_editor_added_without_its_words_shows_its_value(tmp_path: Pa
     assert [p for p in problems if p.severity == "error"] == []
     page = (tmp_path / "site/reports/2021-chongqing-jiangbei-sifaju/index.html").read_text(encoding="utf-8")
     assert '<span class="stated">18000万元</span></td>' in page and "<mark>1.8亿元</mark>" not in page
+
+
+def test_a_places_whole_year_and_part_year_figures_are_in_separate_grids(site: Path):
+    """湘桥 2017: 1161起 for the year, 6065起 to the end of October; never in one cell of one grid."""
+    doc = parse(site / "places/445102-xiangqiao/index.html")
+    annual, part = (doc.find(f".//h:table[@id='{i}']", NS) for i in ("figures-annual", "figures-part"))
+    assert "全年数据" in text(annual.find("h:caption", NS)) and "部分期间数据" in text(part.find("h:caption", NS))
+    assert "1161起" in text(annual) and "6065起" not in text(annual)
+    assert "6065起 截至10月底" in text(part) and "1161起" not in text(part)
+
+
+def test_a_province_page_sums_up_and_each_year_has_a_page_of_its_figures(site: Path):
+    """The province page counts its districts' figures by indicator and year and links to a page per
+    year, which holds them, a table and a chart per period, largest first."""
+    page = "places/440000-guangdong/index.html"
+    doc = parse(site / page)
+    summary = doc.find(".//h:table[@id='area-summary']", NS)
+    assert [text(th) for th in summary.findall("h:thead/h:tr/h:th", NS)] == ["指标", "2017年"]
+    row = next(tr for tr in summary.findall("h:tbody/h:tr", NS) if "排查矛盾纠纷" in text(tr.find("h:th", NS)))
+    link = row.find("h:td/h:a", NS)
+    assert text(link) == "2 项"
+    year_page = urls.resolve(page, link.get("href").split("#")[0])
+    assert year_page == urls.area_figures_page(page, 2017) == "places/440000-guangdong/figures/2017/index.html"
+    assert link.get("href").endswith("#area-disputes-screened")
+    assert not doc.findall(".//h:table[@class='figures-table stack area-table']", NS)  # the tables are on the year's page
+    year = parse(site / year_page)
+    section = year.find(".//h:section[@aria-labelledby='area-disputes-screened']", NS)
+    captions = [text(c) for c in section.findall(".//h:caption", NS)]
+    assert captions == ["2017年全年数据", "2017年部分期间数据：截至10月底"]
+    assert len(section.findall(".//{http://www.w3.org/2000/svg}svg")) == 1  # the whole year's alone
+    tables = section.findall(".//h:table", NS)
+    assert "1161起" in text(tables[0]) and "6065起" not in text(tables[0]) and "6065起" in text(tables[1])
+
+
+@pytest.mark.slow
+def test_a_province_page_stays_small_however_many_districts_report(tmp_path: Path):
+    """Forty districts of 广东 over four years: the province page holds a count per indicator and
+    year, not their figures, so it grows by a column a year and a row an indicator, never by a
+    district; each year's page holds every figure of that year."""
+    from generator.domain.places import divisions
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    source = (content / "reports" / "2017-guangdong-xiangqiao-sifaju.md").read_text(encoding="utf-8")
+    counties = [d for d in divisions() if d.province == "广东省" and d.kind == "county" and not d.historical][:40]
+    for n, d in enumerate(counties):
+        year = 2017 + n % 4
+        text_ = (source.replace("district: 湘桥区", f"district: {d.name}").replace("city: 潮州市", f"city: {d.city}")
+                 .replace("adcode: '445102'", f"adcode: '{d.code}'").replace("year: 2017", f"year: {year}")
+                 .replace("value: 1161\n", f"value: {1000 + n}\n").replace("stated: 1161起", f"stated: {1000 + n}起"))
+        (content / "reports" / f"{year}-guangdong-x{n}.md").write_text(text_, encoding="utf-8")
+    problems, _ = build(content, tmp_path / "site", "https://fazhi.example.org/")
+    assert [p for p in problems if p.severity == "error"] == []
+    site = tmp_path / "site"
+    page = "places/440000-guangdong/index.html"
+    doc = parse(site / page)
+    # No table or chart of the districts' figures: those are on the years' pages.
+    assert not doc.findall(".//h:table[@class='figures-table stack area-table']", NS)
+    assert not list(doc.iter("{http://www.w3.org/2000/svg}svg"))
+    summary = doc.find(".//h:table[@id='area-summary']", NS)
+    assert [text(th) for th in summary.findall("h:thead/h:tr/h:th", NS)][1:] == ["2020年", "2019年", "2018年", "2017年"]
+    row = next(tr for tr in summary.findall("h:tbody/h:tr", NS) if "排查矛盾纠纷" in text(tr.find("h:th", NS)))
+    assert [text(td) for td in row.findall("h:td", NS)] == ["20 项", "20 项", "20 项", "22 项"]  # 湘桥 itself in 2017
+    shown = []
+    for year in (2017, 2018, 2019, 2020):
+        doc = parse(site / urls.area_figures_page(page, year))
+        table = doc.find(".//h:section[@aria-labelledby='area-disputes-screened']//h:table", NS)
+        assert text(table.find("h:caption", NS)) == f"{year}年全年数据"
+        values = [int(text(a).rstrip("起")) for a in table.findall("h:tbody/h:tr/h:td[2]/h:a", NS)]
+        assert values == sorted(values, reverse=True)
+        shown += values
+        others = [urls.resolve(urls.area_figures_page(page, year), a.get("href"))
+                  for a in doc.findall(".//h:nav[@aria-label='其他年份']//h:a", NS)]
+        assert others == [urls.area_figures_page(page, y) for y in (2020, 2019, 2018, 2017) if y != year]
+    assert sorted(shown) == sorted([1161] + [1000 + n for n in range(len(counties))])
