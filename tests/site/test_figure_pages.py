@@ -377,3 +377,28 @@ def test_a_province_page_stays_small_however_many_districts_report(tmp_path: Pat
                   for a in doc.findall(".//h:nav[@aria-label='其他年份']//h:a", NS)]
         assert others == [urls.area_figures_page(page, y) for y in (2020, 2019, 2018, 2017) if y != year]
     assert sorted(shown) == sorted([1161] + [1000 + n for n in range(len(counties))])
+
+
+def test_a_new_place_rewrites_its_own_provinces_indicator_pages_only(tmp_path: Path, monkeypatch):
+    """Indicator pages are keyed on their own province's places (their rows link to them): a
+    report from a new place re-renders that province's pages and the indicators' own, where a
+    digest of every place re-rendered every province's page of every indicator."""
+    monkeypatch.setattr(figure_pages, "TABLE_ROWS", 1)
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    site = tmp_path / "site"
+    problems, _ = build(content, site, "https://fazhi.example.org/")
+    assert not [p for p in problems if p.severity == "error"]
+    def pages() -> dict[str, tuple[int, int]]:
+        return {str(p.relative_to(site)): (p.stat().st_ino, p.stat().st_mtime_ns)
+                for p in (site / "indicators").glob("*/*/index.html")}
+    before = pages()
+    original = (content / "reports" / "2017-guangdong-xiangqiao-sifaju.md").read_text(encoding="utf-8")
+    copy = original.replace("district: 湘桥区", "district: 饶平县").replace("adcode: '445102'", "adcode: '445122'")
+    (content / "reports" / "2017-guangdong-raoping-sifaju.md").write_text(copy, encoding="utf-8")
+    problems, _ = build(content, site, "https://fazhi.example.org/")
+    assert not [p for p in problems if p.severity == "error"]
+    after = pages()
+    rewritten = {p for p in before if after.get(p) != before[p]}
+    assert rewritten and all("440000-guangdong" in p for p in rewritten)
+    assert any("440000-guangdong" not in p for p in before.keys() - rewritten)
