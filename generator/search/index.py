@@ -248,8 +248,9 @@ class SearchIndex:
         self._whole = False
         write_atomic(state_dir / "index.pickle", pickle.dumps({
             "version": _state_version(), "base": self._base.id, "base_reports": self._base.reports,
-            "entries": self._entries, "numbers": self._numbers, "block": self._block, "small": self._small, "vfiles": self._vfiles, "big": self._big,
-            "chunks": self._chunks, "files": self._files, "provinces": self._provinces}, protocol=pickle.HIGHEST_PROTOCOL))
+            "entries": self._entries, "numbers": self._numbers, "block": self._block,
+            "small": self._small, "vfiles": self._vfiles, "big": self._big, "chunks": self._chunks,
+            "files": self._files, "provinces": self._provinces}, protocol=pickle.HIGHEST_PROTOCOL))
         # What neither the base nor the present version needs any more.
         keep = {f"base-{self._base.id}"}
         for entry in os.scandir(state_dir):
@@ -303,16 +304,20 @@ class SearchIndex:
 
         Returns whether a report was added, changed or removed: what ``save`` must then keep."""
         old_entries = {e.slug: e for e in self._entries}
+
+        def held(e: IndexEntry) -> bool:
+            """Whether the index holds this version of the report (it changed number only, if at all)."""
+            return e.slug in old_entries and old_entries[e.slug].digest == e.digest
+
         old_number = self._numbers
         numbering = number_reports(entries)
         new_number = numbering.numbers
         # The block size changed (or nothing was held): every report moves, and is added anew.
         relaid = numbering.block != self._block or not self._entries
         moved = set() if relaid else {s for s, r in old_number.items() if new_number.get(s, r) != r}
-        changed = [e for e in entries if relaid or e.slug in moved or e.slug not in old_entries
-                   or old_entries[e.slug].digest != e.digest]
+        changed = [e for e in entries if relaid or e.slug in moved or not held(e)]
         for e in changed:
-            if e.terms is None and stored is None and not (e.slug in old_entries and old_entries[e.slug].digest == e.digest):
+            if e.terms is None and stored is None and not held(e):
                 raise ValueError(f"{e.slug}: changed report given without its terms")
 
         def terms_of(e: IndexEntry) -> tuple[ReportTerms, Path | None]:
@@ -320,9 +325,8 @@ class SearchIndex:
             or the state's own, for a report that only moved)."""
             if e.terms is not None:
                 return e.terms, None
-            old = old_entries.get(e.slug)
-            if old is not None and old.digest == e.digest:
-                return self._report_terms(old), None
+            if held(e):
+                return self._report_terms(old_entries[e.slug]), None
             path = stored(e)
             return load_terms(path), path
 
@@ -340,7 +344,7 @@ class SearchIndex:
         # their postings, and so their files, stay. Looked for when a few reports changed in place.
         same: dict[str, set[str]] = {}      # slug → terms whose postings did not change
         fresh: dict[str, ReportTerms] = {}  # their new terms, read once
-        if not bulk and len(changed) <= LOG_REPORTS:
+        if not bulk:
             for e in changed:
                 if e.slug in old_entries and e.slug not in moved:
                     r = new_number[e.slug]
@@ -386,6 +390,9 @@ class SearchIndex:
         # Add the postings of new, changed and moved reports, at their new numbers.
         if bulk:
             self._bulk_add(sorted(changed, key=lambda e: new_number[e.slug]), new_number, affected, terms_of)
+            # The bulk add notes no provinces: a large term it reached is made again whole, not
+            # only in the provinces the removals above noted (its new postings reach others).
+            touched.clear()
         else:
             for e in changed:
                 r = new_number[e.slug]

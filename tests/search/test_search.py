@@ -673,3 +673,21 @@ def test_adding_a_report_rewrites_only_its_own_files_and_its_terms(tmp_path: Pat
                 or kind == "t" and name.split("-")[0] in ids or kind in ("c", "f")), p
     assert len(changed) < len(after)
     _check_same_as_full(index, reports + [new])
+
+
+def test_many_reports_changed_at_once_in_a_pruned_index_give_the_full_builds_bytes(tmp_path: Path):
+    """More changed reports than LOG_REPORTS go in bulk: an edit's removed postings must not make
+    the large terms' files be redone for its province alone, when added reports reach others."""
+    reports = synthetic_reports(60)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search_layout, "PRUNE", 5)
+        mp.setattr(search_layout, "REST_POSTINGS", 20)
+        mp.setattr(search_index, "LOG_REPORTS", 1)
+        index = SearchIndex.open(tmp_path / "search")
+        index.update(_entries(reports), {})
+        index.save(tmp_path / "search")
+        later = [_edited(reports[0], 3)] + reports[1:] + [_renamed(reports[1], "2020-r001-b"), _renamed(reports[2], "2020-r002-b")]
+        before = {e.slug: e.digest for e in index._entries}
+        index.update([e if before.get(e.slug) != e.digest else IndexEntry(**{**e.__dict__, "terms": None})
+                      for e in _entries(later)], {})
+        _check_same_as_full(index, later)
