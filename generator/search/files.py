@@ -172,10 +172,11 @@ def filter_files(filters: Filters, places: Places, provinces: Sequence[str]) -> 
     place_values = [p + c + d for p, cs in places.items() for c, ds in cs.items() for d in ds]
     names = {"province": {v: i for i, v in enumerate(provinces)},
              "place": {v: i for i, v in enumerate(place_values)}}
+    file_name = {"province": names["province"].__getitem__, "place": hexkey}
     out = {}
     for kind, values in filters.items():
         for value, rs in values.items():
-            key = f"{kind}-{names[kind][value] if kind == 'province' else hexkey(value) if kind == 'place' else value}"
+            key = f"{kind}-{file_name.get(kind, str)(value)}"
             out[f"{FILTERS}{key}.js"] = script("f", key, encode_ints(np.diff(np.array(rs), prepend=0)))
     # A placed report's place as one number: 1 + its place's position after the provinces' (1 +
     # the province's own for a province's report); pairs of (report number's delta, place), since
