@@ -253,43 +253,40 @@ class Coverage:
         return f"{100 * self.with_report / self.divisions:.0f}%" if self.divisions else "—"
 
 
-def _below(a, node, year: int | None | bool = True) -> list:
-    """The records below a province or city (not its own) that state figures, of ``year``
-    (True: of every year)."""
-    return [a.by_slug[s] for s in node.reports if a.by_slug[s].report.adcode != node.code and a.by_slug[s].figures_shown
-            and (year is True or a.by_slug[s].report.year == year)]
-
-
-def area_years(a, node) -> list[int | None]:
-    """The years the figures below a province or city are of, newest first (None, not known, last)."""
-    return sorted({r.report.year for r in _below(a, node)}, key=lambda y: -(y or 0))
+def _below(a, node) -> dict[int | None, list]:
+    """The records below a province or city (not its own) that state figures, by year, newest
+    first (None, not known, last)."""
+    by_year: dict[int | None, list] = {}
+    for s in node.reports:
+        record = a.by_slug[s]
+        if record.report.adcode != node.code and record.figures_shown:
+            by_year.setdefault(record.report.year, []).append(record)
+    return {y: by_year[y] for y in sorted(by_year, key=lambda y: -(y or 0))}
 
 
 def area_summary(a, node) -> AreaSummary | None:
     """How many figures the places below state, by indicator and year (None: no figures)."""
-    years = area_years(a, node)
-    if not years:
-        return None
+    below = _below(a, node)
     counts: dict[tuple[str, int | None], int] = {}
-    for record in _below(a, node):
-        for f in record.figures():
-            counts[(f.indicator, record.report.year)] = counts.get((f.indicator, record.report.year), 0) + 1
-    pages = tuple((y, urls.area_figures_page(node.page, y)) for y in years)
+    for year, records in below.items():
+        for record in records:
+            for f in record.figures():
+                counts[(f.indicator, year)] = counts.get((f.indicator, year), 0) + 1
+    pages = tuple((y, urls.area_figures_page(node.page, y)) for y in below)
     rows = tuple((i, tuple((y, page, counts.get((i.key, y), 0)) for y, page in pages)) for i in a.indicators
-                 if any((i.key, y) in counts for y in years))
+                 if any((i.key, y) in counts for y in below))
     return AreaSummary(pages, rows) if rows else None
 
 
-def area_figures(a, node, year: int | None) -> tuple[AreaIndicator, ...]:
-    """The figures of one year's reports below a province or city, by indicator and period."""
-    below = _below(a, node, year)
+def area_figures(a, records: list, year: int | None) -> tuple[AreaIndicator, ...]:
+    """The figures of one year's ``records`` below a province or city, by indicator and period."""
     out = []
+    when = f"{year}年" if year else "年份不详"
     for n, indicator in enumerate(a.indicators):
-        rows = [row for record in below for row in _rows(a, record, indicator.key)]
+        rows = [row for record in records for row in _rows(a, record, indicator.key)]
         if not rows:
             continue
         rows.sort(key=lambda x: (-x.figure.value, x.report.adcode, x.report.slug))
-        when = f"{year}年" if year else "年份不详"
         # A chart of the whole year's alone: charts of each part of the year made a year's page of
         # Sichuan 660 kB at 10,000 reports, and their tables say as much.
         out.append(AreaIndicator(indicator, tuple(
@@ -298,17 +295,20 @@ def area_figures(a, node, year: int | None) -> tuple[AreaIndicator, ...]:
     return tuple(out)
 
 
+def _area_year_page(a, render, node, chain, links, year: int | None, page: str, records: list) -> str:
+    return render.page("area_year.html", page, place=node, chain=chain, year=year, years=links,
+                       area=area_figures(a, records, year), area_chart_rows=AREA_CHART_ROWS)
+
+
 def area_year_pages(a, render, node, chain) -> Iterator[Planned]:
     """A page per year of the figures below a province or city: every indicator's tables, a period
     each, largest first, and a chart of the whole year's."""
-    years = area_years(a, node)
-    links = [(y, urls.area_figures_page(node.page, y)) for y in years]
+    below = _below(a, node)
+    links = [(y, urls.area_figures_page(node.page, y)) for y in below]
     for year, page in links:
         yield Planned(page, key_of("area-year", node.code, node.name, node.page, [(n.name, n.page) for n in chain], links,
-                                   a.indicators, [(r.slug, _all_shown(r)) for r in _below(a, node, year)]),
-                      partial(lambda year, page: render.page("area_year.html", page, place=node, chain=chain, year=year,
-                                                             years=links, area=area_figures(a, node, year),
-                                                             area_chart_rows=AREA_CHART_ROWS), year, page))
+                                   a.indicators, [(r.slug, _all_shown(r)) for r in below[year]]),
+                      partial(_area_year_page, a, render, node, chain, links, year, page, below[year]))
 
 
 def area_coverage(a, node, counties: int) -> tuple[Coverage, ...]:
@@ -323,7 +323,7 @@ def area_coverage(a, node, counties: int) -> tuple[Coverage, ...]:
 
 def area_summary_key(a, node) -> list[tuple[str, str]]:
     """What ``area_summary`` shows, as digests made when the reports were read."""
-    return [(r.slug, _all_shown(r)) for r in _below(a, node)]
+    return [(r.slug, _all_shown(r)) for records in _below(a, node).values() for r in records]
 
 
 def place_figures_key(a, node) -> list[tuple[str, str]]:
@@ -359,13 +359,13 @@ def _num(x: float) -> str:
 
 
 def chart_svg(indicator: Indicator, rows: list[Row], ident: str = "chart", what: str = "各地各年度比较",
-              bars: int | None = None) -> Markup:
-    """A horizontal bar chart of the first ``bars`` (CHART_ROWS) table rows (the largest), drawn at build time.
+              bars: int = CHART_ROWS) -> Markup:
+    """A horizontal bar chart of the first ``bars`` table rows (the largest), drawn at build time.
 
     Each row: a label line (place, year, period) and below it the bar and the stated
     value. role="img" with <title> and <desc>; the table beside it holds every value.
     """
-    total, rows = len(rows), rows[:CHART_ROWS if bars is None else bars]
+    total, rows = len(rows), rows[:bars]
     top = max((r.figure.value for r in rows), default=0) or 1
     height = ROW_HEIGHT * len(rows) + 8
     parts = [
