@@ -24,6 +24,7 @@ from generator.domain import places as divisions
 from generator.domain.figures import Indicator
 from generator.domain.topics import Topic
 from generator.model.report import UNPLACED, Report
+from generator.search import files as search_files
 from generator.site import compare_pages, datasets, evaluation_pages, figure_pages, urls
 from generator.site import records as rec_mod
 from generator.site.planned import Planned
@@ -372,8 +373,9 @@ def home_and_fixed_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
     info = a.site_info()
     yield Planned(urls.HOME, key_of("home", info, [(r.slug, r.digest) for r in newest]),
                   lambda: render.page("home.html", urls.HOME, site=info, newest=[ListedReport.of(r.report) for r in newest]))
-    for page, template in ((urls.SEARCH, "search.html"), (urls.NOT_FOUND, "404.html")):
-        yield Planned(page, key_of(template, info), lambda page=page, template=template: render.page(template, page, site=info))
+    yield Planned(urls.SEARCH, key_of("search.html", info),
+                  lambda: render.page("search.html", urls.SEARCH, site=info, directory=search_files.DIRECTORY))
+    yield Planned(urls.NOT_FOUND, key_of("404.html", info), lambda: render.page("404.html", urls.NOT_FOUND, site=info))
     parts = list(a.data_parts())  # the about page links each year's data files
     yield Planned(urls.ABOUT, key_of("about.html", info, parts), lambda: render.page("about.html", urls.ABOUT, site=info, parts=parts))
 

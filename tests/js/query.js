@@ -5,7 +5,8 @@
 //   --expand <term>...  prints the lunr form S.expand gives for these terms instead
 //   --lift <query or JSON object>...  prints what S.lift moves into the filters instead
 // Each answer's line has its hits (slug#anchor), the count line the page shows (message) and
-// the answer by place (places: [province, reports, [[place value, name, reports]...]]).
+// the answer by place (places: [province, reports, [[place value, name, reports]...]]) and the
+// files the search asked for, round by round (rounds).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -15,11 +16,25 @@ global.lunr = require(path.resolve(__dirname, '../../node_modules/lunr/lunr.js')
 const S = require(path.resolve(searchJs));
 require(path.join(path.dirname(path.resolve(searchJs)), 'search-places.js'));
 const dir = path.join(site, 'search');
+// Files arrive as over a network where each takes as long: every file asked for before the
+// next delivery comes in one round, and each answer's `rounds` lists the files of each round.
+let rounds = [], waiting = [];
 S.loader = (kind, key, done) => {
   const file = path.join(dir, S.path(kind, key));
-  if (!fs.existsSync(file)) { done(null); return; }
-  vm.runInThisContext(fs.readFileSync(file, 'utf8'), { filename: file });
+  if (!rounds.length) rounds.push([]);
+  rounds[rounds.length - 1].push(S.path(kind, key));
+  waiting.push(() => {
+    if (!fs.existsSync(file)) done(null);
+    else vm.runInThisContext(fs.readFileSync(file, 'utf8'), { filename: file });
+  });
+  if (waiting.length === 1) setTimeout(deliver, 0);
 };
+function deliver() {
+  const now = waiting;
+  waiting = [];
+  rounds.push([]);
+  now.forEach((arrive) => arrive());
+}
 vm.runInThisContext(fs.readFileSync(path.join(dir, 'dir.js'), 'utf8'));
 
 async function expand(terms) {
@@ -46,7 +61,9 @@ async function expand(terms) {
   }
   for (const arg of args) {
     const want = arg.startsWith('{') ? JSON.parse(arg) : { q: arg };
+    rounds = [];
     const result = await S.search(want.q, want);
+    const asked = rounds.filter((r) => r.length);
     result.groups = S.byReport(result.hits);
     const places = (await S.byPlace(result.groups))
       .map((p) => [p.province, p.reports, p.places.map((x) => [x.value, x.name, x.reports])]);
@@ -57,6 +74,6 @@ async function expand(terms) {
       hits.push(`${doc.slug}#${doc.section[0]}`);
     }
     process.stdout.write(JSON.stringify({ query: arg, terms: result.terms, hits, approximate: result.approximate,
-                                          partial: result.partial, message, places }) + '\n');
+                                          partial: result.partial, message, places, rounds: asked }) + '\n');
   }
 })().catch((e) => { console.error(e.stack || String(e)); process.exit(1); });

@@ -7,6 +7,7 @@ import dataclasses
 import json
 import math
 import mmap
+import re
 import shutil
 import subprocess
 from collections import Counter
@@ -358,6 +359,25 @@ def test_common_words_whose_top_lists_share_no_section_are_still_found_together(
     # with them every posting (no report is placed in no province), so the answer is exact.
     assert sorted(row["hits"]) == sorted(f"{r.slug}#s1" for r in reports[50:])
     assert row["approximate"] is False
+
+
+@pytest.mark.node
+def test_two_common_words_ask_for_the_first_provinces_remainders_with_their_top_lists(tmp_path: Path):
+    """Their top lists rarely share a page of sections, so waiting for them before widening
+    costs a round trip: the first province's remainders are asked for in the same round. One
+    common word never widens, so it loads no remainder at all."""
+    provinces = [("重庆市", "", "江北区"), ("浙江省", "宁波市", "江北区"), ("江西省", "景德镇市", "昌江区")]
+    bodies = ["## 一、工作\n\n" + "人民调解。" * 5 + "\n", "## 一、工作\n\n" + "行政复议。" * 5 + "\n",
+              "## 一、工作\n\n人民调解和行政复议。\n"]
+    reports = [_report(i, provinces[i % 3], bodies[min(i // 25, 2)]) for i in range(60)]
+    _pruned_files(tmp_path, reports)
+    found = node_query(tmp_path, ["人民调解 行政复议", "行政复议"])
+    rounds = found["人民调解 行政复议"]["rounds"]
+    first = next(r for r in rounds if any(f.startswith("t/") for f in r))
+    tops = sorted(f for f in first if re.fullmatch(r"t/[0-9a-f]+\.js", f))
+    rests = sorted(f for f in first if re.fullmatch(r"t/[0-9a-f]+-\d+\.js", f))
+    assert len(tops) == 2 and [f.rsplit("-", 1)[0] for f in rests] == [f[:-3] for f in tops]
+    assert not any(re.fullmatch(r"t/[0-9a-f]+-.*", f) for r in found["行政复议"]["rounds"] for f in r)
 
 
 def test_reports_placed_in_no_province_are_loaded_last_when_there_are_any(tmp_path: Path):
