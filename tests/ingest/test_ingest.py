@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import cli
+from generator.ingest import run as ingest_run
 from generator.ingest.decode import Unusable, decode
 from generator.ingest.run import run_ingest
 from generator.ingest.text import ingest_text
@@ -404,7 +405,27 @@ def test_no_text_is_lost_property(lines):
 
 
 def _tree(out: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    """The report folder, but the stamps file: this copy's mtimes and inodes."""
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.name != ingest_run.STAMPS_FILE}
+
+
+def test_a_second_ingest_reads_no_file_that_kept_its_size_mtime_and_inode(tmp_path: Path, monkeypatch):
+    """Hashing every original and report again was most of an ingest with one new original.
+    A file touched (a new mtime) is read again; one whose bytes changed is ingested again."""
+    files = _corpus(tmp_path, "synth", count=6)
+    raw, out = project(tmp_path, files)
+    run_ingest(raw, out)
+    read: list[str] = []
+    real = ingest_run._digest
+    # the originals and reports read (the configuration is hashed every run: two small files)
+    monkeypatch.setattr(ingest_run, "_digest", lambda path: path.parent.name in ("raw", "reports") and read.append(path.name) or real(path))
+    assert run_ingest(raw, out)[1] == 0 and read == []
+    original = sorted(raw.iterdir())[0]
+    os.utime(original, ns=(original.stat().st_atime_ns, original.stat().st_mtime_ns + 10**9))
+    assert run_ingest(raw, out)[1] == 0 and read == [original.name]
+    read.clear()
+    original.write_bytes(original.read_bytes().replace("法治".encode(), "法制".encode(), 1))
+    assert run_ingest(raw, out)[1] == 1 and original.name in read
 
 
 def _corpus(tmp_path: Path, name: str, count: int = 40) -> dict[str, bytes]:

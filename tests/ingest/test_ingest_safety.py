@@ -274,15 +274,15 @@ def test_an_original_that_becomes_unreadable_while_ingest_runs_is_one_line(tmp_p
     from generator.ingest import run as ingest
 
     raw, out = project(tmp_path, {"good.txt": CITY, "later.txt": CITY + "补充。\n".encode()})
-    real = ingest._hash_files
+    real = ingest._FileDigests.of
 
-    def hash_then_lock(paths: list[Path]):
-        hashed = real(paths)
+    def hash_then_lock(self, paths: list[Path]):
+        hashed = real(self, paths)
         if any(p.name == "later.txt" for p in paths):
             _locked(monkeypatch, "later.txt")  # after it was hashed, before it is read to be ingested
         return hashed
 
-    monkeypatch.setattr(ingest, "_hash_files", hash_then_lock)
+    monkeypatch.setattr(ingest._FileDigests, "of", hash_then_lock)
     status, err = fazhi(tmp_path, capsys, "ingest")
     assert status == 1
     assert _problem_lines(err) == ["content/raw/later.txt: error: cannot be read: Permission denied; its report is left as it is"]
