@@ -319,8 +319,9 @@
     });
   }
 
-  /* A term's postings: complete, or its top list plus the remainders of the given provinces. */
-  function postings(entry, provinces) {
+  /* A term's postings: complete, or its top list plus the remainders of the given provinces
+     (complete when ``provinces`` are all the query needs or all there are: ``last``). */
+  function postings(entry, provinces, last) {
     if (typeof entry.loc === 'number') {
       return load('p', entry.vkey + '-' + entry.loc).then(function (g) {
         return { list: S.decodePostings(g[entry.term]), complete: true };
@@ -328,8 +329,8 @@
     }
     var top = load('t', entry.loc).then(function (t) { return { list: S.decodePostings(t), complete: !entry.provs }; });
     if (!entry.provs || !provinces) return top;
-    return Promise.all([top, rest(entry, provinces, true)]).then(function (parts) {
-      return { list: parts[0].list.concat(parts[1].list), complete: true };
+    return Promise.all([top, rest(entry, provinces, last)]).then(function (parts) {
+      return { list: parts[0].list.concat(parts[1].list), complete: parts[1].complete };
     });
   }
 
@@ -337,7 +338,7 @@
   S.termPostings = function (term, provinces) {
     return cut([term]).then(function (c) {
       if (c.terms.length !== 1 || c.terms[0] !== term) return null;
-      return postings(c.entries[0], provinces).then(function (p) { return { term: term, df: c.entries[0].df, list: p.list }; });
+      return postings(c.entries[0], provinces, true).then(function (p) { return { term: term, df: c.entries[0].df, list: p.list }; });
     });
   };
 
@@ -445,14 +446,10 @@
     if (!c.terms.length || c.missing.length) return Promise.resolve(none);
     /* Two words or more, each common: their top lists rarely share a page of sections, so the
        first widening is asked for with them, not one round trip after (40 ms over HTTP). */
-    var common = c.units.filter(function (u) { return u.terms.some(function (t) { return entryOf(c, t).provs; }); });
-    var loaded = !fo.provinces && common.length >= 2 ? widening([], 0) : [];
-    return Promise.all([lunr(), allowed(fo.filters)].concat(c.entries.map(function (e) {
-      if (fo.provinces || !loaded.length || !e.provs) return postings(e, fo.provinces);
-      return Promise.all([postings(e, null), rest(e, loaded, loaded.length === widening([], -1).length)]).then(function (parts) {
-        return { list: parts[0].list.concat(parts[1].list), complete: parts[1].complete };
-      });
-    })))
+    var common = c.units.filter(function (u) { return u.terms.some(function (t) { return c.entries[c.terms.indexOf(t)].provs; }); });
+    var order = !fo.provinces && common.length >= 2 ? provinceOrder([]) : [], loaded = order.slice(0, WIDEN[0]);
+    var asked = fo.provinces || (loaded.length ? loaded : null), last = !!fo.provinces || loaded.length === order.length;
+    return Promise.all([lunr(), allowed(fo.filters)].concat(c.entries.map(function (e) { return postings(e, asked, last); })))
       .then(function (got) {
         var lists = got.slice(2), set = got[1];
         return Promise.resolve(answer(got[0], c, lists, set, loaded.length ? 1 : 0, loaded, fo.prefetch)).then(function (r) {
@@ -615,10 +612,10 @@
   function answer(lunrjs, c, lists, set, round, loaded, early) {
     var shaped = matching(c, lists, set);
     if (shaped[0].list.length >= PAGE_SIZE || complete(lists) || round >= WIDEN.length) return score(lunrjs, c, shaped, lists, early);
-    var next = widening(loaded, round), last = widening(loaded, -1).length === next.length;
+    var order = provinceOrder(loaded), next = order.slice(0, WIDEN[round]);
     next.forEach(function (p) { loaded.push(p); });
     return Promise.all(c.entries.map(function (e, i) {
-      return lists[i].complete ? null : rest(e, next, last);
+      return lists[i].complete ? null : rest(e, next, order.length === next.length);
     })).then(function (extra) {
       extra.forEach(function (x, i) {
         if (!x) return;
@@ -628,17 +625,15 @@
       return answer(lunrjs, c, lists, set, round + 1, loaded, early);
     });
   }
-  /* The provinces a widening round adds to those ``loaded`` (every one left with round -1): those
-     with the most reports first, then -1, the reports placed in no province, if there are any. */
-  function widening(loaded, round) {
+  /* The provinces not ``loaded`` yet, in the order a query widens to them: those with the most
+     reports first, then -1, the reports placed in no province, if there are any. */
+  function provinceOrder(loaded) {
     var dir = S.dir();
     var placed = dir.province_reports.reduce(function (a, b) { return a + b; }, 0);
-    var order = dir.provinces.map(function (_, i) { return i; })
+    return dir.provinces.map(function (_, i) { return i; })
       .sort(function (a, b) { return dir.province_reports[b] - dir.province_reports[a] || a - b; })
       .concat(dir.reports > placed ? [-1] : []).filter(function (p) { return loaded.indexOf(p) < 0; });
-    return round < 0 ? order : order.slice(0, WIDEN[round]);
   }
-  function entryOf(c, term) { return c.entries[c.terms.indexOf(term)]; }
   /* The postings beyond a term's top list in these provinces; complete once all are in. */
   function rest(entry, provinces, last) {
     if (entry.provs === 'r') {
