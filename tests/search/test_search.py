@@ -295,6 +295,7 @@ def pruned_site(tmp_path_factory) -> Path:
     return site
 
 
+@pytest.mark.node
 def test_unfiltered_common_terms_show_the_top_postings_and_say_so(pruned_site: Path):
     row = node_query(pruned_site, ["行政复议"])["行政复议"]
     # The top 5 are fewer than a page (10), so the provinces with most reports are
@@ -325,6 +326,7 @@ def _pruned_files(site: Path, reports) -> None:
         (site / path).write_bytes(data)
 
 
+@pytest.mark.node
 def test_a_city_of_several_places_finds_every_report_of_a_common_word(tmp_path: Path):
     """宁波 stands for its two places, both in 浙江省: that province's remainder must be loaded
     and counted once, not once per place (a section counted twice was taken for a non-match)."""
@@ -336,6 +338,7 @@ def test_a_city_of_several_places_finds_every_report_of_a_common_word(tmp_path: 
     assert row["approximate"] is False
 
 
+@pytest.mark.node
 def test_a_municipality_named_in_a_query_finds_its_own_reports_and_its_districts(tmp_path: Path):
     """A 直辖市's district has the municipality as its city (重庆市, 重庆市, 江北区); the filters list
     it directly under the province, so 重庆 still finds the municipality's own reports too."""
@@ -346,6 +349,7 @@ def test_a_municipality_named_in_a_query_finds_its_own_reports_and_its_districts
     assert {h.split("#")[0] for h in row["hits"]} == {r.slug for r in reports if r.province == "重庆市"}
 
 
+@pytest.mark.node
 def test_common_words_whose_top_lists_share_no_section_are_still_found_together(tmp_path: Path):
     """人民调解 is heavy in reports 0–24, 行政复议 in 25–49, and both appear once in 50–59: the
     top 10 of each share nothing, so the page loads the rest province by province."""
@@ -380,6 +384,7 @@ def test_two_common_words_ask_for_the_first_provinces_remainders_with_their_top_
     assert not any(re.fullmatch(r"t/[0-9a-f]+-.*", f) for r in found["行政复议"]["rounds"] for f in r)
 
 
+@pytest.mark.node
 def test_reports_placed_in_no_province_are_loaded_last_when_there_are_any(tmp_path: Path):
     """The reports holding both words are placed in no province: after every province, the page
     loads the unplaced remainder (t/<id>-x.js) too; with none such it is never asked for."""
@@ -394,6 +399,7 @@ def test_reports_placed_in_no_province_are_loaded_last_when_there_are_any(tmp_pa
     assert row["approximate"] is False
 
 
+@pytest.mark.node
 def test_a_province_or_place_filter_makes_a_pruned_list_exact(pruned_site: Path):
     reports = synthetic_reports(60)
     cq = {r.slug for r in reports if r.province == "重庆市"}
