@@ -250,23 +250,21 @@ class _FileDigests:
         n = max(1, min(cores(), len(paths) // 64))
         parts = [paths[i * len(paths) // n:(i + 1) * len(paths) // n] for i in range(n)]
         with ThreadPoolExecutor(max_workers=n) as pool:
-            found = [got for part in pool.map(lambda part: [self._one(p) for p in part], parts) for got in part]
-        for (digest, key, stamp) in found:
-            if digest.sha256 is not None:
-                self.now[key] = [*stamp, digest.sha256]
-        return [digest for digest, _, _ in found]
+            return [found for part in pool.map(lambda part: [self._one(p) for p in part], parts) for found in part]
 
-    def _one(self, path: Path) -> tuple[_Digest, str, list[int]]:
+    def _one(self, path: Path) -> _Digest:
         key = str(path)
         try:
             st = os.stat(path)  # before reading: a change while it is read shows as a new stamp next time
-        except OSError as exc:
-            return _Digest(None, failure=exc.strerror or type(exc).__name__), key, []
+        except OSError:
+            return _digest(path)  # which says why it cannot be read
         stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
         memo = self.known.get(key)
-        if isinstance(memo, list) and len(memo) == 4 and memo[:3] == stamp and isinstance(memo[3], str):
-            return _Digest(memo[3], st.st_size), key, stamp
-        return _digest(path), key, stamp
+        trusted = isinstance(memo, list) and len(memo) == 4 and memo[:3] == stamp and isinstance(memo[3], str)
+        digest = _Digest(memo[3], st.st_size) if trusted else _digest(path)
+        if digest.sha256 is not None:
+            self.now[key] = [*stamp, digest.sha256]  # one key per thread's own files: no lock needed
+        return digest
 
 
 # Files that keep an empty folder in git or that a desktop leaves: skipped without a word.

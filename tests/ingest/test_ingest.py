@@ -7,6 +7,7 @@ heading outline. After an intended change, refresh them with
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -417,8 +418,13 @@ def test_a_second_ingest_reads_no_file_that_kept_its_size_mtime_and_inode(tmp_pa
     run_ingest(raw, out)
     read: list[str] = []
     real = ingest_run._digest
-    # the originals and reports read (the configuration is hashed every run: two small files)
-    monkeypatch.setattr(ingest_run, "_digest", lambda path: path.parent.name in ("raw", "reports") and read.append(path.name) or real(path))
+
+    def reading(path: Path):
+        if path.parent in (raw, out):  # not the configuration, hashed every run (two small files)
+            read.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(ingest_run, "_digest", reading)
     assert run_ingest(raw, out)[1] == 0 and read == []
     original = sorted(raw.iterdir())[0]
     os.utime(original, ns=(original.stat().st_atime_ns, original.stat().st_mtime_ns + 10**9))
@@ -426,6 +432,20 @@ def test_a_second_ingest_reads_no_file_that_kept_its_size_mtime_and_inode(tmp_pa
     read.clear()
     original.write_bytes(original.read_bytes().replace("法治".encode(), "法制".encode(), 1))
     assert run_ingest(raw, out)[1] == 1 and original.name in read
+
+
+@pytest.mark.parametrize("damage", ["not JSON", "not an object", "entries of the wrong shape"])
+def test_a_damaged_stamps_file_costs_only_a_rehash(tmp_path: Path, damage: str):
+    """Every file is read and hashed again, nothing is ingested again, and the file is written anew."""
+    raw, out = project(tmp_path, _corpus(tmp_path, "synth", count=4))
+    problems, _ = run_ingest(raw, out)
+    stamps = out / ingest_run.STAMPS_FILE
+    good = stamps.read_bytes()
+    stamps.write_text({"not JSON": "{not json", "not an object": "[1, 2]",
+                       "entries of the wrong shape": json.dumps({k: [*v[:3], 7] for k, v in json.loads(good).items()})}[damage],
+                      encoding="utf-8")
+    assert run_ingest(raw, out) == (problems, 0)
+    assert stamps.read_bytes() == good
 
 
 def _corpus(tmp_path: Path, name: str, count: int = 40) -> dict[str, bytes]:
