@@ -33,7 +33,6 @@ from collections.abc import Callable, Iterable
 # Han ideographs: URO, extension A, compatibility, and the supplementary planes (B–H).
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f\U00030000-\U000323af"
 _HAN_RUN = re.compile(f"[{HAN}]+")
-_HAN_PAIR = re.compile(f"[{HAN}]{{2}}")
 _HAN_BIGRAMS = re.compile(f"(?=([{HAN}]{{2}}))")  # overlapping: each pair of adjacent Han characters
 # Letters and digits that are not Han: \w without "_" and without Han.
 _RUN = re.compile(f"(?P<han>[{HAN}]+)|(?P<other>[^\\W_{HAN}]+)")
@@ -78,29 +77,35 @@ class Segmenter:
     def terms(self, text: str) -> list[str]:
         """The index terms of ``text``: its words longer or shorter than two Han characters, then
         every bigram of its Han runs, repeats kept (lunr counts them)."""
-        # Every 2-character word of jieba's lies in a Han run and is the bigram at its place, so
-        # the words without them and every bigram are the same terms, counted once; found by one
-        # regular expression in C (a Python loop per character pair was 60% of segmenting).
-        words = [w for w in self.words(text) if len(w) != 2 or not _HAN_PAIR.fullmatch(w)]
-        return words + _HAN_BIGRAMS.findall(normalize(text))
+        # Every 2-character word jieba makes of a Han run is the bigram at its place, so the words
+        # without them and every bigram are the same terms, counted once; the bigrams are found by
+        # one regular expression in C (a Python loop per character pair was 60% of segmenting).
+        text = normalize(text)
+        return self._words(text, pairs=False) + _HAN_BIGRAMS.findall(text)
 
     def words(self, text: str) -> list[str]:
-        """jieba's words of ``text`` in order, repeats kept; no punctuation.
+        """jieba's words of ``text`` in order, repeats kept; no punctuation."""
+        return self._words(normalize(text), pairs=True)
+
+    def _words(self, text: str, pairs: bool) -> list[str]:
+        """The words of a normalised text; without the two-character words of its Han runs unless ``pairs``.
 
         The Han runs go to jieba in one call, joined by line breaks: jieba cuts each run
         between breaks on its own and returns a break as a word of its own, so the words
-        are those of one call per run, without the cost of a call per clause."""
-        runs = _RUN.findall(normalize(text))
+        are those of one call per run, without the cost of a call per clause. Every word of
+        a Han run is Han, so a pair is known by its length alone (no pattern match per word)."""
+        runs = _RUN.findall(text)
         han = [h for h, _ in runs if h]
         words = self._cut("\n".join(han)) if han else []
         if len(han) == len(runs):
-            return [w for w in words if w != "\n"]
+            return [w for w in words if w != "\n"] if pairs else [w for w in words if len(w) != 2 and w != "\n"]
         # Words never hold NUL (they come from Han runs): split the words back into runs in C.
         per_run = iter("\0".join(words).split("\0\n\0"))
         out: list[str] = []
         for h, other in runs:
             if h:
-                out.extend(next(per_run).split("\0"))
+                run = next(per_run).split("\0")
+                out.extend(run if pairs else [w for w in run if len(w) != 2])
             else:
                 out.append(other)
         return out
