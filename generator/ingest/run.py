@@ -27,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from generator import PACKAGE
+from generator.core import json_text
 from generator.core.digests import key_of, tree_digest
 from generator.core.pool import cores
 from generator.core.problems import Problem, error, has_errors, report, warning
@@ -456,7 +457,9 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
     finally:
         workers.close()
     if stale or not machine_path.exists():
-        machine_bytes = (json.dumps(machine, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+        # The entries of reports left alone are taken from the file as the last run wrote it.
+        before = json_text.Written(machine_bytes.decode("utf-8"), records()) if reusable and machine_bytes else None
+        machine_bytes = json_text.indented(machine, before).encode("utf-8")
         write_if_changed(machine_path, machine_bytes)
     state = {"format": CACHE_FORMAT, "version": version, "machine_sha256": hashlib.sha256(machine_bytes).hexdigest(), "files": files}
     write_if_changed(cache_path, (json.dumps(state, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))

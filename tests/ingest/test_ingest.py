@@ -448,6 +448,21 @@ def test_a_damaged_stamps_file_costs_only_a_rehash(tmp_path: Path, damage: str):
     assert stamps.read_bytes() == good
 
 
+def test_originals_added_later_give_the_files_of_one_ingest_of_them_all(tmp_path: Path):
+    """Adding originals re-encodes only their entries of .machine.json, and takes the others'
+    from the file as the last run wrote it: the same bytes as ingesting everything at once."""
+    files = _corpus(tmp_path / "corpus", "synth", 8)
+    later = {name: files.pop(name) for name in ("00002.txt", "00006.txt")}
+    raw, out = project(tmp_path / "grown", files)
+    run_ingest(raw, out, jobs=2)
+    for name, data in later.items():
+        (raw / name).write_bytes(data)
+    run_ingest(raw, out, jobs=2)
+    raw_all, out_all = project(tmp_path / "whole", files | later)
+    run_ingest(raw_all, out_all, jobs=2)
+    assert _tree(out) == _tree(out_all)
+
+
 def _corpus(tmp_path: Path, name: str, count: int = 40) -> dict[str, bytes]:
     from benchmarks.synth import synthesize
 
