@@ -370,6 +370,9 @@
   function idf(df, sections) { return Math.log(1 + Math.abs((sections - df + 0.5) / (df + 0.5))); }
   /* A posting's section as one number: report·65536 + section. */
   function sectionKey(p) { return p[0] * 65536 + p[1]; }
+  /* The report and section a section key names. */
+  function keyReport(k) { return Math.floor(k / 65536); }
+  function keySection(k) { return k % 65536; }
 
   /* The serialised lunr index of these terms' postings, as lunr's Builder would write it. */
   S.expand = function (lists, sections) {
@@ -510,7 +513,7 @@
     });
     /* The reports whose sections hold every unit between them: only their sections are candidates
        (most sections holding a word are in reports that lack another, and are never looked at). */
-    function reportsOf(keys) { var r = new Set(); keys.forEach(function (k) { r.add(Math.floor(k / 65536)); }); return r; }
+    function reportsOf(keys) { var r = new Set(); keys.forEach(function (k) { r.add(keyReport(k)); }); return r; }
     var covering = reportsOf(held[0]);
     held.slice(1).forEach(function (keys) {
       var has = reportsOf(keys);
@@ -519,14 +522,14 @@
     var units = new Map();  /* candidate section key → the units it holds */
     held.forEach(function (keys, n) {
       keys.forEach(function (k) {
-        if (!covering.has(Math.floor(k / 65536))) return;
+        if (!covering.has(keyReport(k))) return;
         if (!units.has(k)) units.set(k, []);
         units.get(k).push(n);
       });
     });
     var estimate = estimates(lists.map(function (l, i) { return { df: c.entries[i].df, list: l.list }; }), units);
     var candidates = Array.from(units.keys()).sort(function (a, b) { return estimate.get(b) - estimate.get(a) || a - b; })
-      .map(function (k) { return { report: Math.floor(k / 65536), section: k % 65536, key: k, units: units.get(k) }; });
+      .map(function (k) { return { report: keyReport(k), section: keySection(k), key: k, units: units.get(k) }; });
     var checks = 0;
     return Promise.all(candidates.map(function (s) {
       var phrases = s.units.filter(function (n) { return c.units[n].checked; });
@@ -550,7 +553,6 @@
                cut: checks > VERIFY };
     });
   }
-
 
   /* A section's heading (the title for the lead) and text, normalised as the index's. */
   function sectionText(doc) {
@@ -614,13 +616,13 @@
     var shown = new Map();  /* report → its sections taken: the first page's reports' best ones */
     Array.from(estimate.keys()).sort(function (a, b) { return estimate.get(b) - estimate.get(a) || a - b; })
       .filter(function (k) {
-        var r = Math.floor(k / 65536), n = shown.get(r) || 0;
+        var r = keyReport(k), n = shown.get(r) || 0;
         if (n >= BEST_SECTIONS || (!n && shown.size >= PAGE_SIZE)) return false;
         shown.set(r, n + 1);
         return true;
       }).forEach(function (k) {
         /* A file that fails is reported when the page asks for it again. */
-        S.section({ report: Math.floor(k / 65536), section: k % 65536 }).catch(function () {});
+        S.section({ report: keyReport(k), section: keySection(k) }).catch(function () {});
       });
   }
 
@@ -1002,11 +1004,12 @@
   if (wanted().q) lunr().catch(noop);
   var dirLoaded = load('dir', 0);
   dirLoaded.then(function () {
-    /* The vocabulary of every piece of the query is asked for before the query is parsed
-       (finding the places it names takes 15–30 ms at 10,000 reports): a piece that names a place
-       costs a few kB of vocabulary files it did not need. */
-    vocabularies(S.pieces(wanted().q || '')).catch(noop);
-    var want = S.lift(wanted());
+    /* The vocabulary of every piece of the query is asked for before the query is parsed (10–20
+       ms cold at 10,000 reports, the places it names included): a piece that names a place costs
+       a few kB of vocabulary files it did not need. */
+    var asked = wanted();
+    vocabularies(S.pieces(asked.q || '')).catch(noop);
+    var want = S.lift(asked);
     if (!want.q && !filtered(want)) return;
     early = { key: address(want), result: S.search(want.q, want) };
     early.result.catch(noop);  /* its failure is shown when the page asks for it */
