@@ -370,7 +370,7 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
 
     @lru_cache(maxsize=1)
     def records() -> dict:
-        """.machine.json (10 MB at 10,000 reports), read only when something needs it."""
+        """.machine.json (46 MB at 10,000 benchmark reports), read only when something needs it."""
         found, damaged = _load_machine(machine_bytes, f"{reports_shown}/{MACHINE_FILE}")
         problems.extend(damaged)
         return found
