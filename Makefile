@@ -19,7 +19,7 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $@
 
 # Ingest the originals, build the site, say how to open it.
-site: $(PY_STAMP) $(NODE_STAMP)
+site: $(PY_STAMP)
 	$(PY) -m generator ingest
 	$(PY) -m generator build
 	@echo
@@ -36,12 +36,12 @@ check: $(PY_STAMP)
 	$(PY) -m pytest -q -m "not slow and not browser and not node"
 
 # A zip of the site that works unpacked anywhere.
-offline: $(PY_STAMP) $(NODE_STAMP)
+offline: $(PY_STAMP)
 	$(PY) -m generator ingest
 	$(PY) -m generator build --zip site.zip
 	@echo "Wrote $(CURDIR)/site.zip: unpack it anywhere and open index.html."
 
-serve: $(PY_STAMP) $(NODE_STAMP)
+serve: $(PY_STAMP)
 	$(PY) -m generator serve
 
 # Refresh the golden files after an intended change (review the diff before committing).

@@ -31,7 +31,7 @@ PY = ROOT / ".venv" / "bin" / "python"
 
 
 def checkout(ref: str) -> Path:
-    """A detached worktree of ``ref`` (node_modules linked from this tree: lunr.js is read from it)."""
+    """A detached worktree of ``ref`` (node_modules linked from this tree: revisions before 2026-12-03 publish lunr.js from it)."""
     tree = WORK / "ref"
     if tree.exists():
         subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False, capture_output=True)

@@ -11,4 +11,4 @@ from pathlib import Path
 __version__ = "0.1.0"
 
 PACKAGE = Path(__file__).resolve().parent
-PROJECT = PACKAGE.parent  # the checkout: templates/ and node_modules/ are beside the package
+PROJECT = PACKAGE.parent  # the checkout: templates/ is beside the package

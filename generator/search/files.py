@@ -1,12 +1,12 @@
 """The index format: the files the search page loads, and the functions that write them.
 
-lunr.js 2.3.9 answers queries in the browser, but the index is not shipped in
-lunr's JSON (about 30 bytes a posting): each term's postings are stored compactly
-(encoding.py) and expanded by the page into exactly the serialised form
-``lunr.Index.load`` takes, for the query's terms only. Each term's df (lunr counts
-field postings) and the section count N are shipped too, and the page computes
-lunr's idf ``log(1 + |(N − df + 0.5) / (df + 0.5)|)`` and the vector values
-``round(idf · w · boost, 3)``, as lunr's Builder would.
+The page ranks sections exactly as lunr.js 2.3.9 would, but the index is not
+shipped in lunr's JSON (about 30 bytes a posting): each term's postings are stored
+compactly (encoding.py) and the page reads those of the query's terms only. Each
+term's df (lunr counts field postings) and the section count N are shipped too, and
+the page computes lunr's idf ``log(1 + |(N − df + 0.5) / (df + 0.5)|)``, the vector
+values ``round(idf · w · boost, 3)`` as lunr's Builder would, and lunr's score
+(``S.rank`` in search.js, checked against real lunr.js by the Node tests).
 
 Files (all under ``search/``), every one a script calling
 ``FAZHI_SEARCH.register(kind, key, data)`` so the page loads it with a <script>
@@ -48,9 +48,10 @@ DIRECTORY = f"{PREFIX}dir.js"
 VERSION = 3  # of the format, in dir.js: search.js refuses files of another
 
 # Postings kept for an unfiltered query of a very common term. Measured on 10,000 synthetic
-# reports: a top list is ~5.3 bytes a posting (16 kB at 3,000), and lunr.js scores ~40
-# sections a millisecond, so 3,000 keeps one word near 100 ms of scoring; at 2,000 two common
-# words rarely met in both top lists, at 6,000 a one-word query spent ~150 ms in lunr.
+# reports: a top list is ~5.3 bytes a posting (16 kB at 3,000); at 2,000 two common words
+# rarely met in both top lists. It was chosen when lunr.js scored on the page (~40 sections a
+# millisecond: at 6,000 a one-word query spent ~150 ms in lunr); the page's own ranking takes
+# 3–7 ms for 3,000, so what bounds it now is the bytes a query loads.
 PRUNE = 3000
 GROUP_BYTES = 24_000  # small terms' postings per p/ file
 # A pruned term whose remainder has at most this many postings keeps it in one file,

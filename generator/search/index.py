@@ -18,7 +18,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from generator import PROJECT
 from generator.core.atomic import write_atomic
 from generator.core.digests import digest as _digest
 from generator.core.digests import versioned_name
@@ -45,7 +44,6 @@ from generator.search.files import (
 from generator.search.numbers import EMPTY, number_reports, province_runs
 from generator.search.terms import IndexEntry, ReportTerms, load_terms, store_terms
 
-LUNR_JS = PROJECT / "node_modules" / "lunr" / "lunr.min.js"
 # Reports edited since the saved postings were written, beyond which save writes them anew
 # (open replays each such report onto every term it has).
 LOG_REPORTS = 64

@@ -53,8 +53,7 @@ from generator.core.shelf import DamagedCache, Shelf
 from generator.domain.figures import Indicator
 from generator.domain.topics import Topic, load_topics
 from generator.model.reading import without_slug_clashes
-from generator.search import files as search_files
-from generator.search.index import LUNR_JS, SearchIndex
+from generator.search.index import SearchIndex
 from generator.search.terms import IndexEntry
 from generator.site import figure_pages, folders, invariants, journal, urls
 from generator.site import records as rec_mod
@@ -225,9 +224,6 @@ def plan(a: Archive, render: Renderer, assets: Mapping[str, tuple[str, bytes]], 
         for planned in _planned(producer, a, render, remembered):
             add(producer.name, planned)
     batch = Batch("search", index.files(), index.data)
-    # lunr.js from node_modules (npm), never a CDN; the search page loads it with its first query.
-    lunr = LUNR_JS.read_bytes()
-    add("search", Planned(f"{search_files.PREFIX}lunr.min.js", key_of("lunr", hashlib.sha256(lunr).hexdigest()), lambda: lunr))
     if a.base_url:  # a sitemap lists absolute addresses only
         add("data", sitemap(render, a.base_url, [*steps, *batch.keys]))
     for path in sorted(steps.keys() & batch.keys.keys()):

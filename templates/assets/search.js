@@ -1,18 +1,20 @@
-/* 法治报告档案 search: lunr.js 2.3.9 over compact postings, expanded per query.
+/* 法治报告档案 search: lunr.js 2.3.9's ranking over compact postings, computed per query.
  *
  * Every data file is a script calling FAZHI_SEARCH.register(kind, key, data), loaded by
  * adding a <script> tag, so the same files work from file:// (no fetch or XHR there)
  * and over HTTP. The page loads dir.js; a query loads the vocabulary file of each
  * character it starts a word at (v/), the postings of its terms (p/ or t/), the report
- * lists of active filters (f/) and the text of the results shown (c/). lunr.min.js is
- * loaded with the first query. The files are described in generator/search/files.py.
+ * lists of active filters (f/) and the text of the results shown (c/). The files are
+ * described in generator/search/files.py.
  *
  * A query is NFKC + lower-cased and split at spaces and punctuation; a piece that is a
  * year of the archive (2021, 2021年) or a place name (江北区, 江北, 重庆) becomes a filter.
  * The rest is cut by greedy longest match against the index's own vocabulary (jieba
- * never runs here), and every term is required. The terms' postings are expanded into
- * the serialised form lunr.Index.load takes (idf from the shipped df and section count)
- * and lunr answers with idx.query (never idx.search: its pipeline strips Chinese).
+ * never runs here), and every term is required. The sections holding them all are scored
+ * as lunr.js 2.3.9's idx.query scores them (``S.rank``, idf from the shipped df and section
+ * count), bit for bit: the Node tests check it against real lunr.js. Computing it directly
+ * spares each first query lunr.min.js (29.5 kB) and building a lunr index of its postings
+ * (about 45 ms of a two-word link at 10,000 reports).
  */
 (function (root) {
   'use strict';
@@ -32,14 +34,13 @@
   };
 
   /* Where a data file lives, relative to search/. */
-  S.path = function (kind, key) { return kind === 'dir' ? 'dir.js' : kind === 'lunr' ? 'lunr.min.js' : kind + '/' + key + '.js'; };
+  S.path = function (kind, key) { return kind === 'dir' ? 'dir.js' : kind + '/' + key + '.js'; };
   S.base = '';
   /* How a data file is loaded; the Node tests replace it with a file reader. */
   S.loader = function (kind, key, done) {
     var s = document.createElement('script');
     s.src = S.base + S.path(kind, key);
     s.onerror = function () { done(null); };
-    if (kind === 'lunr') s.onload = function () { done(root.lunr); };
     document.head.appendChild(s);
   };
 
@@ -60,7 +61,6 @@
       }
     });
   }
-  function lunr() { return root.lunr ? Promise.resolve(root.lunr) : load('lunr', 0); }
 
   S.load = load;
   S.dir = function () { return store['dir/0']; };
@@ -374,29 +374,41 @@
   function keyReport(k) { return Math.floor(k / 65536); }
   function keySection(k) { return k % 65536; }
 
-  /* The serialised lunr index of these terms' postings, as lunr's Builder would write it. */
-  S.expand = function (lists, sections) {
+  /* A posting's value in a field's vector, as lunr's Builder stores it: idf · tf part · boost, to 3 decimals. */
+  S.fieldValue = function (idfOf, w, field) { return Math.round(idfOf * w / 1000 * BOOST[field] * 1000) / 1000; };
+  S.idf = idf;
+  S.FIELDS = FIELDS;
+
+  /* The sections holding every term of these lists ({term, df, list}), scored as lunr.js
+     2.3.9's idx.query scores them with each term REQUIRED: [{report, section, score}], in no
+     order. Per field the score is the dot product of the query's vector (1 a term) with the
+     section's (``S.fieldValue``), summed in lunr's term order (by UTF-16 code units, as
+     lunr.Index.load needs them), over the query vector's length √terms; a section's score
+     is its fields' added. A term is in a field where its weight is not 0. */
+  S.rank = function (lists, sections) {
     var sorted = lists.slice().sort(function (a, b) { return a.term < b.term ? -1 : a.term > b.term ? 1 : 0; });
-    var inverted = [], vectors = {};
-    sorted.forEach(function (l, n) {
+    var dots = FIELDS.map(function () { return new Map(); }), held = new Map();
+    sorted.forEach(function (l) {
       var weight = idf(l.df, sections);
-      var posting = { _index: n, heading: {}, body: {} };
       l.list.forEach(function (p) {
-        var ref = p[0] + '-' + p[1];
-        FIELDS.forEach(function (f, k) {
-          var w = p[2 + k];
+        var k = sectionKey(p), any = false;
+        FIELDS.forEach(function (f, i) {
+          var w = p[2 + i];
           if (!w) return;
-          posting[f][ref] = {};
-          var v = vectors[f + '/' + ref] = vectors[f + '/' + ref] || [];
-          v.push(n, Math.round(weight * w / 1000 * BOOST[f] * 1000) / 1000);
+          any = true;
+          dots[i].set(k, (dots[i].get(k) || 0) + S.fieldValue(weight, w, f));
         });
+        if (any) held.set(k, (held.get(k) || 0) + 1);
       });
-      inverted.push([l.term, posting]);
     });
-    return {
-      version: '2.3.9', fields: FIELDS.slice(), pipeline: [], invertedIndex: inverted,
-      fieldVectors: Object.keys(vectors).sort().map(function (k) { return [k, vectors[k]]; })
-    };
+    var length = Math.sqrt(sorted.length), hits = [];
+    held.forEach(function (n, k) {
+      if (n < sorted.length) return;
+      var score = 0;
+      dots.forEach(function (d) { if (d.has(k)) score += d.get(k) / length; });
+      hits.push({ report: keyReport(k), section: keySection(k), score: score });
+    });
+    return hits;
   };
 
   /* Reports allowed by the active filters: null (all) or {r: true}. */
@@ -453,7 +465,6 @@
         return { terms: [], marks: [], hits: hits, approximate: false, partial: false, listing: true };
       });
     }
-    lunr();  /* start loading lunr.js while the vocabulary loads */
     return cut(parsed.words).then(function (c) {
       return sections(c, fo).then(function (r) {
         if (r.hits.length || !c.runs.length) return r;
@@ -476,10 +487,10 @@
     var common = c.units.filter(function (u) { return u.terms.some(function (t) { return c.entries[c.terms.indexOf(t)].provs; }); });
     var order = !fo.provinces && common.length >= 2 ? provinceOrder([]) : [], loaded = order.slice(0, WIDEN[0]);
     var asked = fo.provinces || (loaded.length ? loaded : null), last = !!fo.provinces || loaded.length === order.length;
-    return Promise.all([lunr(), allowed(fo.filters)].concat(c.entries.map(function (e) { return postings(e, asked, last); })))
+    return Promise.all([allowed(fo.filters)].concat(c.entries.map(function (e) { return postings(e, asked, last); })))
       .then(function (got) {
-        var lists = got.slice(2), set = got[1];
-        return Promise.resolve(answer(got[0], c, lists, set, loaded.length ? 1 : 0, loaded, fo.prefetch)).then(function (r) {
+        var lists = got.slice(1), set = got[0];
+        return Promise.resolve(answer(c, lists, set, loaded.length ? 1 : 0, loaded, fo.prefetch)).then(function (r) {
           return holding(c.phrases, r.hits).then(function (full) {
             return spread(c, lists, set, full.hits).then(function (more) {
               /* partial: only the best VERIFY candidates were checked for the phrases */
@@ -493,7 +504,7 @@
 
   /* The sections of reports that hold every word of a query (a term, or a phrase as written) only
      between their sections, none of which holds them all: each section holding a word, as hits
-     ({report, section, score, all: false}), by the estimate of lunr's score ``prefetch`` uses:
+     ({report, section, score, all: false}), by an estimate of lunr's score (``estimates``):
      {hits, cut}, where, as in ``holding``, only the best VERIFY sections are checked for phrases. */
   function spread(c, lists, set, full) {
     if (c.units.length < 2) return Promise.resolve({ hits: [], cut: false });
@@ -578,7 +589,7 @@
   function complete(lists) { return lists.every(function (l) { return l.complete; }); }
 
   /* Each term's postings in the sections found in every list and allowed by the filters: every
-     term is required, so only those can match and lunr need score no others (same answer). */
+     term is required, so only those can match and need be scored (same answer). */
   function matching(c, lists, set) {
     var need = lists.length, count = new Map();  /* section key → lists holding it */
     if (need > 1 || set) {
@@ -594,36 +605,25 @@
     });
   }
 
-  /* lunr's answer over the matching postings. */
-  function score(lunrjs, c, shaped, lists, early) {
-    if (early) prefetch(shaped);
-    var idx = lunrjs.Index.load(S.expand(shaped, S.dir().sections));
-    var hits = idx.query(function (q) {
-      c.terms.forEach(function (t) { q.term(t, { presence: lunrjs.Query.presence.REQUIRED, usePipeline: false }); });
-    }).map(function (r) {
-      var parts = r.ref.split('-');
-      return { report: +parts[0], section: +parts[1], score: r.score };
-    });
+  /* The matching postings' sections, best first, by lunr's score. */
+  function score(c, shaped, lists, early) {
+    var hits = S.rank(shaped, S.dir().sections);
     hits.sort(function (a, b) { return b.score - a.score || a.report - b.report || a.section - b.section; });
+    if (early) prefetch(hits);
     return { terms: c.terms, hits: hits, approximate: !complete(lists) };
   }
 
-  /* Start loading the text of the likely first page of results before lunr scores them, so the
-     requests overlap its work: lunr's score of a section is Σ idf·(4·heading + body weight) over
-     the terms, up to a constant, so these are its first results, bar rounding. */
-  function prefetch(shaped) {
-    var estimate = estimates(shaped);
-    var shown = new Map();  /* report → its sections taken: the first page's reports' best ones */
-    Array.from(estimate.keys()).sort(function (a, b) { return estimate.get(b) - estimate.get(a) || a - b; })
-      .filter(function (k) {
-        var r = keyReport(k), n = shown.get(r) || 0;
-        if (n >= BEST_SECTIONS || (!n && shown.size >= PAGE_SIZE)) return false;
-        shown.set(r, n + 1);
-        return true;
-      }).forEach(function (k) {
-        /* A file that fails is reported when the page asks for it again. */
-        S.section({ report: keyReport(k), section: keySection(k) }).catch(function () {});
-      });
+  /* Start loading the text of the likely first page of results (its reports' best sections) at
+     once, so that the requests overlap checking phrases and finding the words between sections. */
+  function prefetch(hits) {
+    var shown = new Map();  /* report → its sections taken */
+    hits.forEach(function (h) {
+      var n = shown.get(h.report) || 0;
+      if (n >= BEST_SECTIONS || (!n && shown.size >= PAGE_SIZE)) return;
+      shown.set(h.report, n + 1);
+      /* A file that fails is reported when the page asks for it again. */
+      S.section(h).catch(function () {});
+    });
   }
 
   /* Section key → Σ idf·(4·heading + body weight) over the lists ({df, list}) holding it (of the keys ``only`` has, if given). */
@@ -646,9 +646,9 @@
   var BEST_SECTIONS = 2;  /* sections shown under a report in the results: its best ones */
   var PAGE_SIZE = 10;  /* reports shown at a time, as search engines do: each loads an excerpt file or two */
   var WIDEN = [1, 2, 6];  /* provinces added per round: one first, which at 10,000 reports mostly fills a page (37 kB less than two) */
-  function answer(lunrjs, c, lists, set, round, loaded, early) {
+  function answer(c, lists, set, round, loaded, early) {
     var shaped = matching(c, lists, set);
-    if (shaped[0].list.length >= PAGE_SIZE || complete(lists) || round >= WIDEN.length) return score(lunrjs, c, shaped, lists, early);
+    if (shaped[0].list.length >= PAGE_SIZE || complete(lists) || round >= WIDEN.length) return score(c, shaped, lists, early);
     var order = provinceOrder(loaded), next = order.slice(0, WIDEN[round]);
     next.forEach(function (p) { loaded.push(p); });
     return Promise.all(c.entries.map(function (e, i) {
@@ -659,7 +659,7 @@
         lists[i].list = lists[i].list.concat(x.list);
         lists[i].complete = x.complete;
       });
-      return answer(lunrjs, c, lists, set, round + 1, loaded, early);
+      return answer(c, lists, set, round + 1, loaded, early);
     });
   }
   /* The provinces not ``loaded`` yet, in the order a query widens to them: those with the most
@@ -998,10 +998,9 @@
       document.head.appendChild(s);
     });
   }
-  /* Run from the head (async): dir.js is asked for at once, with ?q= lunr.js too, and the search
-     begins when dir.js is in, while the page may still load. Without ?q=, dir.js alone. */
+  /* Run from the head (async): dir.js is asked for at once, and with ?q= the search begins when
+     it is in, while the page may still load. */
   function noop() {}
-  if (wanted().q) lunr().catch(noop);
   var dirLoaded = load('dir', 0);
   dirLoaded.then(function () {
     /* The vocabulary of every piece of the query is asked for before the query is parsed (10–20

@@ -1,8 +1,9 @@
-// Query a built site's search index with real lunr.js 2.3.9 under Node, through the same
-// core the page uses (templates/assets/search.js); data files are read instead of <script>-loaded.
+// Query a built site's search index under Node through the same core the page uses
+// (templates/assets/search.js); data files are read instead of <script>-loaded. Every ranking
+// S.rank makes is checked against real lunr.js 2.3.9 (tests/js/lunr_rank.js): a difference fails.
 // usage: node tests/js/query.js <site dir> <search.js path> <query>...   → JSON lines
 //   a query may carry filters as a JSON object: {"q": "行政复议", "province": "江西省"}
-//   --expand <term>...  prints the lunr form S.expand gives for these terms instead
+//   --expand <term>...  prints the lunr index of these terms' postings instead
 //   --lift <query or JSON object>...  prints what S.lift moves into the filters instead
 // Each answer's line has its hits (slug#anchor), the count line the page shows (message) and
 // the answer by place (places: [province, reports, [[place value, name, reports]...]]) and the
@@ -11,10 +12,16 @@
 const fs = require('fs');
 const path = require('path');
 const vm = require('vm');
+const oracle = require('./lunr_rank.js');
 const [site, searchJs, ...args] = process.argv.slice(2);
-global.lunr = require(path.resolve(__dirname, '../../node_modules/lunr/lunr.js'));
 const S = require(path.resolve(searchJs));
 require(path.join(path.dirname(path.resolve(searchJs)), 'search-places.js'));
+const rank = S.rank;
+S.rank = (lists, sections) => {
+  const wrong = oracle.difference({ ...S, rank }, lists, sections);
+  if (wrong) throw new Error('S.rank differs from lunr.js: ' + JSON.stringify(wrong));
+  return rank(lists, sections);
+};
 const dir = path.join(site, 'search');
 // Files arrive as over a network where each takes as long: every file asked for before the
 // next delivery comes in one round, and each answer's `rounds` lists the files of each round.
@@ -45,7 +52,7 @@ async function expand(terms) {
     const parsed = await S.termPostings(t, provinces);
     lists.push(parsed);
   }
-  return S.expand(lists, S.dir().sections);
+  return oracle.expand(S, lists, S.dir().sections);
 }
 
 (async () => {

@@ -1,5 +1,5 @@
-"""Search: segmentation, weights, the compact files, incremental updates, and real lunr.js
-answering the query table through the page's own code (tests/js/query.js)."""
+"""Search: segmentation, weights, the compact files, incremental updates, and the query table
+answered by the page's own code under Node (tests/js/query.js), its ranking checked against real lunr.js."""
 
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ from tests.search.search_table import QUERIES, case_arg, check
 
 ROOT = Path(__file__).resolve().parents[2]
 SEARCH_JS = ROOT / "templates" / "assets" / "search.js"
+LUNR_RANK = ROOT / "tests" / "js" / "lunr_rank.js"
 SEEDS, _ = load_reports(ROOT / "content" / "reports")
 
 
@@ -244,15 +245,44 @@ def test_astral_and_full_width_terms_load_in_real_lunr_js(tmp_path: Path):
 
 @pytest.mark.node
 def test_expanded_terms_are_in_utf16_order():
+    """S.rank sums a section's values in lunr's term order, which lunr.Index.load needs: UTF-16's."""
     terms = ["字\U00020000", "字\uff46", "字a", "字"]
-    script = (f"const S = require({json.dumps(str(SEARCH_JS))});"
+    script = (f"const S = require({json.dumps(str(SEARCH_JS))}); const oracle = require({json.dumps(str(LUNR_RANK))});"
               "const l = JSON.parse(process.argv[1]).map(t => ({term: t, df: 1, list: [[0, 0, 0, 500]]}));"
-              "const form = S.expand(l, 10); const lunr = require(process.argv[2]); lunr.Index.load(form);"
+              "const form = oracle.expand(S, l, 10); oracle.lunr.Index.load(form);"
               "console.log(JSON.stringify(form.invertedIndex.map(x => x[0])))")
-    out = subprocess.run(["node", "-e", script, json.dumps(terms), str(ROOT / "node_modules" / "lunr")],
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(["node", "-e", script, json.dumps(terms)], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == sorted(terms, key=utf16_key) != sorted(terms)
+
+
+# Postings as the page holds them ([report, section, heading weight, body weight]), a section at
+# most once a term; weights of 0 (a field without the term) and whole postings of 0 included.
+# Every term is in section 0-0, so each ranking has a section to score.
+WEIGHT = st.sampled_from([0, 0, 1, 37, 500, 999, 1871, 2113])
+POSTING = st.tuples(st.integers(0, 6), st.integers(0, 3), WEIGHT, WEIGHT)
+SHARED = st.tuples(st.just(0), st.just(0), st.integers(1, 2000), WEIGHT)
+TERM_LIST = st.tuples(st.text(st.sampled_from("法治行政复议aｆ1\U00020000\U0002a6a5"), min_size=1, max_size=3),
+                      st.integers(1, 4000),
+                      st.builds(lambda shared, more: [shared, *(p for p in more if p[:2] != (0, 0))],
+                                SHARED, st.lists(POSTING, max_size=25, unique_by=lambda p: p[:2])))
+RANKINGS = st.lists(st.tuples(st.lists(TERM_LIST, min_size=1, max_size=4, unique_by=lambda t: t[0]),
+                              st.integers(1, 5000)), min_size=20, max_size=20)
+
+
+@pytest.mark.node
+@settings(max_examples=25, deadline=None)
+@given(RANKINGS)
+def test_the_pages_ranking_is_lunr_js_to_the_bit(rankings):
+    """S.rank against real lunr.js 2.3.9 over the same postings: the same sections, the same scores."""
+    cases = [{"sections": n, "lists": [{"term": t, "df": df, "list": [list(p) for p in ps]} for t, df, ps in lists]}
+             for lists, n in rankings]
+    script = (f"const S = require({json.dumps(str(SEARCH_JS))}); const oracle = require({json.dumps(str(LUNR_RANK))});"
+              "const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+              "console.log(JSON.stringify(cases.map(c => oracle.difference(S, c.lists, c.sections))))")
+    out = subprocess.run(["node", "-e", script], input=json.dumps(cases), capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == [None] * len(cases)
 
 
 def test_data_files_are_scripts_that_register_themselves():

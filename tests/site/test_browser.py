@@ -618,19 +618,20 @@ def test_a_year_or_place_typed_into_the_query_shows_in_the_filters(browser, root
     w.close()
 
 
-def test_opened_as_a_link_lunr_is_asked_for_with_the_query_files_not_after_them(http_root: str, browser):
-    """With ?q=, search.js (in the head) asks for lunr.js as soon as it runs, and the query's
-    files as soon as dir.js (preloaded by the head) is in: lunr.js is on its way before they arrive."""
+def test_opened_as_a_link_the_query_files_are_asked_for_as_soon_as_dir_js_is_in(http_root: str, browser):
+    """With ?q=, search.js (in the head) starts the search when dir.js (preloaded by the head) is in,
+    and the page loads no search engine beside it: its only scripts are its own and the index's."""
     w = Watched(browser)
     w.page.goto(http_root + "search/index.html?q=行政复议")
     results(w.page)
     at = w.page.evaluate("""() => {
-      const all = performance.getEntriesByType('resource'), of = (end) => all.find((e) => e.name.endsWith(end));
-      const v = all.filter((e) => e.name.indexOf('/search/v/') >= 0);
-      return { lunr: of('/search/lunr.min.js').startTime, dir: of('/search/dir.js').responseEnd,
-               v: Math.min(...v.map((e) => e.startTime)), vIn: Math.min(...v.map((e) => e.responseEnd)) };
+      const all = performance.getEntriesByType('resource'), v = all.filter((e) => e.name.indexOf('/search/v/') >= 0);
+      return { dir: all.find((e) => e.name.endsWith('/search/dir.js')).responseEnd, v: Math.min(...v.map((e) => e.startTime)),
+               scripts: all.filter((e) => e.name.endsWith('.js')).map((e) => new URL(e.name).pathname) };
     }""")
-    assert at["lunr"] <= at["vIn"] and at["dir"] <= at["v"], at
+    assert at["dir"] <= at["v"], at
+    others = [s for s in at["scripts"] if not re.fullmatch(r"/search/(dir|[a-z]/[^/]+)\.js|/assets/search(-places)?\.[0-9a-f]+\.js", s)]
+    assert others == [], at["scripts"]
     assert w.problems == []
     w.close()
 
