@@ -14,7 +14,7 @@
  * as lunr.js 2.3.9's idx.query scores them (``S.rank``, idf from the shipped df and section
  * count), bit for bit: the Node tests check it against real lunr.js. Computing it directly
  * spares each first query lunr.min.js (29.5 kB) and building a lunr index of its postings
- * (about 45 ms of a two-word link at 10,000 reports).
+ * (a two-word link at 10,000 reports: 17 ms over HTTP, 25 ms from disk).
  */
 (function (root) {
   'use strict';
@@ -626,14 +626,14 @@
     });
   }
 
-  /* Section key → Σ idf·(4·heading + body weight) over the lists ({df, list}) holding it (of the keys ``only`` has, if given). */
+  /* Section key → Σ idf·(4·heading + body weight) over the lists ({df, list}) holding it, for the keys ``only`` has. */
   function estimates(lists, only) {
     var sections = S.dir().sections, estimate = new Map();
     lists.forEach(function (l) {
       var weight = idf(l.df, sections);
       l.list.forEach(function (p) {
         var k = sectionKey(p);
-        if (!only || only.has(k)) estimate.set(k, (estimate.get(k) || 0) + weight * (BOOST.heading * p[2] + BOOST.body * p[3]));
+        if (only.has(k)) estimate.set(k, (estimate.get(k) || 0) + weight * (BOOST.heading * p[2] + BOOST.body * p[3]));
       });
     });
     return estimate;
