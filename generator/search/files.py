@@ -12,8 +12,8 @@ Files (all under ``search/``), every one a script calling
 ``FAZHI_SEARCH.register(kind, key, data)`` so the page loads it with a <script>
 tag (works from file://, where fetch and XHR cannot read files):
 
-  dir.js           counts (reports per province too), filter choices, place names,
-                   the vocabulary files present
+  dir.js           counts (reports per province too), filter choices, place names
+                   (the characters with a v/ file are in the search page: first_characters)
   v/<key>.js       the terms starting with a character (or two, when one is too many):
                    [rest of term, df, where the postings are, provinces of the remainder]
   p/<key>-<g>.js   postings of several small terms, ~GROUP_BYTES each
@@ -45,7 +45,7 @@ from generator.search.terms import IndexEntry, ReportTerms
 PREFIX = "search/"
 FILTERS = f"{PREFIX}f/"
 DIRECTORY = f"{PREFIX}dir.js"
-VERSION = 3  # of the format, in dir.js: search.js refuses files of another
+VERSION = 4  # of the format, in dir.js, for a reader of the files (the page and its files are built together)
 
 # Postings kept for an unfiltered query of a very common term. Measured on 10,000 synthetic
 # reports: a top list is ~5.3 bytes a posting (16 kB at 3,000); at 2,000 two common words
@@ -193,7 +193,15 @@ def filter_files(filters: Filters, places: Places, provinces: Sequence[str]) -> 
     return out
 
 
-def directory(reports: int, sections: int, first_characters: Iterable[str], provinces: Sequence[str],
+def first_characters(characters: Iterable[str]) -> str:
+    """The characters a term of the index starts with, each having a v/ file, in the form the
+    search page's head carries them (search-head.js): their code points' differences in compact
+    numbers, 2 kB at 10,000 reports. In the page, not dir.js, so that a query opened as a link
+    asks for its vocabulary files while the page is parsed."""
+    return encode_ints(np.diff(np.array(sorted(ord(c) for c in characters), np.int64), prepend=0))
+
+
+def directory(reports: int, sections: int, provinces: Sequence[str],
               filters: Filters, places: Places, topic_names: Mapping[str, str]) -> bytes:
     """dir.js: what the page reads first."""
     return script("dir", 0, {
@@ -202,7 +210,6 @@ def directory(reports: int, sections: int, first_characters: Iterable[str], prov
         "sections": sections,
         "prune": PRUNE,
         "chunk": CHUNK,
-        "v": encode_ints(np.diff(np.array([ord(c) for c in first_characters], np.int64), prepend=0)),
         "provinces": list(provinces),
         # Reports per province: the page widens a common-word query to the largest first.
         "province_reports": [len(filters["province"].get(p, ())) for p in provinces],

@@ -37,6 +37,7 @@ from generator.search.files import (
     document_frequency,
     filter_files,
     filter_values,
+    first_characters,
     large_term_files,
     unpruned_file,
     vocabulary_files,
@@ -591,8 +592,8 @@ class SearchIndex:
                 del files[path]
             for path, data in filter_files(filters, places, self._provinces).items():
                 put(path, data)
-        put(DIRECTORY, directory(len(self._entries), sum(c.sections for c in self._chunks.values()), sorted(self._vfiles),
-                                 self._provinces, filters, places, topic_names))
+        put(DIRECTORY, directory(len(self._entries), sum(c.sections for c in self._chunks.values()), self._provinces,
+                                 filters, places, topic_names))
         self._files = files
         self._cache = cache
         self._owners_made = None
@@ -601,6 +602,10 @@ class SearchIndex:
     # -- output ---------------------------------------------------------------------
     def files(self) -> dict[str, str]:
         return dict(self._files)
+
+    def first_characters(self) -> str:
+        """What the search page carries of the vocabulary (files.first_characters)."""
+        return first_characters(self._vfiles)
 
     def data(self, path: str) -> bytes:
         """A file's bytes: kept from when it was made in this process, or made again from the state."""

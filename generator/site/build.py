@@ -58,7 +58,7 @@ from generator.search.terms import IndexEntry
 from generator.site import figure_pages, folders, invariants, journal, urls
 from generator.site import records as rec_mod
 from generator.site.folders import OutputFolder
-from generator.site.pages import PRODUCERS, Archive, Producer, model_archive, sitemap
+from generator.site.pages import PRODUCERS, Archive, Producer, model_archive, search_page, sitemap
 from generator.site.planned import Planned
 from generator.site.publish import Staging, write_file
 from generator.site.records import Job, Record, Stamp
@@ -223,6 +223,7 @@ def plan(a: Archive, render: Renderer, assets: Mapping[str, tuple[str, bytes]], 
     for producer in PRODUCERS:
         for planned in _planned(producer, a, render, remembered):
             add(producer.name, planned)
+    add("search page", search_page(a, render, index.first_characters()))
     batch = Batch("search", index.files(), index.data)
     if a.base_url:  # a sitemap lists absolute addresses only
         add("data", sitemap(render, a.base_url, [*steps, *batch.keys]))

@@ -373,8 +373,6 @@ def home_and_fixed_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
     info = a.site_info()
     yield Planned(urls.HOME, key_of("home", info, [(r.slug, r.digest) for r in newest]),
                   lambda: render.page("home.html", urls.HOME, site=info, newest=[ListedReport.of(r.report) for r in newest]))
-    yield Planned(urls.SEARCH, key_of("search.html", info),
-                  lambda: render.page("search.html", urls.SEARCH, site=info, directory=search_files.DIRECTORY))
     yield Planned(urls.NOT_FOUND, key_of("404.html", info), lambda: render.page("404.html", urls.NOT_FOUND, site=info))
     parts = list(a.data_parts())  # the about page links each year's data files
     yield Planned(urls.ABOUT, key_of("about.html", info, parts), lambda: render.page("about.html", urls.ABOUT, site=info, parts=parts))
@@ -401,6 +399,15 @@ def data_files(a: Archive, render: Renderer) -> Iterator[Planned]:
     yield Planned("feed.xml", key_of("feed", a.base_url, [(r.slug, r.digest) for r in dated]),
                   lambda: render.page("feed.xml", "feed.xml", entries=entries, base_url=a.base_url,
                                       updated=max(d for _, d in entries) if entries else "2016-01-01"))
+
+
+def search_page(a: Archive, render: Renderer, first_characters: str) -> Planned:
+    """The search page; its head carries the index's first characters (search_files.first_characters),
+    so it is planned with the index."""
+    info = a.site_info()
+    return Planned(urls.SEARCH, key_of("search.html", info, first_characters),
+                   lambda: render.page("search.html", urls.SEARCH, site=info, directory=search_files.DIRECTORY,
+                                       first_characters=first_characters))
 
 
 def sitemap(render: Renderer, base_url: str, paths: list[str]) -> Planned:

@@ -2,7 +2,8 @@
  *
  * Every data file is a script calling FAZHI_SEARCH.register(kind, key, data), loaded by
  * adding a <script> tag, so the same files work from file:// (no fetch or XHR there)
- * and over HTTP. The page loads dir.js; a query loads the vocabulary file of each
+ * and over HTTP. It needs search-head.js, run before it (the compact-number decoder, the
+ * characters with a vocabulary file). The page loads dir.js; a query loads the vocabulary file of each
  * character it starts a word at (v/), the postings of its terms (p/ or t/), the report
  * lists of active filters (f/) and the text of the results shown (c/). The files are
  * described in generator/search/files.py.
@@ -21,8 +22,6 @@
   var S = root.FAZHI_SEARCH = root.FAZHI_SEARCH || {};
   var store = {};
   var waiting = {};
-  var DIGITS_LAST = '0123456789abcdefghijklmnopqrstuv';
-  var DIGITS_MORE = 'wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ$%';
   var FIELDS = ['heading', 'body'];
   var BOOST = { heading: 4, body: 1 };
 
@@ -64,20 +63,8 @@
 
   S.load = load;
   S.dir = function () { return store['dir/0']; };
-  S.normalize = function (text) { return text.normalize('NFKC').toLowerCase(); };
 
-  /* --- compact numbers -------------------------------------------------------------- */
-  /* A digit's value by its character code: 0–31 for a last digit, 32–63 for the others. */
-  var DIGIT = new Int8Array(128);
-  for (var d = 0; d < 32; d++) { DIGIT[DIGITS_LAST.charCodeAt(d)] = d; DIGIT[DIGITS_MORE.charCodeAt(d)] = 32 + d; }
-  S.decodeInts = function (text) {
-    var out = [], v = 0;
-    for (var i = 0; i < text.length; i++) {
-      var d = DIGIT[text.charCodeAt(i)];
-      if (d < 32) { out.push(v * 32 + d); v = 0; } else v = v * 32 + d - 32;
-    }
-    return out;
-  };
+  /* --- compact postings (S.decodeInts: search-head.js) ------------------------------- */
   /* "dr j code [wh]"… → [[report, section, heading weight, body weight], …] */
   S.decodePostings = function (text) {
     var ints = S.decodeInts(text), out = [], r = 0, i = 0;
@@ -89,19 +76,8 @@
     }
     return out;
   };
-  function runningSum(ints) { var s = 0; return ints.map(function (d) { s += d; return s; }); }
-  function hex(text) { return Array.from(text).map(function (c) { return c.codePointAt(0).toString(16); }).join('_'); }
-
-  var firstChars = null;
-  /* The characters a term of the index starts with (dir.js's v), decoded once. */
-  function firsts() {
-    if (!firstChars) {
-      firstChars = {};
-      runningSum(S.decodeInts(S.dir().v)).forEach(function (cp) { firstChars[String.fromCodePoint(cp)] = true; });
-    }
-    return firstChars;
-  }
-  function hasFirst(ch) { return firsts()[ch] === true; }
+  var hex = S.hex, runningSum = S.runningSum;
+  function hasFirst(ch) { return S.first[ch] === true; }
 
   /* --- places and years in a query -------------------------------------------------- */
   var PROVINCE_SUFFIXES = ['维吾尔自治区', '壮族自治区', '回族自治区', '自治区', '特别行政区', '省', '市'];
@@ -823,8 +799,8 @@
     window.addEventListener('popstate', function () { show(wanted()); });
     document.getElementById('search-more').addEventListener('click', function () { current.page(); });
     show(wanted());
-    /* The places and first characters a query is checked against, made while the reader types. */
-    setTimeout(function () { S.places(); firsts(); }, 0);
+    /* The places a query is checked against, made while the reader types. */
+    setTimeout(function () { S.places(); }, 0);
   }
   function go(href, focus) {
     history.pushState(null, '', href);

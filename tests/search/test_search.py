@@ -4,6 +4,7 @@ answered by the page's own code under Node (tests/js/query.js), its ranking chec
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import math
 import mmap
@@ -38,8 +39,20 @@ from tests.search.search_table import QUERIES, case_arg, check
 
 ROOT = Path(__file__).resolve().parents[2]
 SEARCH_JS = ROOT / "templates" / "assets" / "search.js"
+SEARCH_HEAD_JS = SEARCH_JS.with_name("search-head.js")  # what search.js needs run before it
 LUNR_RANK = ROOT / "tests" / "js" / "lunr_rank.js"
 SEEDS, _ = load_reports(ROOT / "content" / "reports")
+
+
+def write_search(site: Path, entries: list[IndexEntry]) -> None:
+    """A fresh full build's search files under ``site``, with the part of the search page the Node
+    tests read (its head's first characters, search-head.js)."""
+    index = SearchIndex()
+    index.update(entries, {})
+    for path in index.files():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_bytes(index.data(path))
+    (site / "search" / "index.html").write_text(f'<script data-first="{index.first_characters()}"></script>\n')
 
 
 # --- segmentation -------------------------------------------------------------------------
@@ -166,12 +179,9 @@ def test_expanded_postings_equal_the_lunr_builders_index(seed_site: Path, monkey
     builder = reference_builder(SEEDS)
     index = builder.build().serialize()
     monkeypatch.setattr(search_terms, "AVG_LENGTH", dict(builder.average_field_length))
-    files = search_files([index_entry(r, r.topics) for r in SEEDS], {})
     site = seed_site.parent / "reference-site"
     shutil.rmtree(site, ignore_errors=True)
-    for path, data in files.items():
-        (site / path).parent.mkdir(parents=True, exist_ok=True)
-        (site / path).write_bytes(data)
+    write_search(site, [index_entry(r, r.topics) for r in SEEDS])
     expected = dict(index["invertedIndex"])
     vectors = {ref: dict(zip(v[::2], v[1::2])) for ref, v in index["fieldVectors"]}
     terms = ["行政复议", "复议", "2021", "app", "法治", "的"]
@@ -256,12 +266,23 @@ def test_the_pages_ranking_is_lunr_js_to_the_bit(rankings):
     """S.rank against real lunr.js 2.3.9 over the same postings: the same sections, the same scores."""
     cases = [{"sections": n, "lists": [{"term": t, "df": df, "list": [list(p) for p in ps]} for t, df, ps in lists]}
              for lists, n in rankings]
-    script = (f"const S = require({json.dumps(str(SEARCH_JS))}); const oracle = require({json.dumps(str(LUNR_RANK))});"
+    script = (f"require({json.dumps(str(SEARCH_HEAD_JS))}); const S = require({json.dumps(str(SEARCH_JS))}); const oracle = require({json.dumps(str(LUNR_RANK))});"
               "const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
               "console.log(JSON.stringify(cases.map(c => oracle.difference(S, c.lists, c.sections))))")
     out = subprocess.run(["node", "-e", script], input=json.dumps(cases), capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == [None] * len(cases)
+
+
+def test_the_search_page_names_exactly_the_characters_with_a_vocabulary_file(seed_site: Path):
+    """search-head.js asks for v/<hex>.js of each query character the page names: every one must
+    exist (a missing one would log a 404), and every character a term starts with must be named."""
+    page = (seed_site / "search" / "index.html").read_text(encoding="utf-8")
+    named = {chr(cp) for cp in itertools.accumulate(decode_ints(re.search(r'data-first="([^"]*)"', page)[1]))}
+    files = {p.stem for p in (seed_site / "search" / "v").glob("*.js") if "_" not in p.stem}
+    assert {format(ord(c), "x") for c in named} == files
+    assert {"行", "法", "2"} <= named
+    assert '"v":' not in (seed_site / "search" / "dir.js").read_text(encoding="utf-8")  # moved, not copied
 
 
 def test_data_files_are_scripts_that_register_themselves():
@@ -297,10 +318,7 @@ def pruned_site(tmp_path_factory) -> Path:
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(search_layout, "PRUNE", 5)
         mp.setattr(search_layout, "REST_POSTINGS", 20)
-        files = search_files([index_entry(r, ()) for r in synthetic_reports(60)], {})
-    for path, data in files.items():
-        (site / path).parent.mkdir(parents=True, exist_ok=True)
-        (site / path).write_bytes(data)
+        write_search(site, [index_entry(r, ()) for r in synthetic_reports(60)])
     return site
 
 
@@ -329,10 +347,7 @@ def _pruned_files(site: Path, reports) -> None:
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(search_layout, "PRUNE", 10)
         mp.setattr(search_layout, "REST_POSTINGS", 5)
-        files = search_files([index_entry(r, ()) for r in sorted(reports, key=lambda r: r.slug)], {})
-    for path, data in files.items():
-        (site / path).parent.mkdir(parents=True, exist_ok=True)
-        (site / path).write_bytes(data)
+        write_search(site, [index_entry(r, ()) for r in sorted(reports, key=lambda r: r.slug)])
 
 
 @pytest.mark.node
@@ -431,9 +446,7 @@ def test_a_province_or_place_filter_makes_a_pruned_list_exact(pruned_site: Path)
 # --- the page's answers: the phrase check's limit, filters named in the query, by place -------------
 
 def _files(site: Path, reports) -> None:
-    for path, data in search_files([index_entry(r, ()) for r in sorted(reports, key=lambda r: r.slug)], {}).items():
-        (site / path).parent.mkdir(parents=True, exist_ok=True)
-        (site / path).write_bytes(data)
+    write_search(site, [index_entry(r, ()) for r in sorted(reports, key=lambda r: r.slug)])
 
 
 @pytest.mark.node
