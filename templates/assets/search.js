@@ -515,6 +515,11 @@
       });
     });
     var estimate = estimates(lists.map(function (l, i) { return { df: c.entries[i].df, list: l.list }; }), units);
+    function hit(k) { return { report: keyReport(k), section: keySection(k), score: estimate.get(k), all: false }; }
+    function best(hits) { return hits.sort(function (a, b) { return b.score - a.score || a.report - b.report || a.section - b.section; }); }
+    /* No phrase to check: every candidate's report holds every word (thousands of sections for
+       two common words, not worth a promise each). */
+    if (!c.units.some(function (u) { return u.checked; })) return Promise.resolve({ hits: best(Array.from(units.keys(), hit)), cut: false });
     var candidates = Array.from(units.keys()).sort(function (a, b) { return estimate.get(b) - estimate.get(a) || a - b; })
       .map(function (k) { return { report: keyReport(k), section: keySection(k), key: k, units: units.get(k) }; });
     var checks = 0;
@@ -534,10 +539,8 @@
         if (!byReport.has(s.report)) byReport.set(s.report, new Set());
         s.units.forEach(function (n) { byReport.get(s.report).add(n); });
       });
-      return { hits: checked.filter(function (s) { return s.units.length && byReport.get(s.report).size === c.units.length; })
-        .map(function (s) { return { report: s.report, section: s.section, score: estimate.get(s.key), all: false }; })
-        .sort(function (a, b) { return b.score - a.score || a.report - b.report || a.section - b.section; }),
-               cut: checks > VERIFY };
+      return { hits: best(checked.filter(function (s) { return s.units.length && byReport.get(s.report).size === c.units.length; })
+        .map(function (s) { return hit(s.key); })), cut: checks > VERIFY };
     });
   }
 
