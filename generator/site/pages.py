@@ -383,7 +383,7 @@ def data_files(a: Archive, render: Renderer) -> Iterator[Planned]:
 
     def reports_json() -> Iterator[str]:
         # Each record's row was serialised when the report was read; the address goes first.
-        return json_lines('{"url": ' + json.dumps(urls.address(a.base_url, urls.report_page(r.slug))) + ", " + r.data_row[1:]
+        return json_lines('{"url": ' + json.dumps(urls.address(a.base_url, urls.report_page(r.slug))) + ", " + r.data_row()[1:]
                           for r in a.records)
 
     dated = _newest_added(a.records, FEED_SIZE)

@@ -20,6 +20,7 @@ import json
 import os
 import pickle
 import shutil
+import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -150,13 +151,13 @@ class Record:
 
     report: Report
     topics: tuple[str, ...]
-    by_topic_packed: bytes  # by_topic() pickled; b"" when no section has a topic
+    by_topic_packed: bytes  # by_topic() packed (``_packed``); b"" when no section has a topic
     topics_shown: str  # one digest of by_topic's digests: all that topic pages show of it; "" when none
     places: tuple[PlaceRef, ...]
     figure_anchors: tuple[str | None, ...]  # the section stating each front-matter figure
     figures_shown: tuple[tuple[str, str], ...]  # (indicator or "" for all, digest of what figure pages show)
-    figures_packed: bytes  # the report's figures, pickled (see ``figures``); b"" when none
-    data_row: str  # its row of data/reports.json (front-matter, topics, slug) as JSON, without the address
+    figures_packed: bytes  # the report's figures, packed (see ``figures``); b"" when none
+    data_row_packed: bytes  # its row of data/reports.json, compressed (see ``data_row``)
     row_digest: str  # digest of data_row: 10,000 rows are 50 MB, too much to hash on every build
     listed: str  # digest of what a list of reports shows of it (see ``listing``)
     digest: str
@@ -189,7 +190,11 @@ class Record:
         """(topic, packed sections, digest of what its pages show), for each topic of a section.
         Pickled as one value: as 600,000 objects at 10,000 reports, 0.1 s of every build's
         loading, for the topic pages only (see ``pages.Producer.inputs``)."""
-        return pickle.loads(self.by_topic_packed) if self.by_topic_packed else ()
+        return _unpack(self.by_topic_packed) if self.by_topic_packed else ()
+
+    def data_row(self) -> str:
+        """Its row of data/reports.json (front-matter, topics, slug) as JSON, without the address."""
+        return zlib.decompress(self.data_row_packed).decode("utf-8")
 
     def figures(self) -> tuple[Figure, ...]:
         """The report's figures (``report.figures`` is empty here). Kept packed: as 160,000
@@ -325,14 +330,14 @@ def _analyse(analysis: Analysis, job: Job) -> Outcome:
     topics_shown = key_of([(t, d) for t, _, d in by_topic]) if by_topic else ""
     stated_conflicts = conflicts(report.figures)
     record = Record(light, topics, _packed(tuple(by_topic)), topics_shown, places_of(light), anchors, shown,
-                    _packed(report.figures), row, digest_of(row.encode("utf-8")), listed, digest, original_sha, tuple(problems),
+                    _packed(report.figures), zlib.compress(row.encode("utf-8"), 1), digest_of(row.encode("utf-8")), listed, digest, original_sha, tuple(problems),
                     evaluate(report, len(stated_conflicts)), stated_conflicts, sections_digest(rows))
     return Outcome(report.slug, (md_stamp, raw_stamp), record, False, tuple(problems))
 
 
 @functools.lru_cache(maxsize=None)
 def _unpacked(packed: bytes) -> tuple:
-    return pickle.loads(packed)
+    return _unpack(packed)
 
 
 def forget_unpacked() -> None:
@@ -341,7 +346,14 @@ def forget_unpacked() -> None:
 
 
 def _packed(value: tuple) -> bytes:
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL) if value else b""
+    """Pickled and compressed: every build holds every record, and a record's sections by topic,
+    figures and data row (``data_row_packed``, compressed alike) are 25 kB, 6.8 kB compressed: 180 MB
+    less at 10,000 reports, for 0.2 ms a report to compress and 0.07 ms to expand."""
+    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1) if value else b""
+
+
+def _unpack(packed: bytes) -> tuple:
+    return pickle.loads(zlib.decompress(packed))
 
 
 class ListedReport(NamedTuple):
