@@ -1,7 +1,7 @@
 /* 法治报告档案 search: the part run while the search page is parsed (parser-blocking, in the
  * head, before search.js, which uses what it defines).
  *
- * It holds the compact-number decoder and the characters a term of the index starts with:
+ * It holds the compact-number decoder, the data files' paths and the characters a term of the index starts with:
  * its tag's data-first, written by the build; each of them has a vocabulary file (v/).
  * Opened as a link (?q=), the page asks for the vocabulary file of each character of the query
  * at once. search.js, async, would ask for them only when dir.js is in and the page's first
@@ -29,6 +29,9 @@
   S.runningSum = function (ints) { var s = 0; return ints.map(function (d) { s += d; return s; }); };
 
   S.normalize = function (text) { return text.normalize('NFKC').toLowerCase(); };
+  /* Where a data file lives, relative to search/, the page's own folder: its preloads and
+     search.js's loads name the same file alike. */
+  S.path = function (kind, key) { return kind === 'dir' ? 'dir.js' : kind + '/' + key + '.js'; };
   /* A vocabulary file's key: the code points of its prefix in hex, joined by _. */
   S.hex = function (text) { return Array.from(text).map(function (c) { return c.codePointAt(0).toString(16); }).join('_'); };
   /* The first characters' code points, from their differences (data-first): a Set of numbers,
@@ -46,7 +49,7 @@
     var link = document.createElement('link');
     link.rel = 'preload';
     link.as = 'script';
-    link.href = 'v/' + S.hex(c) + '.js';
+    link.href = S.path('v', S.hex(c));
     document.head.appendChild(link);
   });
 })(typeof window !== 'undefined' ? window : globalThis);

@@ -32,13 +32,10 @@
     delete waiting[id];
   };
 
-  /* Where a data file lives, relative to search/. */
-  S.path = function (kind, key) { return kind === 'dir' ? 'dir.js' : kind + '/' + key + '.js'; };
-  S.base = '';
-  /* How a data file is loaded; the Node tests replace it with a file reader. */
+  /* How a data file is loaded (S.path: search-head.js); the Node tests replace it with a file reader. */
   S.loader = function (kind, key, done) {
     var s = document.createElement('script');
-    s.src = S.base + S.path(kind, key);
+    s.src = S.path(kind, key);
     s.onerror = function () { done(null); };
     document.head.appendChild(s);
   };
@@ -91,8 +88,9 @@
   }
   var placeList = null;
   /* Division names are CJK, unchanged by NFKC and case; others are normalized like the query. */
+  var NOT_CJK = /[^\u3400-\u9fff]/;
   function names(name, suffixes) {
-    if (/[^\u3400-\u9fff]/.test(name)) name = S.normalize(name);
+    if (NOT_CJK.test(name)) name = S.normalize(name);
     var short = strip(name, suffixes);
     return [name, short.length >= 2 ? short : name];
   }
@@ -135,7 +133,7 @@
     }
     /* A name and its short form begin with the same two characters: most of 3,000 places are
        passed over by looking for those (10 ms cold in Chromium to make every place's names). */
-    function absent(name) { return !name || !/[^\u3400-\u9fff]/.test(name) && text.indexOf(name.slice(0, 2)) < 0; }
+    function absent(name) { return !name || !NOT_CJK.test(name) && text.indexOf(name.slice(0, 2)) < 0; }
     S.dir().provinces.forEach(function (p, i) { add(names(p, PROVINCE_SUFFIXES), 'province', i); });
     var cities = new Map();
     S.places().names.forEach(function (cd, i) {
@@ -577,10 +575,12 @@
   function matching(c, lists, set) {
     var need = lists.length, count = new Map();  /* section key → lists holding it */
     var filtered = need > 1 || set;
-    for (var i = 0; filtered && i < need; i++) {
-      for (var j = 0, list = lists[i].list; j < list.length; j++) {
-        var p = list[j];
-        if (!set || set[p[0]]) { var k = sectionKey(p); count.set(k, (count.get(k) || 0) + 1); }
+    if (filtered) {
+      for (var i = 0; i < need; i++) {
+        for (var j = 0, list = lists[i].list; j < list.length; j++) {
+          var p = list[j];
+          if (!set || set[p[0]]) { var k = sectionKey(p); count.set(k, (count.get(k) || 0) + 1); }
+        }
       }
     }
     return lists.map(function (l, i) {
@@ -974,7 +974,6 @@
   }
 
   var me = document.currentScript;
-  S.base = (me && me.getAttribute('data-base')) || '';
   /* The answer by place's code (search-places.js), loaded when first shown. */
   var placesAt = me && me.getAttribute('data-places');
   function placesCode() {
@@ -989,7 +988,9 @@
   /* Run from the head (async): dir.js is asked for at once, and with ?q= the search begins when
      it is in, while the page may still load. */
   function noop() {}
-  var dirLoaded = load('dir', 0);
+  /* search-head.js, which the page runs first, holds what every load needs: without it (a copy of
+     the site missing that file) the page says so, as it does of a missing index file. */
+  var dirLoaded = S.path ? load('dir', 0) : Promise.reject(new Error('脚本 search-head.js 无法载入，网站副本可能不完整'));
   dirLoaded.then(function () {
     /* The vocabulary of every piece of the query is asked for before the query is parsed (10–20
        ms cold at 10,000 reports, the places it names included): a piece that names a place costs

@@ -567,6 +567,7 @@ def _check_same_as_full(index: SearchIndex, reports) -> None:
     full = SearchIndex()
     full.update(_entries(reports), {})
     assert index.files() == full.files()
+    assert index.first_characters() == full.first_characters()  # what the search page names, not a file
     for path in full.files():
         assert index.data(path) == full.data(path), path
 

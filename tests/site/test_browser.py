@@ -398,6 +398,19 @@ def test_an_incomplete_copy_says_which_index_file_is_missing(browser, site: Path
     w.close()
 
 
+def test_a_copy_without_the_search_pages_head_script_says_so(browser, site: Path, tmp_path: Path):
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    [head] = (copy / "assets").glob("search-head.*.js")
+    head.unlink()
+    w = Watched(browser)
+    w.page.goto(copy.as_uri() + "/search/index.html?q=行政复议")
+    assert results(w.page) == []
+    message = w.page.locator("#search-count").inner_text()
+    assert "检索出错" in message and "search-head.js" in message and "不完整" in message
+    w.close()
+
+
 def test_the_place_list_offers_the_chosen_provinces_places(browser, root: str):
     w = Watched(browser)
     w.page.goto(root + "search/index.html")
