@@ -62,14 +62,22 @@
   S.dir = function () { return store['dir/0']; };
 
   /* --- compact postings (S.decodeInts: search-head.js) ------------------------------- */
-  /* "dr j code [wh]"… → [[report, section, heading weight, body weight], …] */
+  /* "dr j code [wh]"… → [[report, section, heading weight, body weight], …], in the files' order:
+     by (report, section). Read digit by digit, without a list of the numbers in between. */
   S.decodePostings = function (text) {
-    var ints = S.decodeInts(text), out = [], r = 0, i = 0;
-    while (i < ints.length) {
-      r += ints[i];
-      var code = ints[i + 2], has = code & 1;
-      out.push([r, ints[i + 1], has ? ints[i + 3] : 0, code >> 1]);
-      i += has ? 4 : 3;
+    var out = [], digit = S.digit, r = 0, j = 0, code = 0, field = 0, v = 0;
+    for (var i = 0; i < text.length; i++) {
+      var d = digit[text.charCodeAt(i)];
+      if (d >= 32) { v = v * 32 + d - 32; continue; }
+      v = v * 32 + d;
+      if (field === 0) { r += v; field = 1; }
+      else if (field === 1) { j = v; field = 2; }
+      else if (field === 2) {
+        code = v;
+        if (code & 1) field = 3;  /* a heading weight follows */
+        else { out.push([r, j, 0, code >> 1]); field = 0; }
+      } else { out.push([r, j, v, code >> 1]); field = 0; }
+      v = 0;
     }
     return out;
   };
@@ -332,7 +340,7 @@
     var top = load('t', entry.loc).then(function (t) { return { list: S.decodePostings(t), complete: !entry.provs }; });
     if (!entry.provs || !provinces) return top;
     return Promise.all([top, rest(entry, provinces, last)]).then(function (parts) {
-      return { list: parts[0].list.concat(parts[1].list), complete: parts[1].complete };
+      return { list: merged(parts[0].list, parts[1].list), complete: parts[1].complete };
     });
   }
 
@@ -346,11 +354,42 @@
 
   /* lunr's idf of a term in df of the archive's field postings (sections: the section count). */
   function idf(df, sections) { return Math.log(1 + Math.abs((sections - df + 0.5) / (df + 0.5))); }
-  /* A posting's section as one number: report·65536 + section. */
-  function sectionKey(p) { return p[0] * 65536 + p[1]; }
-  /* The report and section a section key names. */
-  function keyReport(k) { return Math.floor(k / 65536); }
-  function keySection(k) { return k % 65536; }
+  /* Every postings list is in the files' order, by (report, section), one posting a section:
+     lists meet by walking them side by side. A number per section for a Map or a Set
+     (report·65536 + section) is past V8's small integers, and boxing one per posting was
+     a first two-word query's largest cost after the garbage it left. */
+  function order(p, q) { return p[0] - q[0] || p[1] - q[1]; }
+  /* Two such lists of different sections as one. */
+  function merged(a, b) {
+    if (!a.length) return b;
+    if (!b.length) return a;
+    var out = [], i = 0, j = 0;
+    while (i < a.length && j < b.length) out.push(order(a[i], b[j]) < 0 ? a[i++] : b[j++]);
+    while (i < a.length) out.push(a[i++]);
+    while (j < b.length) out.push(b[j++]);
+    return out;
+  }
+  /* Calls found(at) for each section that every list holds, ``at`` its position in each. */
+  function meet(lists, found) {
+    var n = lists.length, at = [], i;
+    for (i = 0; i < n; i++) { if (!lists[i].length) return; at.push(0); }
+    for (;;) {
+      var high = lists[0][at[0]], same = true;
+      for (i = 1; i < n; i++) {
+        var d = order(lists[i][at[i]], high);
+        if (d) same = false;
+        if (d > 0) high = lists[i][at[i]];
+      }
+      if (same) {
+        found(at);
+        for (i = 0; i < n; i++) if (++at[i] === lists[i].length) return;
+        continue;
+      }
+      for (i = 0; i < n; i++) {
+        while (order(lists[i][at[i]], high) < 0) if (++at[i] === lists[i].length) return;
+      }
+    }
+  }
 
   /* A posting's value in a field's vector, as lunr's Builder stores it: idf · tf part · boost, to 3 decimals. */
   S.fieldValue = function (idfOf, w, field) { return Math.round(idfOf * w / 1000 * BOOST[field] * 1000) / 1000; };
@@ -365,27 +404,22 @@
      is its fields' added. A term is in a field where its weight is not 0. */
   S.rank = function (lists, sections) {
     var sorted = lists.slice().sort(function (a, b) { return a.term < b.term ? -1 : a.term > b.term ? 1 : 0; });
-    var dots = FIELDS.map(function () { return new Map(); }), held = new Map();
-    /* Loops, not forEach: a first query runs this cold, where a call per posting is what costs. */
-    for (var t = 0; t < sorted.length; t++) {
-      var weight = idf(sorted[t].df, sections), list = sorted[t].list;
-      for (var i = 0; i < list.length; i++) {
-        var p = list[i], k = sectionKey(p), any = false;
-        for (var f = 0; f < FIELDS.length; f++) {
-          var w = p[2 + f];
-          if (!w) continue;
-          any = true;
-          dots[f].set(k, (dots[f].get(k) || 0) + S.fieldValue(weight, w, FIELDS[f]));
+    var plain = sorted.map(function (l) { return l.list; }), hits = [];
+    if (!plain.length) return hits;
+    var weights = sorted.map(function (l) { return idf(l.df, sections); }), length = Math.sqrt(sorted.length);
+    meet(plain, function (at) {
+      var score = 0, t;
+      for (t = 0; t < plain.length; t++) { var p = plain[t][at[t]]; if (!p[2] && !p[3]) return; }
+      /* Term by term in lunr's order, as its dot product adds them. */
+      for (var f = 0; f < FIELDS.length; f++) {
+        var dot = 0, any = false;
+        for (t = 0; t < plain.length; t++) {
+          var w = plain[t][at[t]][2 + f];
+          if (w) { dot += S.fieldValue(weights[t], w, FIELDS[f]); any = true; }
         }
-        if (any) held.set(k, (held.get(k) || 0) + 1);
+        if (any) score += dot / length;
       }
-    }
-    var length = Math.sqrt(sorted.length), hits = [];
-    held.forEach(function (n, k) {
-      if (n < sorted.length) return;
-      var score = 0;
-      for (var f = 0; f < dots.length; f++) if (dots[f].has(k)) score += dots[f].get(k) / length;
-      hits.push({ report: keyReport(k), section: keySection(k), score: score });
+      hits.push({ report: plain[0][at[0]][0], section: plain[0][at[0]][1], score: score });
     });
     return hits;
   };
@@ -488,43 +522,42 @@
   function spread(c, lists, set, full) {
     if (c.units.length < 2) return Promise.resolve({ hits: [], cut: false });
     var shown = new Set(full.map(function (h) { return h.report; }));
-    /* Per unit (a word), the sections not shown yet that hold every term of it. */
+    /* Per unit (a word), the sections not shown yet that hold every term of it (its first term's postings). */
     var held = c.units.map(function (u) {
-      var keys = null;
-      u.terms.forEach(function (t) {
-        var next = new Set(), list = lists[c.terms.indexOf(t)].list;
-        for (var i = 0; i < list.length; i++) {
-          var p = list[i], k = sectionKey(p);
-          if ((!set || set[p[0]]) && !shown.has(p[0]) && (!keys || keys.has(k))) next.add(k);
-        }
-        keys = next;
+      var own = u.terms.map(function (t) { return lists[c.terms.indexOf(t)].list; }), kept = [];
+      meet(own, function (at) {
+        var p = own[0][at[0]];
+        if ((!set || set[p[0]]) && !shown.has(p[0])) kept.push(p);
       });
-      return keys;
+      return kept;
     });
     /* The reports whose sections hold every unit between them: only their sections are candidates
        (most sections holding a word are in reports that lack another, and are never looked at). */
-    function reportsOf(keys) { var r = new Set(); keys.forEach(function (k) { r.add(keyReport(k)); }); return r; }
+    function reportsOf(list) { var r = new Set(); for (var i = 0; i < list.length; i++) r.add(list[i][0]); return r; }
     var covering = reportsOf(held[0]);
-    held.slice(1).forEach(function (keys) {
-      var has = reportsOf(keys);
+    held.slice(1).forEach(function (list) {
+      var has = reportsOf(list);
       covering.forEach(function (r) { if (!has.has(r)) covering.delete(r); });
     });
-    var units = new Map();  /* candidate section key → the units it holds */
-    held.forEach(function (keys, n) {
-      keys.forEach(function (k) {
-        if (!covering.has(keyReport(k))) return;
-        if (!units.has(k)) units.set(k, []);
-        units.get(k).push(n);
-      });
-    });
-    var estimate = estimates(lists.map(function (l, i) { return { df: c.entries[i].df, list: l.list }; }), units);
-    function hit(k) { return { report: keyReport(k), section: keySection(k), score: estimate.get(k), all: false }; }
+    /* The candidate sections, by (report, section), each with the units it holds. */
+    var parts = held.map(function (list) { return list.filter(function (p) { return covering.has(p[0]); }); });
+    var at = parts.map(function () { return 0; }), candidates = [];
+    for (;;) {
+      var low = null, n;
+      for (n = 0; n < parts.length; n++) if (at[n] < parts[n].length && (!low || order(parts[n][at[n]], low) < 0)) low = parts[n][at[n]];
+      if (!low) break;
+      var s = { report: low[0], section: low[1], units: [] };
+      for (n = 0; n < parts.length; n++) if (at[n] < parts[n].length && !order(parts[n][at[n]], low)) { s.units.push(n); at[n]++; }
+      candidates.push(s);
+    }
+    var estimate = estimates(lists.map(function (l, i) { return { df: c.entries[i].df, list: l.list }; }), candidates);
+    candidates.forEach(function (s, i) { s.score = estimate[i]; });
+    function hit(s) { return { report: s.report, section: s.section, score: s.score, all: false }; }
     function best(hits) { return hits.sort(function (a, b) { return b.score - a.score || a.report - b.report || a.section - b.section; }); }
     /* No phrase to check: every candidate's report holds every word (thousands of sections for
        two common words, not worth a promise each). */
-    if (!c.units.some(function (u) { return u.checked; })) return Promise.resolve({ hits: best(Array.from(units.keys(), hit)), cut: false });
-    var candidates = Array.from(units.keys()).sort(function (a, b) { return estimate.get(b) - estimate.get(a) || a - b; })
-      .map(function (k) { return { report: keyReport(k), section: keySection(k), key: k, units: units.get(k) }; });
+    if (!c.units.some(function (u) { return u.checked; })) return Promise.resolve({ hits: best(candidates.map(hit)), cut: false });
+    candidates = best(candidates.slice());
     var checks = 0;
     return Promise.all(candidates.map(function (s) {
       var phrases = s.units.filter(function (n) { return c.units[n].checked; });
@@ -543,7 +576,7 @@
         s.units.forEach(function (n) { byReport.get(s.report).add(n); });
       });
       return { hits: best(checked.filter(function (s) { return s.units.length && byReport.get(s.report).size === c.units.length; })
-        .map(function (s) { return hit(s.key); })), cut: checks > VERIFY };
+        .map(hit)), cut: checks > VERIFY };
     });
   }
 
@@ -573,24 +606,15 @@
   /* Each term's postings in the sections found in every list and allowed by the filters: every
      term is required, so only those can match and need be scored (same answer). */
   function matching(c, lists, set) {
-    var need = lists.length, count = new Map();  /* section key → lists holding it */
-    var filtered = need > 1 || set;
-    if (filtered) {
-      for (var i = 0; i < need; i++) {
-        for (var j = 0, list = lists[i].list; j < list.length; j++) {
-          var p = list[j];
-          if (!set || set[p[0]]) { var k = sectionKey(p); count.set(k, (count.get(k) || 0) + 1); }
-        }
-      }
+    var plain = lists.map(function (l) { return l.list; }), kept = plain;
+    if (plain.length > 1 || set) {
+      kept = plain.map(function () { return []; });
+      meet(plain, function (at) {
+        if (set && !set[plain[0][at[0]][0]]) return;
+        for (var i = 0; i < plain.length; i++) kept[i].push(plain[i][at[i]]);
+      });
     }
-    return lists.map(function (l, i) {
-      var list = l.list;
-      if (filtered) {
-        list = [];
-        for (var j = 0; j < l.list.length; j++) if (count.get(sectionKey(l.list[j])) === need) list.push(l.list[j]);
-      }
-      return { term: c.entries[i].term, df: c.entries[i].df, list: list };
-    });
+    return lists.map(function (l, i) { return { term: c.entries[i].term, df: c.entries[i].df, list: kept[i] }; });
   }
 
   /* The matching postings' sections, best first, by lunr's score. */
@@ -614,14 +638,16 @@
     });
   }
 
-  /* Section key → Σ idf·(4·heading + body weight) over the lists ({df, list}) holding it, for the keys ``only`` has. */
-  function estimates(lists, only) {
-    var sections = S.dir().sections, estimate = new Map();
+  /* Each candidate's (sorted, {report, section}) Σ idf·(4·heading + body weight) over the lists ({df, list}) holding it. */
+  function estimates(lists, candidates) {
+    var sections = S.dir().sections, estimate = candidates.map(function () { return 0; });
     for (var i = 0; i < lists.length; i++) {
       var weight = idf(lists[i].df, sections), list = lists[i].list;
-      for (var j = 0; j < list.length; j++) {
-        var p = list[j], k = sectionKey(p);
-        if (only.has(k)) estimate.set(k, (estimate.get(k) || 0) + weight * (BOOST.heading * p[2] + BOOST.body * p[3]));
+      for (var j = 0, k = 0; j < list.length && k < candidates.length; ) {
+        var p = list[j], d = p[0] - candidates[k].report || p[1] - candidates[k].section;
+        if (d < 0) j++;
+        else if (d > 0) k++;
+        else { estimate[k] += weight * (BOOST.heading * p[2] + BOOST.body * p[3]); j++; k++; }
       }
     }
     return estimate;
@@ -644,7 +670,7 @@
     })).then(function (extra) {
       extra.forEach(function (x, i) {
         if (!x) return;
-        lists[i].list = lists[i].list.concat(x.list);
+        lists[i].list = merged(lists[i].list, x.list);
         lists[i].complete = x.complete;
       });
       return answer(c, lists, set, round + 1, loaded, early);
@@ -668,7 +694,7 @@
       .map(function (p) { return load('t', entry.loc + '-' + (p < 0 ? 'x' : p)); });
     return Promise.all(files).then(function (texts) {
       var list = [];
-      texts.forEach(function (t) { list = list.concat(S.decodePostings(t)); });
+      texts.forEach(function (t) { list = merged(list, S.decodePostings(t)); });
       return { list: list, complete: last };
     });
   }
