@@ -86,10 +86,15 @@ class _Read(NamedTuple):
 
 
 class _Owners(NamedTuple):
-    """Whose files the v/, p/ and t/ files are: made when a file must be made again (``data``)."""
+    """Whose files the v/, p/ and t/ files are, and what making them needs: made once, when a
+    file must be made again (``data``). Made per file, a build that makes every file again (a new
+    template) looked at every report per large term and at every term per first character: 45 s
+    of a 10,000-report build."""
 
-    vocabulary: dict[str, str]  # v/ and p/ file → the first character of its terms
-    terms: dict[str, str]       # t/ file → its term
+    vocabulary: dict[str, str]          # v/ and p/ file → the first character of its terms
+    terms: dict[str, str]               # t/ file → its term
+    by_first: dict[str, list[str]]      # first character → its terms
+    province_of: np.ndarray             # see SearchIndex._province_of
 
 
 _EMPTY_KEY = np.zeros(0, np.uint64)
@@ -623,17 +628,21 @@ class SearchIndex:
             t = self._owners().terms[path]
             key, wt = self._post[t]
             made = dict([unpruned_file(t, key, wt)]) if len(key) <= layout.PRUNE else large_term_files(
-                t, key, wt, self._province_of()).files
+                t, key, wt, self._owners().province_of).files
         else:
             c = self._owners().vocabulary[path]
-            made = vocabulary_files(c, [t for t in self._post if t[0] == c], self._small, self._big)
+            made = vocabulary_files(c, self._owners().by_first.get(c, []), self._small, self._big)
         self._cache.update(made)
         return made[path]
 
     def _owners(self) -> "_Owners":
         if self._owners_made is None:
+            by_first: dict[str, list[str]] = {}
+            for t in self._post:
+                by_first.setdefault(t[0], []).append(t)
             self._owners_made = _Owners({p: c for c, digests in self._vfiles.items() for p in digests},
-                                        {p: t for t, big in self._big.items() for p in big.files})
+                                        {p: t for t, big in self._big.items() for p in big.files},
+                                        by_first, self._province_of())
         return self._owners_made
 
 
