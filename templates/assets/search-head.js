@@ -18,7 +18,6 @@
   /* A digit's value by its character code: 0–31 for a last digit, 32–63 for the others. */
   var DIGIT = new Int8Array(128);
   for (var d = 0; d < 32; d++) { DIGIT[DIGITS_LAST.charCodeAt(d)] = d; DIGIT[DIGITS_MORE.charCodeAt(d)] = 32 + d; }
-  S.digit = DIGIT;  /* search.js's postings decoder reads digits with it too */
   S.decodeInts = function (text) {
     var out = [], v = 0;
     for (var i = 0; i < text.length; i++) {

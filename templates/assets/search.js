@@ -63,21 +63,14 @@
 
   /* --- compact postings (S.decodeInts: search-head.js) ------------------------------- */
   /* "dr j code [wh]"… → [[report, section, heading weight, body weight], …], in the files' order:
-     by (report, section). Read digit by digit, without a list of the numbers in between. */
+     by (report, section). */
   S.decodePostings = function (text) {
-    var out = [], digit = S.digit, r = 0, j = 0, code = 0, field = 0, v = 0;
-    for (var i = 0; i < text.length; i++) {
-      var d = digit[text.charCodeAt(i)];
-      if (d >= 32) { v = v * 32 + d - 32; continue; }
-      v = v * 32 + d;
-      if (field === 0) { r += v; field = 1; }
-      else if (field === 1) { j = v; field = 2; }
-      else if (field === 2) {
-        code = v;
-        if (code & 1) field = 3;  /* a heading weight follows */
-        else { out.push([r, j, 0, code >> 1]); field = 0; }
-      } else { out.push([r, j, v, code >> 1]); field = 0; }
-      v = 0;
+    var ints = S.decodeInts(text), out = [], r = 0, i = 0;
+    while (i < ints.length) {
+      r += ints[i];
+      var code = ints[i + 2], has = code & 1;
+      out.push([r, ints[i + 1], has ? ints[i + 3] : 0, code >> 1]);
+      i += has ? 4 : 3;
     }
     return out;
   };
@@ -546,7 +539,7 @@
       var low = null, n;
       for (n = 0; n < parts.length; n++) if (at[n] < parts[n].length && (!low || order(parts[n][at[n]], low) < 0)) low = parts[n][at[n]];
       if (!low) break;
-      var s = { report: low[0], section: low[1], units: [] };
+      var s = { report: low[0], section: low[1], posting: low, units: [] };
       for (n = 0; n < parts.length; n++) if (at[n] < parts[n].length && !order(parts[n][at[n]], low)) { s.units.push(n); at[n]++; }
       candidates.push(s);
     }
@@ -638,13 +631,13 @@
     });
   }
 
-  /* Each candidate's (sorted, {report, section}) Σ idf·(4·heading + body weight) over the lists ({df, list}) holding it. */
+  /* Each candidate's ({posting}, in the lists' order) Σ idf·(4·heading + body weight) over the lists ({df, list}) holding it. */
   function estimates(lists, candidates) {
     var sections = S.dir().sections, estimate = candidates.map(function () { return 0; });
     for (var i = 0; i < lists.length; i++) {
       var weight = idf(lists[i].df, sections), list = lists[i].list;
       for (var j = 0, k = 0; j < list.length && k < candidates.length; ) {
-        var p = list[j], d = p[0] - candidates[k].report || p[1] - candidates[k].section;
+        var p = list[j], d = order(p, candidates[k].posting);
         if (d < 0) j++;
         else if (d > 0) k++;
         else { estimate[k] += weight * (BOOST.heading * p[2] + BOOST.body * p[3]); j++; k++; }

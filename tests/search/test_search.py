@@ -391,6 +391,20 @@ def test_common_words_whose_top_lists_share_no_section_are_still_found_together(
 
 
 @pytest.mark.node
+def test_a_sections_postings_from_a_top_list_and_a_remainder_meet_those_of_another_word(tmp_path: Path):
+    """The page walks the words' lists side by side, so each must stay in (report, section) order
+    when its top list and remainder are put together: the two words weigh most in different
+    reports, so their top lists hold different sections, and every report holds both in one."""
+    place = ("浙江省", "宁波市", "江北区")
+    reports = [_report(i, place, "## 一、工作\n\n" + "人民调解。" * (1 + i % 5) + "行政复议。" * (1 + (i * 3 + 2) % 5) + "\n")
+               for i in range(30)]
+    _pruned_files(tmp_path, reports)
+    row = node_query(tmp_path, ["人民调解 行政复议"])["人民调解 行政复议"]
+    assert sorted(row["hits"]) == sorted(f"{r.slug}#s1" for r in reports)
+    assert row["approximate"] is False
+
+
+@pytest.mark.node
 def test_two_common_words_ask_for_the_first_provinces_remainders_with_their_top_lists(tmp_path: Path):
     """Their top lists rarely share a page of sections, so waiting for them before widening
     costs a round trip: the first province's remainders are asked for in the same round. One
