@@ -409,6 +409,14 @@ def _all_shown(record) -> str:
     return record.figures_shown[0][1]
 
 
+def figure_rows_digest(r: Report, anchors: tuple[str | None, ...]) -> str:
+    """A digest of what a report's rows in the figures' data files hold of it (``data_rows``): its
+    place, year, address and figures, not its title or period, which the rows do not show, so a
+    correction of either leaves those files alone; "" when it states none."""
+    return key_of(r.slug, r.year, r.province, r.city, r.district, r.adcode, r.source_url, r.fetched,
+                  list(zip(r.figures, anchors))) if r.figures else ""
+
+
 def shown_digests(r: Report, anchors: tuple[str | None, ...]) -> tuple[tuple[str, str], ...]:
     """Digests of what figure tables and data files show of a report: its name, place, year and
     figures, of each indicator it states and ("") of all. Made once when the report is read;
@@ -448,10 +456,10 @@ def indicator_pages(a, render) -> Iterator[Planned]:
     stated: dict[str, int] = {}
     in_province: dict[tuple[str, str], int] = {}
     for record in a.records:
-        for f in record.figures():
-            stated[f.indicator] = stated.get(f.indicator, 0) + 1
-            where = (f.indicator, record.province_code)
-            in_province[where] = in_province.get(where, 0) + 1
+        for indicator, count in record.figure_counts:
+            stated[indicator] = stated.get(indicator, 0) + count
+            where = (indicator, record.province_code)
+            in_province[where] = in_province.get(where, 0) + count
     place_pages = _place_pages(a)
     summary = []
     for indicator in a.indicators:
@@ -567,7 +575,7 @@ def data_rows(a, records) -> Iterator[dict]:
 
 def figures_key(a, records) -> str:
     """A digest of what the figures' data files show of ``records`` (each digest names its report)."""
-    return key_of("figures", a.indicators, a.base_url, [(r.slug, _all_shown(r)) for r in records if r.figures_shown])
+    return key_of("figures", a.indicators, a.base_url, [(r.slug, r.figure_rows) for r in records if r.figure_rows])
 
 
 def figure_data(a, render) -> Iterator[Planned]:

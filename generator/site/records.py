@@ -21,6 +21,7 @@ import os
 import pickle
 import shutil
 import zlib
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -41,7 +42,7 @@ from generator.model.report import Figure, Report
 from generator.model.schema import front_matter
 from generator.search.terms import report_terms, store_terms
 from generator.site import urls
-from generator.site.figure_pages import shown_digests, source_anchor
+from generator.site.figure_pages import figure_rows_digest, shown_digests, source_anchor
 from generator.site.render import body_html
 
 EXCERPT = 90
@@ -157,6 +158,8 @@ class Record:
     figure_anchors: tuple[str | None, ...]  # the section stating each front-matter figure
     figures_shown: tuple[tuple[str, str], ...]  # (indicator or "" for all, digest of what figure pages show)
     figures_packed: bytes  # the report's figures, packed (see ``figures``); b"" when none
+    figure_counts: tuple[tuple[str, int], ...]  # (indicator, figures of it stated), sorted: counted without unpacking them
+    figure_rows: str  # digest of its rows in the figures' data files (``figure_rows_digest``); "" when none
     data_row_packed: bytes  # its row of data/reports.json, compressed (``_compress``, see ``data_row``)
     row_digest: str  # digest of data_row: 10,000 rows are 50 MB, too much to hash on every build
     listed: str  # digest of what a list of reports shows of it (see ``listing``)
@@ -331,7 +334,8 @@ def _analyse(analysis: Analysis, job: Job) -> Outcome:
     topics_shown = key_of([(t, d) for t, _, d in by_topic]) if by_topic else ""
     stated_conflicts = conflicts(report.figures)
     record = Record(light, topics, _packed(tuple(by_topic)), topics_shown, places_of(light), anchors, shown,
-                    _packed(report.figures), _compress(row_bytes), digest_of(row_bytes), listed, digest, original_sha, tuple(problems),
+                    _packed(report.figures), tuple(sorted(Counter(f.indicator for f in report.figures).items())),
+                    figure_rows_digest(report, anchors), _compress(row_bytes), digest_of(row_bytes), listed, digest, original_sha, tuple(problems),
                     evaluate(report, len(stated_conflicts)), stated_conflicts, sections_digest(rows))
     return Outcome(report.slug, (md_stamp, raw_stamp), record, False, tuple(problems))
 

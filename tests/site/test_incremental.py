@@ -166,6 +166,9 @@ def test_retitling_a_report_rebuilds_the_pages_that_list_it(content: Path, tmp_p
     changed = changed_by_edit(content, out, "title: ", "title: 修订 ")
     assert {f"reports/{JIANGBEI}/index.html", JIANGBEI_PLACE, "years/2021/index.html", "data/reports.json"} <= changed
     assert "修订" in (out / JIANGBEI_PLACE).read_text(encoding="utf-8")
+    # Its figures' table shows the title; their data files do not, and are left alone.
+    assert "indicators/normative-docs-reviewed/index.html" in changed
+    assert not {"data/figures/2021.csv", "data/figures/2021.json"} & changed, changed
     assert files(out) == full(content, tmp_path)
 
 
