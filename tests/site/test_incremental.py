@@ -272,7 +272,23 @@ def test_a_removal_checks_the_links_of_kept_pages(content: Path, tmp_path: Path,
     assert "about/index.html" not in checked[-1]  # only the pages rendered again
     (content / "reports" / f"{XIANGQIAO}.md").unlink()
     ok(content, out)
-    assert "about/index.html" in checked[-1]
+    # The pages kept that linked to the removed report's page are checked again, the others not.
+    linking = {p for p in files(out) if p.endswith(".html") and f"{XIANGQIAO}/" in (out / p).read_text(encoding="utf-8")}
+    pages = {p for p in files(out) if p.endswith(".html")}
+    assert linking <= checked[-1] and pages - checked[-1], sorted(pages - checked[-1])
+
+
+def test_a_kept_page_linking_to_a_vanished_file_is_found_broken(tmp_path: Path):
+    """Only the kept pages whose saved links name a vanished file (or a page that lost an id) are
+    checked again: their rows are found by the resolved path between tabs, never by a prefix."""
+    stamp = builder.Stamp(1, 0)
+    outputs = {p: builder.Output("k", stamp, "") for p in ("a/index.html", "b/index.html", "gone-too/index.html")}
+    kept = {"a/index.html": "../gone/\tgone/index.html\t", "b/index.html": "../gone-too/\tgone-too/index.html\t",
+            "gone-too/index.html": ""}
+    links = builder._links_to({"gone/index.html"}, outputs, {}, kept, tmp_path)
+    assert set(links) == {"a/index.html"}
+    assert [p.message for p in builder.check_table(outputs, links)] == [
+        "broken link '../gone/': gone/index.html is not in the site"]
 
 
 def test_a_failed_build_leaves_site_and_cache_consistent(content: Path, tmp_path: Path):
