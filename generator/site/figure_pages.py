@@ -418,10 +418,10 @@ def figure_rows_digest(r: Report, anchors: tuple[str | None, ...]) -> str:
 
 
 def shown_digests(r: Report, anchors: tuple[str | None, ...]) -> tuple[tuple[str, str], ...]:
-    """Digests of what figure tables and data files show of a report: its name, place, year and
-    figures, of each indicator it states and ("") of all. Made once when the report is read;
-    keys made of these, not of the report's digest, leave the large indicator pages and data
-    files alone when an edit changes no figure."""
+    """Digests of what figure tables show of a report: its name, place, year and figures, of each
+    indicator it states and ("") of all. Made once when the report is read; keys made of these,
+    not of the report's digest, leave the large indicator pages alone when an edit changes no
+    figure (the data files, which do not show the name, have ``figure_rows_digest``)."""
     def digest(indicator: str | None) -> str:
         figures = [(f, anchor) for f, anchor in zip(r.figures, anchors) if indicator in (None, f.indicator)]
         return key_of(r.slug, r.title, r.year, r.period, r.province, r.city, r.district, r.adcode, r.source_url, r.fetched, figures)

@@ -267,20 +267,32 @@ def test_a_removal_checks_the_links_of_kept_pages(content: Path, tmp_path: Path,
     checked: list[set[str]] = []
     check = builder.check_table
     monkeypatch.setattr(builder, "check_table", lambda outputs, links: (checked.append(set(links)), check(outputs, links))[1])
+    lost: list[set[str]] = []
+    lost_targets = builder._lost_targets
+    monkeypatch.setattr(builder, "_lost_targets", lambda *a: (lost.append(lost_targets(*a)), lost[-1])[1])
     edit(content / "reports" / f"{JIANGBEI}.md", "起草印发工作文件31份", "起草印发工作文件32份")
     ok(content, out)
     assert "about/index.html" not in checked[-1]  # only the pages rendered again
+    written = stamps(out)
     (content / "reports" / f"{XIANGQIAO}.md").unlink()
     ok(content, out)
-    # The pages kept that linked to the removed report's page are checked again, the others not.
-    linking = {p for p in files(out) if p.endswith(".html") and f"{XIANGQIAO}/" in (out / p).read_text(encoding="utf-8")}
-    pages = {p for p in files(out) if p.endswith(".html")}
-    assert linking <= checked[-1] and pages - checked[-1], sorted(pages - checked[-1])
+    now = stamps(out)
+    assert set(written) - set(now) <= lost[-1]  # every file that vanished
+
+    def resolved(page: str) -> set[str]:
+        table = builder.link_table(page, (out / page).read_text(encoding="utf-8"))[0]
+        return {row.split("\t")[1] for row in table.split("\n") if row}
+
+    # The pages kept are checked again exactly when they link to a vanished file or a page that lost an id.
+    kept = {p for p in now if p.endswith(".html") and now[p] == written.get(p)}
+    linking = {p for p in kept if resolved(p) & lost[-1]}
+    assert linking and kept - linking
+    assert kept & checked[-1] == linking
 
 
 def test_a_kept_page_linking_to_a_vanished_file_is_found_broken(tmp_path: Path):
     """Only the kept pages whose saved links name a vanished file (or a page that lost an id) are
-    checked again: their rows are found by the resolved path between tabs, never by a prefix."""
+    checked again: found by the resolved paths their rows hold, exactly, never by a prefix."""
     stamp = builder.Stamp(1, 0)
     outputs = {p: builder.Output("k", stamp, "") for p in ("a/index.html", "b/index.html", "gone-too/index.html")}
     kept = {"a/index.html": "../gone/\tgone/index.html\t", "b/index.html": "../gone-too/\tgone-too/index.html\t",
