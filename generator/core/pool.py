@@ -1,4 +1,5 @@
-"""The one way work is spread over the machine's cores: ``ordered_map``, in forked workers.
+"""The one way work is spread over the machine's cores: ``ordered_map`` (or ``started_map``, whose
+workers start before the results are asked for), in forked workers.
 
 A worker is a fork of the build, so it shares the parent's memory (the records, the plan,
 the taxonomy) copy-on-write and nothing is pickled to it but the items. What the work
@@ -12,6 +13,7 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import TypeVar
 
@@ -39,7 +41,16 @@ def ordered_map(fn: Callable[[C, T], R], context: C, items: list[T], pool_size: 
     return _pooled(fn, context, items, pool_size, items_per_worker)
 
 
-def _pooled(fn, context, items: list, pool_size: int, items_per_worker: int | None) -> Iterator:
+@contextmanager
+def started_map(fn: Callable[[C, T], R], context: C, items: list[T], pool_size: int,
+                items_per_worker: int | None = None) -> Iterator[Iterable[R]]:
+    """``ordered_map`` whose workers start at once and go on while the block does other work
+    (the parent's own, on a core they would otherwise leave idle); the results are read, in
+    order, from what it gives. Leaving the block stops the workers, done or not. In this process
+    (few items, one core) nothing runs until the results are read."""
+    if pool_size <= 1 or len(items) < POOL_MIN:
+        yield map(partial(fn, context), items)
+        return
     # Workers share the parent's objects copy-on-write; their collector would touch them all.
     gc.freeze()
     chunk = max(1, min(32, len(items) // (pool_size * 8)))
@@ -51,9 +62,14 @@ def _pooled(fn, context, items: list, pool_size: int, items_per_worker: int | No
         # its collector never walks them (in a trial with 400,000 such objects: 34 -> 7 ms of
         # collection per worker).
         with multiprocessing.get_context("fork").Pool(pool_size, initializer=gc.freeze, maxtasksperchild=tasks) as pool:
-            yield from pool.imap(_call, items, chunksize=chunk)
+            yield pool.imap(_call, items, chunksize=chunk)
     finally:
         _CONTEXT.clear()
+
+
+def _pooled(fn, context, items: list, pool_size: int, items_per_worker: int | None) -> Iterator:
+    with started_map(fn, context, items, pool_size, items_per_worker) as results:
+        yield from results
 
 
 def _call(item):

@@ -2,12 +2,14 @@
 
 1. Read every report into a ``Record`` (generator/site/records.py); unchanged reports
    come from the cache, changed ones are analysed in a process pool.
-2. Model the whole archive and plan every output (generator/site/pages.py): a path,
-   a key of what it shows, a way to make it. Two producers planning one path is
-   an error naming both.
-3. Update the search index (generator/search/index.py) from the changed reports.
-4. Outputs whose key is unchanged and whose published copy is intact are left as
-   they are; the rest are rendered into a staging folder (in the pool when many).
+2. Model the whole archive and plan every output but the search index's
+   (generator/site/pages.py): a path, a key of what it shows, a way to make it. Two
+   producers planning one path is an error naming both.
+3. Outputs whose key is unchanged and whose published copy is intact are left as
+   they are; the rest are rendered into a staging folder (in the pool when many),
+   while this process updates the search index (generator/search/index.py) from the
+   changed reports.
+4. The index's page and files are planned and made the same way.
 5. Check the internal links and #anchors (of the pages rendered, or of every page
    when a file vanished or a page lost an id) and the invariants (generator/site/invariants.py),
    move each new file into place under a journal (generator/site/journal.py), delete stale ones
@@ -22,6 +24,7 @@ give the same bytes.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import ctypes
 import functools
 import gc
@@ -37,14 +40,14 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, NamedTuple
+from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
 
 import jinja2
 import rjsmin
 
 from generator import PROJECT
 from generator.core.digests import key_of, tree_digest
-from generator.core.pool import cores, ordered_map
+from generator.core.pool import cores, ordered_map, started_map
 from generator.core.problems import Problem, error, has_errors
 from generator.core.problems import report as print_problems
 from generator.core.progress import progress
@@ -205,31 +208,43 @@ class Batch:
 Remembered = dict[str, tuple[str, dict[str, str]]]  # producer → (its inputs' digest, path → key)
 
 
-def plan(a: Archive, render: Renderer, assets: Mapping[str, tuple[str, bytes]], index: SearchIndex,
-         remembered: Remembered) -> tuple[dict[str, Step], Batch, list[Problem]]:
-    """Every output, by path. ``remembered`` holds the last plan of the producers that digest their
-    inputs; it is brought up to date."""
+def plan_pages(a: Archive, render: Renderer, assets: Mapping[str, tuple[str, bytes]],
+               remembered: Remembered) -> tuple[dict[str, Step], list[Problem]]:
+    """Every output but the search index's, by path: what can be made while the index is
+    updated. ``remembered`` holds the last plan of the producers that digest their inputs; it is
+    brought up to date."""
     steps: dict[str, Step] = {}
     problems: list[Problem] = []
-
-    def add(name: str, planned: Planned) -> None:
-        if planned.path in steps:
-            problems.append(error(f"site/{planned.path}", f"written by both {steps[planned.path].producer} and {name}"))
-        else:
-            steps[planned.path] = Step(name, planned)
-
     for path, data in assets.values():
-        add("assets", Planned(path, key_of("asset", hashlib.sha256(data).hexdigest()), lambda data=data: data))
+        _add(steps, problems, "assets", Planned(path, key_of("asset", hashlib.sha256(data).hexdigest()), lambda data=data: data))
     for producer in PRODUCERS:
         for planned in _planned(producer, a, render, remembered):
-            add(producer.name, planned)
-    add("search page", search_page(a, render, index.first_characters()))
+            _add(steps, problems, producer.name, planned)
+    return steps, problems
+
+
+def plan_search(a: Archive, render: Renderer, pages: Mapping[str, Step], index: SearchIndex) -> tuple[dict[str, Step], Batch, list[Problem]]:
+    """The outputs of the updated search index: its page, its files, and the sitemap, which lists
+    every page (``pages``: the other outputs)."""
+    steps: dict[str, Step] = {}
+    problems: list[Problem] = []
+    _add(steps, problems, "search page", search_page(a, render, index.first_characters()), pages)
     batch = Batch("search", index.files(), index.data)
     if a.base_url:  # a sitemap lists absolute addresses only
-        add("data", sitemap(render, a.base_url, [*steps, *batch.keys]))
-    for path in sorted(steps.keys() & batch.keys.keys()):
-        problems.append(error(f"site/{path}", f"written by both {steps[path].producer} and {batch.producer}"))
+        _add(steps, problems, "data", sitemap(render, a.base_url, [*pages, *steps, *batch.keys]), pages)
+    for path in sorted((pages.keys() | steps.keys()) & batch.keys.keys()):
+        problems.append(error(f"site/{path}", f"written by both {(pages.get(path) or steps[path]).producer} and {batch.producer}"))
     return steps, batch, problems
+
+
+def _add(steps: dict[str, Step], problems: list[Problem], name: str, planned: Planned, *earlier: Mapping[str, Step]) -> None:
+    """Add a planned output, or an error naming both producers when its path is planned already
+    (in ``steps``, or in an ``earlier`` plan)."""
+    other = next((plan[planned.path] for plan in (steps, *earlier) if planned.path in plan), None)
+    if other is not None:
+        problems.append(error(f"site/{planned.path}", f"written by both {other.producer} and {name}"))
+    else:
+        steps[planned.path] = Step(name, planned)
 
 
 def _planned(producer: Producer, a: Archive, render: Renderer, remembered: Remembered) -> Iterable[Planned]:
@@ -343,7 +358,7 @@ class Rendering:
 
     steps: list[Step]
     files: list[str]
-    batch: Batch
+    batch: Batch | None  # None: no files
     staging: Path
 
     def items(self) -> list[int]:
@@ -484,23 +499,13 @@ def _build(content: Path, folder: OutputFolder, flag: str | None, zip_path: Path
     if has_errors(problems):
         return problems, {}
     archive = model_archive(tuple(found), topics, indicators, base_url, root, cache.blobs)
-    index = SearchIndex.open(cache.search)
-    if index.update([_index_entry(r) for r in found], {t.slug: t.name for t in topics},
-                    lambda e: rec_mod.terms_file(archive.blobs, archive.by_slug[e.slug])):
-        # Saved now, not after publishing: the state is a cache of these reports' index, whatever
-        # becomes of the build, and saving a new base maps the postings from it, so the pool below
-        # is not forked with 360 MB of them in memory (at 10,000 reports).
-        index.save(cache.search)
-    _settle()
-    _return_freed_memory()
-
     assets = _assets()
     render = Renderer(TEMPLATES, {name: path for name, (path, _) in assets.items()}, config)
     plan_shelf = Shelf(cache.plan, output_version, 1)
     remembered: Remembered = plan_shelf.load()
     last_plan = dict(remembered)
     try:
-        steps, batch, plan_problems = plan(archive, render, assets, index, remembered)
+        pages, plan_problems = plan_pages(archive, render, assets, remembered)
     except jinja2.TemplateError as exc:
         return problems + [_template_problem(exc, "the plan")], {}
     problems += plan_problems
@@ -514,11 +519,36 @@ def _build(content: Path, folder: OutputFolder, flag: str | None, zip_path: Path
     staging = Staging(folder.site, folder.staging)
     folders.mark(folder.staging / folders.MARKER, ())  # the next build may remove it if left
     try:
-        outputs, links, render_problems = _stage(steps, batch, before, damaged.result(), staging, pool_size)
+        # The pages are made while this process updates the search index, a serial step that
+        # would otherwise leave a core idle (35 s of a full build at 10,000 reports); the
+        # index's own files follow, in a pool forked once the index is saved.
+        with _staging(pages, None, before, damaged.result(), staging, pool_size) as gather:
+            index = SearchIndex.open(cache.search)
+            if index.update([_index_entry(r) for r in found], {t.slug: t.name for t in topics},
+                            lambda e: rec_mod.terms_file(archive.blobs, archive.by_slug[e.slug])):
+                # Saved now, not after publishing: the state is a cache of these reports' index, whatever
+                # becomes of the build, and saving a new base maps the postings from it, so the pool below
+                # is not forked with 360 MB of them in memory (at 10,000 reports).
+                index.save(cache.search)
+            _settle()
+            _return_freed_memory()
+            try:
+                searched, batch, search_problems = plan_search(archive, render, pages, index)
+            except jinja2.TemplateError as exc:
+                search_problems = [_template_problem(exc, "the plan")]
+            if search_problems:  # leaving the block stops the workers
+                staging.abort()
+                return problems + search_problems, {}
+            made = gather()
+        with _staging(searched, batch, before, damaged.result(), staging, pool_size) as gather:
+            made_too = gather()
         # What was staged is on disk: the index's bytes (a quarter GB at 10,000 reports) are let go
         # before the check parses the data files, or both would be in memory at once.
-        del steps, batch, index
+        del pages, searched, batch, index
         _return_freed_memory()
+        outputs = {**made.outputs, **made_too.outputs}
+        links = {**made.links, **made_too.links}
+        render_problems = made.problems + [p for p in made_too.problems if p not in made.problems]
         problems += render_problems
         if not render_problems:
             if targets := _lost_targets(before, outputs, staging.staged):
@@ -596,25 +626,41 @@ def _index_entry(record: Record) -> IndexEntry:
     )
 
 
-def _stage(steps: dict[str, Step], batch: Batch, before: Mapping[str, Output], damaged: set[str], staging: Staging,
-           pool_size: int) -> tuple[dict[str, Output], dict[str, str], list[Problem]]:
+class Staged(NamedTuple):
+    """What a stage leaves: every output it covers (kept or made), the links of the pages it
+    rendered (path → links) and the problems."""
+
+    outputs: dict[str, Output]
+    links: dict[str, str]
+    problems: list[Problem]
+
+
+@contextlib.contextmanager
+def _staging(steps: Mapping[str, Step], batch: Batch | None, before: Mapping[str, Output], damaged: set[str],
+             staging: Staging, pool_size: int) -> Iterator[Callable[[], Staged]]:
     """Keep every output whose key is unchanged and whose published copy is intact (not in
-    ``damaged``); make the rest into staging: pages, and the batch's files in groups, in the
-    pool when there are enough. Returns every output, the links of the pages rendered (path →
-    links) and the problems."""
-    links: dict[str, str] = {}
+    ``damaged``); start making the rest into staging: pages, and the batch's files in groups, in
+    the pool when there are enough, whose workers go on while the block runs. The block calls
+    what this gives to wait for them and take what they made; leaving it stops them."""
     keys = {path: step.planned.key for path, step in steps.items()}
-    keys.update(batch.keys)
+    keys.update(batch.keys if batch is not None else {})
     outputs = {path: old for path, key in keys.items()
                if (old := before.get(path)) is not None and old.key == key and path not in damaged}
     staging.keep(len(outputs))
     work = Rendering([steps[path] for path in sorted(steps.keys() - outputs.keys())],
-                     sorted(batch.keys.keys() - outputs.keys()), batch, staging.root)
+                     sorted(batch.keys.keys() - outputs.keys()) if batch is not None else [], batch, staging.root)
+    with started_map(_make, work, work.items(), pool_size, RENDER_ITEMS_PER_WORKER) as made:
+        yield functools.partial(_gathered, made, len(work.steps) + len(work.files), keys, outputs, staging)
+
+
+def _gathered(made: Iterable[list[Made]], total: int, keys: Mapping[str, str], outputs: dict[str, Output],
+              staging: Staging) -> Staged:
+    links: dict[str, str] = {}
     problems: list[Problem] = []
-    with progress("build: rendering", total=len(work.steps) + len(work.files), unit="files") as bar:
-        for made in ordered_map(_make, work, work.items(), pool_size, RENDER_ITEMS_PER_WORKER):
-            bar.update(len(made))
-            for path, stamp, page_links, ids, problem in made:
+    with progress("build: rendering", total=total, unit="files") as bar:
+        for items in made:
+            bar.update(len(items))
+            for path, stamp, page_links, ids, problem in items:
                 if problem is not None:
                     if problem not in problems:
                         problems.append(problem)
@@ -623,7 +669,7 @@ def _stage(steps: dict[str, Step], batch: Batch, before: Mapping[str, Output], d
                 outputs[path] = Output(keys[path], stamp, ids)
                 if page_links:
                     links[path] = page_links
-    return outputs, links, problems
+    return Staged(outputs, links, problems)
 
 
 def _check_published(manifest: Shelf, out: Path, pool_size: int) -> concurrent.futures.Future:

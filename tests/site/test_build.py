@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 import zipfile
 from pathlib import Path
 
@@ -17,7 +18,9 @@ import html5lib
 import pytest
 
 from generator.site import build as builder
+from generator.search.index import SearchIndex
 from generator.site.build import build, check_links
+from generator.site.planned import Planned
 
 pytestmark = pytest.mark.slow  # every test here builds a site, or starts a server or a process
 
@@ -201,6 +204,49 @@ def test_failing_template_leaves_the_old_site_and_names_the_template(tmp_path: P
     assert status == 1
     assert re.match(r"^.*templates/year\.html:\d+: error: while rendering years: UndefinedError: .*nope", err[0]), err
     assert err[-1].startswith("build failed: 1 error(s)")
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert not list(tmp_path.glob(".site-staging*"))
+
+
+def test_pages_are_made_while_the_search_index_is_updated(tmp_path: Path, monkeypatch):
+    """The index's update runs in the build's own process, one core: the render workers make the
+    pages meanwhile, and the search page, which carries the index's first characters, after it."""
+    content = copy_content(tmp_path)
+    staging = tmp_path / ".site-staging"
+    staged_meanwhile: list[set[str]] = []
+    update = SearchIndex.update
+
+    def waiting_for_pages(self, *args):
+        deadline = time.monotonic() + 60  # not a timing: the pages come whenever the workers get to them
+        while not any(staging.rglob("*.html")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        staged_meanwhile.append({p.relative_to(staging).as_posix() for p in staging.rglob("*.html")})
+        return update(self, *args)
+
+    monkeypatch.setattr(SearchIndex, "update", waiting_for_pages)
+    build_ok(content, tmp_path / "site", jobs=2)
+    assert len(staged_meanwhile) == 1 and staged_meanwhile[0]
+    assert "search/index.html" not in staged_meanwhile[0]
+    assert (tmp_path / "site" / "search" / "index.html").is_file()
+
+
+def test_a_page_planned_where_a_search_file_goes_stops_the_build_begun_and_leaves_the_old_site(tmp_path: Path, monkeypatch):
+    """The clash is found when the index is planned, after the pages began: they are thrown away."""
+    content = copy_content(tmp_path)
+    out = tmp_path / "site"
+    build_ok(content, out)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    plan_pages = builder.plan_pages
+
+    def clashing(*args):
+        steps, problems = plan_pages(*args)
+        steps["search/dir.js"] = builder.Step("about", Planned("search/dir.js", "clash", lambda: "// 无"))
+        return steps, problems
+
+    monkeypatch.setattr(builder, "plan_pages", clashing)
+    problems, summary = build(content, out, BASE, jobs=2)
+    assert [str(p) for p in problems] == ["site/search/dir.js: error: written by both about and search"]
+    assert summary == {}
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert not list(tmp_path.glob(".site-staging*"))
 

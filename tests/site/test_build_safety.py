@@ -547,16 +547,18 @@ def test_a_report_lost_by_a_fault_fails_the_build_and_leaves_the_old_site(tmp_pa
     assert summary == {} and tree(out) == before
 
 
-def _planned_also(monkeypatch, change) -> None:
-    """Have the plan changed by ``change(steps)`` (a fault of a producer)."""
-    real = builder.plan
+def _planned_also(monkeypatch, change, search: bool = False) -> None:
+    """Have the plan changed by ``change(steps)`` (a fault of a producer): the pages' plan, or
+    with ``search`` the one made with the search index (its page and the sitemap)."""
+    name = "plan_search" if search else "plan_pages"
+    real = getattr(builder, name)
 
     def changed(*args):
-        steps, batch, problems = real(*args)
-        change(steps)
-        return steps, batch, problems
+        planned = real(*args)
+        change(planned[0])
+        return planned
 
-    monkeypatch.setattr(builder, "plan", changed)
+    monkeypatch.setattr(builder, name, changed)
 
 
 @pytest.mark.slow
@@ -594,7 +596,7 @@ def test_data_files_that_do_not_parse_fail_the_build_and_leave_the_old_site(tmp_
         step = steps[path]
         steps[path] = Step(step.producer, Planned(path, f"broken {step.planned.key}", lambda: broken))
 
-    _planned_also(monkeypatch, breaking)
+    _planned_also(monkeypatch, breaking, search=path == "sitemap.xml")
     problems, summary = build(content, out, BASE)
     assert [str(p) for p in problems if p.path == f"site/{path}"] != []
     assert all(p.path == f"site/{path}" and ": does not parse (" in str(p) for p in problems), problems
