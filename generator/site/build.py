@@ -535,11 +535,11 @@ def _build(content: Path, folder: OutputFolder, flag: str | None, zip_path: Path
             try:
                 searched, batch, search_problems = plan_search(archive, render, pages, index)
             except jinja2.TemplateError as exc:
-                search_problems = [_template_problem(exc, "the plan")]
-            if search_problems:  # leaving the block stops the workers
-                staging.abort()
-                return problems + search_problems, {}
-            made = gather()
+                searched, batch, search_problems = {}, None, [_template_problem(exc, "the plan")]
+            made = gather() if not search_problems else Staged({}, {}, [])
+        if search_problems:  # the workers stopped as the block ended: nothing more is staged
+            staging.abort()
+            return problems + search_problems, {}
         with _staging(searched, batch, before, damaged.result(), staging, pool_size) as gather:
             made_too = gather()
         # What was staged is on disk: the index's bytes (a quarter GB at 10,000 reports) are let go
