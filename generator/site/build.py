@@ -522,7 +522,9 @@ def _build(content: Path, folder: OutputFolder, flag: str | None, zip_path: Path
         # The pages are made while this process updates the search index, a serial step that
         # would otherwise leave a core idle (35 s of a full build at 10,000 reports); the
         # index's own files follow, in a pool forked once the index is saved.
-        with _staging(pages, None, before, damaged.result(), staging, pool_size) as gather:
+        damaged_paths = damaged.result()
+        with contextlib.ExitStack() as pages_made:
+            gather = pages_made.enter_context(_staging(pages, None, before, damaged_paths, staging, pool_size))
             index = SearchIndex.open(cache.search)
             if index.update([_index_entry(r) for r in found], {t.slug: t.name for t in topics},
                             lambda e: rec_mod.terms_file(archive.blobs, archive.by_slug[e.slug])):
@@ -532,15 +534,13 @@ def _build(content: Path, folder: OutputFolder, flag: str | None, zip_path: Path
                 index.save(cache.search)
             _settle()
             _return_freed_memory()
-            try:
-                searched, batch, search_problems = plan_search(archive, render, pages, index)
-            except jinja2.TemplateError as exc:
-                searched, batch, search_problems = {}, None, [_template_problem(exc, "the plan")]
-            made = gather() if not search_problems else Staged({}, {}, [])
-        if search_problems:  # the workers stopped as the block ended: nothing more is staged
-            staging.abort()
-            return problems + search_problems, {}
-        with _staging(searched, batch, before, damaged.result(), staging, pool_size) as gather:
+            searched, batch, search_problems = plan_search(archive, render, pages, index)
+            if search_problems:
+                pages_made.close()  # the workers stop first: nothing more is staged once it is aborted
+                staging.abort()
+                return problems + search_problems, {}
+            made = gather()
+        with _staging(searched, batch, before, damaged_paths, staging, pool_size) as gather:
             made_too = gather()
         # What was staged is on disk: the index's bytes (a quarter GB at 10,000 reports) are let go
         # before the check parses the data files, or both would be in memory at once.
@@ -642,13 +642,13 @@ def _staging(steps: Mapping[str, Step], batch: Batch | None, before: Mapping[str
     ``damaged``); start making the rest into staging: pages, and the batch's files in groups, in
     the pool when there are enough, whose workers go on while the block runs. The block calls
     what this gives to wait for them and take what they made; leaving it stops them."""
-    keys = {path: step.planned.key for path, step in steps.items()}
-    keys.update(batch.keys if batch is not None else {})
+    files = batch.keys if batch is not None else {}
+    keys = {**{path: step.planned.key for path, step in steps.items()}, **files}
     outputs = {path: old for path, key in keys.items()
                if (old := before.get(path)) is not None and old.key == key and path not in damaged}
     staging.keep(len(outputs))
     work = Rendering([steps[path] for path in sorted(steps.keys() - outputs.keys())],
-                     sorted(batch.keys.keys() - outputs.keys()) if batch is not None else [], batch, staging.root)
+                     sorted(files.keys() - outputs.keys()), batch, staging.root)
     with started_map(_make, work, work.items(), pool_size, RENDER_ITEMS_PER_WORKER) as made:
         yield functools.partial(_gathered, made, len(work.steps) + len(work.files), keys, outputs, staging)
 
