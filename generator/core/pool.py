@@ -46,9 +46,11 @@ def started_map(fn: Callable[[C, T], R], context: C, items: list[T], pool_size: 
                 items_per_worker: int | None = None) -> Iterator[Iterable[R]]:
     """``ordered_map`` whose workers start at once and go on while the block does other work
     (the parent's own, on a core they would otherwise leave idle); the results are read, in
-    order, from what it gives. Leaving the block stops the workers, done or not. In this process
-    (few items, one core) nothing runs until the results are read."""
-    if pool_size <= 1 or len(items) < POOL_MIN:
+    order, from what it gives. Leaving the block stops the workers, done or not. Even a few items
+    go to the pool, since the block's work is what they overlap (an edit's few pages, one of them
+    its year's database, against the index's update); with one core or one item, nothing runs
+    until the results are read, in this process."""
+    if pool_size <= 1 or len(items) <= 1:
         yield map(partial(fn, context), items)
         return
     # Workers share the parent's objects copy-on-write; their collector would touch them all.

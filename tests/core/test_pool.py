@@ -38,11 +38,18 @@ def test_a_started_maps_workers_work_before_the_results_are_asked_for(tmp_path: 
         assert list(results) == [i * i for i in items]
 
 
-def test_a_small_started_map_runs_in_this_process_when_read(tmp_path: Path):
-    items = list(range(POOL_MIN - 1))
-    with started_map(_mark, tmp_path, items, 2) as results:
+def test_a_few_items_of_a_started_map_go_to_the_pool_too(tmp_path: Path):
+    """An edit's few pages overlap the index's update only if they are not left for later."""
+    with started_map(_mark, tmp_path, [1, 2], 2) as results:
+        assert _wait_for(tmp_path, 2) == 2
+        assert list(results) == [1, 4]
+    assert str(os.getpid()) not in {p.read_text(encoding="utf-8") for p in tmp_path.iterdir()}
+
+
+def test_one_item_of_a_started_map_runs_in_this_process_when_read(tmp_path: Path):
+    with started_map(_mark, tmp_path, [3], 2) as results:
         assert list(tmp_path.iterdir()) == []
-        assert list(results) == [i * i for i in items]
+        assert list(results) == [9]
     assert {p.read_text(encoding="utf-8") for p in tmp_path.iterdir()} == {str(os.getpid())}
 
 
