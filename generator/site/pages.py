@@ -426,7 +426,8 @@ class Producer:
     """Plans one kind of output. ``inputs``, where given, is a digest of everything those outputs
     show, much cheaper than planning them (a stored per-report digest each, not a pass over every
     section or figure). When it is the last build's, the build takes the last plan's paths and
-    keys and runs ``plan`` only if one of them must be rendered again (see ``build.plan``)."""
+    keys and runs ``plan`` only if one of them must be rendered again (see ``build.plan_pages``),
+    when that output is made: in a render worker, as a rule."""
 
     name: str
     plan: Callable[[Archive, Renderer], Iterator[Planned]]
