@@ -28,12 +28,16 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple
+
+import numpy as np
 
 # Han ideographs: URO, extension A, compatibility, and the supplementary planes (B–H).
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f\U00030000-\U000323af"
+HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F), (0x30000, 0x323AF))
+HAN = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in HAN_RANGES)
 _HAN_RUN = re.compile(f"[{HAN}]+")
-_HAN_BIGRAMS = re.compile(f"(?=([{HAN}]{{2}}))")  # overlapping: each pair of adjacent Han characters
+_PAIR = re.compile("..", re.DOTALL)  # consecutive pairs of characters, not overlapping
 # Letters and digits that are not Han: \w without "_" and without Han.
 _RUN = re.compile(f"(?P<han>[{HAN}]+)|(?P<other>[^\\W_{HAN}]+)")
 
@@ -59,6 +63,22 @@ def _rust_jieba() -> Callable[[str], Iterable[str]] | None:
     return rjieba.cut_for_search
 
 
+class TextsTerms(NamedTuple):
+    """The terms of several texts: jieba's ``words`` of each but the bigrams, and every bigram of
+    their Han runs as a number (first code point << 21 | second: ``bigram``), with the text it is in."""
+
+    words: list[list[str]]
+    bigrams: np.ndarray  # int64
+    text_of: np.ndarray  # the text (index) of each bigram
+
+
+def bigram_strings(numbers: np.ndarray) -> list[str]:
+    """The two characters each bigram's number (``TextsTerms.bigrams``) stands for, cut from one
+    string in C (a report has thousands)."""
+    points = np.stack([numbers >> 21, numbers & 0x1FFFFF], 1).astype(np.uint32)
+    return _PAIR.findall(points.tobytes().decode("utf-32-le"))
+
+
 class Segmenter:
     """Search-mode terms of a text; ``engine`` is "rjieba" (default when installed) or "jieba"."""
 
@@ -75,40 +95,54 @@ class Segmenter:
         self._cut = cut
 
     def terms(self, text: str) -> list[str]:
-        """The index terms of ``text``: its words longer or shorter than two Han characters, then
-        every bigram of its Han runs, repeats kept (lunr counts them)."""
-        # Every 2-character word jieba makes of a Han run is the bigram at its place, so the words
-        # without them and every bigram are the same terms, counted once; the bigrams are found by
-        # one regular expression in C (a Python loop per character pair was 60% of segmenting).
-        text = normalize(text)
-        return self._words(text, pairs=False) + _HAN_BIGRAMS.findall(text)
+        """The index terms of ``text``: jieba's words of its Han runs longer or shorter than two
+        characters, its other runs, then every bigram of its Han runs; repeats kept (lunr counts
+        them). Every 2-character word jieba makes of a Han run is the bigram at its place, so the
+        words without them and every bigram are the same terms, counted once."""
+        found = self.terms_of_texts([text])
+        return found.words[0] + bigram_strings(found.bigrams)
+
+    def terms_of_texts(self, texts: Sequence[str]) -> TextsTerms:
+        """The terms of several texts (a report's fields), each text's as ``terms`` gives them, the
+        bigrams as numbers: a report has as many bigrams as characters, and numbering them from its
+        code points in numpy costs far less than a string and a count each."""
+        normal = [normalize(t) for t in texts]
+        words = [self._words_but_pairs(t) for t in normal]
+        joined = "\n".join(normal)  # not Han: no bigram spans two texts
+        points = np.frombuffer(joined.encode("utf-32-le"), np.uint32).astype(np.int64)
+        han = np.zeros(len(points), bool)
+        for lo, hi in HAN_RANGES:
+            han |= (points >= lo) & (points <= hi)
+        first = np.nonzero(han[:-1] & han[1:])[0]
+        ends = np.cumsum([len(t) + 1 for t in normal])
+        return TextsTerms(words, (points[first] << 21) | points[first + 1], np.searchsorted(ends, first, "right"))
 
     def words(self, text: str) -> list[str]:
-        """jieba's words of ``text`` in order, repeats kept; no punctuation."""
-        return self._words(normalize(text), pairs=True)
-
-    def _words(self, text: str, pairs: bool) -> list[str]:
-        """The words of a normalised text; without the two-character words of its Han runs unless ``pairs``.
+        """jieba's words of ``text`` in order, repeats kept; no punctuation.
 
         The Han runs go to jieba in one call, joined by line breaks: jieba cuts each run
         between breaks on its own and returns a break as a word of its own, so the words
-        are those of one call per run, without the cost of a call per clause. Every word of
-        a Han run is Han, so a pair is known by its length alone (no pattern match per word)."""
-        runs = _RUN.findall(text)
+        are those of one call per run, without the cost of a call per clause."""
+        runs = _RUN.findall(normalize(text))
         han = [h for h, _ in runs if h]
         words = self._cut("\n".join(han)) if han else []
         if len(han) == len(runs):
-            return [w for w in words if w != "\n"] if pairs else [w for w in words if len(w) != 2 and w != "\n"]
+            return [w for w in words if w != "\n"]
         # Words never hold NUL (they come from Han runs): split the words back into runs in C.
         per_run = iter("\0".join(words).split("\0\n\0"))
         out: list[str] = []
         for h, other in runs:
-            if h:
-                run = next(per_run).split("\0")
-                out.extend(run if pairs else [w for w in run if len(w) != 2])
-            else:
-                out.append(other)
+            out.extend(next(per_run).split("\0") if h else [other])
         return out
+
+    def _words_but_pairs(self, text: str) -> list[str]:
+        """The words of a normalised text but the two-character words of its Han runs: theirs
+        first, then the other runs (counting needs no order). Every word of a Han run is Han,
+        so a pair is known by its length alone (no pattern match per word)."""
+        runs = _RUN.findall(text)
+        han = [h for h, _ in runs if h]
+        words = [w for w in self._cut("\n".join(han)) if len(w) != 2 and w != "\n"] if han else []
+        return words + [other for h, other in runs if not h] if len(han) < len(runs) else words
 
 
 _DEFAULT: Segmenter | None = None

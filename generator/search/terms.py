@@ -24,7 +24,7 @@ from generator.core.atomic import write_atomic
 from generator.core.digests import digest as _digest
 from generator.core.shelf import UNREADABLE, DamagedCache
 from generator.model.report import LEAD_ANCHOR, Report
-from generator.search.segment import default_segmenter
+from generator.search.segment import bigram_strings, default_segmenter
 
 # lunr's BM25 constants and our fixed average field lengths (tokens; the seeds'
 # averages rounded: headings 8.0, bodies 129.8 terms over their 101 sections).
@@ -71,23 +71,28 @@ def section_fields(report: Report) -> list[tuple[str, str]]:
 def report_terms(report: Report) -> ReportTerms:
     """Segment one report (pure; runs in the build's worker processes).
 
-    Counting is done on arrays: every word of the report gets a number when first seen,
-    and (section, field, word) triples are counted at once."""
-    seg = default_segmenter()
+    Counting is done on arrays: every word of the report gets a number when first seen, a
+    bigram has one from its characters (``Segmenter.terms_of_texts``), and (section, field,
+    term) triples are counted at once."""
+    fields = [text for pair in section_fields(report) for text in pair]  # section j's heading is 2j, its body 2j+1
+    found = default_segmenter().terms_of_texts(fields)
     number: dict[str, int] = {}
     fresh = itertools.count()  # numbers need only be distinct: setdefault in C, unused ones skipped
     ids: list[int] = []
     slot: list[int] = []  # section·2 + field (0 heading, 1 body) of each word
-    for j, (heading, body) in enumerate(section_fields(report)):
-        for f, text in enumerate((heading, body)):
-            words = seg.terms(text)
-            ids.extend(map(number.setdefault, words, fresh))
-            slot.extend([2 * j + f] * len(words))
-    terms = sorted(number)
+    for i, words in enumerate(found.words):
+        ids.extend(map(number.setdefault, words, fresh))
+        slot.extend([i] * len(words))
+    pairs, pair_id = np.unique(found.bigrams, return_inverse=True)
+    pair_terms = bigram_strings(pairs)
+    # The 2-character Han words are not among the words, so words and bigrams are apart.
+    terms = sorted([*number, *pair_terms])
+    position = {t: i for i, t in enumerate(terms)}
     sorted_id = np.zeros(len(ids), np.int64)
-    sorted_id[[number[t] for t in terms]] = np.arange(len(terms))
-    word = sorted_id[np.array(ids, np.int64)]
-    where = np.array(slot, np.int64)
+    sorted_id[list(number.values())] = [position[t] for t in number]
+    word = np.concatenate([sorted_id[np.array(ids, np.int64)],
+                           np.array([position[t] for t in pair_terms], np.int64)[pair_id.reshape(-1)]])
+    where = np.concatenate([np.array(slot, np.int64), found.text_of.astype(np.int64)])
     # Words per field of each section (lunr's field length), and each word's count there.
     lengths = np.bincount(where, minlength=2 * len(report.sections))
     triple, tf = np.unique((word * (1 << 32)) | where, return_counts=True)
