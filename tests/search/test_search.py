@@ -694,6 +694,33 @@ def test_incremental_updates_of_pruned_terms_give_the_full_builds_bytes(tmp_path
         _run_edits(tmp_path_factory.mktemp("state") / "search", synthetic_reports(60), edits)
 
 
+def test_a_report_added_before_others_in_its_block_gives_the_full_builds_bytes(tmp_path: Path):
+    """A report added at a place its block's next reports hold moves them on by one (numbers.py), so
+    in one update a term's rows leave and arrive at one number, another report's (index.py splices
+    them); with PRUNE low, of pruned terms too, both merged and split by province."""
+    base = synthetic_reports(60)
+    numbering = number_reports(_entries(base))
+    for k in range(400):
+        added = _renamed(base[k % len(base)], f"{base[k % len(base)].slug}-copy{k}")
+        after = number_reports(_entries([*base, added]))
+        moved = {s for s, r in numbering.numbers.items() if after.numbers[s] != r}
+        if after.block == numbering.block and {after.numbers[s] for s in moved} & {numbering.numbers[s] for s in moved}:
+            break
+    else:
+        pytest.fail("no added report moves two others")
+    state = tmp_path / "search"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search_layout, "PRUNE", 10)
+        mp.setattr(search_layout, "REST_POSTINGS", 20)
+        index = SearchIndex.open(state)
+        index.update(_entries(base), {})
+        index.save(state)
+        index = SearchIndex.open(state)
+        index.update([IndexEntry(**{**e.__dict__, "terms": None}) if e.slug in numbering.numbers else e
+                      for e in _entries([*base, added])], {})
+        _check_same_as_full(index, [*base, added])
+
+
 def test_a_save_that_writes_postings_maps_them_from_disk(tmp_path: Path):
     """A build saves the index before its pool forks: the postings it saved must then be mapped
     from the files (shared, paged in as used), not held a second time in memory, and give the
