@@ -146,7 +146,7 @@ def test_a_build_keeps_no_unpacked_figures_once_done(content: Path, tmp_path: Pa
     from generator.site import records
 
     ok(content, tmp_path / "site", jobs=1)
-    assert records._unpacked.cache_info().currsize == 0
+    assert records._unpacked_figures.cache_info().currsize == 0
 
 
 def changed_by_edit(content: Path, out: Path, old: str, new: str) -> set[str]:
