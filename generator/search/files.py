@@ -313,14 +313,6 @@ def large_term_files(t: str, key: np.ndarray, wt: np.ndarray, province_of: np.nd
         files, present, kept = _provinces_redone(name, old, redo, parts, {})
         return LargeFiles(files, present, False, old.threshold, kept)
     ranks = rank(key, wt)
-    if old is not None and old.merged and not top_hit:
-        # Nothing moved into or out of the top list, so it and its threshold stand: only the merged
-        # remainder is encoded again (adding a report to 10,000 touches 3,000 such terms).
-        rest = np.nonzero(ranks < old.threshold)[0]
-        if len(rest) <= REST_POSTINGS:
-            top = f"{PREFIX}t/{name}.js"
-            return LargeFiles({f"{PREFIX}t/{name}-r.js": script("t", f"{name}-r", encode_postings(key[rest], wt[rest]))},
-                              (), True, old.threshold, {top: old.files[top]})
     theta = int(np.partition(ranks, len(ranks) - PRUNE)[len(ranks) - PRUNE])
     rest = np.nonzero(ranks < theta)[0]
     if len(rest) <= REST_POSTINGS:
