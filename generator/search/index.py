@@ -402,9 +402,9 @@ class SearchIndex:
 
         # Remove the postings of removed, changed and moved reports from their old numbers and, but in
         # bulk, add those of new, changed and moved reports at their new numbers: each term's arrays
-        # spliced once. A report's postings of a common term are in every report's terms, so one
-        # copy per report leaving and per report arriving copied most of the index twice when adding
-        # one report moved another (2.4 s of adding one to 10,000).
+        # spliced once, not copied once per report leaving and once per report arriving (the common
+        # terms, most of the postings, are in every report: adding one report that moves another
+        # copied them three times).
         removal: dict[str, set[int]] = {}
         province_at: dict[int, int] = {}
         for slug in gone:
