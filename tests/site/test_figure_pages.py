@@ -10,12 +10,17 @@ import re
 import shutil
 from pathlib import Path
 
+import dataclasses
+
 import html5lib
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.domain.figures import Indicator, load_indicators, stated_text
 from generator.model.reading import load_reports
-from generator.site import figure_pages, urls
+from generator.model.report import Figure
+from generator.site import figure_pages, records, urls
 from generator.site.build import build
 from generator.site.figure_pages import CHART_ROWS, chart_svg, source_anchor
 
@@ -36,6 +41,20 @@ def parse(path: Path):
 
 def text(el) -> str:
     return "".join(el.itertext())
+
+
+FIGURE = st.builds(Figure, st.text(max_size=12), st.floats(allow_nan=False), st.text(max_size=3), st.text(max_size=6),
+                   st.text(max_size=40), st.text(max_size=2), st.none() | st.floats(allow_nan=False), st.text(max_size=8),
+                   st.none() | st.integers(1, 10_000))
+
+
+@given(st.lists(FIGURE, min_size=1, max_size=6))
+def test_a_records_figures_come_back_from_their_packing_field_for_field(figures):
+    """Records keep figures as rows of values (records._packed_figures): every field comes back,
+    ``line`` too, which equality leaves out."""
+    back = records._unpacked_figures.__wrapped__(records._packed_figures(tuple(figures)))
+    assert [dataclasses.astuple(f) for f in back] == [dataclasses.astuple(f) for f in figures]
+    assert all(type(f) is Figure for f in back)
 
 
 def test_every_seed_figure_is_in_a_section_with_an_anchor():
