@@ -18,12 +18,13 @@ and report.
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass, replace
 from functools import partial
 from html import escape
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from markupsafe import Markup
 from markupsafe import escape as escape_markup
@@ -124,10 +125,14 @@ def marked(text: str, stated: str) -> Markup:
 def _rows(a, record, indicator: str | None = None) -> list[Row]:
     """A report's figures as table rows, or only those of ``indicator``."""
     known = {i.key: i for i in a.indicators}
+    return [_row(a, known, record, f, anchor)
+            for f, anchor in zip(record.figures(), record.figure_anchors) if indicator in (None, f.indicator)]
+
+
+def _row(a, known: dict[str, Indicator], record, f: Figure, anchor: str | None) -> Row:
     r = record.report
     place = a.places[r.adcode].page if r.adcode in a.places else None
-    return [Row(r, f, known.get(f.indicator), stated_text(f), _normalised(f), period_name(f.period), anchor, place)
-            for f, anchor in zip(record.figures(), record.figure_anchors) if indicator in (None, f.indicator)]
+    return Row(r, f, known.get(f.indicator), stated_text(f), _normalised(f), period_name(f.period), anchor, place)
 
 
 def _normalised(f: Figure) -> str:
@@ -270,8 +275,8 @@ def area_summary(a, node) -> AreaSummary | None:
     counts: dict[tuple[str, int | None], int] = {}
     for year, records in below.items():
         for record in records:
-            for f in record.figures():
-                counts[(f.indicator, year)] = counts.get((f.indicator, year), 0) + 1
+            for indicator, _, _ in record.figure_values:
+                counts[(indicator, year)] = counts.get((indicator, year), 0) + 1
     pages = tuple((y, urls.area_figures_page(node.page, y)) for y in below)
     rows = tuple((i, tuple((y, page, counts.get((i.key, y), 0)) for y, page in pages)) for i in a.indicators
                  if any((i.key, y) in counts for y in below))
@@ -359,13 +364,14 @@ def _num(x: float) -> str:
 
 
 def chart_svg(indicator: Indicator, rows: list[Row], ident: str = "chart", what: str = "各地各年度比较",
-              bars: int = CHART_ROWS) -> Markup:
-    """A horizontal bar chart of the first ``bars`` table rows (the largest), drawn at build time.
+              bars: int = CHART_ROWS, total: int | None = None) -> Markup:
+    """A horizontal bar chart of the first ``bars`` table rows (the largest), drawn at build time,
+    of ``total`` (by default, as many as ``rows``: a page may hold only the largest).
 
     Each row: a label line (place, year, period) and below it the bar and the stated
     value. role="img" with <title> and <desc>; the table beside it holds every value.
     """
-    total, rows = len(rows), rows[:bars]
+    total, rows = len(rows) if total is None else total, rows[:bars]
     top = max((r.figure.value for r in rows), default=0) or 1
     height = ROW_HEIGHT * len(rows) + 8
     parts = [
@@ -452,14 +458,14 @@ def indicator_pages(a, render) -> Iterator[Planned]:
     """indicators/index.html and one comparison page per indicator: its TABLE_ROWS largest
     values, and when it has more, links to a page per province holding all of that province's."""
     stating = _stating(a)
-    # Figures stated, by indicator and by (indicator, province code), counted in one pass.
-    stated: dict[str, int] = {}
-    in_province: dict[tuple[str, str], int] = {}
+    ranked = _ranked(a.records)
+    stated = {key: sum(map(len, periods.values())) for key, periods in ranked.items()}
+    in_province: dict[tuple[str, str], int] = {}  # figures stated, by (indicator, province code)
     for record in a.records:
-        for indicator, count in record.figure_counts:
-            stated[indicator] = stated.get(indicator, 0) + count
-            where = (indicator, record.province_code)
-            in_province[where] = in_province.get(where, 0) + count
+        code = record.province_code
+        for indicator, _, _ in record.figure_values:
+            where = (indicator, code)
+            in_province[where] = in_province.get(where, 0) + 1
     place_pages = _place_pages(a)
     summary = []
     for indicator in a.indicators:
@@ -479,11 +485,15 @@ def indicator_pages(a, render) -> Iterator[Planned]:
                 provinces.append((name, where, in_province[(indicator.key, code)]))
                 yield Planned(where, key_of("indicator-province", indicator, name, " ".join(d for _, d in inside),
                                             place_pages.get(code[:2], "")),
-                              partial(_indicator_page, a, render, indicator, where, [r for r, _ in inside], name, None))
-        # Each digest names its report (see shown_digests).
-        shown_places = [place_pages.get(p, "") for p in sorted({r.province_code[:2] for r in records})]
-        yield Planned(page, key_of("indicator", indicator, " ".join(d for _, d in entries), shown_places, provinces),
-                      partial(_indicator_page, a, render, indicator, page, records, None, provinces))
+                              partial(_province_page, a, render, indicator, where, [r for r, _ in inside], name))
+        # Keyed on the figures it shows, not on every report stating the indicator: a report
+        # corrected or added below them changes its counts at most. Each digest names its report
+        # (see shown_digests).
+        largest = _largest(indicator.key, ranked.get(indicator.key, {}), a.records)
+        shown_places = [place_pages.get(p, "") for p in sorted({code[:2] for key, code in in_province if key == indicator.key})]
+        yield Planned(page, key_of("indicator", indicator, [(g.period, g.total, [(f.digest, f.index) for f in g.shown])
+                                                            for g in largest], shown_places, provinces),
+                      partial(_indicator_page, a, render, indicator, page, largest, provinces))
         summary.append((indicator, stated.get(indicator.key, 0), len({r.report.adcode or r.slug for r in records})))
     parts = list(a.data_parts())  # the page links each year's figures
     yield Planned(urls.INDICATORS, key_of("indicators", summary, parts),
@@ -501,24 +511,79 @@ class ShownPeriod:
     charted: int
 
 
-def _indicator_page(a, render, indicator: Indicator, page: str, records, province: str | None,
-                    provinces: list | None) -> str:
-    """The page of an indicator or of all its values in one ``province``. The indicator's own page
-    shows the whole year's TABLE_ROWS largest and the parts of years TABLE_ROWS largest between
-    them (at least PART_ROWS of each): at 10,000 reports the parts are twenty periods (第一季度 …
-    截至11月底), and TABLE_ROWS of each made pages of 900 kB. ``provinces`` link to the rest."""
-    rows = indicator_rows(a, indicator, records)
-    groups = by_period(rows)
-    parts = sum(not g.annual for g in groups)
+class ShownFigure(NamedTuple):
+    """A figure an indicator's own page shows: the report's record, the digest of what the page
+    shows of it (``shown_digests``) and the figure's position among the report's figures."""
+
+    record: object
+    digest: str
+    index: int
+
+
+class LargestFigures(NamedTuple):
+    """One period's figures of an indicator: how many are stated, and the largest, as its own
+    page shows them (TABLE_ROWS of the whole year, max(PART_ROWS, TABLE_ROWS // parts) of each
+    part of a year), largest first."""
+
+    period: str
+    total: int
+    shown: tuple[ShownFigure, ...]
+
+
+def _ranked(records) -> dict[str, dict[str, list[tuple]]]:
+    """indicator → period → each figure's place in ``indicator_rows``' order (by value, year,
+    place code and slug, then as the records and their figures come), with the record's position
+    in ``records`` and the figure's in the record: from the records' ``figure_values`` alone, in
+    one pass over the archive."""
+    ranked: dict[str, dict[str, list[tuple]]] = {}
+    for n, record in enumerate(records):
+        r = record.report
+        for i, (indicator, period, value) in enumerate(record.figure_values):
+            ranked.setdefault(indicator, {}).setdefault(period, []).append((-value, -(r.year or 0), r.adcode, r.slug, n, i))
+    return ranked
+
+
+def _largest(indicator: str, periods: dict[str, list[tuple]], records) -> list[LargestFigures]:
+    """The figures of ``indicator`` its own page shows, by period (the whole year first), from
+    their places in order (``_ranked``), unpacking none."""
+    parts = sum(p != "annual" for p in periods)
+    out = []
+    for p in sorted(periods, key=period_order):
+        limit = TABLE_ROWS if p == "annual" else max(PART_ROWS, TABLE_ROWS // parts)
+        shown = tuple(ShownFigure(records[n], dict(records[n].figures_shown)[indicator], i)
+                      for *_, n, i in heapq.nsmallest(limit, periods[p]))
+        out.append(LargestFigures(p, len(periods[p]), shown))
+    return out
+
+
+def _shown_period(indicator: Indicator, n: int, period: str, rows: tuple[Row, ...], total: int) -> ShownPeriod:
+    """A period's table of ``rows`` (the largest of ``total``), charted."""
+    group = PeriodGroup(period, rows)
+    bars = min(len(rows), CHART_ROWS)
+    return ShownPeriod(group, total, chart_svg(indicator, list(rows), f"chart-{n}", f"{group.name}数据，各地各年度比较", bars, total),
+                       min(total, bars))
+
+
+def _indicator_page(a, render, indicator: Indicator, page: str, largest: list[LargestFigures], provinces: list) -> str:
+    """The page of an indicator: the whole year's TABLE_ROWS largest and the parts of years
+    TABLE_ROWS largest between them (at least PART_ROWS of each): at 10,000 reports the parts are
+    twenty periods (第一季度 … 截至11月底), and TABLE_ROWS of each made pages of 900 kB. Only the
+    figures shown are unpacked. ``provinces`` link to the rest."""
+    known = {i.key: i for i in a.indicators}
     periods = []
-    for n, g in enumerate(groups):
-        shown = len(g.rows) if province else TABLE_ROWS if g.annual else max(PART_ROWS, TABLE_ROWS // parts)
-        bars = min(shown, CHART_ROWS)
-        periods.append(ShownPeriod(PeriodGroup(g.period, g.rows[:shown]), len(g.rows),
-                                   chart_svg(indicator, list(g.rows), f"chart-{n}", f"{g.name}数据，各地各年度比较", bars),
-                                   min(len(g.rows), bars)))
+    for n, g in enumerate(largest):
+        rows = tuple(_row(a, known, f.record, f.record.figures()[f.index], f.record.figure_anchors[f.index]) for f in g.shown)
+        periods.append(_shown_period(indicator, n, g.period, rows, g.total))
+    return render.page("indicator.html", page, indicator=indicator, periods=periods, total=sum(g.total for g in largest),
+                       province=None, provinces=provinces)
+
+
+def _province_page(a, render, indicator: Indicator, page: str, records, province: str) -> str:
+    """The page of all of an indicator's values in one ``province``."""
+    rows = indicator_rows(a, indicator, records)
+    periods = [_shown_period(indicator, n, g.period, g.rows, len(g.rows)) for n, g in enumerate(by_period(rows))]
     return render.page("indicator.html", page, indicator=indicator, periods=periods, total=len(rows), province=province,
-                       provinces=provinces)
+                       provinces=None)
 
 
 def extractor_version(indicators: tuple[Indicator, ...]) -> str:

@@ -21,7 +21,6 @@ import os
 import pickle
 import shutil
 import zlib
-from collections import Counter
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -158,7 +157,9 @@ class Record:
     figure_anchors: tuple[str | None, ...]  # the section stating each front-matter figure
     figures_shown: tuple[tuple[str, str], ...]  # (indicator or "" for all, digest of what figure pages show)
     figures_packed: bytes  # the report's figures, packed (see ``figures``); b"" when none
-    figure_counts: tuple[tuple[str, int], ...]  # (indicator, figures of it stated), sorted: counted without unpacking them
+    # (indicator, period, value) of each figure, in order: what indicator pages count and rank
+    # figures by, so that an indicator's page unpacks only the figures it shows
+    figure_values: tuple[tuple[str, str, int | float], ...]
     figure_rows: str  # digest of its rows in the figures' data files (``figure_rows_digest``); "" when none
     data_row_packed: bytes  # its row of data/reports.json, compressed (``_compress``, see ``data_row``)
     row_digest: str  # digest of data_row: 10,000 rows are 50 MB, too much to hash on every build
@@ -334,7 +335,7 @@ def _analyse(analysis: Analysis, job: Job) -> Outcome:
     topics_shown = key_of([(t, d) for t, _, d in by_topic]) if by_topic else ""
     stated_conflicts = conflicts(report.figures)
     record = Record(light, topics, _packed(tuple(by_topic)), topics_shown, places_of(light), anchors, shown,
-                    _packed_figures(report.figures), tuple(sorted(Counter(f.indicator for f in report.figures).items())),
+                    _packed_figures(report.figures), tuple((f.indicator, f.period, f.value) for f in report.figures),
                     figure_rows_digest(report, anchors), _compress(row_bytes), digest_of(row_bytes), listed, digest, original_sha, tuple(problems),
                     evaluate(report, len(stated_conflicts)), stated_conflicts, sections_digest(rows))
     return Outcome(report.slug, (md_stamp, raw_stamp), record, False, tuple(problems))

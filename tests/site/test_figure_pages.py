@@ -272,6 +272,76 @@ def test_chart_is_deterministic_and_accessible():
     assert f"共{len(many)}项数据，图中为数值最大的{CHART_ROWS}项" in svg
 
 
+RANKED = st.lists(st.lists(st.tuples(st.sampled_from(["a", "b"]), st.sampled_from(["annual", "Q1", "H1", "截至10月底"]),
+                                      st.integers(0, 4)), max_size=5),
+                   min_size=1, max_size=12)
+
+
+@given(RANKED, st.lists(st.integers(0, 2), min_size=12, max_size=12), st.integers(1, 4))
+def test_an_indicators_own_page_shows_the_largest_figures_found_from_their_values_alone(ranked, years, rows):
+    """``_largest`` picks, from the records' ``figure_values``, the figures ``indicator_rows``
+    ranks first in each period (ties of value, year and place broken as the records come), and
+    counts each period's, without unpacking a figure."""
+    from types import SimpleNamespace
+    from unittest import mock
+
+    from generator.site.figure_pages import _largest, _ranked, by_period, indicator_rows
+
+    base = REPORTS[0]
+    made = []
+    for n, values in enumerate(ranked):
+        report = dataclasses.replace(base, slug=f"r{n % 5}", year=years[n] or None, adcode=["", "445102", "500105"][n % 3])
+        figures = tuple(Figure(k, v, "件", p, "") for k, p, v in values)
+        made.append(SimpleNamespace(report=report, slug=report.slug, figures=lambda f=figures: f,
+                                    figure_anchors=(None,) * len(figures), figure_values=tuple((k, p, v) for k, p, v in values),
+                                    figures_shown=(("", "all"), ("a", f"a of {n}"), ("b", f"b of {n}"))))
+
+    class A:
+        records, places, indicators = made, {}, ()
+
+    with mock.patch.object(figure_pages, "TABLE_ROWS", rows), mock.patch.object(figure_pages, "PART_ROWS", 1):
+        for key in ("a", "b"):
+            groups = by_period(indicator_rows(A, SimpleNamespace(key=key), made))
+            parts = sum(not g.annual for g in groups)
+            expected = [(g.period, len(g.rows), [id(row.figure) for row in g.rows[:rows if g.annual else max(1, rows // parts)]])
+                        for g in groups]
+            found = _largest(key, _ranked(made).get(key, {}), made)
+            assert [(g.period, g.total, [id(f.record.figures()[f.index]) for f in g.shown]) for g in found] == expected
+            assert all(f.digest == f"{key} of {made.index(f.record)}" for g in found for f in g.shown)
+
+
+def test_an_indicators_own_page_is_rendered_again_only_for_a_report_it_shows(tmp_path: Path, monkeypatch):
+    """It is keyed on the figures it shows (its TABLE_ROWS largest of each period) and on counts, not
+    on every report stating the indicator: correcting the title of a report below them leaves it as
+    it was and renders that report's province page (all of its values) again; correcting the
+    title of the report it shows renders it again."""
+    monkeypatch.setattr(figure_pages, "TABLE_ROWS", 1)
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    site = tmp_path / "site"
+    assert not [p for p in build(content, site, "https://fazhi.example.org/")[0] if p.severity == "error"]
+    stating = sorted((f.value, r.slug) for r in REPORTS for f in r.figures
+                     if f.indicator == "mediation-disputes" and f.period == "annual")
+    (_, below), (_, shown) = stating[0], stating[-1]
+    page = site / urls.indicator_page("mediation-disputes")
+
+    def stamp(path: Path) -> tuple[int, int]:
+        return path.stat().st_ino, path.stat().st_mtime_ns
+
+    def correct(slug: str, title: str) -> None:
+        md = content / "reports" / f"{slug}.md"
+        md.write_text(re.sub(r"^title: .*$", f"title: {title}", md.read_text(encoding="utf-8"), count=1, flags=re.M),
+                      encoding="utf-8")
+        assert not [p for p in build(content, site, "https://fazhi.example.org/")[0] if p.severity == "error"]
+
+    before = stamp(page)
+    correct(below, "更正后的标题甲")
+    assert stamp(page) == before and "更正后的标题甲" not in page.read_text(encoding="utf-8")
+    assert [p for p in page.parent.glob("*/index.html") if "更正后的标题甲" in p.read_text(encoding="utf-8")]
+    correct(shown, "更正后的标题乙")
+    assert stamp(page) != before and "更正后的标题乙" in page.read_text(encoding="utf-8")
+
+
 @pytest.mark.slow
 def test_a_places_figures_are_a_grid_of_indicators_by_years(tmp_path: Path):
     """One row per indicator, one column per year: two years of 江北 read across, where one row
