@@ -316,6 +316,7 @@ def test_data_and_feeds(site: Path):
     rows = json.loads((site / "data/reports.json").read_text(encoding="utf-8"))
     assert [r["slug"] for r in rows] == sorted(r["slug"] for r in rows) and len(rows) == 5
     assert rows[0]["url"].startswith(BASE + "reports/")
+    assert all("figures" not in r for r in rows) and all(r["title"] and r["raw_sha256"] for r in rows)
     feed = xml.dom.minidom.parse(str(site / "feed.xml"))
     assert len(feed.getElementsByTagName("entry")) == 5
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")

@@ -198,6 +198,7 @@ def test_correcting_a_figure_rebuilds_its_indicator_page_and_the_figure_data(con
     changed = changed_by_edit(content, out, "  value: 47\n", "  value: 48\n")
     # The place page's table of figures over the years too.
     assert {"indicators/normative-docs-reviewed/index.html", "data/figures/2021.csv", "data/figures/2021.json", JIANGBEI_PLACE} <= changed
+    assert "data/reports.json" not in changed  # it holds no figures: data/figures/<year>.json does
     assert "indicators/normative-docs-filed/index.html" not in changed
     assert files(out) == full(content, tmp_path)
 
