@@ -168,7 +168,39 @@ def _spliced(key: np.ndarray, wt: np.ndarray, cuts: Sequence[_Cut]) -> tuple[np.
     return np.concatenate(keys), np.concatenate(wts)
 
 
-def _mapped(base: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+class _Replayed(NamedTuple):
+    """A term's postings in the saved base and the cuts that bring them up to date (see
+    ``SearchIndex._replay``), not made yet."""
+
+    key: np.ndarray
+    wt: np.ndarray
+    cuts: tuple[_Cut, ...]
+
+
+class _Postings(dict):
+    """term → (key, wt). A term that reports changed since the saved base holds a ``_Replayed``
+    until it is first looked up: after an added report, its thousands of terms (the common ones
+    most of the postings) were copied on every later build's open, 2–3 s at 10,000 reports,
+    though a build needs the postings of the terms it changes only."""
+
+    def __getitem__(self, t: str) -> tuple[np.ndarray, np.ndarray]:
+        value = dict.__getitem__(self, t)
+        if type(value) is _Replayed:
+            value = _spliced(value.key, value.wt, value.cuts)
+            dict.__setitem__(self, t, value)
+        return value
+
+    def get(self, t: str, default=None):
+        return self[t] if t in self else default
+
+    def values(self):
+        return (self[t] for t in self)
+
+    def items(self):
+        return ((t, self[t]) for t in self)
+
+
+def _mapped(base: Path) -> _Postings:
     """Every term's postings in a saved base, mapped from its files, not read: pages are read as
     terms are used, and the build's forked workers share them with the parent."""
     with open(base / "terms.pickle", "rb") as f:
@@ -176,7 +208,7 @@ def _mapped(base: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     # Plain array views of the maps: numpy.memmap's slicing runs Python code, once per term.
     key, wt, bounds = (np.load(base / f"{name}.npy", mmap_mode="r").view(np.ndarray) for name in ("key", "wt", "bounds"))
     bounds = bounds.tolist()
-    return {t: (key[bounds[i]:bounds[i + 1]], wt[bounds[i]:bounds[i + 1]]) for i, t in enumerate(terms)}
+    return _Postings({t: (key[bounds[i]:bounds[i + 1]], wt[bounds[i]:bounds[i + 1]]) for i, t in enumerate(terms)})
 
 
 
@@ -191,7 +223,7 @@ class SearchIndex:
         self._terms: dict[str, ReportTerms | None] = {}  # slug → terms; None: in the state folder
         # term → (key, wt), sorted by key: key = report << 16 | section, wt = heading << 16 | body
         # weight. Plain pairs, not a named type: hundreds of thousands are made on every open.
-        self._post: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._post = _Postings()
         self._small: dict[str, SmallTerm] = {}
         self._big: dict[str, LargeTerm] = {}
         self._vfiles: dict[str, dict[str, str]] = {}     # first character → its v/ and p/ files' digests
@@ -248,8 +280,11 @@ class SearchIndex:
 
     def _replay(self) -> None:
         """Bring the base's postings up to date: at each number whose report or version differs
-        from the base's, a report's rows of a term are one run of its postings, replaced in place;
-        terms whose postings the new version shares are left alone."""
+        from the base's, a report's rows of a term are one run of its postings, replaced; terms
+        whose postings the new version shares are left alone. The cuts are found now (so that a
+        version whose terms are lost fails the open) and made when a term is looked up, each
+        term's in one copy."""
+        changes: dict[str, list[tuple[int, tuple[np.ndarray, np.ndarray] | None]]] = {}
         for r in sorted(self._base.reports.keys() | self._at.keys()):
             old, e = self._base.reports.get(r), self._at.get(r)
             if e is not None and old == Held(e.slug, e.digest):
@@ -257,16 +292,18 @@ class SearchIndex:
             before = _postings_of(r, self._terms_file(*old)) if old is not None else {}
             after = _postings_of(r, self._report_terms(e)) if e is not None else {}
             same = _unchanged_terms(before, after)
-            bounds = [np.uint64(r) << np.uint64(16), np.uint64(r + 1) << np.uint64(16)]
-            for t in sorted((before.keys() | after.keys()) - same):
-                key, wt = self._post.get(t, (_EMPTY_KEY, _EMPTY_WT))
-                lo, hi = np.searchsorted(key, bounds)
-                new_key, new_wt = after.get(t, (_EMPTY_KEY, _EMPTY_WT))
-                key = np.concatenate([key[:lo], new_key, key[hi:]])
-                if len(key):
-                    self._post[t] = (key, np.concatenate([wt[:lo], new_wt, wt[hi:]]))
-                else:
-                    self._post.pop(t, None)
+            for t in (before.keys() | after.keys()) - same:
+                changes.setdefault(t, []).append((r, after.get(t)))
+        for t, made in changes.items():
+            key, wt = dict.get(self._post, t, (_EMPTY_KEY, _EMPTY_WT))
+            numbers = np.array([r for r, _ in made], np.uint64)  # ascending, as the cuts must be
+            starts = np.searchsorted(key, numbers << np.uint64(16)).tolist()
+            ends = np.searchsorted(key, (numbers + np.uint64(1)) << np.uint64(16)).tolist()
+            cuts = tuple(_Cut(lo, r, hi, rows) for (r, rows), lo, hi in zip(made, starts, ends))
+            if len(key) - sum(hi - lo for hi, lo in zip(ends, starts)) + sum(len(rows[0]) for _, rows in made if rows):
+                self._post[t] = _Replayed(key, wt, cuts)
+            else:
+                self._post.pop(t, None)
 
     def save(self, state_dir: Path) -> None:
         state_dir = Path(state_dir)
@@ -371,7 +408,7 @@ class SearchIndex:
         changed_slugs = {e.slug for e in changed}
         gone = [] if relaid else [s for s in old_entries if s not in new_number or s in changed_slugs]
         if relaid:
-            self._post = {}
+            self._post = _Postings()
         provinces = sorted({e.province for e in entries if e.province})
         old_province = {p: i for i, p in enumerate(self._provinces)}
         new_province = {p: i for i, p in enumerate(provinces)}

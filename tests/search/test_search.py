@@ -744,6 +744,30 @@ def test_a_save_that_writes_postings_maps_them_from_disk(tmp_path: Path):
     _check_same_as_full(index, edited)
 
 
+def test_open_replays_a_term_only_when_it_is_looked_up(tmp_path: Path):
+    """A report added since the saved base changes thousands of terms, most postings among them:
+    open finds their cuts but makes them only when a term is looked up, so that a later build
+    that changes other terms never copies them; what it makes is the full build's postings."""
+    state = tmp_path / "search"
+    index = SearchIndex.open(state)
+    index.update(_entries(SEEDS[:4]), {})
+    index.save(state)
+    index.update([*(IndexEntry(**{**e.__dict__, "terms": None}) for e in _entries(SEEDS[:4])), *_entries(SEEDS[4:])], {})
+    index.save(state)  # one report differs from the base: no new base, the addition is replayed
+    added = set(_entries(SEEDS[4:])[0].terms.terms)
+    index = SearchIndex.open(state)
+    pending = {t for t in index._post if type(dict.__getitem__(index._post, t)) is search_index._Replayed}
+    assert pending and pending <= added
+    index.update([IndexEntry(**{**e.__dict__, "terms": None}) for e in _entries(SEEDS)], {})  # nothing changed
+    assert {t for t in index._post if type(dict.__getitem__(index._post, t)) is search_index._Replayed} == pending
+    full = SearchIndex()
+    full.update(_entries(SEEDS), {})
+    for t in pending:
+        assert all(np.array_equal(a, b) for a, b in zip(index._post[t], full._post[t])), t
+    assert not any(type(dict.__getitem__(index._post, t)) is search_index._Replayed for t in index._post)
+    _check_same_as_full(index, SEEDS)
+
+
 def test_open_of_a_missing_or_foreign_state_is_empty(tmp_path: Path):
     assert SearchIndex.open(tmp_path / "none").files() == {}
     (tmp_path / "bad").mkdir()
