@@ -41,7 +41,7 @@ import tempfile
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 
@@ -276,20 +276,28 @@ def _sections_of(a, records) -> Iterator[tuple[Record, tuple[SectionRow, ...]]]:
 
 def section_rows_of(a, records) -> Iterator[dict]:
     for record, rows in _sections_of(a, records):
-        page = urls.address(a.base_url, urls.report_page(record.slug))
-        for n, s in enumerate(rows, 1):
-            yield {"id": f"{record.slug}#{s.anchor}", "report": record.slug, "anchor": s.anchor, "position": n,
-                   "level": s.level, "heading": s.heading, "path": " > ".join(s.path), "kind": s.kind,
-                   "characters": len("".join(s.text.split())), "url": f"{page}#{s.anchor}", "text": s.text, "words": s.words}
+        yield from _section_rows(a, record, rows)
+
+
+def _section_rows(a, record: Record, rows: tuple[SectionRow, ...]) -> Iterator[dict]:
+    page = urls.address(a.base_url, urls.report_page(record.slug))
+    for n, s in enumerate(rows, 1):
+        yield {"id": f"{record.slug}#{s.anchor}", "report": record.slug, "anchor": s.anchor, "position": n,
+               "level": s.level, "heading": s.heading, "path": " > ".join(s.path), "kind": s.kind,
+               "characters": len("".join(s.text.split())), "url": f"{page}#{s.anchor}", "text": s.text, "words": s.words}
 
 
 def section_topic_rows(a, records) -> Iterator[dict]:
     known = {t.slug for t in a.topics}
     for record, rows in _sections_of(a, records):
-        for s in rows:
-            for topic in s.topics:
-                if topic in known:
-                    yield {"section": f"{record.slug}#{s.anchor}", "report": record.slug, "topic": topic}
+        yield from _section_topic_rows(known, record, rows)
+
+
+def _section_topic_rows(known: set[str], record: Record, rows: tuple[SectionRow, ...]) -> Iterator[dict]:
+    for s in rows:
+        for topic in s.topics:
+            if topic in known:
+                yield {"section": f"{record.slug}#{s.anchor}", "report": record.slug, "topic": topic}
 
 
 def evaluation_rows(a, records) -> Iterator[dict]:
@@ -417,12 +425,26 @@ def write_database(a, tables: tuple[Table, ...], records, path: Path) -> None:
         db[table.name].create({f.name: SQL_TYPES[f.type] for f in table.fields}, pk=tuple(table.primary_key.split(","))
                               if "," in table.primary_key else table.primary_key,
                               foreign_keys=[(k.fields, k.table, k.reference) for k in table.foreign_keys if k.table in present])
+
+    def insert(table: Table, rows: Iterable[dict]) -> None:
         names = [f.name for f in table.fields]
-        insert = f"INSERT INTO [{table.name}] ({', '.join(f'[{n}]' for n in names)}) VALUES ({', '.join('?' * len(names))})"
-        db.conn.execute("BEGIN")
-        db.conn.executemany(insert, ([int(v) if isinstance(v, bool) else v for v in map(row.get, names)]
-                                     for row in ROWS[table.name](a, records)))
-        db.conn.execute("COMMIT")
+        db.conn.executemany(f"INSERT INTO [{table.name}] ({', '.join(f'[{n}]' for n in names)}) VALUES ({', '.join('?' * len(names))})",
+                            ([int(v) if isinstance(v, bool) else v for v in map(row.get, names)] for row in rows))
+
+    # A year's sections and their topics come from one reading of each report's sections file
+    # (reading it once per table was a third of making the rows). VACUUM lays each table out
+    # whole, in the schema's order, so the file's bytes do not depend on the order rows went in.
+    together = SECTIONS in tables and SECTION_TOPICS in tables
+    known = {t.slug for t in a.topics}
+    db.conn.execute("BEGIN")
+    for table in tables:
+        if together and table is SECTIONS:
+            for record, rows in _sections_of(a, records):
+                insert(SECTIONS, _section_rows(a, record, rows))
+                insert(SECTION_TOPICS, _section_topic_rows(known, record, rows))
+        elif not (together and table is SECTION_TOPICS):
+            insert(table, ROWS[table.name](a, records))
+    db.conn.execute("COMMIT")
     if SECTIONS in tables:
         # An external-content FTS5 table as sqlite-utils' enable_fts makes it (Datasette detects it by
         # ``content="sections"``), with detail=none: ``words`` holds each term once, sorted, so

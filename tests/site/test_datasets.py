@@ -103,8 +103,13 @@ def test_the_databases_find_a_chinese_word_and_hold_the_tables(site: Path):
     whole, *years = databases(site)
     assert [y.name for y in years] == ["fazhi-2017.sqlite", "fazhi-2021.sqlite", "fazhi-2022.sqlite"]
     counts: dict[str, int] = {}
+    filed: set[tuple] = set()
     for path in years:
         db = sqlite3.connect(path)
+        # A year's sections and their topics are inserted from one reading of each report's sections.
+        filed |= set(db.execute("select section, report, topic from section_topics"))
+        assert db.execute("select count(*) from section_topics left join sections on sections.id = section_topics.section "
+                          "where sections.id is null").fetchone() == (0,)
         tables = {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
         assert {t.name for t in datasets.YEAR_DATABASE} | {"sections_fts"} <= tables
         assert "places" not in tables
@@ -121,6 +126,7 @@ def test_the_databases_find_a_chinese_word_and_hold_the_tables(site: Path):
         assert count == len(rows(site, table.name)), table.name
     for table in (datasets.SECTIONS, datasets.SECTION_TOPICS, datasets.FIGURES, datasets.REPORTS, datasets.EVALUATION):
         assert counts[table.name] == len(rows(site, table.name)), table.name
+    assert filed == {(t["section"], t["report"], t["topic"]) for t in rows(site, "section_topics")}
     db = sqlite3.connect(site / urls.database_part("2021"))
     found = db.execute("select sections.id from sections_fts join sections on sections.rowid = sections_fts.rowid "
                        "where sections_fts match ? order by sections.id", ["人民调解"]).fetchall()
