@@ -426,23 +426,28 @@ def write_database(a, tables: tuple[Table, ...], records, path: Path) -> None:
                               if "," in table.primary_key else table.primary_key,
                               foreign_keys=[(k.fields, k.table, k.reference) for k in table.foreign_keys if k.table in present])
 
+    statements = {t.name: f"INSERT INTO [{t.name}] ({', '.join(f'[{f.name}]' for f in t.fields)}) "
+                          f"VALUES ({', '.join('?' * len(t.fields))})" for t in tables}
+
     def insert(table: Table, rows: Iterable[dict]) -> None:
         names = [f.name for f in table.fields]
-        db.conn.executemany(f"INSERT INTO [{table.name}] ({', '.join(f'[{n}]' for n in names)}) VALUES ({', '.join('?' * len(names))})",
-                            ([int(v) if isinstance(v, bool) else v for v in map(row.get, names)] for row in rows))
+        db.conn.executemany(statements[table.name], ([int(v) if isinstance(v, bool) else v for v in map(row.get, names)]
+                                                     for row in rows))
 
-    # A year's sections and their topics come from one reading of each report's sections file
-    # (reading it once per table was a third of making the rows). VACUUM lays each table out
-    # whole, in the schema's order, so the file's bytes do not depend on the order rows went in.
+    # A year's sections and their topics come from one reading of each report's sections file, not
+    # one per table. VACUUM lays each table out whole, in the schema's order, so the file's bytes
+    # do not depend on the order its rows went in.
     together = SECTIONS in tables and SECTION_TOPICS in tables
     known = {t.slug for t in a.topics}
     db.conn.execute("BEGIN")
     for table in tables:
+        if together and table is SECTION_TOPICS:
+            continue  # inserted with the sections
         if together and table is SECTIONS:
             for record, rows in _sections_of(a, records):
                 insert(SECTIONS, _section_rows(a, record, rows))
                 insert(SECTION_TOPICS, _section_topic_rows(known, record, rows))
-        elif not (together and table is SECTION_TOPICS):
+        else:
             insert(table, ROWS[table.name](a, records))
     db.conn.execute("COMMIT")
     if SECTIONS in tables:

@@ -561,7 +561,7 @@ def _shown_period(indicator: Indicator, n: int, period: str, rows: tuple[Row, ..
     group = PeriodGroup(period, rows)
     bars = min(len(rows), CHART_ROWS)
     return ShownPeriod(group, total, chart_svg(indicator, list(rows), f"chart-{n}", f"{group.name}数据，各地各年度比较", bars, total),
-                       min(total, bars))
+                       bars)
 
 
 def _indicator_page(a, render, indicator: Indicator, page: str, largest: list[LargestFigures], provinces: list) -> str:
