@@ -15,12 +15,16 @@ tag (works from file://, where fetch and XHR cannot read files):
   dir.js           counts (reports per province too), filter choices, place names
                    (the characters with a v/ file are in the search page: first_characters)
   v/<key>.js       the terms starting with a character (or two, when one is too many):
-                   [rest of term, df, where the postings are, provinces of the remainder]
+                   [rest of term, df, where the postings are, provinces of the remainder, 1 when
+                   recent additions hold it too]; df counts those too
   p/<key>-<g>.js   postings of several small terms, ~GROUP_BYTES each
   t/<id>.js        postings of one large term; above PRUNE postings only the top PRUNE
                    by weight (static index pruning), the rest in
   t/<id>-<p>.js    per province p, loaded only when a province or place filter is on
                    (t/<id>-r.js: all of it, when it is at most REST_POSTINGS postings)
+  r/<key>.js       the postings of the recent additions (recent.py) of the terms starting with
+                   a character, by term, complete (never pruned): merged into the main index's
+                   later, all at once, so adding a report rewrites these and v/ files, not t/ ones
   f/<id>.js        the report numbers of one filter value (province, place, year, topic)
   f/places.js      every placed report's place, for the answer by place (按地区); loaded only for it
   c/<r>-<k>.js     report r's title, place, year and the text of its sections
@@ -44,8 +48,9 @@ from generator.search.terms import IndexEntry, ReportTerms
 
 PREFIX = "search/"
 FILTERS = f"{PREFIX}f/"
+RECENT = f"{PREFIX}r/"
 DIRECTORY = f"{PREFIX}dir.js"
-VERSION = 4  # of the format, in dir.js, for a reader of the files (the page and its files are built together)
+VERSION = 5  # of the format, in dir.js, for a reader of the files (the page and its files are built together)
 
 # Postings kept for an unfiltered query of a very common term. Measured on 10,000 synthetic
 # reports: a top list is ~5.3 bytes a posting (16 kB at 3,000); at 2,000 two common words
@@ -228,27 +233,28 @@ def directory(reports: int, sections: int, provinces: Sequence[str],
 # --- the vocabulary -----------------------------------------------------------------------
 
 def vocabulary_files(c: str, terms: list[str], small: Mapping[str, SmallTerm],
-                     large: Mapping[str, LargeTerm]) -> dict[str, bytes]:
-    """v/ and p/ files of the terms starting with c; split by the second character when
-    one file would exceed VOCAB_BYTES (the page then loads v/<c> and v/<c>_<second>)."""
+                     large: Mapping[str, LargeTerm], recent: Mapping[str, int]) -> dict[str, bytes]:
+    """v/ and p/ files of the terms starting with c (of the main index, of the recent additions
+    or both; ``recent``: a term's df among the recent additions); split by the second character
+    when one file would exceed VOCAB_BYTES (the page then loads v/<c> and v/<c>_<second>)."""
     terms = sorted(terms, key=utf16_key)
     out: dict[str, bytes] = {}
     if sum(len(t) * 3 + 12 for t in terms) <= VOCAB_BYTES:
-        _vocabulary_file(c, terms, small, large, out, ())
+        _vocabulary_file(c, terms, small, large, recent, out, ())
         return out
     by_second: dict[str, list[str]] = {}
     for t in terms:
         if len(t) > 1:
             by_second.setdefault(t[:2], []).append(t)
     subs = sorted(by_second, key=utf16_key)
-    _vocabulary_file(c, [t for t in terms if len(t) == 1], small, large, out, tuple(s[1] for s in subs))
+    _vocabulary_file(c, [t for t in terms if len(t) == 1], small, large, recent, out, tuple(s[1] for s in subs))
     for s in subs:
-        _vocabulary_file(s, by_second[s], small, large, out, ())
+        _vocabulary_file(s, by_second[s], small, large, recent, out, ())
     return out
 
 
 def _vocabulary_file(prefix: str, terms: list[str], small: Mapping[str, SmallTerm], large: Mapping[str, LargeTerm],
-                     out: dict[str, bytes], subs: tuple[str, ...]) -> None:
+                     recent: Mapping[str, int], out: dict[str, bytes], subs: tuple[str, ...]) -> None:
     """v/<prefix>.js and its p/ groups."""
     entries, groups, group, size = [], [], {}, 0
     for t in terms:
@@ -259,17 +265,29 @@ def _vocabulary_file(prefix: str, terms: list[str], small: Mapping[str, SmallTer
                 group, size = {}, 0
             group[t] = enc
             size += len(enc) + len(t) * 3 + 6
-            entries.append([t[len(prefix):], df, len(groups)])
-        else:
+            entry = [t[len(prefix):], df, len(groups)]
+        elif t in large:
             big = large[t]
             rest = ["r"] if big.merged else [list(big.provinces)] if big.provinces else []
-            entries.append([t[len(prefix):], big.df, term_id(t)] + rest)
+            entry = [t[len(prefix):], big.df, term_id(t)] + rest
+        else:  # held by recent additions only
+            entry = [t[len(prefix):], 0, None]
+        if t in recent:
+            entry[1] += recent[t]
+            entry += [None] * (4 - len(entry)) + [1]
+        entries.append(entry)
     if group:
         groups.append(group)
     key = hexkey(prefix)
     for g, members in enumerate(groups):
         out[f"{PREFIX}p/{key}-{g}.js"] = script("p", f"{key}-{g}", members)
     out[f"{PREFIX}v/{key}.js"] = script("v", key, {"terms": entries, "sub": [hexkey(prefix + s) for s in subs]})
+
+
+def recent_file(c: str, postings: Mapping[str, str]) -> tuple[str, bytes]:
+    """r/<c>.js: the recent additions' postings (encoded) of the terms starting with c."""
+    key = hexkey(c)
+    return f"{RECENT}{key}.js", script("r", key, dict(postings))
 
 
 # --- large terms -----------------------------------------------------------------------

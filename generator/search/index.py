@@ -27,6 +27,7 @@ from generator.search.encoding import encode_postings_many, rank, utf16_key
 from generator.search.files import (
     DIRECTORY,
     FILTERS,
+    RECENT,
     Chunk,
     LargeTerm,
     SmallTerm,
@@ -38,22 +39,24 @@ from generator.search.files import (
     filter_values,
     first_characters,
     large_term_files,
+    recent_file,
     unpruned_file,
     vocabulary_files,
 )
 from generator.search.numbers import EMPTY, number_reports, province_runs
+from generator.search.recent import RECENT_REPORTS, recent_reports
 from generator.search.terms import IndexEntry, ReportTerms, load_terms, store_terms
 
 # Reports edited since the saved postings were written, beyond which save writes them anew
 # (open replays each such report onto every term it has).
 LOG_REPORTS = 64
-STATE_FORMAT = 3  # of the saved state (index.pickle): 3 numbers reports by numbers.py, 2 by rank
+STATE_FORMAT = 4  # of the saved state (index.pickle): 4 indexes recent additions apart, 3 numbers reports by numbers.py
 
 
 def _state_version() -> tuple:
     """What a saved state was derived with; a state saved with anything else is not reused."""
     return (STATE_FORMAT, layout.VERSION, layout.PRUNE, layout.CHUNK, layout.GROUP_BYTES, layout.VOCAB_BYTES,
-            layout.REST_POSTINGS, tuple(sorted(weighting.AVG_LENGTH.items())), weighting.K1, weighting.B)
+            layout.REST_POSTINGS, tuple(sorted(weighting.AVG_LENGTH.items())), weighting.K1, weighting.B, RECENT_REPORTS)
 
 
 class Chunks(NamedTuple):
@@ -64,10 +67,12 @@ class Chunks(NamedTuple):
 
 
 class Held(NamedTuple):
-    """Which version of which report a number's postings are of."""
+    """Which version of which report a number's postings are of; none, in the main index's
+    postings, when it is a recent addition (recent.py)."""
 
     slug: str
     digest: str
+    recent: bool
 
 
 class Base(NamedTuple):
@@ -92,7 +97,7 @@ class _Owners(NamedTuple):
 
     vocabulary: dict[str, str]          # v/ and p/ file → the first character of its terms
     terms: dict[str, str]               # t/ file → its term
-    by_first: dict[str, list[str]]      # first character → its terms
+    by_first: dict[str, list[str]]      # first character → its terms (the main index's and the recent additions')
     province_of: np.ndarray             # see SearchIndex._province_of
 
 
@@ -134,6 +139,11 @@ def _postings_of(r: int, rt: ReportTerms) -> dict[str, tuple[np.ndarray, np.ndar
     terms = rt.terms
     bounds = np.searchsorted(rt.term, np.arange(len(terms) + 1))
     return {t: (key[bounds[i]:bounds[i + 1]], wt[bounds[i]:bounds[i + 1]]) for i, t in enumerate(terms)}
+
+
+def _main_postings(r: int, rt: ReportTerms, recent: bool) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """What report r has in the main index's postings: none when it is a recent addition."""
+    return {} if recent else _postings_of(r, rt)
 
 
 def _unchanged_terms(before: Mapping[str, tuple[np.ndarray, np.ndarray]],
@@ -236,6 +246,8 @@ class SearchIndex:
         self._small: dict[str, SmallTerm] = {}
         self._big: dict[str, LargeTerm] = {}
         self._vfiles: dict[str, dict[str, str]] = {}     # first character → its v/ and p/ files' digests
+        self._recent: frozenset[str] = frozenset()       # the recent additions (recent.py), by slug
+        self._recent_df: dict[str, int] = {}             # term → its df among them
         self._chunks: dict[str, Chunks] = {}             # slug → its excerpt files
         self._files: dict[str, str] = {}                 # every file → its digest
         self._cache: dict[str, bytes] = {}               # the bytes of files made in this process
@@ -272,6 +284,7 @@ class SearchIndex:
         idx._post = post
         idx._small, idx._big, idx._chunks = meta["small"], meta["big"], meta["chunks"]
         idx._vfiles = meta["vfiles"]
+        idx._recent, idx._recent_df = meta["recent"], meta["recent_df"]
         idx._files, idx._provinces = meta["files"], meta["provinces"]
         idx._base = Base(meta["base"], meta["base_reports"])
         try:
@@ -296,10 +309,10 @@ class SearchIndex:
         changes: dict[str, list[tuple[int, tuple[np.ndarray, np.ndarray] | None]]] = {}
         for r in sorted(self._base.reports.keys() | self._at.keys()):
             old, e = self._base.reports.get(r), self._at.get(r)
-            if e is not None and old == Held(e.slug, e.digest):
+            if e is not None and old == self._held(e):
                 continue
-            before = _postings_of(r, self._terms_file(*old)) if old is not None else {}
-            after = _postings_of(r, self._report_terms(e)) if e is not None else {}
+            before = _main_postings(r, self._terms_file(old.slug, old.digest), old.recent) if old is not None else {}
+            after = _main_postings(r, self._report_terms(e), e.slug in self._recent) if e is not None else {}
             same = _unchanged_terms(before, after)
             for t in (before.keys() | after.keys()) - same:
                 changes.setdefault(t, []).append((r, after.get(t)))
@@ -318,7 +331,7 @@ class SearchIndex:
             if self._terms.get(e.slug) is not None or self._state != state_dir:
                 _store_terms(state_dir, e, self._report_terms(e))
         old_base = self._base.id if self._base is not None and self._state == state_dir else None
-        reports = {r: Held(e.slug, e.digest) for r, e in self._at.items()}
+        reports = {r: self._held(e) for r, e in self._at.items()}
         differ = sum(reports.get(r) != self._base.reports.get(r)
                      for r in reports.keys() | self._base.reports.keys()) if old_base is not None else 0
         if old_base is None or self._whole or differ > LOG_REPORTS:
@@ -331,13 +344,14 @@ class SearchIndex:
             "version": _state_version(), "base": self._base.id, "base_reports": self._base.reports,
             "entries": self._entries, "numbers": self._numbers, "block": self._block,
             "small": self._small, "vfiles": self._vfiles, "big": self._big, "chunks": self._chunks,
+            "recent": self._recent, "recent_df": self._recent_df,
             "files": self._files, "provinces": self._provinces}, protocol=pickle.HIGHEST_PROTOCOL))
         # What neither the base nor the present version needs any more.
         keep = {f"base-{self._base.id}"}
         for entry in os.scandir(state_dir):
             if entry.name not in keep and entry.name.startswith("base-"):
                 shutil.rmtree(entry.path, ignore_errors=True)
-        keep = ({versioned_name(*held) for held in self._base.reports.values()}
+        keep = ({versioned_name(held.slug, held.digest) for held in self._base.reports.values()}
                 | {versioned_name(e.slug, e.digest) for e in self._entries})
         for entry in os.scandir(state_dir / "reports"):
             if entry.name not in keep:
@@ -362,6 +376,9 @@ class SearchIndex:
         with open(folder / "terms.pickle", "wb") as f:
             pickle.dump(terms, f, protocol=pickle.HIGHEST_PROTOCOL)
 
+    def _held(self, e: IndexEntry) -> Held:
+        return Held(e.slug, e.digest, e.slug in self._recent)
+
     def _report_terms(self, e: IndexEntry) -> ReportTerms:
         """The terms of the version of a report the index holds: in memory, or in the state folder."""
         rt = self._terms.get(e.slug)
@@ -385,10 +402,15 @@ class SearchIndex:
 
         Returns whether a report was added, changed or removed: what ``save`` must then keep."""
         old_entries = {e.slug: e for e in self._entries}
+        old_recent, recent = self._recent, recent_reports(entries)
+
+        def same_version(e: IndexEntry) -> bool:
+            return e.slug in old_entries and old_entries[e.slug].digest == e.digest
 
         def held(e: IndexEntry) -> bool:
-            """Whether the index holds this version of the report (it changed number only, if at all)."""
-            return e.slug in old_entries and old_entries[e.slug].digest == e.digest
+            """Whether the index holds this version of the report where it was (the main index, or
+            the recent additions); it changed number only, if at all."""
+            return same_version(e) and (e.slug in recent) == (e.slug in old_recent)
 
         old_number = self._numbers
         numbering = number_reports(entries)
@@ -398,7 +420,7 @@ class SearchIndex:
         moved = set() if relaid else {s for s, r in old_number.items() if new_number.get(s, r) != r}
         changed = [e for e in entries if relaid or e.slug in moved or not held(e)]
         for e in changed:
-            if e.terms is None and stored is None and not held(e):
+            if e.terms is None and stored is None and not same_version(e):
                 raise ValueError(f"{e.slug}: changed report given without its terms")
 
         def terms_of(e: IndexEntry) -> tuple[ReportTerms, Path | None]:
@@ -406,7 +428,7 @@ class SearchIndex:
             or the state's own, for a report that only moved)."""
             if e.terms is not None:
                 return e.terms, None
-            if held(e):
+            if same_version(e):
                 return self._report_terms(old_entries[e.slug]), None
             path = stored(e)
             return load_terms(path), path
@@ -430,8 +452,9 @@ class SearchIndex:
                 if e.slug in old_entries and e.slug not in moved:
                     r = new_number[e.slug]
                     fresh[e.slug] = terms_of(e)
-                    same[e.slug] = _unchanged_terms(_postings_of(r, self._report_terms(old_entries[e.slug])),
-                                                    _postings_of(r, fresh[e.slug][0]))
+                    same[e.slug] = _unchanged_terms(
+                        _main_postings(r, self._report_terms(old_entries[e.slug]), e.slug in old_recent),
+                        _main_postings(r, fresh[e.slug][0], e.slug in recent))
         affected: set[str] = set()
         touched: dict[str, set[int]] = {}  # term → provinces (numbers) whose postings of it changed
         top_hit: set[str] = set()          # pruned terms whose top list may have changed
@@ -451,6 +474,8 @@ class SearchIndex:
         removal: dict[str, set[int]] = {}
         province_at: dict[int, int] = {}
         for slug in gone:
+            if slug in old_recent:  # none of its postings are the main index's
+                continue
             kept = same.get(slug, ())
             province_at[old_number[slug]] = old_province.get(old_entries[slug].province, -1)
             for t in self._report_terms(old_entries[slug]).terms:
@@ -463,7 +488,7 @@ class SearchIndex:
                 rt, source = fresh.pop(e.slug) if e.slug in fresh else terms_of(e)
                 self._keep(e, rt, source)
                 kept = same.get(e.slug, ())
-                for t, (key, wt) in _postings_of(r, rt).items():
+                for t, (key, wt) in _main_postings(r, rt, e.slug in recent).items():
                     if t not in kept:
                         note(t, new_province.get(e.province, -1), key, wt)
                         arrivals.setdefault(t, {})[r] = (key, wt)
@@ -481,7 +506,7 @@ class SearchIndex:
 
         # In bulk, the postings of new, changed and moved reports are added now, at their new numbers.
         if bulk:
-            self._bulk_add(sorted(changed, key=lambda e: new_number[e.slug]), new_number, affected, terms_of)
+            self._bulk_add(sorted(changed, key=lambda e: new_number[e.slug]), new_number, recent, affected, terms_of)
             # The bulk add notes no provinces: a large term it reached is made again whole, not
             # only in the provinces the removals above noted (its new postings reach others).
             touched.clear()
@@ -494,17 +519,37 @@ class SearchIndex:
         full = relaid or provinces != self._provinces
         self._whole = self._whole or relaid
         self._provinces = provinces
+        # The recent additions' postings are made again whenever one of them changed, moved, came
+        # or went (at most RECENT_REPORTS reports); the v/ files of the terms whose df among them
+        # changed with them.
+        segment = None
+        if full or recent != old_recent or any(e.slug in recent or e.slug in old_recent for e in changed) \
+                or any(s in old_recent for s in gone):
+            self._recent = recent
+            segment = self._recent_postings()
+            old_df, self._recent_df = self._recent_df, {t: document_frequency(wt) for t, (_, wt) in segment.items()}
+            vocabulary = {t[0] for t in old_df.keys() ^ self._recent_df.keys()} | {
+                t[0] for t, df in self._recent_df.items() if old_df.get(t) != df}
         if full:
             affected.update(self._post)
             affected.update(self._big)
             affected.update(self._small)
-            self._render(affected, set(), {}, topic_names, None, False)
+            self._render(affected, set(), {}, topic_names, None, False, set(), segment)
         else:
             redone = {new_number[e.slug] for e in changed} | {old_number[s] for s in gone}
             filters_kept = not moved and len(entries) == len(old_entries) and all(
                 e.slug in old_entries and old_entries[e.slug].filtered == e.filtered for e in changed)
-            self._render(affected, top_hit, touched, topic_names, redone, filters_kept)
+            self._render(affected, top_hit, touched, topic_names, redone, filters_kept,
+                         vocabulary if segment is not None else set(), segment)
         return bool(changed or gone)
+
+    def _recent_postings(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Every term's postings among the recent additions, sorted by key (reports in number order)."""
+        parts: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+        for r in sorted(self._numbers[s] for s in self._recent):
+            for t, rows in _postings_of(r, self._report_terms(self._at[r])).items():
+                parts.setdefault(t, []).append(rows)
+        return {t: (np.concatenate([k for k, _ in rows]), np.concatenate([w for _, w in rows])) for t, rows in parts.items()}
 
     def _keep(self, e: IndexEntry, rt: ReportTerms, source: Path | None) -> None:
         """Note a changed report's excerpt chunks, and keep its terms: in the state folder at once
@@ -518,7 +563,7 @@ class SearchIndex:
         _store_terms(self._state, e, rt, source)
         self._terms[e.slug] = None
 
-    def _bulk_add(self, changed, numbers, affected, terms_of) -> None:
+    def _bulk_add(self, changed, numbers, recent, affected, terms_of) -> None:
         """Add many reports at once, in two passes over their terms instead of one sort of every
         posting: the first numbers the terms and counts each one's postings, the second writes
         each report's postings into place. ``changed`` is in report order and a report's
@@ -527,14 +572,19 @@ class SearchIndex:
         The terms are read twice rather than held: with bigrams a sort of all postings at once
         (57 million at 10,000 reports) held 2 GB of temporary arrays beside the 0.7 GB result. What
         the first pass numbered is kept (4 bytes a report's term, 135 MB at 10,000, below the
-        update's peak): looking the terms up again was a fifth of the update's time.
+        update's peak): looking the terms up again was a fifth of the update's time. The
+        ``recent`` additions are kept (their excerpts), their postings left to the r/ files.
         """
         vocab = _Numbering()  # term → its number, in first-seen order
         total = np.zeros(0, np.int64)  # postings per term number
         numbers_of: list[np.ndarray] = []
+        indexed = []  # the reports of ``changed`` whose postings go in
         for e in changed:
             rt, source = terms_of(e)
             self._keep(e, rt, source)
+            if e.slug in recent:
+                continue
+            indexed.append(e)
             terms = rt.terms
             number = np.fromiter(map(vocab.__getitem__, terms), np.uint32, len(terms))
             numbers_of.append(number)
@@ -546,7 +596,7 @@ class SearchIndex:
         key = np.empty(int(bounds[-1]), np.uint64)
         wt = np.empty(int(bounds[-1]), np.uint32)
         cursor = bounds[:-1].copy()  # where each term's next posting goes
-        for e, number in zip(changed, numbers_of):
+        for e, number in zip(indexed, numbers_of):
             rt, _ = terms_of(e)
             count = np.bincount(rt.term, minlength=len(number))
             # A posting's place: its term's cursor plus its rank among the report's postings of
@@ -575,11 +625,13 @@ class SearchIndex:
         return out
 
     def _render(self, affected: set[str], top_hit: set[str], touched: dict[str, set[int]],
-                topic_names, redone: set[int] | None, filters_kept: bool) -> None:
+                topic_names, redone: set[int] | None, filters_kept: bool, vocabulary: set[str],
+                segment: dict[str, tuple[np.ndarray, np.ndarray]] | None) -> None:
         """Make the files of the ``affected`` terms (``touched``: the provinces whose postings of a
-        large term changed), the excerpts at the ``redone`` numbers and the filters (unless
-        ``filters_kept``); the others keep their last digests. ``redone`` None: every file is made
-        (every report moved, or the provinces changed)."""
+        large term changed), the v/ files of the first characters in ``vocabulary`` too, the
+        excerpts at the ``redone`` numbers, the filters (unless ``filters_kept``) and, given the
+        recent additions' postings (``segment``), the r/ files; the others keep their last
+        digests. ``redone`` None: every file is made (every report moved, or the provinces changed)."""
         full = redone is None
         files: dict[str, str] = {} if full else dict(self._files)
         cache: dict[str, bytes] = {}
@@ -630,10 +682,19 @@ class SearchIndex:
                     if p in self._cache:
                         cache[p] = self._cache[p]
 
+        # The recent additions' postings, per first character: all again, when any changed.
+        if segment is None:
+            cache.update({p: self._cache[p] for p in files if p.startswith(RECENT) and p in self._cache})
+        else:
+            for path in [p for p in files if p.startswith(RECENT)]:
+                del files[path]
+            for path, data in self._recent_files(segment).items():
+                put(path, data)
+
         # Vocabulary and grouped postings, per first character: again only where a term changed.
-        redo = None if full else {t[0] for t in affected}
+        redo = None if full else {t[0] for t in affected} | vocabulary
         by_first: dict[str, list[str]] = {c: [] for c in redo} if redo is not None else {}
-        for t in self._post:
+        for t in self._post.keys() | self._recent_df.keys():
             if redo is None:
                 by_first.setdefault(t[0], []).append(t)
             elif t[0] in redo:
@@ -648,7 +709,7 @@ class SearchIndex:
                     files.pop(path, None)
         for c in sorted(by_first, key=utf16_key):
             if by_first[c]:
-                made = vocabulary_files(c, by_first[c], self._small, self._big)
+                made = vocabulary_files(c, by_first[c], self._small, self._big, self._recent_df)
                 for path, data in made.items():
                     put(path, data)
                 vfiles[c] = {p: files[p] for p in made}
@@ -681,6 +742,14 @@ class SearchIndex:
         self._cache = cache
         self._owners_made = None
 
+    @staticmethod
+    def _recent_files(segment: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, bytes]:
+        by_first: dict[str, list[str]] = {}
+        for t in sorted(segment):
+            by_first.setdefault(t[0], []).append(t)
+        encoded = dict(zip(sorted(segment), encode_postings_many([segment[t] for t in sorted(segment)])))
+        return dict(recent_file(c, {t: encoded[t] for t in terms}) for c, terms in by_first.items())
+
 
     # -- output ---------------------------------------------------------------------
     def files(self) -> dict[str, str]:
@@ -702,6 +771,8 @@ class SearchIndex:
             return chunk_script(e, self._report_terms(e), chunk.part, chunk.report)
         if path.startswith(FILTERS):
             made = filter_files(*filter_values(self._entries, self._numbers), self._provinces)
+        elif path.startswith(RECENT):
+            made = self._recent_files(self._recent_postings())
         elif path in self._owners().terms:
             t = self._owners().terms[path]
             key, wt = self._post[t]
@@ -709,14 +780,14 @@ class SearchIndex:
                 t, key, wt, self._owners().province_of).files
         else:
             c = self._owners().vocabulary[path]
-            made = vocabulary_files(c, self._owners().by_first.get(c, []), self._small, self._big)
+            made = vocabulary_files(c, self._owners().by_first.get(c, []), self._small, self._big, self._recent_df)
         self._cache.update(made)
         return made[path]
 
     def _owners(self) -> "_Owners":
         if self._owners_made is None:
             by_first: dict[str, list[str]] = {}
-            for t in self._post:
+            for t in self._post.keys() | self._recent_df.keys():
                 by_first.setdefault(t[0], []).append(t)
             self._owners_made = _Owners({p: c for c, digests in self._vfiles.items() for p in digests},
                                         {p: t for t, big in self._big.items() for p in big.files},

@@ -124,6 +124,7 @@ class IndexEntry:
     district: str
     year: int | None
     topics: tuple[str, ...]
+    added: str = ""  # the day it entered the archive (front-matter ``added``): see recent.py
     terms: ReportTerms | None = field(default=None, compare=False)
 
     @property
@@ -143,7 +144,7 @@ class IndexEntry:
     def without_terms(self) -> "IndexEntry":
         """What the index keeps of a report: its terms are saved in its state folder."""
         return IndexEntry(self.slug, self.digest, self.title, self.province, self.city, self.district, self.year,
-                          tuple(self.topics))
+                          tuple(self.topics), self.added)
 
 
 def store_terms(path: Path, rt: ReportTerms) -> None:
@@ -167,6 +168,6 @@ def index_entry(report: Report, topics: Sequence[str], terms: ReportTerms | None
     return IndexEntry(
         slug=report.slug, digest=_digest(fingerprint.encode("utf-8")), title=report.title,
         province=report.province, city=report.distinct_city, district=report.district, year=report.year,
-        topics=tuple(topics),
+        topics=tuple(topics), added=report.added,
         terms=terms if terms is not None else report_terms(report),
     )

@@ -622,7 +622,7 @@ def _index_entry(record: Record) -> IndexEntry:
     r = record.report
     return IndexEntry(
         slug=r.slug, digest=record.digest, title=r.title, province=r.province, city=r.distinct_city, district=r.district,
-        year=r.year, topics=record.topics,
+        year=r.year, topics=record.topics, added=r.added,
     )
 
 

@@ -232,7 +232,8 @@
       var map = Object.create(null), longest = 0;  /* no prototype: a query may say "constructor" */
       data.terms.forEach(function (e) {
         var term = prefix + e[0];
-        map[term] = { term: term, df: e[1], loc: e[2], provs: e[3], vkey: vkey };
+        /* loc null: only recent additions hold it; recent: their r/ file has its postings too. */
+        map[term] = { term: term, df: e[1], loc: e[2], provs: e[3], vkey: vkey, recent: e[4] === 1 };
         longest = Math.max(longest, Array.from(term).length);
       });
       return { map: map, sub: data.sub, longest: longest };
@@ -323,8 +324,17 @@
   }
 
   /* A term's postings: complete, or its top list plus the remainders of the given provinces
-     (complete when ``provinces`` are all the query needs or all there are: ``last``). */
+     (complete when ``provinces`` are all the query needs or all there are: ``last``), with those
+     of the recent additions, which are never pruned (files.py, r/). */
   function postings(entry, provinces, last) {
+    var main = entry.loc === null ? Promise.resolve({ list: [], complete: true }) : indexed(entry, provinces, last);
+    if (!entry.recent) return main;
+    return Promise.all([main, load('r', hex(Array.from(entry.term)[0]))]).then(function (parts) {
+      return { list: merged(parts[0].list, S.decodePostings(parts[1][entry.term])), complete: parts[0].complete };
+    });
+  }
+  /* The main index's part of them. */
+  function indexed(entry, provinces, last) {
     if (typeof entry.loc === 'number') {
       return load('p', entry.vkey + '-' + entry.loc).then(function (g) {
         return { list: S.decodePostings(g[entry.term]), complete: true };

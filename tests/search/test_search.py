@@ -28,6 +28,7 @@ from generator.model.reading import load_reports, parse_report
 from generator.model.schema import front_matter
 from generator.search import files as search_layout
 from generator.search import index as search_index
+from generator.search import recent as search_recent
 from generator.search import terms as search_terms
 from generator.search.encoding import decode_ints, decode_postings, encode_ints, encode_postings, utf16_key
 from generator.search.index import SearchIndex, search_files
@@ -502,6 +503,51 @@ def test_a_province_or_place_filter_makes_a_pruned_list_exact(pruned_site: Path)
         r.slug for r in reports if r.district == "昌江区" and r.year == 2021}
 
 
+# --- recent additions (recent.py): indexed apart, found as if they were not ----------------------
+
+@pytest.fixture(scope="module")
+def recent_answers(tmp_path_factory) -> dict[str, dict]:
+    """The query table on the seeds' index, two of them added on later days (so indexed apart)."""
+    site = tmp_path_factory.mktemp("recent")
+    days = ["2026-11-22"] * 3 + ["2026-11-23", "2026-11-24"]
+    entries = [index_entry(r, r.topics) for r in (dataclasses.replace(r, added=d) for r, d in zip(SEEDS, days))]
+    assert len(search_recent.recent_reports(entries)) == 2
+    write_search(site, entries)
+    assert list((site / "search" / "r").glob("*.js"))
+    return node_query(site, [case_arg(q) for q in QUERIES])
+
+
+@pytest.mark.node
+@pytest.mark.parametrize("case", QUERIES, ids=[case_arg(q) for q in QUERIES])
+def test_recent_additions_answer_the_query_table_as_the_main_index_does(answers, recent_answers, case):
+    """The same hits in the same order, scored by lunr.js (query.js checks every ranking), the same
+    count and answer by place: the page adds their postings and df to the main index's."""
+    mine, main = recent_answers[case_arg(case)], answers[case_arg(case)]
+    assert (mine["hits"], mine["approximate"], mine["message"], mine["places"]) == (
+        main["hits"], main["approximate"], main["message"], main["places"])
+
+
+@pytest.mark.node
+def test_a_pruned_terms_recent_postings_are_all_found_and_a_filter_makes_them_exact(tmp_path: Path):
+    """A recent addition's postings are never pruned: an unfiltered query of a common word finds its
+    sections beside the top list; filtered, the answer is exactly the main index's."""
+    reports = synthetic_reports(60)
+    days = {r.slug: "2026-01-05" if i < 57 else f"2026-02-0{i - 56}" for i, r in enumerate(reports)}
+    filtered = json.dumps({"q": "行政复议", "province": "重庆市"}, ensure_ascii=False)
+    answers = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search_layout, "PRUNE", 5)
+        mp.setattr(search_layout, "REST_POSTINGS", 20)
+        for name, dated in (("apart", days), ("main", dict.fromkeys(days, "2026-01-05"))):
+            site = tmp_path / name
+            write_search(site, [index_entry(dataclasses.replace(r, added=dated[r.slug]), ()) for r in reports])
+            answers[name] = node_query(site, ["行政复议", filtered])
+    assert answers["apart"][filtered]["hits"] == answers["main"][filtered]["hits"]
+    assert answers["apart"][filtered]["approximate"] is False
+    recent = {r.slug for r in reports[57:]}
+    assert recent <= {h.split("#")[0] for h in answers["apart"]["行政复议"]["hits"]}
+
+
 # --- the page's answers: the phrase check's limit, filters named in the query, by place -------------
 
 def _files(site: Path, reports) -> None:
@@ -650,6 +696,10 @@ def _run_edits(state: Path, base: list, edits) -> None:
         elif op == "add":
             new = _renamed(base[n % len(base)], f"{base[n % len(base)].slug}-copy{step}")
             reports[new.slug] = new
+        elif op == "arrive":  # added on a day of its own, after the others: a recent addition (recent.py)
+            new = dataclasses.replace(_renamed(base[n % len(base)], f"{base[n % len(base)].slug}-new{step}"),
+                                      added=f"2027-01-{step + 1:02d}")
+            reports[new.slug] = new
         elif op == "remove" and len(reports) > 1:
             del reports[slugs[n % len(slugs)]]
         else:
@@ -669,6 +719,21 @@ def test_incremental_updates_give_the_full_builds_bytes(tmp_path_factory, edits)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(search_index, "LOG_REPORTS", 1)  # saved postings both replayed and written anew
         _run_edits(tmp_path_factory.mktemp("state") / "search", list(SEEDS), edits)
+
+
+@pytest.mark.slow
+@settings(max_examples=10, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["arrive", "arrive", "edit", "remove", "reopen"]), st.integers(0, 59)),
+                min_size=1, max_size=6))
+def test_incremental_updates_with_recent_additions_give_the_full_builds_bytes(tmp_path_factory, edits):
+    """Reports arriving day after day are indexed apart, edited and removed there, and merged into
+    the main index when a run of days closes (two reports a run here), pruned terms among them."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search_recent, "RECENT_REPORTS", 2)
+        mp.setattr(search_layout, "PRUNE", 10)
+        mp.setattr(search_layout, "REST_POSTINGS", 20)
+        mp.setattr(search_index, "LOG_REPORTS", 1)
+        _run_edits(tmp_path_factory.mktemp("state") / "search", synthetic_reports(60), edits)
 
 
 @pytest.mark.slow
@@ -832,6 +897,40 @@ def test_adding_a_report_rewrites_only_its_own_files_and_its_terms(tmp_path: Pat
                 or kind == "t" and name.split("-")[0] in ids or kind in ("c", "f")), p
     assert len(changed) < len(after)
     _check_same_as_full(index, reports + [new])
+
+
+def test_a_report_added_on_a_later_day_rewrites_no_postings_file_of_the_main_index(tmp_path: Path):
+    """A recent addition (recent.py) has its postings in r/ files and changes the v/ entries of its
+    terms (their df), but no p/ or t/ file: adding one report to 10,000 rewrote 5,600–9,600 files,
+    most of them the t/ files of common terms. Merged into the main index later, its terms' files
+    change as an addition's did."""
+    reports = [dataclasses.replace(r, added="2026-01-05") for r in synthetic_reports(60)]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search_layout, "PRUNE", 5)
+        mp.setattr(search_layout, "REST_POSTINGS", 20)
+        index = SearchIndex.open(tmp_path / "search")
+        index.update(_entries(reports), {})
+        index.save(tmp_path / "search")
+        before = index.files()
+        new = dataclasses.replace(_renamed(reports[7], "2020-r007-b"), added="2026-02-01")
+        entries = [IndexEntry(**{**e.__dict__, "terms": None}) if e.slug != new.slug else e for e in _entries(reports + [new])]
+        index.update(entries, {})
+        after = index.files()
+        changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+        kinds = Counter(p.split("/")[1] for p in changed)
+        assert kinds["r"] and kinds["v"] and not kinds["t"] and not kinds["p"], kinds
+        assert {p.split("/")[1] for p in changed} <= {"r", "v", "c", "f", "dir.js"}
+        _check_same_as_full(index, reports + [new])
+        index.save(tmp_path / "search")
+        # A run of one report: the next day's addition closes it, and the first joins the main index.
+        mp.setattr(search_recent, "RECENT_REPORTS", 1)
+        later = dataclasses.replace(_renamed(reports[8], "2020-r008-b"), added="2026-02-02")
+        index = SearchIndex.open(tmp_path / "search")
+        index.update([IndexEntry(**{**e.__dict__, "terms": None}) if e.slug != later.slug else e
+                      for e in _entries(reports + [new, later])], {})
+        assert index._recent == {later.slug}
+        assert any(p.startswith("search/t/") and before.get(p) != d for p, d in index.files().items())
+        _check_same_as_full(index, reports + [new, later])
 
 
 def test_many_reports_changed_at_once_in_a_pruned_index_give_the_full_builds_bytes(tmp_path: Path):

@@ -220,6 +220,25 @@ def test_adding_and_removing_reports_match_a_full_build(content: Path, tmp_path:
     assert files(out) == full(content, tmp_path)
 
 
+def test_a_report_added_on_a_later_day_is_searchable_and_rewrites_no_postings_file(content: Path, tmp_path: Path):
+    """The day's addition is indexed apart (generator/search/recent.py): the build writes its r/
+    files and the v/ entries of its terms, not the main index's p/ or t/ files, and its pages."""
+    out = tmp_path / "site"
+    ok(content, out)
+    before = stamps(out)
+    source = content / "reports" / f"{JIANGBEI}.md"
+    twin = content / "reports" / "2022-chongqing-jiangbei-sifaju.md"
+    text = source.read_text(encoding="utf-8").replace("year: 2021", "year: 2022")
+    twin.write_text(text.replace("added: '2026-11-22'", "added: '2026-11-30'"), encoding="utf-8")
+    ok(content, out)
+    after = stamps(out)
+    written = {p for p in after if before.get(p) != after[p]}
+    search = {p.split("/")[1] for p in written if p.startswith("search/")}
+    assert "r" in search and "v" in search and not search & {"p", "t"}, search
+    assert "reports/2022-chongqing-jiangbei-sifaju/index.html" in written
+    assert files(out) == full(content, tmp_path)
+
+
 def test_a_template_change_rerenders_without_reading_reports_again(content: Path, tmp_path: Path, monkeypatch):
     out = tmp_path / "site"
     ok(content, out)
