@@ -280,6 +280,40 @@ def test_search_from_the_url_shows_sections_with_highlights(browser, root: str):
     w.close()
 
 
+@pytest.fixture(scope="module")
+def recent_site(tmp_path_factory) -> Path:
+    """The seeds and a copy of one of them added on a later day: a recent addition, whose postings
+    are in the r/ files (generator/search/recent.py)."""
+    from generator.site.build import build
+
+    tmp = tmp_path_factory.mktemp("recent-site")
+    shutil.copytree(ROOT / "content", tmp / "content")
+    source = tmp / "content" / "reports" / "2021-chongqing-jiangbei-sifaju.md"
+    text = source.read_text(encoding="utf-8").replace("year: 2021", "year: 2022").replace("added: '2026-11-22'", "added: '2026-11-30'")
+    source.with_name("2022-chongqing-jiangbei-sifaju.md").write_text(text, encoding="utf-8")
+    problems, _ = build(tmp / "content", tmp / "site", "https://fazhi.example.org/")
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    assert list((tmp / "site" / "search" / "r").glob("*.js"))
+    return tmp / "site"
+
+
+@pytest.mark.parametrize("served", [False, True])
+def test_a_recent_addition_is_found_beside_the_reports_it_copies(browser, recent_site: Path, served: bool):
+    server = _serve(recent_site) if served else None
+    root = f"http://127.0.0.1:{server.server_address[1]}/" if server else recent_site.as_uri() + "/"
+    w = Watched(browser)
+    w.page.goto(root + "search/index.html?q=" + "行政复议 社区矫正")
+    results(w.page)
+    links = w.page.locator("#search-results a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    found = {re.search(r"reports/([^/]+)/", h)[1] for h in links if "reports/" in h}
+    assert {"2021-chongqing-jiangbei-sifaju", "2022-chongqing-jiangbei-sifaju"} <= found
+    assert set(w.page.locator("#search-results mark").all_inner_texts()) <= {"行政复议", "社区矫正"}
+    assert w.problems == []
+    w.close()
+    if server:
+        server.shutdown()
+
+
 def test_a_phrase_jieba_does_not_cut_as_a_word_is_found_and_marked_whole(browser, root: str):
     w = Watched(browser)
     w.page.goto(root + "search/index.html?q=" + "医调委")
