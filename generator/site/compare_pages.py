@@ -33,7 +33,7 @@ def place_data(a, node, own) -> dict:
         for f, anchor in zip(record.figures(), record.figure_anchors):
             figures.append({"i": f.indicator, "y": r.year, "p": f.period, "v": f.value,
                             "s": figure_pages.stated_text(f), "r": r.slug, "a": anchor or ""})
-        for topic, packed, _ in record.by_topic():
+        for topic, packed in record.by_topic():
             for ref in rec_mod.unpack_sections(packed):
                 sections.append({"t": topic, "y": r.year, "r": r.slug, "a": ref.anchor, "h": ref.heading,
                                  "e": ref.excerpt, "k": ref.kind})
@@ -52,7 +52,7 @@ def compare_pages(a, render) -> Iterator[Planned]:
         listed.append({"code": code, "name": node.name, "full": "".join(n.name for n in a.chain_of(code)), "years": years})
         yield Planned(urls.compare_data(code),
                       key_of("compare-place", code, [(n.name, n.page) for n in a.chain_of(code)],
-                             [(r.listed, r.figures_shown[:1], r.figure_anchors, r.topics_shown, r.evaluation.parts_found) for r in own]),
+                             [(r.listed, r.figures_shown[:1], r.figure_anchors, r.topic_digests, r.evaluation.parts_found) for r in own]),
                       lambda node=node, own=own: _script("place", place_data(a, node, own)))
     archive = {"places": listed,
                "indicators": [{"key": i.key, "name": i.name, "unit": i.unit} for i in a.indicators],

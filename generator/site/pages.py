@@ -288,22 +288,22 @@ def place_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
     )
 
 
-def topic_hits(a: Archive) -> dict[str, dict[str, list[tuple[Record, bytes, str]]]]:
+def topic_hits(a: Archive) -> dict[str, dict[str, list[tuple[Record, str]]]]:
     """topic slug → province code ('' when unplaced) → the reports with matching sections, by
-    slug: (record, its sections packed by ``records.pack_sections``, digest of what is shown)."""
+    slug: (record, digest of what is shown of it)."""
     hits: dict[str, dict[str, list]] = {t.slug: defaultdict(list) for t in a.topics}
     for record in a.records:
         province = record.province_code
-        for t, sections, shown in record.by_topic():
+        for t, shown in record.shown_by_topic():
             if t in hits:
-                hits[t][province].append((record, sections, shown))
+                hits[t][province].append((record, shown))
     return hits
 
 
 def topic_inputs(a: Archive) -> str:
     """A digest of all that topic pages show: the archive's figures and provinces, and each
     report's province and sections by topic (see ``Producer``)."""
-    return key_of(a.site_info(), [(r.province_code, r.topics_shown) for r in a.records if r.topics_shown])
+    return key_of(a.site_info(), [(r.province_code, r.topic_digests) for r in a.records if r.topic_digests])
 
 
 def topic_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
@@ -320,15 +320,16 @@ def topic_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
 
             def make(topic=topic, name=name, page=page, entries=entries) -> str:
                 by_year: dict[int | None, list] = defaultdict(list)
-                for record, sections, _ in entries:
+                for record, _ in entries:
+                    sections = dict(record.by_topic())[topic.slug]
                     by_year[record.report.year].append((record.report, rec_mod.unpack_sections(sections)))
                 years = sorted(by_year.items(), key=lambda kv: -(kv[0] or 0))
                 return render.page("topic_place.html", page, topic=topic, province=name, years=years, count=len(entries))
 
-            yield Planned(page, key_of("topic-place", t, topic.name, topic.description, name, " ".join(shown for _, _, shown in entries)), make)
+            yield Planned(page, key_of("topic-place", t, topic.name, topic.description, name, " ".join(shown for _, shown in entries)), make)
         by_year_count: dict[int | None, int] = defaultdict(int)
         for entries in by_province.values():
-            for record, _, _ in entries:
+            for record, _ in entries:
                 by_year_count[record.report.year] += 1
         total = sum(n for _, _, n in provinces)
         counts[t] = total

@@ -143,8 +143,8 @@ class Record:
     ``report`` holds the front-matter fields (its body and sections are dropped).
     ``topics`` are the editor's when the front-matter sets them, else classified
     from the sections; ``by_topic()`` gives each topic's sections, as topic pages
-    list them (packed, see ``pack_sections``), with a digest of what those pages show
-    of the report. ``places`` is the province → city → district chain, as far as the
+    list them (packed, see ``pack_sections``), and ``shown_by_topic()`` a digest of what
+    those pages show of the report. ``places`` is the province → city → district chain, as far as the
     front-matter places the report. ``digest`` changes whenever the Markdown file
     or the original does.
     """
@@ -152,7 +152,12 @@ class Record:
     report: Report
     topics: tuple[str, ...]
     by_topic_packed: bytes  # by_topic() packed (``_packed``); b"" when no section has a topic
-    topics_shown: str  # one digest of by_topic's digests: all that topic pages show of it; "" when none
+    # "topic digest topic digest …": each topic of a section, and a digest of what its pages show of
+    # the report ("" when none). Topic pages are planned from these alone, and a page made unpacks
+    # the sections of its own reports: unpacking every record's (0.5 s at 10,000 reports) and
+    # holding them (250 MB) for the plan was most of what a title correction or an addition cost
+    # more than an edit.
+    topic_digests: str
     places: tuple[PlaceRef, ...]
     figure_anchors: tuple[str | None, ...]  # the section stating each front-matter figure
     figures_shown: tuple[tuple[str, str], ...]  # (indicator or "" for all, digest of what figure pages show)
@@ -190,11 +195,15 @@ class Record:
         """The part of the data files split by year that holds its rows (see ``datasets``): its year, or 'undated'."""
         return str(self.report.year) if self.report.year else "undated"
 
-    def by_topic(self) -> tuple[tuple[str, bytes, str], ...]:
-        """(topic, packed sections, digest of what its pages show), for each topic of a section.
-        Pickled as one value: as 600,000 objects at 10,000 reports, 0.1 s of every build's
-        loading, for the topic pages only (see ``pages.Producer.inputs``)."""
+    def by_topic(self) -> tuple[tuple[str, bytes], ...]:
+        """(topic, packed sections), for each topic of a section. Pickled as one value: as 600,000
+        objects at 10,000 reports, 0.1 s of every build's loading, for the topic pages only."""
         return _unpack(self.by_topic_packed) if self.by_topic_packed else ()
+
+    def shown_by_topic(self) -> list[tuple[str, str]]:
+        """(topic, digest of what its pages show of the report), in ``by_topic``'s order."""
+        words = iter(self.topic_digests.split())
+        return list(zip(words, words))
 
     def data_row(self) -> str:
         """Its row of data/reports.json (front-matter but its figures, topics, slug) as JSON, without the address."""
@@ -318,8 +327,7 @@ def _analyse(analysis: Analysis, job: Job) -> Outcome:
         refs = tuple(SectionRef(s.anchor, s.heading, opening_words(s.text), KIND_NAMES.get(f.kind, ""))
                      for s, f in zip(report.sections, filed.sections) if t.slug in f.topics)
         if refs:
-            packed = pack_sections(refs)
-            by_topic.append((t.slug, packed, key_of(listed, packed)))
+            by_topic.append((t.slug, pack_sections(refs)))
     topics = tuple(t for t in report.topics if t in known) if report.topics else filed.topics
     toc = tuple(TocEntry(s.anchor, s.level, s.heading) for s in report.sections if not s.is_lead)
     blob, terms_name, sections_name = blob_names(report.slug, digest)
@@ -334,9 +342,9 @@ def _analyse(analysis: Analysis, job: Job) -> Outcome:
     # copy they were 47 of reports.json's 57 MB at 10,000 reports, written whole for one title.
     row = {key: value for key, value in front_matter(report).items() if key != "figures"}
     row_bytes = json.dumps({**row, "topics": list(topics), "slug": light.slug}, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    topics_shown = key_of([(t, d) for t, _, d in by_topic]) if by_topic else ""
+    topic_digests = " ".join(f"{t} {key_of(listed, packed)}" for t, packed in by_topic)
     stated_conflicts = conflicts(report.figures)
-    record = Record(light, topics, _packed(tuple(by_topic)), topics_shown, places_of(light), anchors, shown,
+    record = Record(light, topics, _packed(tuple(by_topic)), topic_digests, places_of(light), anchors, shown,
                     _packed_figures(report.figures), tuple((f.indicator, f.period, f.value) for f in report.figures),
                     figure_rows_digest(report, anchors), _compress(row_bytes), digest_of(row_bytes), listed, digest, original_sha, tuple(problems),
                     evaluate(report, len(stated_conflicts)), stated_conflicts, sections_digest(rows))
