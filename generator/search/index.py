@@ -413,7 +413,7 @@ class SearchIndex:
             return same_version(e) and (e.slug in recent) == (e.slug in old_recent)
 
         old_number = self._numbers
-        numbering = number_reports(entries)
+        numbering = number_reports(entries, recent)
         new_number = numbering.numbers
         # The block size changed (or nothing was held): every report moves, and is added anew.
         relaid = numbering.block != self._block or not self._entries

@@ -14,6 +14,11 @@ report moves only the reports that follow its hash contiguously. A block holds f
 fullest block's reports, rounded up to a power of two; when the fullest outgrows a quarter of
 it the size doubles and every report moves (the compaction). All of it is decided by the
 content alone, so a full build and an incremental one give the same bytes.
+
+The recent additions (recent.py) are numbered apart, after every block, in a region of
+``APART`` numbers placed the same way: in a block, a new report moves the one at its hash (about
+one report an addition), and a report of the main index that moves has all its terms' files
+made again, which the recent additions are indexed apart to avoid.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from typing import NamedTuple
 import numpy as np
 
 from generator.domain.places import province_code
+from generator.search.recent import RECENT_REPORTS
 from generator.search.terms import IndexEntry
 
 FIRST_YEAR = 2010  # years slot 1…; earlier, later (beyond YEARS) and unknown years share slot 0
@@ -32,6 +38,7 @@ YEARS = 32
 PROVINCES = 73  # slot 0: no province; 1…72: the codes 11…82 less 10
 SMALLEST_BLOCK = 8
 EMPTY = -2  # province_of at a number no report holds (-1: a report placed in no province)
+APART = 4 * RECENT_REPORTS  # numbers of the recent additions' region, hashes in its first half
 
 
 class Numbering(NamedTuple):
@@ -51,20 +58,32 @@ def _hash(slug: str) -> int:
     return int.from_bytes(hashlib.blake2b(slug.encode("utf-8"), digest_size=8).digest(), "big")
 
 
-def number_reports(entries: Iterable[IndexEntry]) -> Numbering:
+def number_reports(entries: Iterable[IndexEntry], apart: frozenset[str] = frozenset()) -> Numbering:
+    """Every report's number; those of ``apart`` (the recent additions) in their own region."""
     blocks: dict[int, list[str]] = {}
+    recent: list[str] = []
     for e in entries:
-        blocks.setdefault(_block_of(e), []).append(e.slug)
+        if e.slug in apart:
+            recent.append(e.slug)
+        else:
+            blocks.setdefault(_block_of(e), []).append(e.slug)
     block = SMALLEST_BLOCK
     while block < 4 * max(map(len, blocks.values()), default=0):
         block *= 2
     numbers: dict[str, int] = {}
     for b, slugs in blocks.items():
-        at = -1
-        for home, slug in sorted((_hash(s) % (block // 2), s) for s in slugs):
-            at = max(home, at + 1)
-            numbers[slug] = b * block + at
+        _place(slugs, b * block, block, numbers)
+    _place(recent, YEARS * PROVINCES * block, APART, numbers)
     return Numbering(numbers, block)
+
+
+def _place(slugs: list[str], start: int, size: int, numbers: dict[str, int]) -> None:
+    """Number ``slugs`` from ``start`` on: each at its hash in the first half of ``size`` numbers,
+    or just after the one before it (ordered linear probing)."""
+    at = -1
+    for home, slug in sorted((_hash(s) % (size // 2), s) for s in slugs):
+        at = max(home, at + 1)
+        numbers[slug] = start + at
 
 
 def province_runs(province_of: np.ndarray) -> dict[int, tuple[np.ndarray, np.ndarray]]:

@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.search.numbers import EMPTY, FIRST_YEAR, PROVINCES, YEARS, number_reports, province_runs
+from generator.search.numbers import APART, EMPTY, FIRST_YEAR, PROVINCES, YEARS, number_reports, province_runs
 from generator.search.terms import IndexEntry
 
 PROVINCE_NAMES = ["北京市", "浙江省", "重庆市", "四川省", "新疆维吾尔自治区", "", "不是省"]
@@ -52,6 +52,20 @@ def test_a_new_report_moves_only_the_reports_just_after_it_in_its_block(entries,
     # contiguous: every number from the new report's to the last moved one is taken
     if moved:
         assert set(range(mine, max(after.numbers[s] for s in moved) + 1)) <= set(after.numbers.values())
+
+
+@given(ENTRIES, st.data())
+def test_the_recent_additions_are_numbered_apart_and_move_no_other_report(entries, data):
+    """A recent addition (recent.py) has a number after every block: adding one moves no report of
+    the main index, whose files would all be made again."""
+    apart = frozenset(data.draw(st.sets(st.sampled_from([e.slug for e in entries]))) if entries else ())
+    numbering = number_reports(entries, apart)
+    main = number_reports([e for e in entries if e.slug not in apart])
+    assert {s: r for s, r in numbering.numbers.items() if s not in apart} == main.numbers
+    assert numbering.block == main.block
+    assert len(set(numbering.numbers.values())) == len(entries)
+    start = YEARS * PROVINCES * numbering.block
+    assert all(start <= numbering.numbers[s] < start + APART for s in apart)
 
 
 def test_adding_reports_to_a_thousand_moves_about_one_report_each():
