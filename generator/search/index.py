@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -522,9 +522,9 @@ class SearchIndex:
         # The recent additions' postings are made again whenever one of them changed, moved, came
         # or went (at most RECENT_REPORTS reports); the v/ files of the terms whose df among them
         # changed with them.
-        segment = None
-        if full or recent != old_recent or any(e.slug in recent or e.slug in old_recent for e in changed) \
-                or any(s in old_recent for s in gone):
+        # (A recent report removed, or gone to the main index, changes the set itself.)
+        segment, vocabulary = None, set()
+        if full or recent != old_recent or any(e.slug in recent for e in changed):
             self._recent = recent
             segment = self._recent_postings()
             old_df, self._recent_df = self._recent_df, {t: document_frequency(wt) for t, (_, wt) in segment.items()}
@@ -534,13 +534,12 @@ class SearchIndex:
             affected.update(self._post)
             affected.update(self._big)
             affected.update(self._small)
-            self._render(affected, set(), {}, topic_names, None, False, set(), segment)
+            self._render(affected, set(), {}, topic_names, None, False, vocabulary, segment)
         else:
             redone = {new_number[e.slug] for e in changed} | {old_number[s] for s in gone}
             filters_kept = not moved and len(entries) == len(old_entries) and all(
                 e.slug in old_entries and old_entries[e.slug].filtered == e.filtered for e in changed)
-            self._render(affected, top_hit, touched, topic_names, redone, filters_kept,
-                         vocabulary if segment is not None else set(), segment)
+            self._render(affected, top_hit, touched, topic_names, redone, filters_kept, vocabulary, segment)
         return bool(changed or gone)
 
     def _recent_postings(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -684,7 +683,7 @@ class SearchIndex:
 
         # The recent additions' postings, per first character: all again, when any changed.
         if segment is None:
-            cache.update({p: self._cache[p] for p in files if p.startswith(RECENT) and p in self._cache})
+            cache.update({p: data for p, data in self._cache.items() if p.startswith(RECENT)})
         else:
             for path in [p for p in files if p.startswith(RECENT)]:
                 del files[path]
@@ -694,7 +693,7 @@ class SearchIndex:
         # Vocabulary and grouped postings, per first character: again only where a term changed.
         redo = None if full else {t[0] for t in affected} | vocabulary
         by_first: dict[str, list[str]] = {c: [] for c in redo} if redo is not None else {}
-        for t in self._post.keys() | self._recent_df.keys():
+        for t in self._terms_held():
             if redo is None:
                 by_first.setdefault(t[0], []).append(t)
             elif t[0] in redo:
@@ -742,13 +741,19 @@ class SearchIndex:
         self._cache = cache
         self._owners_made = None
 
+    def _terms_held(self) -> Iterator[str]:
+        """Every term of the main index and of the recent additions, once (not a set of them all)."""
+        yield from self._post
+        yield from (t for t in self._recent_df if t not in self._post)
+
     @staticmethod
     def _recent_files(segment: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, bytes]:
-        by_first: dict[str, list[str]] = {}
-        for t in sorted(segment):
-            by_first.setdefault(t[0], []).append(t)
-        encoded = dict(zip(sorted(segment), encode_postings_many([segment[t] for t in sorted(segment)])))
-        return dict(recent_file(c, {t: encoded[t] for t in terms}) for c, terms in by_first.items())
+        """The r/ files of the recent additions' postings (``_recent_postings``)."""
+        terms = sorted(segment)
+        by_first: dict[str, dict[str, str]] = {}
+        for t, encoded in zip(terms, encode_postings_many([segment[t] for t in terms])):
+            by_first.setdefault(t[0], {})[t] = encoded
+        return dict(recent_file(c, postings) for c, postings in by_first.items())
 
 
     # -- output ---------------------------------------------------------------------
@@ -787,7 +792,7 @@ class SearchIndex:
     def _owners(self) -> "_Owners":
         if self._owners_made is None:
             by_first: dict[str, list[str]] = {}
-            for t in self._post.keys() | self._recent_df.keys():
+            for t in self._terms_held():
                 by_first.setdefault(t[0], []).append(t)
             self._owners_made = _Owners({p: c for c, digests in self._vfiles.items() for p in digests},
                                         {p: t for t, big in self._big.items() for p in big.files},
