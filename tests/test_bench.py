@@ -22,6 +22,25 @@ def test_same_seed_same_bytes_and_realistic_shapes(tmp_path: Path):
     assert all("一、" in t and "（一）" in t for t in texts)
 
 
+def test_the_first_ingest_records_the_corpus_as_added_the_day_before(tmp_path: Path):
+    """So that the reports the benchmark adds later are the day's additions (search/recent.py)."""
+    import datetime
+    import shutil
+    import subprocess
+
+    from benchmarks.run import INGEST_AS_OF_YESTERDAY, ROOT
+    from generator.ingest.run import archive_date
+
+    synthesize(tmp_path / "content" / "raw", 2)
+    for config in ("site.yml", "topics.yml", "indicators.yml"):
+        shutil.copy(ROOT / "content" / config, tmp_path / "content" / config)
+    subprocess.run(INGEST_AS_OF_YESTERDAY, cwd=tmp_path, check=True, timeout=120)
+    day = (datetime.date.fromisoformat(archive_date()) - datetime.timedelta(days=1)).isoformat()
+    reports = sorted((tmp_path / "content" / "reports").glob("*.md"))
+    assert len(reports) == 2
+    assert all(f"added: '{day}'" in md.read_text(encoding="utf-8") for md in reports)
+
+
 def _utf8(data: bytes) -> bool:
     try:
         data.decode("utf-8")
