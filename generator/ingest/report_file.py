@@ -13,7 +13,8 @@ import yaml
 from generator.core.atomic import write_atomic
 from generator.domain.figures import Indicator
 from generator.domain.topics import Topic
-from generator.ingest.text import Ingested, filed_topics
+from generator.domain.topics import KnownFiling
+from generator.ingest.text import Ingested, file_sections
 from generator.model.schema import FRONT_MATTER_KEYS, PROVENANCE_KEYS
 from generator.model.sections import sections_of
 
@@ -88,6 +89,8 @@ class Merged:
     fields: dict
     body: str
     recorded: dict  # what ingest made of the original; ``topics`` as derived from what was kept
+    filing: KnownFiling  # a filing of the sections for the build to take (topics.KNOWN_FILINGS): the one made of what was kept, when
+                         # ingest made one, else the original's, which the build takes only if its inputs are the same
 
 
 def merge(new: Ingested, current: tuple[dict, str] | None, machine: dict | None, topics: tuple[Topic, ...] = (),
@@ -96,7 +99,7 @@ def merge(new: Ingested, current: tuple[dict, str] | None, machine: dict | None,
     follows what was kept: a corrected body, ``section_topics`` or ``figures`` file sections anew,
     unless ``topics`` itself was corrected."""
     if current is None:
-        return Merged(new.fields, new.body, new.fields)
+        return Merged(new.fields, new.body, new.fields, new.filing)
     fields, body = current
     last_fields = (machine or {}).get("fields", {})
     by_hand = {k for k in FRONT_MATTER_KEYS if k in fields and (machine is None or fields.get(k) != last_fields.get(k))}
@@ -105,7 +108,9 @@ def merge(new: Ingested, current: tuple[dict, str] | None, machine: dict | None,
     keep_body = machine is None or sha(body) != machine.get("body_sha256")
     body = body if keep_body else new.body
     if "topics" in by_hand:
-        return Merged(merged, body, new.fields)
+        return Merged(merged, body, new.fields, new.filing)
     if keep_body or by_hand & {"section_topics", "figures"}:
-        merged["topics"] = filed_topics(sections_of(body), merged["figures"], merged["section_topics"], topics, indicators)
-    return Merged(merged, body, {**new.fields, "topics": merged["topics"]})
+        merged["topics"], filing = file_sections(sections_of(body), merged["figures"], merged["section_topics"], topics, indicators)
+    else:
+        filing = new.filing
+    return Merged(merged, body, {**new.fields, "topics": merged["topics"]}, filing)

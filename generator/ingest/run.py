@@ -34,7 +34,7 @@ from generator.core.problems import Problem, error, has_errors, report, warning
 from generator.core.progress import progress, summary
 from generator.domain import places
 from generator.domain.figures import Indicator, load_indicators
-from generator.domain.topics import Topic, load_topics
+from generator.domain.topics import KNOWN_FILINGS, KnownFiling, Topic, load_known_filings, load_topics
 from generator.ingest.decode import Unusable
 from generator.ingest.originals import read_original
 from generator.ingest.report_file import added_date, archive_date, dump, merge, sha, write_if_changed
@@ -99,6 +99,18 @@ class _Done:
     md_sha256: str = ""  # the report file as this run left it
     md_raw: str | None = None  # its ``raw`` field, how the next run finds it without parsing it
     left_alone: bool = False  # it could not be read: nothing was written, the last run's record stands
+    filing: KnownFiling | None = None  # its sections' filing, for the build (topics.KNOWN_FILINGS)
+
+
+def _keep_filings(path: Path, filed: dict[str, str], files: dict[str, dict]) -> None:
+    """The filings of every report ingest knows (this run's, and the last run's of those it left
+    alone) for the build to take (topics.KNOWN_FILINGS); rewritten only when one changed."""
+    if not filed and path.exists():  # nothing filed anew: a removed report's entry is only left until then
+        return
+    wanted = {entry["filing"] for entry in files.values() if entry.get("filing")}
+    earlier = load_known_filings(path) if wanted - filed.keys() else {}
+    kept = {k: filed.get(k) or earlier[k] for k in sorted(wanted) if k in filed or k in earlier}
+    write_if_changed(path, (json.dumps(kept, separators=(",", ":")) + "\n").encode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -174,7 +186,7 @@ def _ingest_file(job: _Job, topics: tuple[Topic, ...], indicators: tuple[Indicat
     written = write_if_changed(job.target, out) if job.target else False
     raw = str(merged.fields["raw"]) if merged.fields.get("raw") else None
     return _Done(sha256, tuple(found), "", merged.recorded, sha(new.body), b"" if job.target else out, written,
-                 hashlib.sha256(out).hexdigest(), raw)
+                 hashlib.sha256(out).hexdigest(), raw, filing=merged.filing)
 
 
 def _kept_as_they_were(fields: dict, text: str, shown: str, topics: tuple[Topic, ...]) -> list[Problem]:
@@ -424,6 +436,7 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
         outcome.reports += len(claims.held & present)
         files: dict[str, dict] = kept
         made: list[Path] = []  # report files refreshed this run
+        filed: dict[str, str] = {}  # this run's filings (topics.KNOWN_FILINGS), by key
         done = iter(workers.map(partial(_ingest_file, topics=topics, indicators=indicators, today=today), todo, chunksize=8))
         with progress("ingest", total=len(todo), unit="files", stream=stream) as bar:
             for path, shown, entry in plan:
@@ -452,6 +465,9 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
                     outcome.written += result.written
                 machine[target.stem] = {"raw": key, "fields": result.fields, "body_sha256": result.body_sha256}
                 files[key].update(report=target.stem, md_sha256=result.md_sha256, md_raw=result.md_raw)
+                if result.filing is not None:
+                    files[key]["filing"] = result.filing.key
+                    filed[result.filing.key] = result.filing.encoded
                 made.append(target)
         digests.of(made)  # read back, so that the next run trusts their stamps (and writes no other cache)
     finally:
@@ -463,6 +479,7 @@ def ingest_all(raw_dir: Path, out_dir: Path, jobs: int | None = None, stream=Non
         write_if_changed(machine_path, machine_bytes)
     state = {"format": CACHE_FORMAT, "version": version, "machine_sha256": hashlib.sha256(machine_bytes).hexdigest(), "files": files}
     write_if_changed(cache_path, (json.dumps(state, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
+    _keep_filings(out_dir / KNOWN_FILINGS, filed, files)
     write_if_changed(out_dir / STAMPS_FILE, (json.dumps(digests.now, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
     return outcome
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from generator.core.problems import Problem, warning
 from generator.domain.figures import Indicator, extract_sections, quoted_topics
-from generator.domain.topics import Topic, classify
+from generator.domain.topics import KnownFiling, Topic, classify_to_keep
 from generator.ingest.chrome import Facts, clean_lines, strip_chrome
 from generator.ingest.decode import Unusable
 from generator.ingest.metadata import Clues, compose_title, find_period, find_publisher_and_place, find_year, opening, simplified
@@ -23,6 +23,7 @@ from generator.model.sections import sections_of
 class Ingested:
     fields: dict
     body: str
+    filing: KnownFiling  # how its sections were filed (the front-matter's ``topics``), for the build to take
 
 
 def ingest_text(
@@ -49,6 +50,7 @@ def ingest_text(
         problems.append(warning(path, "publisher not found: publisher left empty"))
     sections = sections_of(body)
     figures = extract_sections(sections, indicators, period, year)
+    filed, filing = file_sections(sections, figures, {}, topics, indicators)
     title = facts.title
     if not title:
         title = compose_title(place, publisher, year, period)
@@ -71,19 +73,20 @@ def ingest_text(
         "raw": raw,
         "raw_sha256": sha256,
         "added": "",  # the run sets it (added_date): ingest_text does not know the day
-        "topics": filed_topics(sections, figures, {}, topics, indicators),
+        "topics": filed,
         "section_topics": {},
         "figures": figures,
     }
     if original is not None and original.source_url:
         fields.update(source_url=original.source_url, fetched=original.fetched)
-    return Ingested(fields, body)
+    return Ingested(fields, body, filing)
 
 
-def filed_topics(sections: tuple[Section, ...], figures: list, corrections: object, topics: tuple[Topic, ...],
-                 indicators: tuple[Indicator, ...]) -> list[str]:
+def file_sections(sections: tuple[Section, ...], figures: list, corrections: object, topics: tuple[Topic, ...],
+                  indicators: tuple[Indicator, ...]) -> tuple[list[str], KnownFiling]:
     """The report's topics: those its sections are filed under, by the figures they state and by
     an editor's ``section_topics`` too (front-matter values as read: a malformed entry is the
-    build's to report, and counts for nothing here)."""
+    build's to report, and counts for nothing here); and the filing, kept for the build."""
     corrected = {str(a): v for a, v in corrections.items() if isinstance(v, list)} if isinstance(corrections, dict) else {}
-    return list(classify(sections, topics, quoted_topics(figures_from(figures), indicators), corrected).topics)
+    found, filing = classify_to_keep(sections, topics, quoted_topics(figures_from(figures), indicators), corrected)
+    return list(found.topics), filing

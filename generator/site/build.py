@@ -54,7 +54,7 @@ from generator.core.progress import progress
 from generator.core.progress import summary as closing_line
 from generator.core.shelf import DamagedCache, Shelf
 from generator.domain.figures import Indicator
-from generator.domain.topics import Topic, load_topics
+from generator.domain.topics import KNOWN_FILINGS, Topic, load_known_filings, load_topics
 from generator.model.reading import without_slug_clashes
 from generator.search.index import SearchIndex
 from generator.search.terms import IndexEntry
@@ -490,7 +490,8 @@ def _build(content: Path, folder: OutputFolder, flag: str | None, zip_path: Path
     cache.blobs.mkdir(parents=True, exist_ok=True)  # a lost folder only costs reading its reports again
     cache.search.mkdir(parents=True, exist_ok=True)
     found, read_problems, analysed = read_records(content / "reports", root, records, pool_size,
-                                                  rec_mod.Analysis(topics, indicators, cache.blobs))
+                                                  rec_mod.Analysis(topics, indicators, cache.blobs,
+                                                                   load_known_filings(content / "reports" / KNOWN_FILINGS)))
     problems += read_problems
     if has_errors(problems):
         return problems, {}

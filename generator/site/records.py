@@ -23,6 +23,7 @@ import shutil
 import zlib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from collections.abc import Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -35,7 +36,7 @@ from generator.core.problems import Problem, error, warning
 from generator.core.shelf import UNREADABLE, DamagedCache
 from generator.domain.evaluation import Evaluation, evaluate
 from generator.domain.figures import Conflict, Indicator, conflicts, quoted_topics
-from generator.domain.topics import KIND_NAMES, Topic, classify
+from generator.domain.topics import KIND_NAMES, Topic, classify_known
 from generator.model.reading import read_report_file
 from generator.model.report import Figure, Report
 from generator.model.schema import front_matter
@@ -276,11 +277,13 @@ class Outcome:
 @dataclass(frozen=True)
 class Analysis:
     """What analysing a report needs besides its file: the taxonomy, the indicators (whose
-    figures file their sections under topics) and the folder its blobs go to."""
+    figures file their sections under topics), the folder its blobs go to, and the filings ingest
+    made (``topics.KNOWN_FILINGS``), which it takes where they are of the same inputs."""
 
     topics: tuple[Topic, ...]
     indicators: tuple[Indicator, ...]
     blobs: Path
+    known_filings: Mapping[str, str]
 
 
 def analyse(analysis: Analysis, job: Job) -> Outcome:
@@ -316,7 +319,8 @@ def _analyse(analysis: Analysis, job: Job) -> Outcome:
     digest = _sha(f"{_sha(data)}:{original_sha}".encode())
     if digest == job.known and all((analysis.blobs / n).exists() for n in blob_names(report.slug, digest)):
         return Outcome(report.slug, (md_stamp, raw_stamp), None, True, tuple(problems))
-    filed = classify(report.sections, analysis.topics, quoted_topics(report.figures, analysis.indicators), report.topic_corrections)
+    filed = classify_known(analysis.known_filings, report.sections, analysis.topics, quoted_topics(report.figures, analysis.indicators),
+                           report.topic_corrections)
     known = {t.slug for t in analysis.topics}
     problems += [warning(report.file, f"section_topics: {c.anchor}: unknown topic {slug!r} (not in content/topics.yml)", c.line)
                  for c in report.section_topics for slug in c.topics if slug not in known]

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from benchmarks import topics as measured
 from generator.core.problems import Problem
 from generator.domain.figures import load_indicators
-from generator.domain.topics import PLANS, PROBLEMS, WORK, Topic, classify, load_topics, terms_in, vocabulary_of
+from generator.domain.topics import (PLANS, PROBLEMS, WORK, Topic, classification_key, classify, classify_known, classify_to_keep,
+                                     encode_filing, load_known_filings, load_topics, terms_in, vocabulary_of)
 from generator.model.report import Section
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -235,3 +236,61 @@ def test_labelled_set_precision_and_recall(capsys):
         assert total.precision >= bar[0] and total.recall >= bar[1]
     assert _below(measured.scores(tuning)[1], TOPIC_BAR) == {}
     assert _below(measured.scores(heldout)[1], HELDOUT_TOPIC_BAR) == {}
+
+
+# --- filings made once (ingest's, taken by the build) ------------------------------------------------
+
+SECTIONS_TEXTS = ["依法开展行政复议工作，办理行政复议案件12件。", "聘请法律顾问，公职律师参与重大行政决策合法性审查。",
+                  "下一步，我们将加强执法监督。", "开展疫情防控普法宣传。", ""]
+
+
+@st.composite
+def filed_report(draw):
+    """Sections of taxonomy words, under headings that may announce plans or problems, and an
+    editor's filing of some of them."""
+    n = draw(st.integers(0, 5))
+    sections = tuple(section(draw(st.sampled_from(["", "一、行政复议", "二、存在的问题", "三、下一步工作打算", "四、法律顾问"])),
+                             draw(st.sampled_from(SECTIONS_TEXTS)), f"s{i}") for i in range(n))
+    corrected = {s.anchor: draw(st.lists(st.sampled_from([t.slug for t in TOPICS]), max_size=2, unique=True))
+                 for s in sections if draw(st.booleans())}
+    return sections, corrected
+
+
+@settings(max_examples=60)
+@given(filed_report())
+def test_a_kept_filing_is_taken_as_the_classifier_makes_it(report):
+    sections, corrected = report
+    made, kept = classify_to_keep(sections, TOPICS, corrected=corrected)
+    assert made == classify(sections, TOPICS, corrected=corrected)
+    assert classify_known({kept.key: kept.encoded}, sections, TOPICS, corrected=corrected) == made
+
+
+def test_a_filing_of_other_inputs_is_not_taken():
+    """The key names each input: another text, heading, taxonomy, figure or editor's filing files anew."""
+    sections = (section("一、行政复议", SECTIONS_TEXTS[0]), section("二、法律顾问", SECTIONS_TEXTS[1], "s2"))
+    _, kept = classify_to_keep(sections, TOPICS)
+    none_filed = encode_filing(classify(sections, ()), ())  # every section under no topic
+    assert none_filed != kept.encoded
+    assert classify_known({"another key": none_filed}, sections, TOPICS) == classify(sections, TOPICS)
+    others = [((section("一、行政复议", SECTIONS_TEXTS[3]), sections[1]), TOPICS, None, None),
+              ((section("一、法律顾问", SECTIONS_TEXTS[0]), sections[1]), TOPICS, None, None),
+              (sections, TOPICS[:-1], None, None),
+              (sections, TOPICS, {SECTIONS_TEXTS[0][:10]: {"xingzheng-fuyi-yingsu"}}, None),
+              (sections, TOPICS, None, {"s1": ["falv-yuanzhu"]})]
+    for inputs in others:
+        assert classification_key(*inputs) != kept.key
+
+
+@pytest.mark.parametrize("encoded", ["", "0:", "0:;0:;0:", "9:;0:", "0:99;0:", "x:;0:", "0:a;0:"])
+def test_a_damaged_filing_is_made_anew(encoded: str):
+    sections = (section("一、行政复议", SECTIONS_TEXTS[0]), section("二、法律顾问", SECTIONS_TEXTS[1], "s2"))
+    key = classification_key(sections, TOPICS, None, None)
+    assert classify_known({key: encoded}, sections, TOPICS) == classify(sections, TOPICS)
+
+
+def test_known_filings_missing_or_damaged_are_none(tmp_path: Path):
+    assert load_known_filings(tmp_path / "none.json") == {}
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    assert load_known_filings(tmp_path / "bad.json") == {}
+    (tmp_path / "odd.json").write_text('{"k": 1, "j": "0:"}', encoding="utf-8")
+    assert load_known_filings(tmp_path / "odd.json") == {"j": "0:"}

@@ -96,14 +96,14 @@ def test_a_report_whose_analysis_fails_is_named_not_dropped(tmp_path: Path, monk
     """Whatever goes wrong analysing one report (a defect of ours), it is one error naming it,
     and every report sorted after it is still read."""
     content = two_reports(tmp_path)
-    real = records.classify
+    real = records.classify_known
 
-    def failing(sections, topics, *rest):
+    def failing(known, sections, *rest):
         if any("江北" in s.text for s in sections):
             raise StopIteration  # what once ended the map over the reports without a word
-        return real(sections, topics, *rest)
+        return real(known, sections, *rest)
 
-    monkeypatch.setattr(records, "classify", failing)
+    monkeypatch.setattr(records, "classify_known", failing)
     problems, _ = build(content, tmp_path / "site", BASE)
     assert lines(problems) == [f"content/reports/{JIANGBEI}.md: error: could not be analysed (StopIteration: ); please report this"]
     assert not (tmp_path / "site").exists()

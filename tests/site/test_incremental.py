@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from generator.core import pool
+from generator.domain import topics
+from generator.ingest.run import run_ingest
 from generator.search import index as search_index
 from generator.search.index import SearchIndex
 from generator.site import build as builder
@@ -483,3 +485,35 @@ def test_a_new_base_url_rebuilds_what_shows_it(content: Path, tmp_path: Path):
     assert files(out) == full(content, tmp_path)
     problems, _ = build(content, out)  # and with none, none is left
     assert not [p for p, data in files(out).items() if BASE.encode() in data]
+
+
+def test_the_build_takes_the_filings_ingest_made_and_makes_the_same_site(content: Path, tmp_path: Path, monkeypatch):
+    """Ingest leaves its filing of each report's sections (topics.KNOWN_FILINGS); a build reading
+    the files it wrote files none of them again, and makes the site it makes filing them itself
+    (no filings kept), or when the kept ones are of other inputs (an edited text)."""
+    problems, _ = run_ingest(content / "raw", content / "reports")
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    log = tmp_path / "filed.txt"
+    log.touch()
+    classify = topics.classify
+
+    def counted(sections, *args, **kwargs):
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(f"{len(sections)}\n")
+        return classify(sections, *args, **kwargs)
+
+    monkeypatch.setattr(topics, "classify", counted)
+    ok(content, tmp_path / "site")
+    assert log.read_text(encoding="utf-8") == ""
+    kept = content / "reports" / topics.KNOWN_FILINGS
+    filings = kept.read_bytes()
+    kept.unlink()
+    assert files(tmp_path / "site") == full(content, tmp_path)
+    assert len(log.read_text(encoding="utf-8").split()) == len(list((content / "reports").glob("*.md")))
+    kept.write_bytes(filings)
+    edit(content / "reports" / f"{JIANGBEI}.md", "。", "。本段经编辑，增加了人民调解工作。")
+    log.write_text("", encoding="utf-8")
+    ok(content, tmp_path / "site")
+    assert len(log.read_text(encoding="utf-8").split()) == 1
+    assert files(tmp_path / "site") == full(content, tmp_path)
+
