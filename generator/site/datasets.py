@@ -334,7 +334,7 @@ def keys(a, records) -> dict[str, str]:
         "sections": key_of(a.base_url, texts),
         "section_topics": key_of([t.slug for t in a.topics], texts),
         "figures": figure_pages.figures_key(a, records),
-        "evaluation": key_of([(r.slug, r.evaluation, bool(r.original_sha256), r.report.place, r.places[-1:]) for r in records]),
+        "evaluation": key_of([(r.slug, r.evaluation_digest, bool(r.original_sha256), r.report.place, r.places[-1:]) for r in records]),
     }
 
 

@@ -58,7 +58,9 @@ def evaluation_pages(a, render) -> Iterator[Planned]:
         page = urls.evaluation_page(year)
         summary = _summary(rows)
         years.append((year, summary))
-        yield Planned(page, key_of("evaluation", year, rows),
+        shown = [(r.slug, r.title, r.place, r.full_place, r.place_page, r.period, r.published, a.by_slug[r.slug].evaluation_digest,
+                  r.has_original) for r in rows]  # the rows, their evaluations by digest (Record.evaluation_digest)
+        yield Planned(page, key_of("evaluation", year, shown),
                       lambda year=year, rows=rows, page=page, summary=summary:
                       render.page("evaluation.html", page, year=year, rows=rows, summary=summary, parts=PARTS,
                                   how_names=HOW_NAMES, timeliness_names=TIMELINESS_NAMES))

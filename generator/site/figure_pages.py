@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from functools import partial
 from html import escape
@@ -400,13 +401,15 @@ def chart_description(indicator: Indicator, rows: list[Row], total: int) -> str:
 # --- producers ------------------------------------------------------------------------------
 
 
-def _stating(a) -> dict[str, list[tuple]]:
-    """indicator key → the records that state it, by slug, each with the digest of what the
-    indicator's page shows of it."""
-    found: dict[str, list] = {}
+def _stating(a) -> dict[str, dict[str, list[tuple]]]:
+    """indicator key → province code → the records there that state it, by slug, each with the
+    digest of what the indicator's page shows of it."""
+    found: dict[str, dict[str, list]] = {}
     for record in a.records:
-        for key, digest in record.figures_shown[1:]:  # [0] is of all its figures (_all_shown)
-            found.setdefault(key, []).append((record, digest))
+        if record.figures_shown:
+            code = record.province_code
+            for key, digest in record.figures_shown[1:]:  # [0] is of all its figures (_all_shown)
+                found.setdefault(key, {}).setdefault(code, []).append((record, digest))
     return found
 
 
@@ -460,41 +463,38 @@ def indicator_pages(a, render) -> Iterator[Planned]:
     stating = _stating(a)
     ranked = _ranked(a.records)
     stated = {key: sum(map(len, periods.values())) for key, periods in ranked.items()}
-    in_province: dict[tuple[str, str], int] = {}  # figures stated, by (indicator, province code)
+    in_province: Counter[tuple[str, str]] = Counter()  # figures stated, by (indicator, province code)
     for record in a.records:
-        code = record.province_code
-        for indicator, _, _ in record.figure_values:
-            where = (indicator, code)
-            in_province[where] = in_province.get(where, 0) + 1
+        if record.figure_values:
+            code = record.province_code
+            in_province.update([(indicator, code) for indicator, _, _ in record.figure_values])
     place_pages = _place_pages(a)
     summary = []
     for indicator in a.indicators:
-        entries = stating.get(indicator.key, [])
-        records = [r for r, _ in entries]
+        by_province = stating.get(indicator.key, {})
         page = urls.indicator_page(indicator.key)
+        shown = key_of(indicator)  # once, not in each of its pages' keys: a dataclass's repr is slow
         provinces = []
         if stated.get(indicator.key, 0) > TABLE_ROWS:
-            by_province: dict[str, list] = {}
-            for record, digest in entries:
-                by_province.setdefault(record.province_code, []).append((record, digest))
             for code in sorted(by_province):
                 node = a.places.get(code)
                 name = node.name if node else UNPLACED
                 where = urls.indicator_place_page(indicator.key, node.page if node else None)
                 inside = by_province[code]
                 provinces.append((name, where, in_province[(indicator.key, code)]))
-                yield Planned(where, key_of("indicator-province", indicator, name, " ".join(d for _, d in inside),
+                yield Planned(where, key_of("indicator-province", shown, name, " ".join([d for _, d in inside]),
                                             place_pages.get(code[:2], "")),
                               partial(_province_page, a, render, indicator, where, [r for r, _ in inside], name))
         # Keyed on the figures it shows, not on every report stating the indicator: a report
         # corrected or added below them changes its counts at most. Each digest names its report
         # (see shown_digests).
         largest = _largest(indicator.key, ranked.get(indicator.key, {}), a.records)
-        shown_places = [place_pages.get(p, "") for p in sorted({code[:2] for key, code in in_province if key == indicator.key})]
-        yield Planned(page, key_of("indicator", indicator, [(g.period, g.total, [(f.digest, f.index) for f in g.shown])
-                                                            for g in largest], shown_places, provinces),
+        shown_places = [place_pages.get(p, "") for p in sorted({code[:2] for code in by_province})]
+        yield Planned(page, key_of("indicator", shown, [(g.period, g.total, [(f.digest, f.index) for f in g.shown])
+                                                        for g in largest], shown_places, provinces),
                       partial(_indicator_page, a, render, indicator, page, largest, provinces))
-        summary.append((indicator, stated.get(indicator.key, 0), len({r.report.adcode or r.slug for r in records})))
+        places = {r.report.adcode or r.slug for entries in by_province.values() for r, _ in entries}
+        summary.append((indicator, stated.get(indicator.key, 0), len(places)))
     parts = list(a.data_parts())  # the page links each year's figures
     yield Planned(urls.INDICATORS, key_of("indicators", summary, parts),
                   lambda: render.page("indicators.html", urls.INDICATORS, summary=summary, parts=parts))

@@ -10,6 +10,7 @@ reports under the same parent place; topic pages are split by province.
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 from collections import defaultdict
@@ -208,7 +209,7 @@ def report_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
         chain = a.place_chain(r)
         yield Planned(
             page,
-            key_of("report", record.digest, record.topics, record.evaluation, bool(record.original_sha256), [(n.name, n.page) for n in chain],
+            key_of("report", record.digest, record.topics, record.evaluation_digest, bool(record.original_sha256), [(n.name, n.page) for n in chain],
                    group_digest(r.adcode, place), group_digest((parent, r.year), peers), parent and a.places[parent].name),
             lambda record=record, page=page, place=place, peers=peers, chain=chain, parent=parent:
             render.page(
@@ -326,7 +327,7 @@ def topic_pages(a: Archive, render: Renderer) -> Iterator[Planned]:
                 years = sorted(by_year.items(), key=lambda kv: -(kv[0] or 0))
                 return render.page("topic_place.html", page, topic=topic, province=name, years=years, count=len(entries))
 
-            yield Planned(page, key_of("topic-place", t, topic.name, topic.description, name, " ".join(shown for _, shown in entries)), make)
+            yield Planned(page, key_of("topic-place", t, topic.name, topic.description, name, " ".join([shown for _, shown in entries])), make)
         by_year_count: dict[int | None, int] = defaultdict(int)
         for entries in by_province.values():
             for record, _ in entries:
@@ -365,8 +366,7 @@ def _newest_added(records: tuple[Record, ...], n: int) -> list[Record]:
     """The ``n`` reports that entered the archive last (front-matter ``added``, the date ingest first
     read their original), the newest report first among those added on one day; reports with no
     date come after every dated one."""
-    return sorted(records, key=lambda r: (r.report.added, r.report.published or f"{r.report.year or 0}-99", r.slug),
-                  reverse=True)[:n]
+    return heapq.nlargest(n, records, key=lambda r: (r.report.added, r.report.published or f"{r.report.year or 0}-99", r.slug))
 
 
 def home_and_fixed_pages(a: Archive, render: Renderer) -> Iterator[Planned]:

@@ -174,6 +174,7 @@ class Record:
     original_sha256: str  # '' when the original is missing
     problems: tuple[Problem, ...]
     evaluation: Evaluation  # the report against the rules (domain/evaluation.py)
+    evaluation_digest: str  # of ``evaluation``: keys name it by this (as a nested dataclass's repr, 20 µs each, 10,000 per page plan)
     conflicts: tuple[Conflict, ...]  # indicators stated with values that cannot all hold
     sections_digest: str  # digest of its rows in the sections' CSV files (``sections_digest``): a correction of its metadata leaves them
 
@@ -348,10 +349,11 @@ def _analyse(analysis: Analysis, job: Job) -> Outcome:
     row_bytes = json.dumps({**row, "topics": list(topics), "slug": light.slug}, ensure_ascii=False, sort_keys=True).encode("utf-8")
     topic_digests = " ".join(f"{t} {key_of(listed, packed)}" for t, packed in by_topic)
     stated_conflicts = conflicts(report.figures)
+    evaluation = evaluate(report, len(stated_conflicts))
     record = Record(light, topics, _packed(tuple(by_topic)), topic_digests, places_of(light), anchors, shown,
                     _packed_figures(report.figures), tuple((f.indicator, f.period, f.value) for f in report.figures),
                     figure_rows_digest(report, anchors), _compress(row_bytes), digest_of(row_bytes), listed, digest, original_sha, tuple(problems),
-                    evaluate(report, len(stated_conflicts)), stated_conflicts, sections_digest(rows))
+                    evaluation, key_of(evaluation), stated_conflicts, sections_digest(rows))
     return Outcome(report.slug, (md_stamp, raw_stamp), record, False, tuple(problems))
 
 
