@@ -27,8 +27,8 @@ its rows show, so an edit writes its year's files and the small archive-wide one
 
 Everything is written as it is read, one report at a time: the sections come from a file per
 report that analysing it left in the cache (``store_sections``), never all at once. Each database
-is made in a temporary file in a fixed order with no times in it, then vacuumed: the same
-content gives the same bytes.
+is made in a temporary file in a fixed order with no times in it, and its free pages given back:
+the same content gives the same bytes.
 """
 
 from __future__ import annotations
@@ -413,13 +413,17 @@ SQL_TYPES = {"string": str, "integer": int, "number": float, "boolean": int, "da
 
 def write_database(a, tables: tuple[Table, ...], records, path: Path) -> None:
     """``tables``' rows of ``records`` into a new SQLite file at ``path``, in their order, then
-    the full-text index (when it holds the sections) and a VACUUM: the same content gives the
-    same bytes. sqlite-utils declares the tables and the index as Datasette expects them; rows go
-    in by ``executemany`` in one transaction (its own insert costs seconds per 1,000 reports in
-    Python); foreign keys name only tables the file holds."""
+    the full-text index (when it holds the sections): the same content gives the same bytes, as the
+    rows go in in the archive's order. sqlite-utils declares the tables and the index as Datasette
+    expects them; rows go in by ``executemany`` in one transaction (its own insert costs seconds
+    per 1,000 reports in Python); foreign keys name only tables the file holds."""
     db = sqlite_utils.Database(sqlite3.connect(path, isolation_level=None))
     db.execute("PRAGMA journal_mode = OFF")  # a temporary file: no crash to survive
     db.execute("PRAGMA synchronous = OFF")
+    # Before any table: the pages the index's merges free are given back at the end by moving the
+    # last pages into them, not by a VACUUM copying the whole file (a fifth of a year's 2 s at
+    # 10,000 reports; the file is 0.6% larger, for its pointer maps).
+    db.execute("PRAGMA auto_vacuum = INCREMENTAL")
     present = {t.name for t in tables}
     for table in tables:
         db[table.name].create({f.name: SQL_TYPES[f.type] for f in table.fields}, pk=tuple(table.primary_key.split(","))
@@ -435,8 +439,7 @@ def write_database(a, tables: tuple[Table, ...], records, path: Path) -> None:
                                                      for row in rows))
 
     # A year's sections and their topics come from one reading of each report's sections file, not
-    # one per table. VACUUM lays each table out whole, in the schema's order, so the file's bytes
-    # do not depend on the order its rows went in.
+    # one per table.
     together = SECTIONS in tables and SECTION_TOPICS in tables
     known = {t.slug for t in a.topics}
     db.conn.execute("BEGIN")
@@ -459,8 +462,15 @@ def write_database(a, tables: tuple[Table, ...], records, path: Path) -> None:
         db.execute('CREATE VIRTUAL TABLE [sections_fts] USING FTS5 ([words], detail=none, content="sections")')
         db["sections"].populate_fts(["words"])
         db["sections"].optimize()
-    db.execute("VACUUM")
+    give_back_free_pages(db.conn)
     db.conn.close()
+
+
+def give_back_free_pages(conn: sqlite3.Connection) -> None:
+    """Move the last pages of a database made with ``auto_vacuum = INCREMENTAL`` into its free ones
+    and cut the file there. Run as a script, so it goes to its end: ``execute`` steps the pragma
+    once, freeing one page."""
+    conn.executescript("PRAGMA incremental_vacuum;")
 
 
 def database_pieces(a, tables: tuple[Table, ...], records) -> Iterator[bytes]:

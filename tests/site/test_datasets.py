@@ -99,6 +99,32 @@ def test_sections_and_their_topics_are_long_form(site: Path):
     assert ("2021-chongqing-jiangbei-sifaju#s3-1", "renmin-tiaojie") in {(t["section"], t["topic"]) for t in topics}
 
 
+def test_the_databases_hold_no_free_pages(site: Path):
+    """The pages the full-text index's merges freed are given back, so a database is no larger
+    than what it holds."""
+    for path in databases(site):
+        db = sqlite3.connect(path)
+        assert db.execute("pragma freelist_count").fetchone() == (0,), path.name
+        assert db.execute("pragma integrity_check").fetchone() == ("ok",), path.name
+        db.close()
+
+
+def test_free_pages_are_all_given_back_and_the_file_cut(tmp_path: Path):
+    """As the full-text index's merges leave them at 10,000 reports (over a thousand a year): every
+    one, not the one page a single step of the pragma frees."""
+    db = sqlite3.connect(tmp_path / "x.sqlite", isolation_level=None)
+    db.execute("PRAGMA auto_vacuum = INCREMENTAL")
+    db.execute("create table t (x text)")
+    db.executemany("insert into t values (?)", [("行政复议" * 200,) for _ in range(2000)])
+    db.execute("delete from t where rowid % 2 = 0")
+    free, pages = db.execute("pragma freelist_count").fetchone()[0], db.execute("pragma page_count").fetchone()[0]
+    assert free > 100
+    datasets.give_back_free_pages(db)
+    assert db.execute("pragma freelist_count").fetchone() == (0,)
+    assert db.execute("pragma page_count").fetchone()[0] <= pages - free  # a pointer-map page may go too
+    assert db.execute("select count(*) from t").fetchone() == (1000,)
+
+
 def test_the_databases_find_a_chinese_word_and_hold_the_tables(site: Path):
     whole, *years = databases(site)
     assert [y.name for y in years] == ["fazhi-2017.sqlite", "fazhi-2021.sqlite", "fazhi-2022.sqlite"]
