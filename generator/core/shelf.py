@@ -19,6 +19,10 @@ from pathlib import Path
 from generator.core.atomic import write_atomic
 
 SHARDS = 256
+# Entries a shard is meant to hold: a shelf has as many shards as its entries need, a power of two,
+# up to its ``most``. A first build of 100 reports wrote 1,024 manifest and 4,096 link shards, as
+# many files as its site.
+PER_SHARD = 64
 UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError)
 
 
@@ -27,29 +31,43 @@ class DamagedCache(Exception):
     its page is made): the build drops the whole cache and starts again, as a full build."""
 
 
-class Shelf:
-    """Entries by string key under ``folder``, valid for one ``version`` of what made them."""
+def shards_for(entries: int, most: int) -> int:
+    """The shards ``entries`` need: a power of two, at least one, at most ``most``."""
+    wanted = 1
+    while wanted < most and wanted * PER_SHARD < entries:
+        wanted *= 2
+    return min(wanted, most)
 
-    def __init__(self, folder: Path, version: str, shards: int = SHARDS):
+
+class Shelf:
+    """Entries by string key under ``folder``, valid for one ``version`` of what made them. The
+    shard count is kept beside the version: it grows with the entries (all written again then),
+    and never shrinks, so a shelf that grows and shrinks by turns is not rewritten each time."""
+
+    def __init__(self, folder: Path, version: str, most: int = SHARDS):
         self.folder = folder
         self.version = version
-        self.shards = shards
+        self.most = most
 
-    def _shard(self, key: str) -> int:
-        return zlib.crc32(key.encode("utf-8")) % self.shards
+    @staticmethod
+    def _shard(key: str, shards: int) -> int:
+        return zlib.crc32(key.encode("utf-8")) % shards
 
     def _path(self, i: int) -> Path:
         return self.folder / f"{i:04d}.pickle"
 
-    def _current(self) -> bool:
+    def _shards(self) -> int | None:
+        """The shard count the shelf was written with, or None when it is missing, from another
+        version or damaged."""
         try:
-            return (self.folder / "version").read_text(encoding="utf-8") == self.version
-        except (OSError, UnicodeDecodeError):
-            return False
+            version, _, shards = (self.folder / "version").read_text(encoding="utf-8").partition("\n")
+            return int(shards) if version == self.version and 0 < int(shards) <= self.most else None
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
 
     def load(self) -> dict:
         """Every entry, or none when the shelf is missing, from another version or damaged."""
-        if not self._current():
+        if self._shards() is None:
             return {}
         data: dict = {}
         gc.disable()  # the collector would walk every new object while hundreds of thousands are made
@@ -67,29 +85,40 @@ class Shelf:
         return data
 
     def save(self, data: dict, changed: Iterable[str] | None = None) -> None:
-        """Write the shards holding ``changed`` keys (added, altered or removed); all when None."""
-        if changed is None or not self._current():
+        """Write the shards holding ``changed`` keys (added, altered or removed); all when None, or
+        when ``data`` has outgrown the shelf's shards."""
+        shards = self._shards()
+        if changed is None or shards is None or shards < shards_for(len(data), self.most):
+            shards = shards_for(len(data), self.most)
             self._clear()
-            shards = set(range(self.shards))
+            touched = set(range(shards))
         else:
-            shards = {self._shard(k) for k in changed}
-        parts: dict[int, dict] = {i: {} for i in shards}
+            touched = {self._shard(k, shards) for k in changed}
+        parts: dict[int, dict] = {i: {} for i in touched}
         for key, value in data.items():
-            i = self._shard(key)
+            i = self._shard(key, shards)
             if i in parts:
                 parts[i][key] = value
-        self._write(parts)
+        self._write(parts, shards)
 
-    def update(self, entries: dict, changed: Iterable[str] | None) -> None:
-        """Like ``save``, given only the ``changed`` keys' present entries: the other entries of
-        their shards are read back (those of a damaged shard are lost, so a reader of this shelf
-        must cope with missing entries); all entries when ``changed`` is None."""
-        if changed is None or not self._current():
+    def update(self, entries: dict, changed: Iterable[str] | None, total: int) -> None:
+        """Like ``save``, given only the ``changed`` keys' present entries and how many the shelf
+        holds in all (``total``): the other entries of their shards are read back (those of a
+        damaged shard are lost, so a reader of this shelf must cope with missing entries), or
+        every entry, when the shelf has outgrown its shards; all entries when ``changed`` is None."""
+        shards = self._shards()
+        if changed is None or shards is None:
             self.save(entries)
+            return
+        if shards < shards_for(total, self.most):
+            every = self.load()
+            for key in changed:
+                every.pop(key, None)
+            self.save({**every, **entries})
             return
         parts: dict[int, dict] = {}
         for key in changed:
-            i = self._shard(key)
+            i = self._shard(key, shards)
             if i not in parts:
                 try:
                     part = pickle.loads(self._path(i).read_bytes())
@@ -100,13 +129,13 @@ class Shelf:
                 parts[i][key] = entries[key]
             else:
                 parts[i].pop(key, None)
-        self._write(parts)
+        self._write(parts, shards)
 
     def _clear(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True)
 
-    def _write(self, parts: dict[int, dict]) -> None:
+    def _write(self, parts: dict[int, dict], shards: int) -> None:
         for i, part in sorted(parts.items()):
             write_atomic(self._path(i), pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
-        (self.folder / "version").write_text(self.version, encoding="utf-8")
+        (self.folder / "version").write_text(f"{self.version}\n{shards}", encoding="utf-8")

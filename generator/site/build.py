@@ -71,7 +71,7 @@ from generator.site.site_config import BaseURL, SiteConfig, as_built, base_url_o
 TEMPLATES = PROJECT / "templates"
 # The manifest and the links of its pages are saved in many small shards: an edit writes a few
 # hundred files, whose shards are then all that is written (with 256, an edit's 130 files
-# rewrote half the manifest: 0.25 s).
+# rewrote half the manifest: 0.25 s). At most these many: a smaller archive has fewer (Shelf).
 MANIFEST_SHARDS = 1024
 LINK_SHARDS = 4096
 # Work items a render worker takes before a fresh one is forked in its place. Reading the parent's
@@ -567,7 +567,8 @@ def _build(content: Path, folder: OutputFolder, flag: str | None, zip_path: Path
     if staging.written or published != set(outputs):
         changed = (set(staging.staged) | (set(before) - set(outputs))) if before else None
         manifest.save(outputs, changed)
-        link_shelf.update(links, changed)
+        # Sized by the outputs, not the pages with links (a tenth of them): a page's links are large.
+        link_shelf.update(links, changed, len(outputs))
     if analysed or known_slugs != set(records):
         record_shelf.save(records, set(analysed) | (known_slugs ^ set(records)) if known_slugs else None)
         rec_mod.prune_blobs(cache.blobs, found)
