@@ -443,7 +443,7 @@ def classify_known(known: Mapping[str, str], sections: tuple[Section, ...], topi
                    quoted: Mapping[str, Collection[str]] | None = None, corrected: Mapping[str, Collection[str]] | None = None) -> Classification:
     """``classify``, taken from ``known`` (classification key → ``encode_filing``) when it holds these inputs' filing."""
     encoded = known.get(classification_key(sections, topics, quoted, corrected)) if known else None
-    found = decode_filing(encoded, sections, topics) if isinstance(encoded, str) else None
+    found = decode_filing(encoded, sections, topics) if encoded is not None else None
     return found if found is not None else classify(sections, topics, quoted, corrected)
 
 

@@ -12,8 +12,7 @@ import yaml
 
 from generator.core.atomic import write_atomic
 from generator.domain.figures import Indicator
-from generator.domain.topics import Topic
-from generator.domain.topics import KnownFiling
+from generator.domain.topics import KnownFiling, Topic
 from generator.ingest.text import Ingested, file_sections
 from generator.model.schema import FRONT_MATTER_KEYS, PROVENANCE_KEYS
 from generator.model.sections import sections_of

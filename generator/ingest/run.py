@@ -109,7 +109,7 @@ def _keep_filings(path: Path, filed: dict[str, str], files: dict[str, dict]) -> 
         return
     wanted = {entry["filing"] for entry in files.values() if entry.get("filing")}
     earlier = load_known_filings(path) if wanted - filed.keys() else {}
-    kept = {k: filed.get(k) or earlier[k] for k in sorted(wanted) if k in filed or k in earlier}
+    kept = {k: filed[k] if k in filed else earlier[k] for k in sorted(wanted) if k in filed or k in earlier}
     write_if_changed(path, (json.dumps(kept, separators=(",", ":")) + "\n").encode("utf-8"))
 
 

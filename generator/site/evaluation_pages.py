@@ -6,7 +6,7 @@ evaluation box of a report page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 from generator.core.digests import key_of
@@ -58,8 +58,8 @@ def evaluation_pages(a, render) -> Iterator[Planned]:
         page = urls.evaluation_page(year)
         summary = _summary(rows)
         years.append((year, summary))
-        shown = [(r.slug, r.title, r.place, r.full_place, r.place_page, r.period, r.published, a.by_slug[r.slug].evaluation_digest,
-                  r.has_original) for r in rows]  # the rows, their evaluations by digest (Record.evaluation_digest)
+        # The rows, each evaluation by its digest (Record.evaluation_digest): a nested dataclass's repr is slow.
+        shown = [replace(r, evaluation=a.by_slug[r.slug].evaluation_digest) for r in rows]
         yield Planned(page, key_of("evaluation", year, shown),
                       lambda year=year, rows=rows, page=page, summary=summary:
                       render.page("evaluation.html", page, year=year, rows=rows, summary=summary, parts=PARTS,

@@ -22,8 +22,8 @@ import pickle
 import shutil
 import zlib
 from dataclasses import dataclass, fields, replace
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np

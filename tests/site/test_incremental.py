@@ -516,4 +516,11 @@ def test_the_build_takes_the_filings_ingest_made_and_makes_the_same_site(content
     ok(content, tmp_path / "site")
     assert len(log.read_text(encoding="utf-8").split()) == 1
     assert files(tmp_path / "site") == full(content, tmp_path)
+    # Ingest again: the edited report is filed as kept, the others' filings are the last run's.
+    problems, _ = run_ingest(content / "raw", content / "reports")
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    log.write_text("", encoding="utf-8")
+    ok(content, tmp_path / "again")
+    assert log.read_text(encoding="utf-8") == ""
+    assert files(tmp_path / "again") == files(tmp_path / "site")
 
